@@ -1,0 +1,188 @@
+"""Selecting what a measurement looks at: period, workspace, bots; shared SQL helpers.
+
+A :class:`Frame` is the log cut to a period (and optionally a workspace) with bots removed, plus
+the history the metrics need (first-ever activity, returns after the period). Everything here is
+vectorised through DuckDB over Arrow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from lumoflow.analytics.log import TS_TYPE, UTC, InteractionLog, LogError
+from lumoflow.analytics.privacy import DEFAULT_MIN_GROUP_SIZE
+
+#: Verbs that count as engagement ("engaged = posted, replied or reacted"; an e-mail is a post).
+ENGAGED_VERBS = ("post", "reply", "reaction", "message")
+#: Verbs that count as a contribution (for Gini, Contributor Absence Factor, inactivity).
+CONTRIBUTION_VERBS = ENGAGED_VERBS + ("article", "wiki_edit", "decision", "check_in")
+#: Verbs that make an interaction tie from actor to target (the network).
+TIE_VERBS = ("reply", "mention", "reaction", "message")
+WEEK = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Half-open interval ``[start, end)`` in UTC; ``None`` means unbounded on that side."""
+
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+
+    @classmethod
+    def from_dates(cls, start: dt.date | None, end: dt.date | None) -> Period:
+        """Period from ``start`` (00:00 UTC) to the end of day ``end`` (both inclusive)."""
+        if start and end and start > end:
+            raise LogError(f"--from {start} is after --to {end}")
+        s = dt.datetime.combine(start, dt.time(), UTC) if start else None
+        e = dt.datetime.combine(end, dt.time(), UTC) + dt.timedelta(days=1) if end else None
+        return cls(s, e)
+
+
+@dataclass(frozen=True)
+class Options:
+    """Options shared by all metric families (configurable per workspace)."""
+
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE
+    department_depth: int = 1
+    include_bots: bool = False
+    individuals: bool = False
+    names: bool = False
+    pseudonym_key: str = "lumoflow"
+    seed: int = 42
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The events a measurement looks at.
+
+    ``events``: in the period (bots excluded unless asked); ``history``: the same filters without
+    the period cut (first activity, returns); ``people``: canonical people minus bots, with the
+    ``dept`` column (department path cut to ``department_depth`` segments).
+    """
+
+    events: pa.Table
+    history: pa.Table
+    people: pa.Table
+    workspaces: pa.Table
+    start: dt.datetime | None
+    end: dt.datetime | None
+    workspace: str | None
+    has_time: bool
+    skipped: dict[str, int]
+    options: Options
+
+
+def sql(query: str, **tables: Any) -> pa.Table:
+    """Run ``query`` in a fresh in-memory DuckDB with ``tables`` registered by name."""
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone='UTC'")
+        for name, table in tables.items():
+            con.register(name, table)
+        return con.sql(query).to_arrow_table()
+    finally:
+        con.close()
+
+
+def _ts_scalar(value: dt.datetime) -> pa.Scalar:
+    return pa.scalar(value, TS_TYPE)
+
+
+def make_frame(
+    log: InteractionLog, period: Period | None = None, *, workspace: str | None = None,
+    options: Options | None = None,
+) -> Frame:  # fmt: skip
+    """Cut ``log`` to ``period`` and ``workspace``; remove bots; count what was skipped.
+
+    Raises ``LogError`` when the workspace does not exist or the period holds no events.
+    """
+    options = options or Options()
+    period = period or Period()
+    ev = log.events
+    skipped: dict[str, int] = {}
+    people = log.people
+    if not options.include_bots:
+        bots = people.filter(people["is_bot"])["actor"]
+        is_bot = pc.or_(ev["is_bot"], pc.is_in(ev["actor"], bots))
+        skipped["bot events"] = int(pc.sum(is_bot).as_py() or 0)
+        ev = ev.filter(pc.invert(is_bot))
+        # ties to a bot are not ties between people
+        ev = ev.filter(pc.invert(pc.is_in(ev["target_actor"], bots)))
+        people = people.filter(pc.invert(people["is_bot"]))
+    if workspace is not None:
+        known = set(log.workspaces["workspace"].to_pylist()) | set(
+            pc.unique(log.events["workspace"]).to_pylist())  # fmt: skip
+        if workspace not in known:
+            raise LogError(f"no workspace with id {workspace!r} in the log")
+        mask = pc.equal(ev["workspace"], workspace)
+        skipped["other workspaces"] = int(len(ev) - (pc.sum(mask).as_py() or 0))
+        ev = ev.filter(mask)
+    has_time = ev.num_rows > 0 and ev["ts"].null_count < ev.num_rows
+    history = ev
+    if period.start or period.end:
+        if not has_time:
+            raise LogError("--from/--to need timestamps, and this input has none")
+        mask = pa.chunked_array([pa.array(np.ones(len(ev), dtype=bool))])
+        if period.start:
+            mask = pc.and_(mask, pc.greater_equal(ev["ts"], _ts_scalar(period.start)))
+        if period.end:
+            mask = pc.and_(mask, pc.less(ev["ts"], _ts_scalar(period.end)))
+        skipped["outside the period"] = int(len(ev) - (pc.sum(mask).as_py() or 0))
+        ev = ev.filter(mask)
+    if ev.num_rows == 0:
+        raise LogError("no events in the selected period" + (f" for workspace {workspace!r}"
+                                                            if workspace else ""))  # fmt: skip
+    start = period.start or (pc.min(ev["ts"]).as_py() if has_time else None)
+    end = period.end or (pc.max(ev["ts"]).as_py() + dt.timedelta(microseconds=1) if has_time
+                         else None)  # fmt: skip
+    depth = max(1, options.department_depth)
+    dept = pc.binary_join(pc.list_slice(pc.split_pattern(people["department"], "/"), 0, depth),
+                          "/")  # fmt: skip
+    people = people.append_column("dept", dept)
+    return Frame(ev, history, people, log.workspaces, start, end, workspace, bool(has_time),
+                 {k: v for k, v in skipped.items() if v}, options)  # fmt: skip
+
+
+def week_start(value: dt.datetime) -> dt.date:
+    """Monday of the ISO week holding ``value``."""
+    d = value.date()
+    return d - dt.timedelta(days=d.weekday())
+
+
+def weeks_of(frame: Frame) -> list[dt.date]:
+    """Every ISO week (its Monday) from the period's start to its end, gaps included."""
+    if frame.start is None or frame.end is None:
+        return []
+    first = week_start(frame.start)
+    last = week_start(frame.end - dt.timedelta(microseconds=1))
+    n = (last - first).days // 7 + 1
+    return [first + dt.timedelta(days=7 * i) for i in range(n)]
+
+
+def members_table(frame: Frame) -> pa.Table:
+    """Everyone who counts as a member: listed people (whole log) or, for a workspace, anyone
+    who acted in it or was addressed in it, up to the period's end."""
+    hist = frame.history
+    if frame.end is not None and frame.has_time:
+        hist = hist.filter(pc.less(hist["ts"], _ts_scalar(frame.end)))
+    listed = frame.people if frame.workspace is None else frame.people.slice(0, 0)
+    return sql(
+        """SELECT actor FROM listed
+           UNION SELECT actor FROM hist
+           UNION SELECT target_actor FROM hist WHERE target_actor <> ''
+             AND verb IN ('message', 'mention')""",
+        listed=listed.select(["actor"]), hist=hist.select(["actor", "target_actor", "verb"]),
+    )  # fmt: skip
+
+
+def verb_list(verbs: tuple[str, ...]) -> str:
+    """SQL list literal of ``verbs``."""
+    return "(" + ", ".join(f"'{v}'" for v in verbs) + ")"
