@@ -97,9 +97,12 @@ def _ts_scalar(value: dt.datetime) -> pa.Scalar:
 
 
 def make_frame(
-    log: InteractionLog, period: Period | None = None, *, workspace: str | None = None,
+    log: InteractionLog,
+    period: Period | None = None,
+    *,
+    workspace: str | None = None,
     options: Options | None = None,
-) -> Frame:  # fmt: skip
+) -> Frame:
     """Cut ``log`` to ``period`` and ``workspace``; remove bots; count what was skipped.
 
     Raises ``LogError`` when the workspace does not exist or the period holds no events.
@@ -119,7 +122,8 @@ def make_frame(
         people = people.filter(pc.invert(people["is_bot"]))
     if workspace is not None:
         known = set(log.workspaces["workspace"].to_pylist()) | set(
-            pc.unique(log.events["workspace"]).to_pylist())  # fmt: skip
+            pc.unique(log.events["workspace"]).to_pylist()
+        )
         if workspace not in known:
             raise LogError(f"no workspace with id {workspace!r} in the log")
         mask = pc.equal(ev["workspace"], workspace)
@@ -138,17 +142,29 @@ def make_frame(
         skipped["outside the period"] = int(len(ev) - (pc.sum(mask).as_py() or 0))
         ev = ev.filter(mask)
     if ev.num_rows == 0:
-        raise LogError("no events in the selected period" + (f" for workspace {workspace!r}"
-                                                            if workspace else ""))  # fmt: skip
+        raise LogError(
+            "no events in the selected period"
+            + (f" for workspace {workspace!r}" if workspace else "")
+        )
     start = period.start or (pc.min(ev["ts"]).as_py() if has_time else None)
-    end = period.end or (pc.max(ev["ts"]).as_py() + dt.timedelta(microseconds=1) if has_time
-                         else None)  # fmt: skip
+    end = period.end or (
+        pc.max(ev["ts"]).as_py() + dt.timedelta(microseconds=1) if has_time else None
+    )
     depth = max(1, options.department_depth)
-    dept = pc.binary_join(pc.list_slice(pc.split_pattern(people["department"], "/"), 0, depth),
-                          "/")  # fmt: skip
+    dept = pc.binary_join(pc.list_slice(pc.split_pattern(people["department"], "/"), 0, depth), "/")
     people = people.append_column("dept", dept)
-    return Frame(ev, history, people, log.workspaces, start, end, workspace, bool(has_time),
-                 {k: v for k, v in skipped.items() if v}, options)  # fmt: skip
+    return Frame(
+        ev,
+        history,
+        people,
+        log.workspaces,
+        start,
+        end,
+        workspace,
+        bool(has_time),
+        {k: v for k, v in skipped.items() if v},
+        options,
+    )
 
 
 def week_start(value: dt.datetime) -> dt.date:
@@ -179,8 +195,9 @@ def members_table(frame: Frame) -> pa.Table:
            UNION SELECT actor FROM hist
            UNION SELECT target_actor FROM hist WHERE target_actor <> ''
              AND verb IN ('message', 'mention')""",
-        listed=listed.select(["actor"]), hist=hist.select(["actor", "target_actor", "verb"]),
-    )  # fmt: skip
+        listed=listed.select(["actor"]),
+        hist=hist.select(["actor", "target_actor", "verb"]),
+    )
 
 
 def verb_list(verbs: tuple[str, ...]) -> str:

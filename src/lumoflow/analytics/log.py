@@ -46,10 +46,28 @@ MIN_TS = dt.datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 
 VERBS = (
-    "post", "reply", "reaction", "mention", "message", "view", "join", "leave", "follow",
-    "unfollow", "edit", "delete", "hide", "accept_answer", "idea_status", "decision",
-    "knowledge_saved", "wiki_edit", "article", "check_in", "objective",
-)  # fmt: skip
+    "post",
+    "reply",
+    "reaction",
+    "mention",
+    "message",
+    "view",
+    "join",
+    "leave",
+    "follow",
+    "unfollow",
+    "edit",
+    "delete",
+    "hide",
+    "accept_answer",
+    "idea_status",
+    "decision",
+    "knowledge_saved",
+    "wiki_edit",
+    "article",
+    "check_in",
+    "objective",
+)
 KINDS = ("", "update", "question", "idea", "decision", "announcement")
 
 EVENTS_SCHEMA = pa.schema(
@@ -166,9 +184,14 @@ def _as_text(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
 
 
 def _parse_ts(
-    col: pa.ChunkedArray | pa.Array, *, table: str, column: str, file: str | None,
-    first_line: int | None, allow_empty: bool,
-) -> pa.ChunkedArray | pa.Array:  # fmt: skip
+    col: pa.ChunkedArray | pa.Array,
+    *,
+    table: str,
+    column: str,
+    file: str | None,
+    first_line: int | None,
+    allow_empty: bool,
+) -> pa.ChunkedArray | pa.Array:
     """Parse ISO 8601 text (offset-less means UTC) or Unix seconds into ``TS_TYPE``."""
     if pa.types.is_timestamp(col.type):
         if col.type.tz is None:
@@ -180,14 +203,14 @@ def _parse_ts(
     text = pc.utf8_trim_whitespace(_as_text(col))
     con = duckdb.connect()
     con.execute("SET TimeZone='UTC'")
-    tbl = pa.table({"s": text})
+    con.register("tbl", pa.table({"s": text}))
     parsed = con.sql(
         """SELECT CASE
              WHEN s = '' THEN NULL
              WHEN regexp_full_match(s, '-?[0-9]+(\\.[0-9]+)?') THEN to_timestamp(CAST(s AS DOUBLE))
              ELSE TRY_CAST(s AS TIMESTAMPTZ) END AS t,
            s = '' AS empty FROM tbl"""
-    ).arrow()
+    ).to_arrow_table()
     out = pc.cast(parsed.column("t"), TS_TYPE)
     bad = pc.and_(pc.is_null(out), pc.invert(parsed.column("empty")))
     if not allow_empty:
@@ -202,31 +225,44 @@ def _parse_ts(
 
 
 def _parse_bool(
-    col: pa.ChunkedArray | pa.Array, *, table: str, column: str, file: str | None,
+    col: pa.ChunkedArray | pa.Array,
+    *,
+    table: str,
+    column: str,
+    file: str | None,
     first_line: int | None,
-) -> pa.ChunkedArray | pa.Array:  # fmt: skip
+) -> pa.ChunkedArray | pa.Array:
     if pa.types.is_boolean(col.type):
         row = _first_true(pc.is_null(col))
         if row is None:
             return col
         f, line = _where(file, first_line, row)
-        raise LogError("must be true or false, never empty", file=f or table, line=line,
-                       column=column)  # fmt: skip
+        raise LogError(
+            "must be true or false, never empty", file=f or table, line=line, column=column
+        )
     text = pc.utf8_lower(pc.utf8_trim_whitespace(_as_text(col)))
     is_true = pc.is_in(text, pa.array(_TRUE))
     is_false = pc.is_in(text, pa.array(_FALSE))
     row = _first_true(pc.invert(pc.or_(is_true, is_false)))
     if row is not None:
         f, line = _where(file, first_line, row)
-        raise LogError(f"must be true or false, got {text[row].as_py()!r}", file=f or table,
-                       line=line, column=column)  # fmt: skip
+        raise LogError(
+            f"must be true or false, got {text[row].as_py()!r}",
+            file=f or table,
+            line=line,
+            column=column,
+        )
     return is_true
 
 
 def normalise_table(
-    table: pa.Table, name: str, *, file: str | None = None, first_line: int | None = None,
+    table: pa.Table,
+    name: str,
+    *,
+    file: str | None = None,
+    first_line: int | None = None,
     defaults: Mapping[str, Any] | None = None,
-) -> pa.Table:  # fmt: skip
+) -> pa.Table:
     """Coerce ``table`` to the canonical schema ``SCHEMAS[name]``.
 
     Unknown columns and missing required columns are errors; missing optional columns are
@@ -237,13 +273,18 @@ def normalise_table(
     where = file or name
     unknown = [c for c in table.column_names if c not in schema.names]
     if unknown:
-        raise LogError(f"unknown column {unknown[0]!r} in table {name}", file=where, line=1
-                       if first_line else None, column=unknown[0])  # fmt: skip
+        raise LogError(
+            f"unknown column {unknown[0]!r} in table {name}",
+            file=where,
+            line=1 if first_line else None,
+            column=unknown[0],
+        )
     defaults = dict(defaults or {})
     for col in REQUIRED[name]:
         if col not in table.column_names and col not in defaults:
-            raise LogError(f"missing required column {col!r} in table {name}", file=where,
-                           column=col)  # fmt: skip
+            raise LogError(
+                f"missing required column {col!r} in table {name}", file=where, column=col
+            )
     n = table.num_rows
     arrays: list[pa.ChunkedArray | pa.Array] = []
     for fld in schema:
@@ -258,38 +299,70 @@ def normalise_table(
         col = table.column(fld.name)
         if pa.types.is_timestamp(fld.type):
             required = fld.name in REQUIRED[name]
-            arrays.append(_parse_ts(col, table=name, column=fld.name, file=file,
-                                    first_line=first_line, allow_empty=not required))  # fmt: skip
+            arrays.append(
+                _parse_ts(
+                    col,
+                    table=name,
+                    column=fld.name,
+                    file=file,
+                    first_line=first_line,
+                    allow_empty=not required,
+                )
+            )
         elif pa.types.is_boolean(fld.type):
-            arrays.append(_parse_bool(col, table=name, column=fld.name, file=file,
-                                      first_line=first_line))  # fmt: skip
+            arrays.append(
+                _parse_bool(col, table=name, column=fld.name, file=file, first_line=first_line)
+            )
         else:
             arrays.append(_as_text(col))
-    return pa.Table.from_arrays([pa.chunked_array(a) if isinstance(a, pa.Array) else a
-                                 for a in arrays], schema=schema)  # fmt: skip
+    return pa.Table.from_arrays(
+        [pa.chunked_array(a) if isinstance(a, pa.Array) else a for a in arrays], schema=schema
+    )
 
 
 def validate_events(
-    events: pa.Table, *, file: str | None = None, first_line: int | None = None,
-    now: dt.datetime | None = None, min_ts: dt.datetime | None = MIN_TS,
-) -> None:  # fmt: skip
+    events: pa.Table,
+    *,
+    file: str | None = None,
+    first_line: int | None = None,
+    now: dt.datetime | None = None,
+    min_ts: dt.datetime | None = MIN_TS,
+) -> None:
     """Check the rules of the events table; raise ``LogError`` at the first broken row."""
     where = file or "events"
     checks: list[tuple[str, Any, Any]] = [
         ("event_id", pc.equal(events["event_id"], ""), lambda v: "empty event_id"),
         ("actor", pc.equal(events["actor"], ""), lambda v: "empty actor"),
-        ("verb", pc.invert(pc.is_in(events["verb"], pa.array(VERBS))),
-         lambda v: f"unknown verb {v!r} (expected one of {', '.join(VERBS)})"),
-        ("kind", pc.invert(pc.is_in(events["kind"], pa.array(KINDS))),
-         lambda v: f"unknown kind {v!r} (expected update, question, idea, decision, "
-                   "announcement or empty)"),
-    ]  # fmt: skip
+        (
+            "verb",
+            pc.invert(pc.is_in(events["verb"], pa.array(VERBS))),
+            lambda v: f"unknown verb {v!r} (expected one of {', '.join(VERBS)})",
+        ),
+        (
+            "kind",
+            pc.invert(pc.is_in(events["kind"], pa.array(KINDS))),
+            lambda v: (
+                f"unknown kind {v!r} (expected update, question, idea, decision, "
+                "announcement or empty)"
+            ),
+        ),
+    ]
     limit = (now or dt.datetime.now(UTC)) + FUTURE_TOLERANCE
-    checks.append(("ts", pc.greater(events["ts"], pa.scalar(limit, TS_TYPE)),
-                   lambda v: f"timestamp in the future: {v}"))  # fmt: skip
+    checks.append(
+        (
+            "ts",
+            pc.greater(events["ts"], pa.scalar(limit, TS_TYPE)),
+            lambda v: f"timestamp in the future: {v}",
+        )
+    )
     if min_ts is not None:
-        checks.append(("ts", pc.less(events["ts"], pa.scalar(min_ts, TS_TYPE)),
-                       lambda v: f"timestamp before 1990: {v}"))  # fmt: skip
+        checks.append(
+            (
+                "ts",
+                pc.less(events["ts"], pa.scalar(min_ts, TS_TYPE)),
+                lambda v: f"timestamp before 1990: {v}",
+            )
+        )
     found: list[tuple[int, str, str]] = []
     for column, mask, message in checks:
         row = _first_true(mask)
@@ -313,8 +386,9 @@ def _first_duplicate(values: pa.ChunkedArray) -> int:
     return int(np.flatnonzero(~seen)[0])
 
 
-def validate_people(people: pa.Table, *, file: str | None = None,
-                    first_line: int | None = None) -> None:  # fmt: skip
+def validate_people(
+    people: pa.Table, *, file: str | None = None, first_line: int | None = None
+) -> None:
     """Every person has a non-empty, unique ``actor``."""
     row = _first_true(pc.equal(people["actor"], ""))
     if row is not None:
@@ -323,8 +397,12 @@ def validate_people(people: pa.Table, *, file: str | None = None,
     if len(people) != len(pc.unique(people["actor"])):
         dup = _first_duplicate(people["actor"])
         f, line = _where(file, first_line, dup)
-        raise LogError(f"person listed twice: {people['actor'][dup].as_py()!r}",
-                       file=f or "people", line=line, column="actor")  # fmt: skip
+        raise LogError(
+            f"person listed twice: {people['actor'][dup].as_py()!r}",
+            file=f or "people",
+            line=line,
+            column="actor",
+        )
 
 
 def validate(log: InteractionLog, *, now: dt.datetime | None = None) -> None:
@@ -353,8 +431,10 @@ def make_log(
     events: pa.Table | list[dict[str, Any]] | None = None,
     people: pa.Table | list[dict[str, Any]] | None = None,
     workspaces: pa.Table | list[dict[str, Any]] | None = None,
-    *, meta: Mapping[str, Any] | None = None, now: dt.datetime | None = None,
-) -> InteractionLog:  # fmt: skip
+    *,
+    meta: Mapping[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> InteractionLog:
     """Build a checked ``InteractionLog`` from tables or lists of row dicts.
 
     Missing optional columns are filled; ``is_bot`` defaults to false when absent.
@@ -371,12 +451,19 @@ def make_log(
         if value is None:
             value = SCHEMAS[name].empty_table()
         if isinstance(value, list):
-            value = pa.Table.from_pylist(value) if value else SCHEMAS[name].empty_table()
+            keys = list(dict.fromkeys(k for row in value for k in row))
+            value = (
+                pa.table({k: [row.get(k) for row in value] for k in keys})
+                if value
+                else SCHEMAS[name].empty_table()
+            )
         tables[name] = normalise_table(value, name, defaults={"is_bot": False})
     log = InteractionLog(
-        tables["events"], tables["people"], tables["workspaces"],
+        tables["events"],
+        tables["people"],
+        tables["workspaces"],
         dict(meta or {"format": FORMAT_VERSION, "source": "memory"}),
-    )  # fmt: skip
+    )
     validate(log, now=now)
     return log
 
@@ -389,8 +476,11 @@ def check_utf8(data: bytes, file: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise LogError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at character {col})",
-                       file=file, line=line) from None  # fmt: skip
+        raise LogError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at character {col})",
+            file=file,
+            line=line,
+        ) from None
 
 
 def physical_line(text: str, row_number: int) -> int:
@@ -417,16 +507,21 @@ def read_csv_text(data: bytes, file: str) -> pa.Table:
         table = pa_csv.read_csv(
             io.BytesIO(data),
             read_options=pa_csv.ReadOptions(use_threads=False, column_names=names, skip_rows=1),
-            parse_options=pa_csv.ParseOptions(invalid_row_handler=on_invalid,
-                                              newlines_in_values=True),
-            convert_options=pa_csv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                  strings_can_be_null=False),
-        )  # fmt: skip
+            parse_options=pa_csv.ParseOptions(
+                invalid_row_handler=on_invalid, newlines_in_values=True
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False
+            ),
+        )
     except pa.ArrowInvalid as exc:
         raise LogError(f"malformed CSV: {str(exc).splitlines()[0]}", file=file) from None
     if bad:
-        raise LogError(f"malformed row: expected {len(names)} fields", file=file,
-                       line=physical_line(text, bad[0] + 1) if bad[0] else None)  # fmt: skip
+        raise LogError(
+            f"malformed row: expected {len(names)} fields",
+            file=file,
+            line=physical_line(text, bad[0] + 1) if bad[0] else None,
+        )
     return table
 
 
@@ -445,8 +540,9 @@ def _read_jsonl(data: bytes, file: str) -> pa.Table:
                 except ValueError:
                     line = i
                     break
-        raise LogError(f"malformed JSON line ({str(exc).splitlines()[0]})", file=file,
-                       line=line) from None  # fmt: skip
+        raise LogError(
+            f"malformed JSON line ({str(exc).splitlines()[0]})", file=file, line=line
+        ) from None
 
 
 def read_table_bytes(data: bytes, name: str, ext: str, file: str) -> tuple[pa.Table, int | None]:
@@ -513,8 +609,12 @@ def read_log(path: str | os.PathLike[str], *, now: dt.datetime | None = None) ->
     except ValueError as exc:
         raise LogError(f"log.json is not JSON ({exc})", file=src.label("log.json")) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
-        raise LogError(f"unsupported format {meta.get('format') if isinstance(meta, dict) else meta!r}"
-                       " (expected 1)", file=src.label("log.json"), column="format")  # fmt: skip
+        raise LogError(
+            f"unsupported format {meta.get('format') if isinstance(meta, dict) else meta!r}"
+            " (expected 1)",
+            file=src.label("log.json"),
+            column="format",
+        )
     tables: dict[str, pa.Table] = {}
     for name in SCHEMAS:
         files = [f for f in src.find(name) if not f.endswith(".json")]
@@ -564,7 +664,9 @@ def _json_default(value: Any) -> str:
     raise TypeError(type(value).__name__)
 
 
-def write_log(log: InteractionLog, out_dir: str | os.PathLike[str], *, fmt: str = "parquet") -> Path:
+def write_log(
+    log: InteractionLog, out_dir: str | os.PathLike[str], *, fmt: str = "parquet"
+) -> Path:
     """Write ``log`` to the folder ``out_dir`` in format 1, atomically.
 
     The folder must not exist or be empty. Everything is written to a temporary sibling folder

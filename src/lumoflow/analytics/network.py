@@ -43,8 +43,7 @@ class Graph:
         return len(self.names)
 
     def directed(self) -> ig.Graph:
-        g = ig.Graph(n=self.n, edges=np.column_stack([self.src, self.dst]).tolist(),
-                     directed=True)  # fmt: skip
+        g = ig.Graph(n=self.n, edges=np.column_stack([self.src, self.dst]).tolist(), directed=True)
         g.es["weight"] = self.weight.tolist()
         return g
 
@@ -102,7 +101,8 @@ def build_graph(frame: Frame) -> Graph:
     """Build the interaction graph of ``frame`` (see the module docstring)."""
     ev = frame.events.select(["actor", "verb", "target_actor", "parent_id"])
     parents = frame.history.select(["object_id", "actor"]).filter(
-        pc.not_equal(frame.history["object_id"], ""))  # fmt: skip
+        pc.not_equal(frame.history["object_id"], "")
+    )
     ties = sql(
         f"""WITH authors AS (SELECT object_id, min(actor) AS author FROM parents GROUP BY 1),
                 t AS (SELECT e.actor AS src, CASE WHEN e.target_actor <> '' THEN e.target_actor
@@ -111,24 +111,36 @@ def build_graph(frame: Frame) -> Graph:
                            e.parent_id AND e.parent_id <> ''
                       WHERE e.verb IN {verb_list(TIE_VERBS)})
            SELECT src, dst, count(*) AS weight FROM t WHERE dst IS NOT NULL GROUP BY 1, 2""",
-        ev=ev, parents=parents,
-    )  # fmt: skip
+        ev=ev,
+        parents=parents,
+    )
     members = members_table(frame)
-    names = pc.unique(pa.chunked_array(
-        [members["actor"].combine_chunks(), ties["src"].combine_chunks(),
-         ties["dst"].combine_chunks()]))  # fmt: skip
+    names = pc.unique(
+        pa.chunked_array(
+            [
+                members["actor"].combine_chunks(),
+                ties["src"].combine_chunks(),
+                ties["dst"].combine_chunks(),
+            ]
+        )
+    )
     names = pc.take(names, pc.sort_indices(names))
     src = pc.index_in(ties["src"], value_set=names).to_numpy(zero_copy_only=False)
     dst = pc.index_in(ties["dst"], value_set=names).to_numpy(zero_copy_only=False)
     order = np.lexsort((dst, src))
     dept_map = sql(
         "SELECT n.name, coalesce(p.dept, '') AS dept FROM n LEFT JOIN p ON p.actor = n.name "
-        "ORDER BY n.i", n=pa.table({"name": names, "i": np.arange(len(names))}),
+        "ORDER BY n.i",
+        n=pa.table({"name": names, "i": np.arange(len(names))}),
         p=frame.people.select(["actor", "dept"]),
-    )  # fmt: skip
-    return Graph(names.to_pylist(), src[order].astype(np.int64), dst[order].astype(np.int64),
-                 ties["weight"].to_numpy()[order].astype(np.int64),
-                 dept_map["dept"].to_pylist())  # fmt: skip
+    )
+    return Graph(
+        names.to_pylist(),
+        src[order].astype(np.int64),
+        dst[order].astype(np.int64),
+        ties["weight"].to_numpy()[order].astype(np.int64),
+        dept_map["dept"].to_pylist(),
+    )
 
 
 def reciprocity(g: Graph) -> float | None:
@@ -177,8 +189,9 @@ def ei_index(u: ig.Graph, dept: list[str], min_group_size: int) -> EIIndex:
     by = {}
     for j in np.flatnonzero(known):
         tot = int(i_d[j] + e_d[j])
-        by[str(labels[j])] = guard((e_d[j] - i_d[j]) / tot if tot else None, int(size[j]),
-                                   min_group_size)  # fmt: skip
+        by[str(labels[j])] = guard(
+            (e_d[j] - i_d[j]) / tot if tot else None, int(size[j]), min_group_size
+        )
     return EIIndex(overall, by)
 
 
@@ -190,7 +203,7 @@ def department_membership(dept: list[str]) -> list[int]:
     if blank.size:
         none = np.flatnonzero(codes == blank[0])
         out[none] = labels.size + np.arange(none.size)
-    return out.tolist()
+    return [int(x) for x in out]
 
 
 def diameter(u: ig.Graph, *, seed: int, exact_limit: int = EXACT_LIMIT) -> tuple[int | None, bool]:
@@ -216,8 +229,9 @@ def diameter(u: ig.Graph, *, seed: int, exact_limit: int = EXACT_LIMIT) -> tuple
     return best, True
 
 
-def betweenness(u: ig.Graph, *, seed: int, exact_limit: int = EXACT_LIMIT,
-                pivots: int = BETWEENNESS_PIVOTS) -> tuple[np.ndarray, bool]:  # fmt: skip
+def betweenness(
+    u: ig.Graph, *, seed: int, exact_limit: int = EXACT_LIMIT, pivots: int = BETWEENNESS_PIVOTS
+) -> tuple[np.ndarray, bool]:
     """Betweenness (undirected, unweighted; pairs counted once, as networkx unnormalised).
 
     Above ``exact_limit`` people it is estimated from ``pivots`` random source nodes and scaled by
@@ -251,8 +265,12 @@ def leiden(u: ig.Graph, dept: list[str], *, seed: int) -> dict[str, Any]:
     nmi = None
     if labelled.sum() > 1:
         nmi = float(normalized_mutual_info_score(np.array(dept)[labelled], membership[labelled]))
-    return {"count": int(membership.max() + 1), "modularity": float(u.modularity(membership)),
-            "nmi_departments": nmi, "seed": seed}  # fmt: skip
+    return {
+        "count": int(membership.max() + 1),
+        "modularity": float(u.modularity(membership)),
+        "nmi_departments": nmi,
+        "seed": seed,
+    }
 
 
 def network_summary(frame: Frame, graph: Graph | None = None) -> NetworkSummary:
@@ -304,27 +322,37 @@ def network_summary(frame: Frame, graph: Graph | None = None) -> NetworkSummary:
     membership = department_membership(g.dept)
     has_dept = any(x != "" for x in g.dept)
     core = np.asarray(u.coreness(), dtype=np.int64)
-    peripheral = {"count": int(np.count_nonzero(core <= 1)),
-                  "share": float(np.count_nonzero(core <= 1) / n) if n else None}  # fmt: skip
+    peripheral: dict[str, Any] = {
+        "count": int(np.count_nonzero(core <= 1)),
+        "share": float(np.count_nonzero(core <= 1) / n) if n else None,
+    }
     if opts.individuals:
         peripheral["people"] = [_name(g.names[i], opts) for i in np.flatnonzero(core <= 1)[:100]]
     top = max(1, math.ceil(0.05 * n)) if n else 0
     load = float(np.sort(deg)[::-1][:top].sum() / deg.sum()) if deg.sum() else None
     return NetworkSummary(
-        nodes=n, edges=e, self_loops=loops, reciprocity=reciprocity(g),
+        nodes=n,
+        edges=e,
+        self_loops=loops,
+        reciprocity=reciprocity(g),
         density=(e - loops) / (n * (n - 1)) if n > 1 else None,
-        components_weak=n_wcc, components_strong=n_scc,
-        largest_wcc_nodes=wcc_nodes, largest_wcc_edges=wcc_edges,
-        largest_scc_nodes=scc_nodes, largest_scc_edges=scc_edges,
-        avg_clustering=float(local.mean()) if n else None, triangles=triangles,
-        diameter=diam, diameter_estimated=estimated,
+        components_weak=n_wcc,
+        components_strong=n_scc,
+        largest_wcc_nodes=wcc_nodes,
+        largest_wcc_edges=wcc_edges,
+        largest_scc_nodes=scc_nodes,
+        largest_scc_edges=scc_edges,
+        avg_clustering=float(local.mean()) if n else None,
+        triangles=triangles,
+        diameter=diam,
+        diameter_estimated=estimated,
         ei_index=ei_index(u, g.dept, opts.min_group_size),
-        modularity_departments=float(u.modularity(membership)) if has_dept and u.ecount()
-        else None,
+        modularity_departments=float(u.modularity(membership)) if has_dept and u.ecount() else None,
         leiden=leiden(u, g.dept, seed=opts.seed),
-        peripheral=peripheral, load_concentration=load,
+        peripheral=peripheral,
+        load_concentration=load,
         brokers=brokers(u, g, frame) if opts.individuals else None,
-    )  # fmt: skip
+    )
 
 
 def _name(actor: str, opts: Any) -> str:
@@ -340,7 +368,12 @@ def brokers(u: ig.Graph, g: Graph, frame: Frame, *, top: int = 10) -> dict[str, 
     btw, estimated = betweenness(u, seed=opts.seed)
     order = np.argsort(-btw, kind="stable")[:top]
     cons = np.asarray(u.constraint(vertices=order.tolist(), weights="weight"), dtype=float)
-    people = [Broker(_name(g.names[i], opts), float(btw[i]),
-                     None if math.isnan(c) else float(c)) for i, c in zip(order, cons, strict=True)]  # fmt: skip
-    return {"estimated": estimated, "method": "Brandes-Pich pivots" if estimated else "exact",
-            "top": people}  # fmt: skip
+    people = [
+        Broker(_name(g.names[i], opts), float(btw[i]), None if math.isnan(c) else float(c))
+        for i, c in zip(order, cons, strict=True)
+    ]
+    return {
+        "estimated": estimated,
+        "method": "Brandes-Pich pivots" if estimated else "exact",
+        "top": people,
+    }

@@ -162,8 +162,9 @@ def participation(frame: Frame) -> Participation:
                    count(e.actor) AS a, count(e.actor) FILTER (e.verb IN {verb_list(ENGAGED_VERBS)})
                    AS g
             FROM members m LEFT JOIN ev e ON e.actor = m.actor GROUP BY m.actor""",
-        members=members, ev=ev,
-    )  # fmt: skip
+        members=members,
+        ev=ev,
+    )
     contrib = counts["c"].to_numpy().astype(float)
     active = int(np.count_nonzero(counts["a"].to_numpy()))
     engaged = int(np.count_nonzero(counts["g"].to_numpy()))
@@ -171,35 +172,48 @@ def participation(frame: Frame) -> Participation:
         """SELECT p.dept, count(*) AS people, sum(c.c) AS contributions
            FROM people p JOIN counts c ON c.actor = p.actor WHERE p.dept <> '' GROUP BY p.dept
            ORDER BY p.dept""",
-        people=frame.people.select(["actor", "dept"]), counts=counts,
-    )  # fmt: skip
+        people=frame.people.select(["actor", "dept"]),
+        counts=counts,
+    )
     dept_contrib = by_dept_tbl["contributions"].to_numpy().astype(float)
     total = contrib.sum()
     by_department = {
         d: guard(float(c) / total if total else None, int(n), mgs)
-        for d, n, c in zip(by_dept_tbl["dept"].to_pylist(), by_dept_tbl["people"].to_pylist(),
-                           dept_contrib, strict=True)
-    }  # fmt: skip
+        for d, n, c in zip(
+            by_dept_tbl["dept"].to_pylist(),
+            by_dept_tbl["people"].to_pylist(),
+            dept_contrib,
+            strict=True,
+        )
+    }
     weekly = _weekly(frame, n_members) if frame.has_time else []
     shown = [w for w in weekly if w.active is not None and w.active_share is not None]
     sticky = [w.stickiness for w in weekly if w.stickiness is not None]
     newcomers, returned, eligible = _newcomers(frame) if frame.has_time else (0, 0, 0)
     return Participation(
-        members=n_members, active=active, engaged=engaged, contributions=int(total),
-        weekly_active_share=float(np.mean([w.active_share for w in shown if w.active_share
-                                           is not None])) if shown else None,
+        members=n_members,
+        active=active,
+        engaged=engaged,
+        contributions=int(total),
+        weekly_active_share=float(
+            np.mean([w.active_share for w in shown if w.active_share is not None])
+        )
+        if shown
+        else None,
         stickiness=float(np.mean(sticky)) if sticky else None,
         lurker_share=float(np.count_nonzero(contrib == 0) / n_members) if n_members else None,
-        gini=gini(contrib), top10_share=top_share(contrib, 0.10),
+        gini=gini(contrib),
+        top10_share=top_share(contrib, 0.10),
         contributor_absence_factor=absence_factor(contrib),
         department_absence_factor=absence_factor(dept_contrib) if dept_contrib.size else None,
         newcomers=newcomers,
         newcomer_return_30d=guard(returned / eligible if eligible else None, eligible, mgs),
         inactive_contributors=_inactive(frame) if frame.has_time else 0,
         cohort_retention=_cohorts(frame) if frame.has_time else {},
-        by_department=by_department, weekly=weekly,
+        by_department=by_department,
+        weekly=weekly,
         too_little_data=not frame.has_time,
-    )  # fmt: skip
+    )
 
 
 def _weekly(frame: Frame, n_members: int) -> list[WeekParticipation]:
@@ -234,21 +248,39 @@ def _weekly(frame: Frame, n_members: int) -> list[WeekParticipation]:
                coalesce(c.churned, 0) AS churned, coalesce(m.m28, 0) AS m28
         FROM weeks w LEFT JOIN agg a USING (week) LEFT JOIN churn c USING (week)
              LEFT JOIN m28 m USING (week) ORDER BY w.week""",
-        weeks=weeks, hist=hist,
-    )  # fmt: skip
+        weeks=weeks,
+        hist=hist,
+    )
     mgs = frame.options.min_group_size
     out = []
     for r in tbl.to_pylist():  # one row per week, not per event
         hide = r["active"] < mgs
         share = r["active"] / n_members if n_members else None
         sticky = r["active"] / r["m28"] if r["m28"] else None
-        vals = {k: (None if hide else r[k]) for k in ("active", "engaged", "posts", "replies",
-                                                      "reactions", "new", "retained", "returning",
-                                                      "churned")}  # fmt: skip
-        out.append(WeekParticipation(
-            week=r["week"], **vals, active_share=None if hide else share,
-            stickiness=None if hide else sticky, people=int(r["active"]), suppressed=hide,
-        ))  # fmt: skip
+        vals = {
+            k: (None if hide else r[k])
+            for k in (
+                "active",
+                "engaged",
+                "posts",
+                "replies",
+                "reactions",
+                "new",
+                "retained",
+                "returning",
+                "churned",
+            )
+        }
+        out.append(
+            WeekParticipation(
+                week=r["week"],
+                **vals,
+                active_share=None if hide else share,
+                stickiness=None if hide else sticky,
+                people=int(r["active"]),
+                suppressed=hide,
+            )
+        )
     return out
 
 
@@ -266,9 +298,10 @@ def _newcomers(frame: Frame) -> tuple[int, int, int]:
                   count(ret.actor) FILTER (f.first + INTERVAL 30 DAY <= l.last) AS returned
            FROM f CROSS JOIN lastts l LEFT JOIN ret USING (actor)
            WHERE f.first >= $start AND f.first < $end""".replace(
-            "$start", f"TIMESTAMPTZ '{frame.start}'").replace("$end", f"TIMESTAMPTZ '{frame.end}'"),
+            "$start", f"TIMESTAMPTZ '{frame.start}'"
+        ).replace("$end", f"TIMESTAMPTZ '{frame.end}'"),
         hist=hist,
-    ).to_pylist()[0]  # fmt: skip
+    ).to_pylist()[0]
     return int(r["n"]), int(r["returned"]), int(r["eligible"])
 
 
@@ -279,7 +312,7 @@ def _inactive(frame: Frame) -> int:
             WHERE ts < TIMESTAMPTZ '{frame.end}' GROUP BY actor)
             WHERE last < TIMESTAMPTZ '{frame.end}' - INTERVAL 60 DAY""",
         hist=hist.select(["actor", "ts"]),
-    )  # fmt: skip
+    )
     return int(r["n"][0].as_py())
 
 
@@ -299,7 +332,7 @@ def _cohorts(frame: Frame) -> dict[str, Guarded]:
            WHERE f.cohort + to_months(k.k) <= lastm.last
            GROUP BY k.k ORDER BY k.k""",
         hist=hist,
-    )  # fmt: skip
+    )
     mgs = frame.options.min_group_size
     out = {f"{k}m": guard(None, 0, mgs) for k in (1, 3, 6)}
     for r in tbl.to_pylist():

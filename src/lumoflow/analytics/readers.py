@@ -42,8 +42,7 @@ from lumoflow.analytics.log import (
 DEFAULT_EPOCH = dt.datetime(2000, 1, 1, tzinfo=UTC)
 _MIN_UNIX = int(MIN_TS.timestamp())
 _PERSON_KEYS = ("actor", "username", "email")
-_PEOPLE_OPTIONAL = ("name", "department", "manager", "location", "time_zone", "is_bot",
-                    "joined_at")  # fmt: skip
+_PEOPLE_OPTIONAL = ("name", "department", "manager", "location", "time_zone", "is_bot", "joined_at")
 INPUT_FORMATS = ("log", "edges", "events-csv")
 
 
@@ -61,9 +60,11 @@ def detect_format(path: Path) -> str:
 
 
 def read_edge_list(
-    path: str | os.PathLike[str], *, epoch: dt.datetime = DEFAULT_EPOCH,
+    path: str | os.PathLike[str],
+    *,
+    epoch: dt.datetime = DEFAULT_EPOCH,
     now: dt.datetime | None = None,
-) -> pa.Table:  # fmt: skip
+) -> pa.Table:
     """Read ``src dst [ts]`` lines into canonical ``message`` events.
 
     ``ts`` is Unix seconds; a value before 1990 (below 631,152,000) is read as seconds after
@@ -81,8 +82,9 @@ def read_edge_list(
     first = next(s for s in clean.split("\n") if s)
     width = len(first.split(" "))
     if width not in (2, 3):
-        raise LogError(f"expected 'src dst [ts]', got {width} fields", file=file,
-                       line=physical_line(clean, 1))  # fmt: skip
+        raise LogError(
+            f"expected 'src dst [ts]', got {width} fields", file=file, line=physical_line(clean, 1)
+        )
     bad: list[int] = []
 
     def on_invalid(row: pa_csv.InvalidRow) -> str:
@@ -91,16 +93,23 @@ def read_edge_list(
 
     table = pa_csv.read_csv(
         io.BytesIO(clean.encode()),
-        read_options=pa_csv.ReadOptions(use_threads=False, column_names=["src", "dst", "ts"][:width]),
-        parse_options=pa_csv.ParseOptions(delimiter=" ", invalid_row_handler=on_invalid,
-                                          quote_char=False),
+        read_options=pa_csv.ReadOptions(
+            use_threads=False, column_names=["src", "dst", "ts"][:width]
+        ),
+        parse_options=pa_csv.ParseOptions(
+            delimiter=" ", invalid_row_handler=on_invalid, quote_char=False
+        ),
         convert_options=pa_csv.ConvertOptions(
             column_types={c: pa.string() for c in ("src", "dst", "ts")[:width]},
-            strings_can_be_null=False),
-    )  # fmt: skip
+            strings_can_be_null=False,
+        ),
+    )
     if bad:
-        raise LogError(f"malformed line: expected {width} fields ('src dst{' ts' * (width == 3)}')",
-                       file=file, line=physical_line(clean, bad[0]) if bad[0] else None)  # fmt: skip
+        raise LogError(
+            f"malformed line: expected {width} fields ('src dst{' ts' * (width == 3)}')",
+            file=file,
+            line=physical_line(clean, bad[0]) if bad[0] else None,
+        )
     n = table.num_rows
     if width == 3:
         ts_text = table.column("ts")
@@ -108,8 +117,12 @@ def read_edge_list(
         bad_rows = np.flatnonzero(~np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool))
         if bad_rows.size:
             row = int(bad_rows[0])
-            raise LogError(f"not a number of seconds: {ts_text[row].as_py()!r}", file=file,
-                           line=physical_line(clean, row + 1), column="ts")  # fmt: skip
+            raise LogError(
+                f"not a number of seconds: {ts_text[row].as_py()!r}",
+                file=file,
+                line=physical_line(clean, row + 1),
+                column="ts",
+            )
         secs = pc.cast(ts_text, pa.float64()).to_numpy()
         secs = np.where(secs < _MIN_UNIX, secs + epoch.timestamp(), secs)
         ts = pa.array((secs * 1e6).astype("int64"), pa.int64()).cast(TS_TYPE)
@@ -118,10 +131,22 @@ def read_edge_list(
     ids = pc.cast(pa.array(np.arange(1, n + 1)), pa.string())
     empty = pa.array([""] * n, pa.string())
     events = pa.Table.from_arrays(
-        [ids, ts, table.column("src"), pa.array(["message"] * n), empty, ids, empty, empty,
-         table.column("dst"), empty, empty, pa.array(np.zeros(n, dtype=bool))],
+        [
+            ids,
+            ts,
+            table.column("src"),
+            pa.array(["message"] * n),
+            empty,
+            ids,
+            empty,
+            empty,
+            table.column("dst"),
+            empty,
+            empty,
+            pa.array(np.zeros(n, dtype=bool)),
+        ],
         schema=EVENTS_SCHEMA,
-    )  # fmt: skip
+    )
     if width == 3:
         try:
             validate_events(events, file=file, first_line=1, now=now, min_ts=None)
@@ -143,8 +168,9 @@ def read_events_csv(path: str | os.PathLike[str], *, now: dt.datetime | None = N
         raise LogError("empty events CSV: no events", file=file)
     defaults: dict[str, object] = {"is_bot": False}
     if "event_id" not in raw.column_names:
-        raw = raw.append_column("event_id", pc.cast(pa.array(np.arange(2, raw.num_rows + 2)),
-                                                      pa.string()))  # fmt: skip
+        raw = raw.append_column(
+            "event_id", pc.cast(pa.array(np.arange(2, raw.num_rows + 2)), pa.string())
+        )
     for col in ("ts", "actor", "verb"):
         if col not in raw.column_names:
             raise LogError(f"missing required column {col!r}", file=file, line=1, column=col)
@@ -163,15 +189,13 @@ def read_people(path: str | os.PathLike[str]) -> pa.Table:
         raw = read_csv_text(data, file)
         key = next((k for k in _PERSON_KEYS if k in raw.column_names), None)
         if key is None:
-            raise LogError("the header needs an actor, username or email column", file=file,
-                           line=1)  # fmt: skip
+            raise LogError("the header needs an actor, username or email column", file=file, line=1)
         unknown = [c for c in raw.column_names if c not in _PERSON_KEYS + _PEOPLE_OPTIONAL]
         if unknown:
             raise LogError(f"unknown column {unknown[0]!r}", file=file, line=1, column=unknown[0])
         raw = raw.select([key, *[c for c in raw.column_names if c in _PEOPLE_OPTIONAL]])
         raw = raw.rename_columns(["actor", *raw.column_names[1:]])
-        people = normalise_table(raw, "people", file=file, first_line=2,
-                                 defaults={"is_bot": False})  # fmt: skip
+        people = normalise_table(raw, "people", file=file, first_line=2, defaults={"is_bot": False})
         validate_people(people, file=file, first_line=2)
         return people
     clean = re.sub(r"[ \t]+", " ", text)
@@ -187,25 +211,33 @@ def read_people(path: str | os.PathLike[str]) -> pa.Table:
     table = pa_csv.read_csv(
         io.BytesIO(clean.encode()),
         read_options=pa_csv.ReadOptions(use_threads=False, column_names=["actor", "department"]),
-        parse_options=pa_csv.ParseOptions(delimiter=" ", invalid_row_handler=on_invalid,
-                                          quote_char=False),
+        parse_options=pa_csv.ParseOptions(
+            delimiter=" ", invalid_row_handler=on_invalid, quote_char=False
+        ),
         convert_options=pa_csv.ConvertOptions(
             column_types={"actor": pa.string(), "department": pa.string()},
-            strings_can_be_null=False),
-    )  # fmt: skip
+            strings_can_be_null=False,
+        ),
+    )
     if bad:
-        raise LogError("malformed line: expected 'actor department'", file=file,
-                       line=physical_line(clean, bad[0]) if bad[0] else None)  # fmt: skip
+        raise LogError(
+            "malformed line: expected 'actor department'",
+            file=file,
+            line=physical_line(clean, bad[0]) if bad[0] else None,
+        )
     people = normalise_table(table, "people", file=file, first_line=1, defaults={"is_bot": False})
     validate_people(people, file=file, first_line=1)
     return people
 
 
 def load_input(
-    path: str | os.PathLike[str], *, input_format: str | None = None,
-    people: str | os.PathLike[str] | None = None, epoch: dt.datetime = DEFAULT_EPOCH,
+    path: str | os.PathLike[str],
+    *,
+    input_format: str | None = None,
+    people: str | os.PathLike[str] | None = None,
+    epoch: dt.datetime = DEFAULT_EPOCH,
     now: dt.datetime | None = None,
-) -> tuple[InteractionLog, str]:  # fmt: skip
+) -> tuple[InteractionLog, str]:
     """Read any accepted input (and an optional people file) into an ``InteractionLog``.
 
     Returns the log and the format read (``log``, ``edges`` or ``events-csv``). A people file
@@ -218,12 +250,19 @@ def load_input(
     if fmt == "log":
         log = read_log(p, now=now)
     elif fmt == "edges":
-        log = InteractionLog(read_edge_list(p, epoch=epoch, now=now), SCHEMAS["people"].empty_table(),
-                             SCHEMAS["workspaces"].empty_table(), {"format": 1, "source": "edges"})  # fmt: skip
+        log = InteractionLog(
+            read_edge_list(p, epoch=epoch, now=now),
+            SCHEMAS["people"].empty_table(),
+            SCHEMAS["workspaces"].empty_table(),
+            {"format": 1, "source": "edges"},
+        )
     elif fmt == "events-csv":
-        log = InteractionLog(read_events_csv(p, now=now), SCHEMAS["people"].empty_table(),
-                             SCHEMAS["workspaces"].empty_table(),
-                             {"format": 1, "source": "events-csv"})  # fmt: skip
+        log = InteractionLog(
+            read_events_csv(p, now=now),
+            SCHEMAS["people"].empty_table(),
+            SCHEMAS["workspaces"].empty_table(),
+            {"format": 1, "source": "events-csv"},
+        )
     else:
         raise LogError(f"unknown input format {fmt!r} (log, edges or events-csv)")
     if log.events.num_rows == 0:

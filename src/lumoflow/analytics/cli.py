@@ -1,0 +1,170 @@
+"""`lumoflow analyze`: measure a canonical log, an edge list or an events CSV.
+
+Exit codes: 0 success, 2 bad input (one line on stderr saying what and where), 1 failure.
+Results go to stdout (or ``--out``, replaced atomically); messages and progress to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any, NoReturn
+
+from lumoflow.analytics.frame import Options, Period
+from lumoflow.analytics.log import UTC, LogError
+from lumoflow.analytics.privacy import DEFAULT_MIN_GROUP_SIZE
+from lumoflow.analytics.readers import DEFAULT_EPOCH, INPUT_FORMATS, load_input
+
+PROG = "lumoflow analyze"
+#: Inputs with at least this many events get a progress bar on stderr.
+PROGRESS_MIN_EVENTS = 200_000
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise LogError(message)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=PROG,
+        description="Measure participation, responsiveness, fading, network, "
+        "relevance and value of an interaction log, with the privacy guard on.",
+    )
+    p.add_argument("input", help="canonical log (folder or .zip), edge list, or events CSV")
+    p.add_argument("--people", help="people file: CSV with header, or 'actor department' lines")
+    p.add_argument("--from", dest="start", type=_date, help="first day (YYYY-MM-DD, UTC)")
+    p.add_argument("--to", dest="end", type=_date, help="last day, inclusive")
+    p.add_argument("--workspace", help="measure one workspace")
+    p.add_argument(
+        "--min-group-size",
+        type=int,
+        default=int(os.environ.get("LUMOFLOW_MIN_GROUP_SIZE", DEFAULT_MIN_GROUP_SIZE)),
+    )
+    p.add_argument("--individuals", action="store_true", help="include brokers and load lists")
+    p.add_argument("--names", action="store_true", help="with --individuals: real ids")
+    p.add_argument("--input-format", choices=INPUT_FORMATS)
+    p.add_argument(
+        "--epoch", type=_date, help="origin for edge-list times before 1990 (default 2000-01-01)"
+    )
+    p.add_argument("--format", choices=("text", "json", "html"), default="text")
+    p.add_argument("--out", help="write the report to this file (replaced atomically)")
+    return p
+
+
+def _out_path(out: str, fmt: str) -> Path:
+    path = Path(out)
+    if path.is_dir():
+        if any(path.iterdir()):
+            raise LogError("--out is a folder that is not empty", file=str(path))
+        return path / f"report.{'txt' if fmt == 'text' else fmt}"
+    if not path.parent.exists():
+        raise LogError("the folder of --out does not exist", file=str(path.parent))
+    return path
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path`` and rename it into place."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run(args: argparse.Namespace) -> str:
+    from lumoflow.analytics.html import render_html
+    from lumoflow.analytics.report import analyze, render_text, report_data
+
+    if args.min_group_size < 1:
+        raise LogError("--min-group-size must be at least 1")
+    if args.names and not args.individuals:
+        raise LogError("--names only applies with --individuals")
+    out = _out_path(args.out, args.format) if args.out else None
+    period = Period.from_dates(args.start, args.end)
+    epoch = dt.datetime.combine(args.epoch, dt.time(), UTC) if args.epoch else DEFAULT_EPOCH
+    log, fmt = load_input(
+        args.input, input_format=args.input_format, people=args.people, epoch=epoch
+    )
+    options = Options(
+        min_group_size=args.min_group_size,
+        individuals=args.individuals,
+        names=args.names,
+        pseudonym_key=os.urandom(16).hex(),
+    )
+    from tqdm import tqdm
+
+    with tqdm(
+        total=6,
+        desc="analyze",
+        unit="family",
+        file=sys.stderr,
+        leave=False,
+        disable=log.events.num_rows < PROGRESS_MIN_EVENTS,
+    ) as bar:
+
+        def step(name: str) -> None:
+            bar.set_postfix_str(name)
+            bar.update(1)
+
+        report = analyze(
+            log, period=period, workspace=args.workspace, options=options, fmt=fmt, progress=step
+        )
+    if args.format == "json":
+        text = json.dumps(report_data(report), indent=2, ensure_ascii=False) + "\n"
+    elif args.format == "html":
+        text = render_html(report)
+    else:
+        text = render_text(report)
+    if out is not None:
+        write_atomic(out, text)
+        return ""
+    return text
+
+
+def main(argv: list[str]) -> int:
+    """Entry point: ``lumoflow analyze ARGS`` (``argv`` without the word "analyze")."""
+    try:
+        args = parser().parse_args(argv)
+        text = run(args)
+    except LogError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
+    except (MemoryError, OSError) as exc:
+        print(f"{PROG}: failed: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - one line for people, the trace when debugging
+        if os.environ.get("LUMOFLOW_DEBUG"):
+            traceback.print_exc()
+        print(f"{PROG}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    if text:
+        sys.stdout.write(text)
+    return 0
+
+
+def _main() -> Any:
+    return main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
