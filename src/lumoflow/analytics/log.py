@@ -17,6 +17,7 @@ columns are all text (as read from CSV) to the canonical types.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -246,8 +247,9 @@ def _parse_bool(
     row = _first_true(pc.invert(pc.or_(is_true, is_false)))
     if row is not None:
         f, line = _where(file, first_line, row)
+        got = text[row].as_py()
         raise LogError(
-            f"must be true or false, got {text[row].as_py()!r}",
+            f"must be true or false, got {got!r}" if got else "must be true or false, never empty",
             file=f or table,
             line=line,
             column=column,
@@ -453,7 +455,12 @@ def make_log(
         if isinstance(value, list):
             keys = list(dict.fromkeys(k for row in value for k in row))
             value = (
-                pa.table({k: [row.get(k) for row in value] for k in keys})
+                pa.table(
+                    {
+                        k: [row.get(k, False if k == "is_bot" else None) for row in value]
+                        for k in keys
+                    }
+                )
                 if value
                 else SCHEMAS[name].empty_table()
             )
@@ -494,7 +501,7 @@ def read_csv_text(data: bytes, file: str) -> pa.Table:
     """Read CSV bytes with a header into an all-text table; reject ragged rows by line."""
     text = check_utf8(data, file)
     header = text.split("\n", 1)[0].strip().lstrip("\ufeff")
-    names = [h.strip() for h in header.split(",")]
+    names = [h.strip() for h in next(csv.reader([header]))] if header else []
     if not header or any(n == "" for n in names):
         raise LogError("the header line must name every column", file=file, line=1)
     bad: list[int] = []
@@ -646,7 +653,7 @@ def _write_table(table: pa.Table, path: Path, fmt: str) -> None:
         out = table
         for i, fld in enumerate(table.schema):
             if pa.types.is_timestamp(fld.type):
-                text = pc.strftime(table.column(i), format="%Y-%m-%dT%H:%M:%S.%fZ")
+                text = pc.strftime(table.column(i), format="%Y-%m-%dT%H:%M:%SZ")
                 out = out.set_column(i, fld.name, pc.fill_null(text, ""))
         pa_csv.write_csv(out, path)
     elif fmt == "jsonl":

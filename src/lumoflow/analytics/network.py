@@ -20,6 +20,8 @@ import pyarrow.compute as pc
 from lumoflow.analytics.frame import TIE_VERBS, Frame, members_table, sql, verb_list
 from lumoflow.analytics.privacy import Guarded, guard, pseudonym
 
+#: Verbs that author an object (whose author a reply or reaction is addressed to).
+AUTHOR_VERBS = ("post", "reply", "message", "article", "wiki_edit", "decision", "check_in")
 #: Above this many people, betweenness and the diameter are estimated (``estimated: true``).
 EXACT_LIMIT = 20_000
 #: Pivots for the sampled betweenness estimate (Brandes & Pich 2007).
@@ -100,11 +102,14 @@ class NetworkSummary:
 def build_graph(frame: Frame) -> Graph:
     """Build the interaction graph of ``frame`` (see the module docstring)."""
     ev = frame.events.select(["actor", "verb", "target_actor", "parent_id"])
-    parents = frame.history.select(["object_id", "actor"]).filter(
-        pc.not_equal(frame.history["object_id"], "")
+    hist = frame.history
+    authored = pc.and_(
+        pc.not_equal(hist["object_id"], ""), pc.is_in(hist["verb"], pa.array(AUTHOR_VERBS))
     )
+    parents = hist.filter(authored).select(["object_id", "actor", "ts"])
     ties = sql(
-        f"""WITH authors AS (SELECT object_id, min(actor) AS author FROM parents GROUP BY 1),
+        f"""WITH authors AS (SELECT object_id, arg_min(actor, coalesce(ts, TIMESTAMPTZ '1970-01-01'))
+                            AS author FROM parents GROUP BY 1),
                 t AS (SELECT e.actor AS src, CASE WHEN e.target_actor <> '' THEN e.target_actor
                                                   ELSE a.author END AS dst
                       FROM ev e LEFT JOIN authors a ON e.target_actor = '' AND a.object_id =
@@ -243,8 +248,8 @@ def betweenness(
     rng = np.random.default_rng(seed)
     sources = rng.choice(n, size=min(pivots, n), replace=False).tolist()
     est = np.asarray(u.betweenness(directed=False, sources=sources), dtype=float)
-    # from each source every pair (s, t) is seen once: the full sum counts each pair twice
-    return est * n / len(sources) / 2, True
+    # igraph counts each unordered pair once; scaling by n / k makes it unbiased
+    return est * n / len(sources), True
 
 
 def leiden(u: ig.Graph, dept: list[str], *, seed: int) -> dict[str, Any]:

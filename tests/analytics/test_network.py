@@ -1,0 +1,193 @@
+"""Network figures against networkx as the oracle, on several graphs including the karate club."""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from lumoflow.analytics.frame import Options, make_frame
+from lumoflow.analytics.log import make_log
+from lumoflow.analytics.network import betweenness, build_graph, diameter, network_summary
+
+from .conftest import frame_of, rows
+
+
+def _log_from_digraph(g: nx.DiGraph, dept: dict[Any, str]) -> Any:
+    events = [
+        {"event_id": str(i), "ts": "2024-03-04", "actor": str(u), "verb": "message",
+         "target_actor": str(v)}
+        for i, (u, v) in enumerate(g.edges())
+    ]  # fmt: skip
+    people = [{"actor": str(n), "department": dept.get(n, "")} for n in g.nodes()]
+    return make_log(events, people)
+
+
+def _karate() -> tuple[nx.DiGraph, dict[Any, str]]:
+    k = nx.karate_club_graph()
+    d = nx.DiGraph()
+    d.add_nodes_from(k.nodes())
+    d.add_edges_from(k.edges())  # one direction per tie, as messages
+    return d, {n: k.nodes[n]["club"] for n in k.nodes()}
+
+
+def _random(seed: int, n: int = 80, p: float = 0.05) -> tuple[nx.DiGraph, dict[Any, str]]:
+    d = nx.gnp_random_graph(n, p, seed=seed, directed=True)
+    rng = random.Random(seed)
+    d.add_edges_from((v, v) for v in rng.sample(range(n), 6))  # self-loops
+    d.add_nodes_from(range(n, n + 5))  # isolated people
+    dept = {v: rng.choice(["a", "b", "c", "d", ""]) for v in d.nodes()}
+    return d, dept
+
+
+def _components() -> tuple[nx.DiGraph, dict[Any, str]]:
+    d = nx.DiGraph(nx.path_graph(7, create_using=nx.DiGraph))
+    d.add_edges_from([(10, 11), (11, 12), (12, 10), (20, 20), (21, 22), (22, 21)])
+    return d, {v: "x" if v < 10 else "y" for v in d.nodes()}
+
+
+GRAPHS = {"karate": _karate, "random1": lambda: _random(1), "random7": lambda: _random(7),
+          "components": _components}  # fmt: skip
+
+
+def _oracle(d: nx.DiGraph, dept: dict[Any, str]) -> dict[str, Any]:
+    u = nx.Graph(d.to_undirected())
+    u.remove_edges_from(nx.selfloop_edges(u))
+    no_loops = nx.DiGraph(d)
+    no_loops.remove_edges_from(nx.selfloop_edges(no_loops))
+    wccs = sorted(nx.weakly_connected_components(d), key=len)
+    sccs = sorted(nx.strongly_connected_components(d), key=len)
+    lcc = u.subgraph(max(nx.connected_components(u), key=len))
+    internal = sum(1 for a, b in u.edges() if dept[a] and dept[b] and dept[a] == dept[b])
+    external = sum(1 for a, b in u.edges() if dept[a] and dept[b] and dept[a] != dept[b])
+    groups: dict[str, set[Any]] = {}
+    for v in u.nodes():
+        groups.setdefault(dept[v] or f"__{v}", set()).add(v)
+    return {
+        "nodes": d.number_of_nodes(), "edges": d.number_of_edges(),
+        "self_loops": nx.number_of_selfloops(d),
+        "reciprocity": nx.overall_reciprocity(d), "density": nx.density(no_loops),
+        "components_weak": len(wccs), "components_strong": len(sccs),
+        "largest_wcc_nodes": len(wccs[-1]),
+        "largest_wcc_edges": d.subgraph(wccs[-1]).number_of_edges(),
+        "largest_scc_nodes": len(sccs[-1]),
+        "largest_scc_edges": d.subgraph(sccs[-1]).number_of_edges(),
+        "avg_clustering": nx.average_clustering(u),
+        "triangles": sum(nx.triangles(u).values()) // 3,
+        "diameter": nx.diameter(lcc),
+        "ei": (external - internal) / (external + internal) if external + internal else None,
+        "modularity": nx.community.modularity(u, list(groups.values())),
+        "peripheral": sum(1 for c in nx.core_number(u).values() if c <= 1),
+        "betweenness": nx.betweenness_centrality(u, normalized=False),
+        "u": u,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_summary_matches_networkx(name: str) -> None:
+    # given
+    d, dept = GRAPHS[name]()
+    expected = _oracle(d, dept)
+    # when
+    s = network_summary(make_frame(_log_from_digraph(d, dept), options=Options(min_group_size=1)))
+    # then
+    for key in ("nodes", "edges", "self_loops", "components_weak", "components_strong",
+                "largest_wcc_nodes", "largest_wcc_edges", "largest_scc_nodes",
+                "largest_scc_edges", "triangles", "diameter"):  # fmt: skip
+        assert getattr(s, key) == expected[key], key
+    for key in ("reciprocity", "density", "avg_clustering"):
+        assert getattr(s, key) == pytest.approx(expected[key], abs=1e-12), key
+    assert s.ei_index.overall == pytest.approx(expected["ei"])
+    assert s.modularity_departments == pytest.approx(expected["modularity"], abs=1e-12)
+    assert s.peripheral["count"] == expected["peripheral"]
+
+
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_ei_index_by_department_matches_hand_count(name: str) -> None:
+    d, dept = GRAPHS[name]()
+    u = _oracle(d, dept)["u"]
+    s = network_summary(make_frame(_log_from_digraph(d, dept), options=Options(min_group_size=1)))
+    for group, got in s.ei_index.by_department.items():
+        inside = sum(1 for a, b in u.edges() if dept[a] == group and dept[b] == group)
+        outside = sum(1 for a, b in u.edges() if dept[a] and dept[b]
+                      and (dept[a] == group) != (dept[b] == group))  # fmt: skip
+        want = (outside - inside) / (outside + inside) if outside + inside else None
+        assert got.value == (pytest.approx(want) if want is not None else None), group
+        assert got.people == sum(1 for v in d.nodes() if dept[v] == group)
+
+
+def test_karate_club_has_34_people_78_ties_and_leiden_reaches_best_modularity() -> None:
+    d, dept = _karate()
+    s = network_summary(make_frame(_log_from_digraph(d, dept), options=Options(min_group_size=1)))
+    assert (s.nodes, s.edges) == (34, 78)
+    # published best possible modularity of the karate club is 0.4198
+    assert 0.40 <= s.leiden["modularity"] <= 0.4198 + 1e-4
+    assert s.leiden["nmi_departments"] is not None and s.leiden["nmi_departments"] > 0.4
+
+
+def test_leiden_is_deterministic_with_the_fixed_seed() -> None:
+    d, dept = _random(3, n=150, p=0.04)
+    log = _log_from_digraph(d, dept)
+    a = network_summary(make_frame(log, options=Options(min_group_size=1))).leiden
+    b = network_summary(make_frame(log, options=Options(min_group_size=1))).leiden
+    assert a == b
+
+
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_brokers_betweenness_matches_networkx(name: str) -> None:
+    d, dept = GRAPHS[name]()
+    expected = _oracle(d, dept)["betweenness"]
+    s = network_summary(make_frame(_log_from_digraph(d, dept),
+                                   options=Options(min_group_size=1, individuals=True,
+                                                   names=True)))  # fmt: skip
+    assert s.brokers is not None and not s.brokers["estimated"]
+    for b in s.brokers["top"]:
+        assert b.betweenness == pytest.approx(expected[int(b.person)], abs=1e-9)
+    top = sorted(expected.values(), reverse=True)[: len(s.brokers["top"])]
+    assert [b.betweenness for b in s.brokers["top"]] == pytest.approx(top)
+
+
+def test_brokers_are_pseudonymised_unless_names_are_asked_for() -> None:
+    d, dept = _karate()
+    s = network_summary(make_frame(_log_from_digraph(d, dept),
+                                   options=Options(min_group_size=1, individuals=True)))  # fmt: skip
+    assert s.brokers is not None
+    assert all(b.person.startswith("person-") for b in s.brokers["top"])
+    hidden = network_summary(make_frame(_log_from_digraph(d, dept), options=Options()))
+    assert hidden.brokers is None and "people" not in hidden.peripheral
+
+
+def test_estimated_betweenness_and_diameter_above_the_limit() -> None:
+    # given a graph, forced over the exact limit
+    d = nx.connected_watts_strogatz_graph(600, 6, 0.1, seed=4)
+    log = _log_from_digraph(nx.DiGraph(d), {})
+    u = build_graph(make_frame(log)).undirected_simple()
+    exact, _ = betweenness(u, seed=1)
+    # when
+    est, estimated = betweenness(u, seed=1, exact_limit=100, pivots=300)
+    dia, dia_est = diameter(u, seed=1, exact_limit=100)
+    # then: estimates are marked, the ranking agrees, the diameter bound is tight here
+    assert estimated and dia_est
+    top_exact = set(np.argsort(-exact)[:20])
+    top_est = set(np.argsort(-est)[:20])
+    assert len(top_exact & top_est) >= 12
+    assert est.sum() == pytest.approx(exact.sum(), rel=0.15)
+    assert nx.diameter(d) - 1 <= dia <= nx.diameter(d)
+
+
+def test_replies_and_reactions_tie_to_the_parent_author() -> None:
+    events = rows(
+        ("2024-03-04T09:00Z", "ann", "post", {"object_id": "p1"}),
+        ("2024-03-04T10:00Z", "bob", "reply", {"object_id": "r1", "parent_id": "p1"}),
+        ("2024-03-04T11:00Z", "cy", "reaction", {"parent_id": "r1"}),
+        ("2024-03-04T12:00Z", "ann", "mention", {"target_actor": "dee"}),
+        ("2024-03-04T12:00Z", "ann", "view", {"object_id": "r1"}),
+    )
+    g = build_graph(frame_of(events))
+    ties = {(g.names[a], g.names[b]): int(w) for a, b, w in zip(g.src, g.dst, g.weight)}
+    assert ties == {("bob", "ann"): 1, ("cy", "bob"): 1, ("ann", "dee"): 1}
+    assert math.isclose(network_summary(frame_of(events)).density or 0, 3 / 12)
