@@ -1,0 +1,1 @@
+"""Activity log. `record` is the only way events are written (from actions)."""

@@ -1,0 +1,135 @@
+"""Record activity events. Called by actions only, inside their transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from .models import ActivityEvent, Verb
+
+
+class OutsideTransaction(RuntimeError):
+    """An event was recorded outside the action's transaction."""
+
+
+def _ref(obj: models.Model | str | int | None) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    if isinstance(obj, models.Model):
+        return obj._meta.model_name or "", str(obj.pk)
+    return "", str(obj)
+
+
+def record(
+    actor: Any,
+    verb: Verb | str,
+    *,
+    workspace: Any = None,
+    obj: models.Model | None = None,
+    object_id: str | None = None,
+    object_type: str | None = None,
+    parent: models.Model | str | int | None = None,
+    thread: models.Model | str | int | None = None,
+    target_actor: Any = None,
+    kind: str = "",
+    text: str = "",
+    ts: datetime | None = None,
+    data: dict[str, Any] | None = None,
+) -> ActivityEvent:
+    """Write one ActivityEvent. Must run inside the calling action's `transaction.atomic()`."""
+    if not connection.in_atomic_block:
+        raise OutsideTransaction("activity.record must run inside the action's transaction")
+    otype, oid = _ref(obj)
+    when = ts or timezone.now()
+    return ActivityEvent.objects.create(
+        ts=when,
+        day=when.astimezone(UTC).date(),
+        actor=actor,
+        verb=str(verb),
+        workspace=workspace,
+        object_type=object_type if object_type is not None else otype,
+        object_id=object_id if object_id is not None else oid,
+        parent_id=_ref(parent)[1],
+        thread_id=_ref(thread)[1],
+        target_actor=target_actor,
+        kind=kind,
+        text=text,
+        data=data or {},
+    )
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event for `record_many` (bulk paths: imports, demo generator)."""
+
+    actor_id: int
+    verb: str
+    ts: datetime
+    workspace_id: int | None = None
+    object_type: str = ""
+    object_id: str = ""
+    parent_id: str = ""
+    thread_id: str = ""
+    target_actor_id: int | None = None
+    kind: str = ""
+    text: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def record_many(rows: Iterable[EventRow], *, batch_size: int = 2000) -> int:
+    """Write many events in batched INSERTs, inside the caller's transaction.
+
+    Views that repeat the same person, object and day are dropped by the unique key.
+    """
+    if not connection.in_atomic_block:
+        raise OutsideTransaction("activity.record_many must run inside the action's transaction")
+    objs = [
+        ActivityEvent(
+            ts=r.ts,
+            day=r.ts.astimezone(UTC).date(),
+            actor_id=r.actor_id,
+            verb=r.verb,
+            workspace_id=r.workspace_id,
+            object_type=r.object_type,
+            object_id=r.object_id,
+            parent_id=r.parent_id,
+            thread_id=r.thread_id,
+            target_actor_id=r.target_actor_id,
+            kind=r.kind,
+            text=r.text,
+            data=r.data,
+        )
+        for r in rows
+    ]
+    has_views = any(o.verb == Verb.VIEW for o in objs)
+    ActivityEvent.objects.bulk_create(objs, batch_size=batch_size, ignore_conflicts=has_views)
+    return len(objs)
+
+
+def record_views(actor: Any, objects: Iterable[tuple[Any, str, str]]) -> None:
+    """Record that `actor` saw these (workspace, object_type, object_id), one statement, once a day.
+
+    Called after the page is built; a repeat view the same day is ignored by the unique key.
+    """
+    now = timezone.now()
+    rows = [
+        ActivityEvent(
+            ts=now,
+            day=now.date(),
+            actor=actor,
+            verb=Verb.VIEW,
+            workspace=ws,
+            object_type=otype,
+            object_id=str(oid),
+        )
+        for ws, otype, oid in objects
+    ]
+    if not rows or not getattr(actor, "is_authenticated", False):
+        return
+    with transaction.atomic():
+        ActivityEvent.objects.bulk_create(rows, ignore_conflicts=True)

@@ -1,0 +1,189 @@
+"""The API object: auth (session or bearer token), RFC 9457 problems, cursor pagination."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from lumoflow.core.errors import Invalid, LumoFlowError, problem, problem_for
+from lumoflow.people.queries import user_for_token
+
+log = logging.getLogger(__name__)
+PROBLEM = "application/problem+json"
+DEFAULT_LIMIT, MAX_LIMIT = 20, 100
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <personal access token>`."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class Session(APIKeyCookie):
+    """The signed-in browser session (CSRF-checked for unsafe methods)."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return request.user if request.user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="LumoFlow API",
+    version="1",
+    description="Workspaces built on objectives, the conversation in them, and their measurement.",
+    auth=[BearerToken(), Session()],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    urls_namespace="api",
+)
+
+
+def problem_response(body: dict[str, object]) -> HttpResponse:
+    return JsonResponse(body, status=int(str(body["status"])), content_type=PROBLEM)
+
+
+@api.exception_handler(LumoFlowError)
+def _ours(request: HttpRequest, exc: LumoFlowError) -> HttpResponse:
+    return problem_response(problem_for(exc))
+
+
+def _field(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "form")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors:
+        errors.setdefault(_field(err.get("loc", ())), []).append(str(err.get("msg", "Invalid.")))
+    detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items())
+    return problem_response(problem(422, "invalid", "Invalid input", detail, errors))
+
+
+@api.exception_handler(HttpError)
+def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        return problem_response(
+            problem(
+                400, "malformed-request", "Malformed request", "The request body is not valid JSON."
+            )
+        )
+    return problem_response(problem(exc.status_code, "http-error", str(exc), str(exc)))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauth(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem_response(
+        problem(
+            401,
+            "unauthenticated",
+            "Authentication required",
+            "Sign in, or send a valid personal access token as 'Authorization: Bearer <token>'.",
+        )
+    )
+
+
+@api.exception_handler(AuthorizationError)
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem_response(problem(403, "forbidden", "Forbidden", str(exc) or "Forbidden."))
+
+
+@api.exception_handler(Http404)
+def _missing(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem_response(problem(404, "not-found", "Not found", "No such resource."))
+
+
+@api.exception_handler(Exception)
+def _crash(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.exception("API error on %s %s", request.method, request.path)
+    return problem_response(
+        problem(
+            500,
+            "internal",
+            "Internal error",
+            "Something went wrong on our side; it has been logged.",
+        )
+    )
+
+
+def clamp_limit(limit: int | None) -> int:
+    if limit is None:
+        return DEFAULT_LIMIT
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(
+            f"limit must be between 1 and {MAX_LIMIT}.",
+            errors={"limit": [f"Must be between 1 and {MAX_LIMIT}."]},
+        )
+    return limit
+
+
+_CURSOR_SALT = "lumoflow.api.cursor"
+
+
+def encode_cursor(values: list[Any]) -> str:
+    return signing.dumps(values, salt=_CURSOR_SALT, compress=True)
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    try:
+        values = signing.loads(cursor, salt=_CURSOR_SALT)
+        if not isinstance(values, list):
+            raise ValueError
+        return values
+    except (signing.BadSignature, ValueError):
+        raise Invalid(
+            "The cursor is not one this API gave out; start again without it.",
+            errors={"cursor": ["Unknown or altered cursor."]},
+        )
+
+
+def paginate(
+    qs: QuerySet[Any],
+    *,
+    limit: int | None,
+    cursor: str | None,
+    newest_first: bool = False,
+    key: str = "id",
+) -> tuple[list[Any], str | None]:
+    """Keyset pagination over (key, id), oldest first or newest first. Returns items and next."""
+    n = clamp_limit(limit)
+    desc = "-" if newest_first else ""
+    order = [f"{desc}{key}", f"{desc}id"] if key != "id" else [f"{desc}id"]
+    qs = qs.order_by(*order)
+    if cursor:
+        values = decode_cursor(cursor)
+        op = "lt" if newest_first else "gt"
+        if key == "id":
+            qs = qs.filter(**{f"id__{op}": values[-1]})
+        else:
+            from django.db.models import Q
+
+            qs = qs.filter(
+                Q(**{f"{key}__{op}": values[0]}) | Q(**{key: values[0], f"id__{op}": values[1]})
+            )
+    items = list(qs[: n + 1])
+    nxt = None
+    if len(items) > n:
+        items = items[:n]
+        last: Model = items[-1]
+        nxt = encode_cursor([_plain(getattr(last, key)), last.pk] if key != "id" else [last.pk])
+    return items, nxt
+
+
+def _plain(v: Any) -> Any:
+    return v.isoformat() if hasattr(v, "isoformat") else v

@@ -1,0 +1,119 @@
+"""People, departments and the caller's own profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from lumoflow.people import actions, queries
+
+from .base import paginate
+
+router = Router(tags=["people"])
+
+
+class PersonOut(Schema):
+    id: int
+    username: str
+    name: str
+    title: str
+    department: str | None
+    manager: str | None
+    location: str
+    time_zone: str
+
+    @staticmethod
+    def from_user(u: Any) -> PersonOut:
+        return PersonOut(
+            id=u.pk,
+            username=u.username,
+            name=u.name,
+            title=u.title,
+            department=u.department.path if u.department_id else None,
+            manager=u.manager.username if u.manager_id else None,
+            location=u.location,
+            time_zone=u.time_zone,
+        )
+
+
+class MeOut(PersonOut):
+    email: str
+    is_admin: bool
+
+
+class PeoplePage(Schema):
+    items: list[PersonOut]
+    next: str | None
+
+
+class ProfileIn(Schema):
+    display_name: str | None = None
+    title: str | None = None
+    department: str | None = None
+    manager: str | None = None
+    location: str | None = None
+    time_zone: str | None = None
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+    path: str
+    parent_id: int | None
+    people: int
+
+
+class DepartmentPage(Schema):
+    items: list[DepartmentOut]
+    next: str | None
+
+
+def _me(u: Any) -> MeOut:
+    return MeOut(**PersonOut.from_user(u).model_dump(), email=u.email, is_admin=u.is_staff)
+
+
+@router.get("/me", response=MeOut, summary="The signed-in person")
+def me(request: HttpRequest) -> MeOut:
+    return _me(request.user)
+
+
+@router.patch("/me", response=MeOut, summary="Edit my profile")
+def edit_me(request: HttpRequest, payload: ProfileIn) -> MeOut:
+    user = actions.update_profile(
+        request.user, request.user.username, **payload.model_dump(exclude_unset=True)
+    )
+    return _me(user)
+
+
+@router.get("/people", response=PeoplePage, summary="The people directory")
+def people(
+    request: HttpRequest,
+    q: str = "",
+    department: str = "",
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    items, nxt = paginate(
+        queries.list_people_for(request.user, q=q, department=department),
+        limit=limit,
+        cursor=cursor,
+    )
+    return {"items": [PersonOut.from_user(u) for u in items], "next": nxt}
+
+
+@router.get("/departments", response=DepartmentPage, summary="The department tree, by path")
+def departments(
+    request: HttpRequest, limit: int | None = None, cursor: str | None = None
+) -> dict[str, Any]:
+    items, nxt = paginate(queries.list_departments_for(request.user), limit=limit, cursor=cursor)
+    return {
+        "items": [
+            DepartmentOut(
+                id=d.pk, name=d.name, path=d.path, parent_id=d.parent_id, people=d.people_count
+            )
+            for d in items
+        ],
+        "next": nxt,
+    }

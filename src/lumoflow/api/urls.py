@@ -1,0 +1,11 @@
+"""Mount every router on the one API object."""
+
+from __future__ import annotations
+
+from . import people, workspaces
+from .base import api
+
+api.add_router("", people.router)
+api.add_router("", workspaces.router)
+
+urlpatterns = api.urls

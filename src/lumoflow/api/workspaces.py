@@ -1,0 +1,333 @@
+"""Workspaces, members, objectives, key results and check-ins."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from lumoflow.workspaces import actions, queries
+from lumoflow.workspaces.models import PURPOSE_MAX
+
+from .base import paginate
+
+router = Router(tags=["workspaces"])
+
+
+class TargetsOut(Schema):
+    weekly_active_share: float
+    first_reply_hours: float
+    on_topic_share: float
+
+
+class WorkspaceOut(Schema):
+    id: int
+    name: str
+    purpose: str
+    visibility: str
+    created_at: dt.datetime
+    archived: bool
+    member_count: int
+    my_role: str | None
+    can_read: bool
+    needs_objective: bool
+    objective_due: dt.date
+    targets: TargetsOut
+
+
+class WorkspacePage(Schema):
+    items: list[WorkspaceOut]
+    next: str | None
+
+
+class WorkspaceIn(Schema):
+    name: str = Field(..., max_length=120)
+    purpose: str = Field(..., max_length=PURPOSE_MAX)
+    visibility: Literal["public", "private", "secret"] = "public"
+
+
+class WorkspacePatch(Schema):
+    name: str | None = Field(None, max_length=120)
+    purpose: str | None = Field(None, max_length=PURPOSE_MAX)
+    visibility: Literal["public", "private", "secret"] | None = None
+    archived: bool | None = None
+    target_weekly_active_share: float | None = Field(None, ge=0, le=1)
+    target_first_reply_hours: float | None = Field(None, ge=0)
+    target_on_topic_share: float | None = Field(None, ge=0, le=1)
+
+
+def workspace_out(viewer: Any, ws: Any) -> WorkspaceOut:
+    lacks, due = queries.objective_deadline(ws)
+    count = getattr(ws, "member_count", None)
+    return WorkspaceOut(
+        id=ws.pk,
+        name=ws.name,
+        purpose=ws.purpose,
+        visibility=ws.visibility,
+        created_at=ws.created_at,
+        archived=ws.is_archived,
+        member_count=count if count is not None else ws.memberships.filter(status="active").count(),
+        my_role=queries.role_of(viewer, ws),
+        can_read=queries.can_read(viewer, ws),
+        needs_objective=lacks,
+        objective_due=due,
+        targets=TargetsOut(
+            weekly_active_share=float(ws.target_weekly_active_share),
+            first_reply_hours=float(ws.target_first_reply_hours),
+            on_topic_share=float(ws.target_on_topic_share),
+        ),
+    )
+
+
+@router.get("/workspaces", response=WorkspacePage, summary="Workspaces I may see")
+def list_workspaces(
+    request: HttpRequest, limit: int | None = None, cursor: str | None = None
+) -> dict[str, Any]:
+    items, nxt = paginate(queries.list_workspaces_for(request.user), limit=limit, cursor=cursor)
+    return {"items": [workspace_out(request.user, w) for w in items], "next": nxt}
+
+
+@router.post("/workspaces", response={201: WorkspaceOut}, summary="Create a workspace")
+def create_workspace(request: HttpRequest, payload: WorkspaceIn) -> Status:
+    ws = actions.create_workspace(request.user, **payload.model_dump())
+    return Status(201, workspace_out(request.user, queries.get_workspace_for(request.user, ws.pk)))
+
+
+@router.get("/workspaces/{workspace_id}", response=WorkspaceOut, summary="One workspace")
+def get_workspace(request: HttpRequest, workspace_id: int) -> WorkspaceOut:
+    ws = queries.get_workspace_for(request.user, workspace_id)
+    return workspace_out(request.user, ws)
+
+
+@router.patch("/workspaces/{workspace_id}", response=WorkspaceOut, summary="Change a workspace")
+def patch_workspace(
+    request: HttpRequest, workspace_id: int, payload: WorkspacePatch
+) -> WorkspaceOut:
+    changes = payload.model_dump(exclude_unset=True)
+    archived = changes.pop("archived", None)
+    ws = queries.get_workspace_for(request.user, workspace_id)
+    if changes:
+        ws = actions.update_workspace(request.user, workspace_id, **changes)
+    if archived is not None and archived != ws.is_archived:
+        actions.archive_workspace(request.user, workspace_id, archived=archived)
+    return workspace_out(request.user, queries.get_workspace_for(request.user, workspace_id))
+
+
+class MemberOut(Schema):
+    username: str
+    name: str
+    role: str
+    status: str
+    joined_at: dt.datetime
+
+
+class MemberPage(Schema):
+    items: list[MemberOut]
+    next: str | None
+
+
+class MemberIn(Schema):
+    username: str | None = Field(None, max_length=150)
+    role: Literal["owner", "facilitator", "member"] = "member"
+
+
+def _member_out(m: Any) -> MemberOut:
+    return MemberOut(
+        username=m.user.username,
+        name=m.user.name,
+        role=m.role,
+        status=m.status,
+        joined_at=m.joined_at,
+    )
+
+
+@router.get("/workspaces/{workspace_id}/members", response=MemberPage, summary="Members")
+def list_members(
+    request: HttpRequest, workspace_id: int, limit: int | None = None, cursor: str | None = None
+) -> dict[str, Any]:
+    items, nxt = paginate(
+        queries.list_members_for(request.user, workspace_id), limit=limit, cursor=cursor
+    )
+    return {"items": [_member_out(m) for m in items], "next": nxt}
+
+
+@router.post(
+    "/workspaces/{workspace_id}/members",
+    response={201: MemberOut},
+    summary="Join (empty body), ask to join a private workspace, or add a person (owners)",
+)
+def add_member(request: HttpRequest, workspace_id: int, payload: MemberIn) -> Status:
+    if payload.username:
+        m = actions.add_member(
+            request.user, workspace_id, username=payload.username, role=payload.role
+        )
+    else:
+        m = actions.join_workspace(request.user, workspace_id)
+    m.refresh_from_db()
+    return Status(201, _member_out(m))
+
+
+@router.delete(
+    "/workspaces/{workspace_id}/members/{username}",
+    response={204: None},
+    summary="Leave, or remove a member (owners)",
+)
+def remove_member(request: HttpRequest, workspace_id: int, username: str) -> Status:
+    actions.remove_member(request.user, workspace_id, username=username)
+    return Status(204, None)
+
+
+class CheckInOut(Schema):
+    id: int
+    value: float
+    confidence: int
+    note: str
+    author: str
+    date: dt.date
+
+
+class KeyResultOut(Schema):
+    id: int
+    metric_name: str
+    unit: str
+    baseline: float
+    target: float
+    direction: str
+    due: dt.date
+    current: float
+    progress: float
+    status: str
+    check_ins: list[CheckInOut]
+
+
+class ObjectiveOut(Schema):
+    id: int
+    title: str
+    description: str
+    owner: str
+    start: dt.date
+    end: dt.date
+    key_results: list[KeyResultOut]
+
+
+class ObjectivePage(Schema):
+    items: list[ObjectiveOut]
+    next: str | None
+
+
+class KeyResultIn(Schema):
+    metric_name: str = Field(..., max_length=200)
+    unit: str = Field("", max_length=40)
+    baseline: float
+    target: float
+    direction: Literal["increase", "decrease"] | None = None
+    due: dt.date
+
+
+class ObjectiveIn(Schema):
+    title: str = Field(..., max_length=200)
+    description: str = Field("", max_length=5000)
+    owner: str | None = None
+    start: dt.date
+    end: dt.date
+    key_results: list[KeyResultIn] = Field(..., min_length=1)
+
+
+class CheckInIn(Schema):
+    value: float
+    confidence: int = Field(..., ge=0, le=10)
+    note: str = Field("", max_length=2000)
+    date: dt.date | None = None
+
+
+def objective_out(obj: Any) -> ObjectiveOut:
+    krs = []
+    for kr in obj.key_results.all():
+        view = queries.key_result_status(kr)
+        krs.append(
+            KeyResultOut(
+                id=kr.pk,
+                metric_name=kr.metric_name,
+                unit=kr.unit,
+                baseline=kr.baseline,
+                target=kr.target,
+                direction=kr.direction,
+                due=kr.due,
+                current=view.current,
+                progress=round(view.status.progress, 4),
+                status=view.status.label,
+                check_ins=[
+                    CheckInOut(
+                        id=c.pk,
+                        value=c.value,
+                        confidence=c.confidence,
+                        note=c.note,
+                        author=c.author.username,
+                        date=c.date,
+                    )
+                    for c in kr.check_ins.all()
+                ],
+            )
+        )
+    return ObjectiveOut(
+        id=obj.pk,
+        title=obj.title,
+        description=obj.description,
+        owner=obj.owner.username,
+        start=obj.start,
+        end=obj.end,
+        key_results=krs,
+    )
+
+
+@router.get(
+    "/workspaces/{workspace_id}/objectives",
+    response=ObjectivePage,
+    summary="Objectives with key results, progress and check-ins",
+)
+def list_objectives(
+    request: HttpRequest, workspace_id: int, limit: int | None = None, cursor: str | None = None
+) -> dict[str, Any]:
+    items, nxt = paginate(
+        queries.list_objectives_for(request.user, workspace_id), limit=limit, cursor=cursor
+    )
+    return {"items": [objective_out(o) for o in items], "next": nxt}
+
+
+@router.post(
+    "/workspaces/{workspace_id}/objectives",
+    response={201: ObjectiveOut},
+    summary="Add an objective (owners and facilitators)",
+)
+def create_objective(request: HttpRequest, workspace_id: int, payload: ObjectiveIn) -> Status:
+    data = payload.model_dump()
+    obj = actions.create_objective(request.user, workspace_id, **data)
+    created = queries.list_objectives_for(request.user, workspace_id).get(pk=obj.pk)
+    return Status(201, objective_out(created))
+
+
+@router.post(
+    "/key-results/{key_result_id}/check-ins",
+    response={201: CheckInOut},
+    summary="Check in on a key result (members)",
+)
+def check_in(request: HttpRequest, key_result_id: int, payload: CheckInIn) -> Status:
+    ci = actions.record_check_in(
+        request.user,
+        key_result_id,
+        value=payload.value,
+        confidence=payload.confidence,
+        note=payload.note,
+        on=payload.date,
+    )
+    out = CheckInOut(
+        id=ci.pk,
+        value=ci.value,
+        confidence=ci.confidence,
+        note=ci.note,
+        author=ci.author.username,
+        date=ci.date,
+    )
+    return Status(201, out)

@@ -1,0 +1,195 @@
+"""Django settings: SQLite under LUMOFLOW_DATA_DIR by default, PostgreSQL through DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # src/lumoflow
+REPO_DIR = BASE_DIR.parent.parent
+DATA_DIR = Path(os.environ.get("LUMOFLOW_DATA_DIR", REPO_DIR / "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """Use LUMOFLOW_SECRET_KEY, else a key generated once and kept in the data folder."""
+    if key := os.environ.get("LUMOFLOW_SECRET_KEY"):
+        return key
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(secrets.token_urlsafe(50))
+        os.chmod(tmp, 0o600)
+        tmp.replace(path)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = os.environ.get("LUMOFLOW_DEBUG", "") == "1"
+ALLOWED_HOSTS = [h for h in os.environ.get("LUMOFLOW_ALLOWED_HOSTS", "*").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("LUMOFLOW_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "lumoflow.core",
+    "lumoflow.people",
+    "lumoflow.activity",
+    "lumoflow.workspaces",
+    "lumoflow.conversation",
+    "lumoflow.notifications",
+    "lumoflow.api",
+    "lumoflow.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "lumoflow.core.middleware.TimezoneMiddleware",
+    "lumoflow.core.middleware.ErrorPagesMiddleware",
+]
+
+ROOT_URLCONF = "lumoflow.config.urls"
+WSGI_APPLICATION = "lumoflow.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "lumoflow.core.context.site",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict[str, object]:
+    """Read DATABASE_URL (PostgreSQL in production), else the embedded SQLite database."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "lumoflow.sqlite3",
+        "OPTIONS": {
+            # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the
+            # busy timeout instead of failing with "database is locked" on lock upgrade.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=FULL;"
+                "PRAGMA foreign_keys=ON;"
+                "PRAGMA wal_autocheckpoint=1000;"
+                "PRAGMA busy_timeout=30000;"
+            ),
+        },
+        "TEST": {"NAME": os.environ.get("LUMOFLOW_TEST_SQLITE_NAME")},
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "people.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "lumoflow.people.auth.UsernameOrEmailBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "people:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "people:login"
+
+# Login throttling: lock a username+address pair for 15 minutes after 5 failures.
+AXES_FAILURE_LIMIT = int(os.environ.get("LUMOFLOW_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.25
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = [("vendor/htmx", REPO_DIR / "node_modules" / "htmx.org" / "dist")]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = DATA_DIR / "media"
+
+EMAIL_BACKEND = os.environ.get(
+    "LUMOFLOW_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = os.environ.get("LUMOFLOW_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("LUMOFLOW_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("LUMOFLOW_FROM_EMAIL", "lumoflow@localhost")
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if redis_url := os.environ.get("LUMOFLOW_REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Product settings (per workspace overrides live on the workspace).
+LUMOFLOW_MIN_GROUP_SIZE = int(os.environ.get("LUMOFLOW_MIN_GROUP_SIZE", "5"))
+LUMOFLOW_OBJECTIVE_GRACE_DAYS = 14
+LUMOFLOW_STATUS_ON_TRACK_MARGIN = 0.1
+LUMOFLOW_STATUS_AT_RISK_MARGIN = 0.3
+LUMOFLOW_MAX_POST_CHARS = int(os.environ.get("LUMOFLOW_MAX_POST_CHARS", "20000"))
+LUMOFLOW_MAX_ATTACHMENT_BYTES = int(os.environ.get("LUMOFLOW_MAX_ATTACHMENT_BYTES", str(10 << 20)))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LUMOFLOW_LOG_LEVEL", "WARNING")},
+}

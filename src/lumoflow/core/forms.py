@@ -1,0 +1,36 @@
+"""Helpers shared by the page views: run an action and show its errors on the form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+
+from lumoflow.core.errors import Invalid, LumoFlowError
+
+T = TypeVar("T")
+
+
+def run_action(form: forms.Form, fn: Callable[[], T]) -> T | None:
+    """Call `fn`; on our errors, attach them to the form (by field) and return None."""
+    try:
+        return fn()
+    except Invalid as exc:
+        if not exc.errors:
+            form.add_error(None, exc.detail)
+        for field, messages in exc.errors.items():
+            target = field if field in form.fields else None
+            for m in messages:
+                form.add_error(target, m if target else (f"{field}: {m}" if field != "rows" else m))
+        return None
+    except LumoFlowError as exc:
+        form.add_error(None, exc.detail)
+        return None
+
+
+def page_number(value: Any) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1

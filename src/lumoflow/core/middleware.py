@@ -1,0 +1,49 @@
+"""Show times in the viewer's own time zone (storage stays UTC)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+
+class TimezoneMiddleware:
+    """Activate the signed-in person's time zone for the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user: Any = getattr(request, "user", None)
+        tz_name = getattr(user, "time_zone", "") if user is not None else ""
+        if tz_name:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(tz_name))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
+class ErrorPagesMiddleware:
+    """Render our errors raised in page views as the 404/403/409 pages a person understands."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from .errors import LumoFlowError, NotFound
+
+        if request.path.startswith("/api/") or not isinstance(exc, LumoFlowError):
+            return None
+        template = "404.html" if isinstance(exc, NotFound) else "403.html"
+        return render(request, template, {"exception": exc.detail}, status=exc.status)

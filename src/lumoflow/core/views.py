@@ -1,0 +1,32 @@
+"""Health, a bare hello (the benchmarks' baseline) and the home page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers, else 503."""
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+            cur.fetchone()
+    except Exception as exc:  # any driver error means unhealthy
+        return JsonResponse({"status": "error", "detail": str(exc)}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def hello(request: HttpRequest) -> JsonResponse:
+    """A bare JSON answer, the same-run baseline for request benchmarks."""
+    return JsonResponse({"hello": "world"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page: the feed once conversation exists, else the workspace directory."""
+    return redirect("workspaces:directory")

@@ -1,0 +1,34 @@
+"""Sign in with username or e-mail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+
+class UsernameOrEmailBackend(ModelBackend):
+    """Authenticate by username, or by e-mail when the login holds an @."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        if not username or password is None:
+            return None
+        model = get_user_model()
+        if "@" in username:
+            user = model.objects.filter(email__iexact=username).first()
+        else:
+            user = model.objects.filter(username__iexact=username).first()
+        if user is None:
+            model().set_password(password)  # same cost as a real check: no timing oracle
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,92 @@
+"""People, their profiles, the department tree and personal access tokens."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+
+
+def validate_time_zone(value: str) -> None:
+    """Accept IANA time zone names only (e.g. Europe/Oslo)."""
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(f"'{value}' is not a known time zone (use a name like Europe/Oslo).")
+
+
+class Department(models.Model):
+    """A node of the organisation tree: Company > Division > Department > Team."""
+
+    name = models.CharField(max_length=100)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(
+        max_length=500, unique=True, help_text="Slash-separated, e.g. Sales/Nordics"
+    )
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="department_unique_name_in_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.path
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") + 1
+
+
+class User(AbstractUser):
+    """A person. Signs in with username or e-mail."""
+
+    display_name = models.CharField(max_length=150, blank=True)
+    title = models.CharField(max_length=150, blank=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    location = models.CharField(max_length=150, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    is_bot = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="user_unique_email_ci"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+class ApiToken(models.Model):
+    """A personal access token; only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user_id})"

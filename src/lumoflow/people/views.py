@@ -1,0 +1,103 @@
+"""People pages: profile with tokens, directory, a person. Thin: forms in, actions out."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lumoflow.core.errors import NotFound
+from lumoflow.core.forms import page_number, run_action
+
+from . import actions, queries
+from .forms import ProfileForm, TokenForm
+
+
+def _initial(user: object) -> dict[str, object]:
+    u = user
+    return {
+        "display_name": u.display_name,
+        "title": u.title,  # type: ignore[attr-defined]
+        "department": u.department.path if u.department_id else "",  # type: ignore[attr-defined]
+        "manager": u.manager.username if u.manager_id else "",  # type: ignore[attr-defined]
+        "location": u.location,
+        "time_zone": u.time_zone,  # type: ignore[attr-defined]
+    }
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, initial=_initial(request.user))
+    if request.method == "POST" and form.is_valid():
+        done = run_action(
+            form,
+            lambda: actions.update_profile(
+                request.user, request.user.username, **form.cleaned_data
+            ),
+        )
+        if done is not None:
+            messages.success(request, "Profile saved.")
+            return redirect("people:profile")
+    return render(
+        request,
+        "people/profile.html",
+        {
+            "form": form,
+            "token_form": TokenForm(),
+            "nav": "profile",
+            "tokens": queries.list_tokens_for(request.user),
+            "new_token": request.session.pop("new_token", None),
+        },
+    )
+
+
+@login_required
+@require_POST
+def create_token(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        _, raw = actions.create_token(request.user, name=form.cleaned_data["name"])
+        request.session["new_token"] = raw
+        messages.success(request, "Token created. Copy it now: it will not be shown again.")
+    return redirect("people:profile")
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        actions.revoke_token(request.user, token_id)
+    except NotFound:
+        raise Http404
+    messages.success(request, "Token revoked.")
+    return redirect("people:profile")
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    dept = request.GET.get("department", "").strip()[:500]
+    people = Paginator(queries.list_people_for(request.user, q=q, department=dept), 50)
+    return render(
+        request,
+        "people/directory.html",
+        {
+            "page": people.get_page(page_number(request.GET.get("page"))),
+            "q": q,
+            "department": dept,
+            "departments": queries.list_departments_for(request.user),
+            "nav": "people",
+        },
+    )
+
+
+@login_required
+def person(request: HttpRequest, username: str) -> HttpResponse:
+    try:
+        p = queries.get_person_for(request.user, username)
+    except NotFound:
+        raise Http404
+    return render(request, "people/person.html", {"person": p, "nav": "people"})

@@ -1,0 +1,462 @@
+"""Every write to workspaces, memberships, objectives, key results and check-ins.
+
+Each action checks permission through `queries`, validates, writes and records its
+ActivityEvent in one transaction.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from lumoflow.activity.actions import record
+from lumoflow.activity.models import Verb
+from lumoflow.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from lumoflow.core.validation import FieldErrors
+
+from . import queries
+from .models import (
+    PURPOSE_MAX,
+    CheckIn,
+    Direction,
+    KeyResult,
+    Membership,
+    MembershipStatus,
+    Objective,
+    Role,
+    Visibility,
+    Workspace,
+)
+
+NAME_MAX = 120
+
+
+def _not_archived(ws: Workspace) -> None:
+    if ws.is_archived:
+        raise Conflict(f"Workspace '{ws.name}' is archived: unarchive it first.")
+
+
+def _choice(errs: FieldErrors, field: str, value: Any, choices: Any) -> str:
+    values = [c.value for c in choices]
+    if value not in values:
+        errs.add(field, f"Must be one of: {', '.join(values)}.")
+    return str(value)
+
+
+@transaction.atomic
+def create_workspace(
+    actor: Any,
+    *,
+    name: str,
+    purpose: str,
+    visibility: str = Visibility.PUBLIC,
+    at: datetime | None = None,
+) -> Workspace:
+    """Create a workspace with the actor as its first owner. Anyone signed in may."""
+    with FieldErrors() as errs:
+        name = errs.require("name", name, max_length=NAME_MAX)
+        purpose = errs.require("purpose", purpose, max_length=PURPOSE_MAX)
+        visibility = _choice(errs, "visibility", visibility, Visibility)
+    now = at or timezone.now()
+    ws = Workspace.objects.create(
+        name=name, purpose=purpose, visibility=visibility, created_by=actor, created_at=now
+    )
+    Membership.objects.create(workspace=ws, user=actor, role=Role.OWNER, joined_at=now)
+    record(
+        actor,
+        Verb.WORKSPACE,
+        workspace=ws,
+        obj=ws,
+        text=purpose,
+        ts=now,
+        data={"change": "created", "name": name, "visibility": visibility},
+    )
+    record(actor, Verb.JOIN, workspace=ws, obj=ws, ts=now, data={"role": Role.OWNER})
+    return ws
+
+
+def _decimal(errs: FieldErrors, field: str, value: Any, lo: float, hi: float | None) -> Decimal:
+    try:
+        d = Decimal(str(value))
+        if not d.is_finite() or d < lo or (hi is not None and d > hi):
+            raise InvalidOperation
+        return d
+    except (InvalidOperation, ValueError):
+        bound = f"between {lo} and {hi}" if hi is not None else f"{lo} or more"
+        errs.add(field, f"Must be a number {bound}.")
+        return Decimal(0)
+
+
+@transaction.atomic
+def update_workspace(actor: Any, workspace_id: Any, **changes: Any) -> Workspace:
+    """Change name, purpose, visibility or engagement targets. Owners only."""
+    ws = queries.get_workspace_for(actor, workspace_id)
+    queries.require_role(actor, ws, queries.MANAGE_ROLES, "change the workspace")
+    allowed = {
+        "name",
+        "purpose",
+        "visibility",
+        "target_weekly_active_share",
+        "target_first_reply_hours",
+        "target_on_topic_share",
+    }
+    unknown = set(changes) - allowed
+    if unknown:
+        raise Invalid(
+            f"Unknown field(s): {', '.join(sorted(unknown))}.",
+            errors={k: ["Unknown field."] for k in sorted(unknown)},
+        )
+    with FieldErrors() as errs:
+        if "name" in changes:
+            changes["name"] = errs.require("name", changes["name"], max_length=NAME_MAX)
+        if "purpose" in changes:
+            changes["purpose"] = errs.require("purpose", changes["purpose"], max_length=PURPOSE_MAX)
+        if "visibility" in changes:
+            changes["visibility"] = _choice(errs, "visibility", changes["visibility"], Visibility)
+        for share in ("target_weekly_active_share", "target_on_topic_share"):
+            if share in changes:
+                changes[share] = _decimal(errs, share, changes[share], 0, 1)
+        if "target_first_reply_hours" in changes:
+            changes["target_first_reply_hours"] = _decimal(
+                errs, "target_first_reply_hours", changes["target_first_reply_hours"], 0, 10000
+            )
+    for key, value in changes.items():
+        setattr(ws, key, value)
+    ws.save(update_fields=list(changes) or None)
+    record(
+        actor,
+        Verb.WORKSPACE,
+        workspace=ws,
+        obj=ws,
+        data={"change": "updated", "fields": sorted(changes)},
+    )
+    return queries.get_workspace_for(actor, ws.pk)
+
+
+@transaction.atomic
+def archive_workspace(actor: Any, workspace_id: Any, *, archived: bool = True) -> Workspace:
+    """Archive (read-only) or unarchive a workspace. Owners only."""
+    ws = queries.get_workspace_for(actor, workspace_id)
+    queries.require_role(actor, ws, queries.MANAGE_ROLES, "archive the workspace")
+    if archived == ws.is_archived:
+        raise Conflict(f"Workspace '{ws.name}' is already {'archived' if archived else 'active'}.")
+    ws.archived_at = timezone.now() if archived else None
+    ws.save(update_fields=["archived_at"])
+    record(
+        actor,
+        Verb.WORKSPACE,
+        workspace=ws,
+        obj=ws,
+        data={"change": "archived" if archived else "unarchived"},
+    )
+    return ws
+
+
+@transaction.atomic
+def join_workspace(actor: Any, workspace_id: Any, *, at: datetime | None = None) -> Membership:
+    """Join a public workspace, or ask to join a private one. Secret ones are invisible."""
+    ws = queries.get_workspace_for(actor, workspace_id)
+    _not_archived(ws)
+    existing = queries.membership_of(actor, ws)
+    if existing is not None:
+        state = "a member" if existing.status == MembershipStatus.ACTIVE else "waiting for approval"
+        raise Conflict(f"You are already {state} in '{ws.name}'.")
+    if ws.visibility == Visibility.SECRET:
+        raise NotFound(f"No workspace {ws.pk}.")
+    now = at or timezone.now()
+    status = (
+        MembershipStatus.ACTIVE
+        if ws.visibility == Visibility.PUBLIC
+        else MembershipStatus.REQUESTED
+    )
+    m = Membership.objects.create(
+        workspace=ws, user=actor, role=Role.MEMBER, status=status, joined_at=now
+    )
+    if status == MembershipStatus.ACTIVE:
+        record(actor, Verb.JOIN, workspace=ws, obj=ws, ts=now, data={"role": Role.MEMBER})
+    else:
+        record(actor, Verb.MEMBERSHIP, workspace=ws, obj=ws, ts=now, data={"change": "requested"})
+    return m
+
+
+def _person(username: str) -> Any:
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise Invalid(
+            f"No person with username '{username}'.",
+            errors={"username": [f"No person with username '{username}'."]},
+        )
+    return user
+
+
+def _owner_count(ws: Workspace) -> int:
+    return Membership.objects.filter(
+        workspace=ws, role=Role.OWNER, status=MembershipStatus.ACTIVE
+    ).count()
+
+
+@transaction.atomic
+def add_member(
+    actor: Any,
+    workspace_id: Any,
+    *,
+    username: str,
+    role: str = Role.MEMBER,
+    at: datetime | None = None,
+) -> Membership:
+    """Add a person (or approve their request) with a role, or change their role. Owners only."""
+    ws = queries.get_workspace_for(actor, workspace_id)
+    queries.require_role(actor, ws, queries.MANAGE_ROLES, "manage members")
+    _not_archived(ws)
+    with FieldErrors() as errs:
+        role = _choice(errs, "role", role, Role)
+    person = _person(username)
+    now = at or timezone.now()
+    m = Membership.objects.filter(workspace=ws, user=person).first()
+    if m is None:
+        m = Membership.objects.create(workspace=ws, user=person, role=role, joined_at=now)
+        record(
+            actor,
+            Verb.JOIN,
+            workspace=ws,
+            obj=ws,
+            target_actor=person,
+            ts=now,
+            data={"role": role, "added_by": actor.pk},
+        )
+        return m
+    if (
+        m.status == MembershipStatus.ACTIVE
+        and m.role == Role.OWNER
+        and role != Role.OWNER
+        and _owner_count(ws) == 1
+    ):
+        raise Conflict("The last owner cannot step down: make someone else an owner first.")
+    was_requested = m.status == MembershipStatus.REQUESTED
+    m.role, m.status = role, MembershipStatus.ACTIVE
+    if was_requested:
+        m.joined_at = now
+    m.save()
+    verb = Verb.JOIN if was_requested else Verb.MEMBERSHIP
+    record(
+        actor,
+        verb,
+        workspace=ws,
+        obj=ws,
+        target_actor=person,
+        ts=now,
+        data={"role": role, "change": "approved" if was_requested else "role"},
+    )
+    return m
+
+
+@transaction.atomic
+def remove_member(actor: Any, workspace_id: Any, *, username: str) -> None:
+    """Remove a member (owners) or leave (oneself). The last owner cannot leave."""
+    ws = queries.get_workspace_for(actor, workspace_id)
+    person = _person(username)
+    if person.pk != actor.pk:
+        queries.require_role(actor, ws, queries.MANAGE_ROLES, "remove members")
+    m = Membership.objects.filter(workspace=ws, user=person).first()
+    if m is None:
+        raise NotFound(f"'{username}' is not a member of '{ws.name}'.")
+    if m.role == Role.OWNER and m.status == MembershipStatus.ACTIVE and _owner_count(ws) == 1:
+        raise Conflict("The last owner cannot leave: make someone else an owner first.")
+    m.delete()
+    record(
+        person if person.pk == actor.pk else actor,
+        Verb.LEAVE,
+        workspace=ws,
+        obj=ws,
+        target_actor=None if person.pk == actor.pk else person,
+    )
+
+
+def _date(errs: FieldErrors, field: str, value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errs.add(field, "Must be a date like 2026-01-31.")
+        return date.min
+
+
+def _number(errs: FieldErrors, field: str, value: Any) -> float:
+    try:
+        f = float(value)
+        if not math.isfinite(f):
+            raise ValueError
+        return f
+    except (TypeError, ValueError):
+        errs.add(field, "Must be a number.")
+        return 0.0
+
+
+def _key_result_fields(errs: FieldErrors, data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "metric_name": errs.require(
+            prefix + "metric_name", data.get("metric_name"), max_length=200
+        ),
+        "unit": errs.limit(prefix + "unit", data.get("unit"), 40),
+        "baseline": _number(errs, prefix + "baseline", data.get("baseline")),
+        "target": _number(errs, prefix + "target", data.get("target")),
+        "direction": data.get("direction") or "",
+        "due": _date(errs, prefix + "due", data.get("due")),
+    }
+    if (
+        prefix + "target" not in errs.errors
+        and prefix + "baseline" not in errs.errors
+        and out["baseline"] == out["target"]
+    ):
+        errs.add(prefix + "target", "The target must differ from the baseline.")
+    if not out["direction"] and out["target"] != out["baseline"]:
+        out["direction"] = (
+            Direction.INCREASE if out["target"] > out["baseline"] else Direction.DECREASE
+        )
+    if out["direction"] not in (Direction.INCREASE, Direction.DECREASE):
+        errs.add(prefix + "direction", "Must be increase or decrease.")
+    elif (out["direction"] == Direction.INCREASE) != (out["target"] > out["baseline"]) and out[
+        "target"
+    ] != out["baseline"]:
+        errs.add(
+            prefix + "direction",
+            f"A target of {out['target']:g} from {out['baseline']:g} is not an {out['direction']}.",
+        )
+    return out
+
+
+@transaction.atomic
+def create_objective(
+    actor: Any,
+    workspace_id: Any,
+    *,
+    title: str,
+    description: str = "",
+    start: Any,
+    end: Any,
+    owner: str | None = None,
+    key_results: list[dict[str, Any]] | None = None,
+    at: datetime | None = None,
+) -> Objective:
+    """Add an objective with one or more key results. Owners and facilitators only."""
+    ws = queries.get_workspace_for(actor, workspace_id)
+    queries.require_role(actor, ws, queries.FACILITATE_ROLES, "set objectives")
+    _not_archived(ws)
+    key_results = key_results or []
+    with FieldErrors() as errs:
+        title = errs.require("title", title, max_length=200)
+        description = errs.limit("description", description, 5000)
+        start_d, end_d = _date(errs, "start", start), _date(errs, "end", end)
+        if "start" not in errs.errors and "end" not in errs.errors and end_d <= start_d:
+            errs.add("end", "The end must come after the start.")
+        if not key_results:
+            errs.add("key_results", "Add at least one key result.")
+        krs = [
+            _key_result_fields(errs, kr, f"key_results.{i}.") for i, kr in enumerate(key_results)
+        ]
+    owner_user = _person(owner) if owner else actor
+    now = at or timezone.now()
+    obj = Objective.objects.create(
+        workspace=ws,
+        title=title,
+        description=description,
+        owner=owner_user,
+        start=start_d,
+        end=end_d,
+        created_at=now,
+    )
+    KeyResult.objects.bulk_create([KeyResult(objective=obj, **kr) for kr in krs])
+    text = "\n".join([title, description, *(kr["metric_name"] for kr in krs)])
+    record(
+        actor,
+        Verb.OBJECTIVE,
+        workspace=ws,
+        obj=obj,
+        text=text,
+        ts=now,
+        data={"key_results": len(krs)},
+    )
+    return obj
+
+
+@transaction.atomic
+def add_key_result(actor: Any, objective_id: Any, **fields: Any) -> KeyResult:
+    """Add a key result to an objective. Owners and facilitators only."""
+    obj = queries.get_objective_for(actor, objective_id)
+    queries.require_role(actor, obj.workspace, queries.FACILITATE_ROLES, "change objectives")
+    _not_archived(obj.workspace)
+    with FieldErrors() as errs:
+        kr_fields = _key_result_fields(errs, fields)
+    kr = KeyResult.objects.create(objective=obj, **kr_fields)
+    record(
+        actor,
+        Verb.OBJECTIVE,
+        workspace=obj.workspace,
+        obj=obj,
+        text=kr.metric_name,
+        data={"change": "key_result_added", "key_result": kr.pk},
+    )
+    return kr
+
+
+@transaction.atomic
+def record_check_in(
+    actor: Any,
+    key_result_id: Any,
+    *,
+    value: Any,
+    confidence: Any,
+    note: str = "",
+    on: Any = None,
+    at: datetime | None = None,
+) -> CheckIn:
+    """Record a key result's current value. Any active member; not on archived workspaces."""
+    kr = queries.get_key_result_for(actor, key_result_id)
+    ws = kr.objective.workspace
+    if queries.role_of(actor, ws) is None:
+        raise PermissionDenied("Only members of the workspace can check in.")
+    _not_archived(ws)
+    with FieldErrors() as errs:
+        val = _number(errs, "value", value)
+        try:
+            conf = int(confidence)
+            if str(confidence).strip() != str(conf) and not isinstance(confidence, int):
+                raise ValueError
+            if not 0 <= conf <= 10:
+                raise ValueError
+        except (TypeError, ValueError):
+            errs.add("confidence", "Must be a whole number from 0 to 10.")
+            conf = 0
+        note = errs.limit("note", note, 2000)
+        day = _date(errs, "date", on) if on else timezone.localdate()
+    now = at or timezone.now()
+    try:
+        ci = CheckIn.objects.create(
+            key_result=kr,
+            value=val,
+            confidence=conf,
+            note=note,
+            author=actor,
+            date=day,
+            created_at=now,
+        )
+    except IntegrityError as exc:  # pragma: no cover - guarded by validation above
+        raise Invalid(str(exc))
+    record(
+        actor,
+        Verb.CHECK_IN,
+        workspace=ws,
+        obj=ci,
+        parent=kr,
+        text=note,
+        ts=now,
+        data={"value": val, "confidence": conf, "key_result": kr.pk},
+    )
+    return ci

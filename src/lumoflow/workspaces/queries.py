@@ -1,0 +1,193 @@
+"""Permission-aware reads of workspaces. Every caller passes the viewer first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from lumoflow.core.errors import NotFound, PermissionDenied
+
+from . import progress
+from .models import (
+    CheckIn,
+    KeyResult,
+    Membership,
+    MembershipStatus,
+    Objective,
+    Role,
+    Visibility,
+    Workspace,
+)
+
+MANAGE_ROLES = (Role.OWNER,)
+FACILITATE_ROLES = (Role.OWNER, Role.FACILITATOR)
+
+
+def _uid(viewer: Any) -> int | None:
+    return viewer.pk if getattr(viewer, "is_authenticated", False) else None
+
+
+def member_workspace_ids(viewer: Any) -> QuerySet[Membership]:
+    """Ids of workspaces where the viewer is an active member (a subquery)."""
+    return Membership.objects.filter(user_id=_uid(viewer), status=MembershipStatus.ACTIVE).values(
+        "workspace_id"
+    )
+
+
+def list_workspaces_for(viewer: Any, *, include_archived: bool = True) -> QuerySet[Workspace]:
+    """Workspaces the viewer may see listed: public, private, and secret ones they belong to."""
+    if _uid(viewer) is None:
+        return Workspace.objects.none()
+    qs = Workspace.objects.filter(
+        ~Q(visibility=Visibility.SECRET) | Q(id__in=member_workspace_ids(viewer))
+    )
+    if not include_archived:
+        qs = qs.filter(archived_at__isnull=True)
+    return qs.annotate(
+        member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE))
+    )
+
+
+def readable_workspace_ids(viewer: Any) -> QuerySet[Workspace]:
+    """Ids of workspaces whose content the viewer may read: public ones and their own."""
+    if _uid(viewer) is None:
+        return Workspace.objects.none().values("id")
+    return Workspace.objects.filter(
+        Q(visibility=Visibility.PUBLIC) | Q(id__in=member_workspace_ids(viewer))
+    ).values("id")
+
+
+def get_workspace_for(viewer: Any, workspace_id: Any) -> Workspace:
+    """Return a workspace the viewer may see, or raise NotFound (also for secret ones)."""
+    try:
+        wid = int(workspace_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"No workspace {workspace_id!r}.")
+    ws = list_workspaces_for(viewer).filter(pk=wid).first()
+    if ws is None:
+        raise NotFound(f"No workspace {wid}.")
+    return ws
+
+
+def membership_of(viewer: Any, workspace: Workspace) -> Membership | None:
+    """The viewer's membership (active or requested), or None."""
+    uid = _uid(viewer)
+    if uid is None:
+        return None
+    return Membership.objects.filter(workspace=workspace, user_id=uid).first()
+
+
+def role_of(viewer: Any, workspace: Workspace) -> str | None:
+    """The viewer's role when an active member, else None."""
+    m = membership_of(viewer, workspace)
+    return m.role if m and m.status == MembershipStatus.ACTIVE else None
+
+
+def can_read(viewer: Any, workspace: Workspace) -> bool:
+    return workspace.visibility == Visibility.PUBLIC or role_of(viewer, workspace) is not None
+
+
+def get_readable_workspace_for(viewer: Any, workspace_id: Any) -> Workspace:
+    """A workspace whose content the viewer may read. Private, not a member: 403 (it is listed)."""
+    ws = get_workspace_for(viewer, workspace_id)
+    if not can_read(viewer, ws):
+        raise PermissionDenied("This workspace is private: ask to join to read it.")
+    return ws
+
+
+def require_role(viewer: Any, workspace: Workspace, roles: tuple[str, ...], what: str) -> str:
+    """Raise PermissionDenied unless the viewer holds one of `roles`; return the role."""
+    role = role_of(viewer, workspace)
+    if role not in roles:
+        names = " or ".join(str(r) for r in roles)
+        raise PermissionDenied(f"Only a workspace {names} can {what}.")
+    return str(role)
+
+
+def list_members_for(viewer: Any, workspace_id: Any) -> QuerySet[Membership]:
+    """Active members (and, for owners, pending requests) of a workspace the viewer may read."""
+    ws = get_readable_workspace_for(viewer, workspace_id)
+    qs = Membership.objects.filter(workspace=ws).select_related("user", "user__department")
+    if role_of(viewer, ws) != Role.OWNER:
+        qs = qs.filter(status=MembershipStatus.ACTIVE)
+    return qs.order_by("status", "role", "user__username")
+
+
+def list_objectives_for(viewer: Any, workspace_id: Any) -> QuerySet[Objective]:
+    """Objectives with key results and check-ins, for a workspace the viewer may read."""
+    ws = get_readable_workspace_for(viewer, workspace_id)
+    return (
+        Objective.objects.filter(workspace=ws)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch(
+                "key_results",
+                queryset=KeyResult.objects.prefetch_related(
+                    Prefetch("check_ins", queryset=CheckIn.objects.select_related("author"))
+                ),
+            )
+        )
+    )
+
+
+def get_objective_for(viewer: Any, objective_id: Any) -> Objective:
+    try:
+        oid = int(objective_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"No objective {objective_id!r}.")
+    obj = Objective.objects.filter(pk=oid, workspace__in=readable_workspace_ids(viewer)).first()
+    if obj is None:
+        raise NotFound(f"No objective {oid}.")
+    return obj
+
+
+def get_key_result_for(viewer: Any, key_result_id: Any) -> KeyResult:
+    try:
+        kid = int(key_result_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"No key result {key_result_id!r}.")
+    kr = (
+        KeyResult.objects.select_related("objective__workspace")
+        .filter(pk=kid, objective__workspace__in=readable_workspace_ids(viewer))
+        .first()
+    )
+    if kr is None:
+        raise NotFound(f"No key result {kid}.")
+    return kr
+
+
+@dataclass(frozen=True)
+class KeyResultView:
+    key_result: KeyResult
+    current: float
+    status: progress.Status
+    last_check_in: CheckIn | None
+
+
+def key_result_status(kr: KeyResult, *, today: date | None = None) -> KeyResultView:
+    """Progress and status of a key result from its latest check-in (prefetched when possible)."""
+    check_ins = list(kr.check_ins.all())
+    last = max(check_ins, key=lambda c: (c.date, c.id)) if check_ins else None
+    current = last.value if last else kr.baseline
+    st = progress.status(
+        current,
+        kr.baseline,
+        kr.target,
+        kr.objective.start,
+        kr.objective.end,
+        today or timezone.localdate(),
+        on_track_margin=settings.LUMOFLOW_STATUS_ON_TRACK_MARGIN,
+        at_risk_margin=settings.LUMOFLOW_STATUS_AT_RISK_MARGIN,
+    )
+    return KeyResultView(kr, current, st, last)
+
+
+def objective_deadline(workspace: Workspace) -> tuple[bool, date]:
+    """Whether the workspace still lacks an objective, and the date one is due by."""
+    due = (workspace.created_at + timedelta(days=settings.LUMOFLOW_OBJECTIVE_GRACE_DAYS)).date()
+    return (not workspace.objectives.exists(), due)

@@ -1,0 +1,258 @@
+"""Workspace pages. Thin: parse the form, call one action or query, render."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lumoflow.activity.actions import record_views
+from lumoflow.core.errors import LumoFlowError, NotFound, PermissionDenied
+from lumoflow.core.forms import run_action
+
+from . import actions, queries
+from .forms import (
+    CheckInForm,
+    KeyResultFormSet,
+    MemberForm,
+    ObjectiveForm,
+    TargetsForm,
+    WorkspaceForm,
+)
+from .models import Role
+
+
+def _workspace(request: HttpRequest, workspace_id: int) -> Any:
+    try:
+        return queries.get_workspace_for(request.user, workspace_id)
+    except NotFound:
+        raise Http404
+
+
+def _fail(request: HttpRequest, exc: LumoFlowError) -> None:
+    messages.error(request, exc.detail)
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    workspaces = queries.list_workspaces_for(request.user).order_by("archived_at", "name")
+    mine = set(queries.member_workspace_ids(request.user).values_list("workspace_id", flat=True))
+    return render(
+        request,
+        "workspaces/directory.html",
+        {"workspaces": workspaces, "mine": mine, "nav": "workspaces"},
+    )
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    form = WorkspaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ws = run_action(form, lambda: actions.create_workspace(request.user, **form.cleaned_data))
+        if ws is not None:
+            messages.success(request, "Workspace created. Now set its first objective.")
+            return redirect("workspaces:new_objective", workspace_id=ws.pk)
+    return render(request, "workspaces/create.html", {"form": form, "nav": "workspaces"})
+
+
+def workspace_context(request: HttpRequest, ws: Any) -> dict[str, Any]:
+    """What the workspace page shows; other apps' panels read `can_read` before showing content."""
+    role = queries.role_of(request.user, ws)
+    membership = queries.membership_of(request.user, ws)
+    readable = queries.can_read(request.user, ws)
+    lacks, due = queries.objective_deadline(ws)
+    ctx: dict[str, Any] = {
+        "ws": ws,
+        "role": role,
+        "membership": membership,
+        "can_read": readable,
+        "is_owner": role == Role.OWNER,
+        "can_facilitate": role in queries.FACILITATE_ROLES,
+        "lacks_objective": lacks,
+        "objective_due": due,
+        "objective_overdue": lacks and due < timezone.localdate(),
+        "nav": "workspaces",
+    }
+    if readable:
+        objectives = list(queries.list_objectives_for(request.user, ws.pk))
+        ctx["objectives"] = [
+            {
+                "objective": o,
+                "key_results": [queries.key_result_status(kr) for kr in o.key_results.all()],
+            }
+            for o in objectives
+        ]
+        ctx["members"] = list(queries.list_members_for(request.user, ws.pk))
+        ctx["check_in_form"] = CheckInForm()
+    return ctx
+
+
+@login_required
+def detail(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    ws = _workspace(request, workspace_id)
+    ctx = workspace_context(request, ws)
+    response = render(request, "workspaces/detail.html", ctx)
+    if ctx["can_read"]:
+        record_views(request.user, [(ws, "workspace", ws.pk)])
+    return response
+
+
+@login_required
+def settings_page(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    ws = _workspace(request, workspace_id)
+    if queries.role_of(request.user, ws) != Role.OWNER:
+        raise PermissionDenied("Only owners can change a workspace's settings.")
+    initial = {"name": ws.name, "purpose": ws.purpose, "visibility": ws.visibility}
+    targets_initial = {
+        "target_weekly_active_share": ws.target_weekly_active_share * 100,
+        "target_first_reply_hours": ws.target_first_reply_hours,
+        "target_on_topic_share": ws.target_on_topic_share * 100,
+    }
+    is_targets = request.POST.get("form") == "targets"
+    form = WorkspaceForm(
+        request.POST if request.method == "POST" and not is_targets else None, initial=initial
+    )
+    targets = TargetsForm(request.POST if is_targets else None, initial=targets_initial)
+    if request.method == "POST":
+        bound = targets if is_targets else form
+        if bound.is_valid():
+            data = dict(bound.cleaned_data)
+            if is_targets:
+                data["target_weekly_active_share"] /= Decimal(100)
+                data["target_on_topic_share"] /= Decimal(100)
+            if run_action(bound, lambda: actions.update_workspace(request.user, ws.pk, **data)):
+                messages.success(request, "Saved.")
+                return redirect("workspaces:settings", workspace_id=ws.pk)
+    return render(
+        request,
+        "workspaces/settings.html",
+        {"ws": ws, "form": form, "targets": targets, "nav": "workspaces"},
+    )
+
+
+@login_required
+@require_POST
+def join(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    ws = _workspace(request, workspace_id)
+    try:
+        m = actions.join_workspace(request.user, ws.pk)
+        messages.success(
+            request,
+            "Welcome aboard."
+            if m.status == "active"
+            else "Request sent: an owner will approve it.",
+        )
+    except NotFound:
+        raise Http404
+    except LumoFlowError as exc:
+        _fail(request, exc)
+    return redirect("workspaces:detail", workspace_id=ws.pk)
+
+
+@login_required
+@require_POST
+def leave(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    ws = _workspace(request, workspace_id)
+    try:
+        actions.remove_member(request.user, ws.pk, username=request.user.username)
+        messages.success(request, f"You left {ws.name}.")
+    except LumoFlowError as exc:
+        _fail(request, exc)
+    return redirect("workspaces:detail", workspace_id=ws.pk)
+
+
+@login_required
+def members(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    ws = _workspace(request, workspace_id)
+    queries.require_role(request.user, ws, queries.MANAGE_ROLES, "manage members")
+    form = MemberForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("remove"):
+            try:
+                actions.remove_member(request.user, ws.pk, username=request.POST["remove"])
+                messages.success(request, f"Removed {request.POST['remove']}.")
+            except LumoFlowError as exc:
+                _fail(request, exc)
+            return redirect("workspaces:members", workspace_id=ws.pk)
+        if form.is_valid() and run_action(
+            form, lambda: actions.add_member(request.user, ws.pk, **form.cleaned_data)
+        ):
+            messages.success(
+                request, f"{form.cleaned_data['username']} is now {form.cleaned_data['role']}."
+            )
+            return redirect("workspaces:members", workspace_id=ws.pk)
+    return render(
+        request,
+        "workspaces/members.html",
+        {
+            "ws": ws,
+            "form": form,
+            "members": queries.list_members_for(request.user, ws.pk),
+            "nav": "workspaces",
+        },
+    )
+
+
+@login_required
+@require_POST
+def archive(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    ws = _workspace(request, workspace_id)
+    try:
+        actions.archive_workspace(request.user, ws.pk, archived=not ws.is_archived)
+        messages.success(
+            request, "Workspace unarchived." if ws.is_archived else "Workspace archived."
+        )
+    except LumoFlowError as exc:
+        _fail(request, exc)
+    return redirect("workspaces:detail", workspace_id=ws.pk)
+
+
+@login_required
+def new_objective(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    ws = _workspace(request, workspace_id)
+    queries.require_role(request.user, ws, queries.FACILITATE_ROLES, "set objectives")
+    post = request.POST if request.method == "POST" else None
+    form, krs = ObjectiveForm(post, prefix="o"), KeyResultFormSet(post, prefix="kr")
+    if post is not None and form.is_valid() and krs.is_valid():
+        key_results = [f.cleaned_data for f in krs.forms if f.cleaned_data]
+        obj = run_action(
+            form,
+            lambda: actions.create_objective(
+                request.user, ws.pk, **form.cleaned_data, key_results=key_results
+            ),
+        )
+        if obj is not None:
+            messages.success(request, f"Objective “{obj.title}” added.")
+            return redirect("workspaces:detail", workspace_id=ws.pk)
+    return render(
+        request,
+        "workspaces/objective_form.html",
+        {"ws": ws, "form": form, "krs": krs, "nav": "workspaces"},
+    )
+
+
+@login_required
+@require_POST
+def check_in(request: HttpRequest, key_result_id: int) -> HttpResponse:
+    try:
+        kr = queries.get_key_result_for(request.user, key_result_id)
+    except NotFound:
+        raise Http404
+    ws_id = kr.objective.workspace_id
+    form = CheckInForm(request.POST)
+    if form.is_valid() and run_action(
+        form, lambda: actions.record_check_in(request.user, kr.pk, **form.cleaned_data)
+    ):
+        messages.success(request, f"Checked in on “{kr.metric_name}”.")
+    else:
+        errors = "; ".join(
+            f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v) for k, v in form.errors.items()
+        )
+        messages.error(request, f"Check-in not saved. {errors}")
+    return redirect("workspaces:detail", workspace_id=ws_id)
