@@ -146,6 +146,8 @@ def browser_client() -> Any:
 def _data_dir(tmp_path: Any, settings: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    # Argon2 is the product's hasher; tests use a fast one so fixtures stay cheap.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests render pages without running collectstatic first.
     settings.STORAGES = {
         **settings.STORAGES,

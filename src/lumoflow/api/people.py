@@ -99,6 +99,7 @@ def people(
         queries.list_people_for(request.user, q=q, department=department),
         limit=limit,
         cursor=cursor,
+        key="username",
     )
     return {"items": [PersonOut.from_user(u) for u in items], "next": nxt}
 
@@ -107,7 +108,9 @@ def people(
 def departments(
     request: HttpRequest, limit: int | None = None, cursor: str | None = None
 ) -> dict[str, Any]:
-    items, nxt = paginate(queries.list_departments_for(request.user), limit=limit, cursor=cursor)
+    items, nxt = paginate(
+        queries.list_departments_for(request.user), limit=limit, cursor=cursor, key="path"
+    )
     return {
         "items": [
             DepartmentOut(

@@ -15,7 +15,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from lumoflow.activity.actions import record
+from lumoflow.activity.actions import EventRow, record, record_many
 from lumoflow.activity.models import Verb
 from lumoflow.core.errors import Invalid, NotFound, PermissionDenied
 from lumoflow.core.validation import FieldErrors
@@ -380,3 +380,137 @@ def create_person(
         data={"change": "created"},
     )
     return person
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One person for `bulk_create_people` (manager: a username earlier in the rows or stored)."""
+
+    username: str
+    email: str = ""
+    name: str = ""
+    title: str = ""
+    department: str = ""
+    manager: str = ""
+    location: str = ""
+    time_zone: str = ""
+    is_staff: bool = False
+    joined: Any = None
+
+
+def _bulk_people_errors(rows: list[PersonRow]) -> list[str]:
+    errors: list[str] = []
+    names = [r.username for r in rows]
+    taken = set(
+        User.objects.filter(username__in=names).values_list("username", flat=True).iterator()
+    )
+    known = set(names)
+    seen: set[str] = set()
+    zones = zoneinfo.available_timezones()
+    for i, r in enumerate(rows, start=1):
+        if not USERNAME_RE.match(r.username or ""):
+            errors.append(f"row {i}: username '{r.username}' is not valid")
+        elif r.username in seen or r.username in taken:
+            errors.append(f"row {i}: the username '{r.username}' is taken")
+        seen.add(r.username)
+        if r.time_zone and r.time_zone not in zones:
+            errors.append(f"row {i}: '{r.time_zone}' is not a known time zone")
+        if max(len(r.name), len(r.title), len(r.location)) > 150:
+            errors.append(f"row {i}: name, title and location take at most 150 characters")
+        if r.manager and r.manager not in known:
+            errors.append(f"row {i}: manager '{r.manager}' is not in the rows")
+        if r.manager == r.username:
+            errors.append(f"row {i}: a person cannot manage themselves")
+        try:
+            if r.department:
+                parse_department_path(r.department)
+        except ValueError as exc:
+            errors.append(f"row {i}: {exc}")
+    return errors + _bulk_manager_cycles(rows)
+
+
+def _bulk_manager_cycles(rows: list[PersonRow]) -> list[str]:
+    mgr = {r.username: r.manager for r in rows}
+    errors = []
+    for i, r in enumerate(rows, start=1):
+        seen, cur = {r.username}, mgr.get(r.username) or ""
+        while cur:
+            if cur in seen:
+                errors.append(f"row {i}: manager chain of '{r.username}' loops back ({cur})")
+                break
+            seen.add(cur)
+            cur = mgr.get(cur) or ""
+    return errors
+
+
+@transaction.atomic
+def bulk_create_people(
+    actor: Any, rows: list[PersonRow], *, password: str | None = None, batch_size: int = 2000
+) -> list[int]:
+    """Create many people at once (administrators, the CLI and the demo generator).
+
+    The shared `password` is hashed once and the hash reused (hashing per person is far too slow
+    for thousands of people); without it the accounts cannot sign in with a password. Managers
+    are set after everyone exists. All or nothing: any bad row raises `Invalid` listing every
+    problem. Records one `person` event per person, backdated to `joined`. Returns the new ids in
+    input order.
+    """
+    from django.contrib.auth.hashers import make_password
+
+    if actor is not None and not actor.is_staff:
+        raise PermissionDenied("Only administrators can add people.")
+    errors = _bulk_people_errors(rows)
+    if errors:
+        raise Invalid(f"{len(errors)} bad row(s); nobody was created.", errors={"rows": errors})
+    hashed = make_password(password) if password else make_password(None)
+    depts = {
+        d: ensure_department(d) for d in dict.fromkeys(r.department for r in rows if r.department)
+    }
+    now = timezone.now()
+    people = [
+        User(
+            username=r.username,
+            email=r.email,
+            display_name=r.name,
+            title=r.title,
+            location=r.location,
+            time_zone=r.time_zone,
+            is_staff=r.is_staff,
+            department=depts.get(r.department),
+            password=hashed,
+            date_joined=r.joined or now,
+        )
+        for r in rows
+    ]
+    User.objects.bulk_create(people, batch_size=batch_size)
+    if any(p.pk is None for p in people):  # backends without RETURNING
+        ids = dict(
+            User.objects.filter(username__in=[r.username for r in rows]).values_list(
+                "username", "pk"
+            )
+        )
+        for p in people:
+            p.pk = ids[p.username]
+    by_name = {p.username: p for p in people}
+    with_manager = []
+    for p, r in zip(people, rows, strict=True):
+        if r.manager:
+            p.manager_id = by_name[r.manager].pk
+            with_manager.append(p)
+    User.objects.bulk_update(with_manager, ["manager"], batch_size=batch_size)
+    record_many(
+        (
+            EventRow(
+                actor_id=actor.pk if actor is not None else p.pk,
+                verb=Verb.PERSON,
+                ts=p.date_joined,
+                object_type="user",
+                object_id=str(p.pk),
+                target_actor_id=p.pk,
+                data={"change": "created", "source": "bulk"},
+            )
+            for p in people
+        ),
+        batch_size=batch_size,
+    )
+    return [p.pk for p in people]

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from lumoflow.core.errors import NotFound, PermissionDenied
@@ -39,6 +39,11 @@ def member_workspace_ids(viewer: Any) -> QuerySet[Membership]:
     )
 
 
+def my_workspace_ids(viewer: Any) -> set[int]:
+    """Ids of the workspaces where the viewer is an active member."""
+    return set(member_workspace_ids(viewer).values_list("workspace_id", flat=True))
+
+
 def list_workspaces_for(viewer: Any, *, include_archived: bool = True) -> QuerySet[Workspace]:
     """Workspaces the viewer may see listed: public, private, and secret ones they belong to."""
     if _uid(viewer) is None:
@@ -50,7 +55,7 @@ def list_workspaces_for(viewer: Any, *, include_archived: bool = True) -> QueryS
         qs = qs.filter(archived_at__isnull=True)
     return qs.annotate(
         member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE))
-    )
+    ).order_by(F("archived_at").asc(nulls_first=True), "name", "id")
 
 
 def readable_workspace_ids(viewer: Any) -> QuerySet[Workspace]:

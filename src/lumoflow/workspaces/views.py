@@ -41,8 +41,8 @@ def _fail(request: HttpRequest, exc: LumoFlowError) -> None:
 
 @login_required
 def directory(request: HttpRequest) -> HttpResponse:
-    workspaces = queries.list_workspaces_for(request.user).order_by("archived_at", "name")
-    mine = set(queries.member_workspace_ids(request.user).values_list("workspace_id", flat=True))
+    workspaces = queries.list_workspaces_for(request.user)
+    mine = queries.my_workspace_ids(request.user)
     return render(
         request,
         "workspaces/directory.html",

@@ -1,0 +1,132 @@
+"""Signing in, the profile page and tokens, through the web pages and the API."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from tests.conftest import PASSWORD
+
+
+def test_sign_in_with_username_or_email(org):
+    for login in ("mia", "MIA@example.com"):
+        c = Client()
+        r = c.post("/login", {"username": login, "password": PASSWORD})
+        assert r.status_code == 302, login
+        assert c.get("/api/v1/me").json()["username"] == "mia"
+
+
+def test_wrong_password_shows_an_error_and_keeps_the_login(org):
+    r = Client().post("/login", {"username": "mia", "password": "nope"})
+    assert r.status_code == 200
+    assert b"Please enter a correct" in r.content and b'value="mia"' in r.content
+
+
+def test_login_is_throttled_after_repeated_failures(org, settings):
+    c = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        c.post("/login", {"username": "mia", "password": "nope"})
+    r = c.post("/login", {"username": "mia", "password": PASSWORD})
+    assert r.status_code == 429
+    assert b"Too many failed sign-ins" in r.content
+
+
+def test_sign_out(org, browser_client):
+    c = browser_client(org.mia)
+    assert c.post("/logout").status_code == 302
+    assert c.get("/api/v1/me").status_code == 401
+
+
+def test_profile_edit_saves_and_records_event(org, browser_client):
+    c = browser_client(org.mia)
+    r = c.post(
+        "/profile",
+        {
+            "display_name": "Mia Berg",
+            "title": "Account lead",
+            "department": "Sales/Nordics/Oslo",
+            "manager": "olivia",
+            "location": "Oslo",
+            "time_zone": "Europe/Oslo",
+        },
+    )
+    assert r.status_code == 302
+    me = c.get("/api/v1/me").json()
+    assert me["name"] == "Mia Berg" and me["department"] == "Sales/Nordics/Oslo"
+    assert me["manager"] == "olivia" and me["time_zone"] == "Europe/Oslo"
+    assert org.mia.activity.filter(verb="profile").exists()
+
+
+def test_profile_errors_keep_what_was_typed(org, browser_client):
+    c = browser_client(org.olivia)
+    r = c.post(
+        "/profile",
+        {
+            "display_name": "Olivia Typed",
+            "department": "Product//X",
+            "manager": "fred",
+            "time_zone": "",
+        },
+    )
+    assert r.status_code == 200
+    assert b"empty part" in r.content
+    assert b"Olivia Typed" in r.content
+
+
+def test_manager_cycle_is_refused(org, api):
+    # fred's manager is olivia; olivia may not take fred as manager
+    r = api(org.olivia).patch("/me", {"manager": "fred"})
+    assert r.status_code == 422
+    assert "cycle" in r.json()["detail"]
+
+
+def test_invalid_time_zone_in_api_is_422(org, api):
+    r = api(org.mia).patch("/me", {"time_zone": "Mars/Base"})
+    assert r.status_code == 422 and "time_zone" in r.json()["errors"]
+
+
+def test_over_long_title_is_refused(org, api):
+    r = api(org.mia).patch("/me", {"title": "t" * 151})
+    assert r.status_code == 422 and "title" in r.json()["errors"]
+
+
+def test_token_made_on_profile_page_works_and_revoking_it_stops_it(org, browser_client):
+    c = browser_client(org.mia)
+    c.post("/profile/tokens", {"name": "script"})
+    page = c.get("/profile")
+    raw = page.context["new_token"]
+    assert raw and raw.encode() in page.content
+    assert c.get("/profile").context["new_token"] is None  # shown once
+    bearer = Client(headers={"Authorization": f"Bearer {raw}"})
+    assert bearer.get("/api/v1/me").json()["username"] == "mia"
+    token = org.mia.api_tokens.get()
+    assert token.digest != raw and raw not in token.digest  # stored hashed
+    c.post(f"/profile/tokens/{token.pk}/revoke")
+    r = bearer.get("/api/v1/me")
+    assert r.status_code == 401 and r["Content-Type"] == "application/problem+json"
+
+
+def test_people_directory_and_departments(org, api, browser_client):
+    body = api(org.mia).get("/people", department="Product").json()
+    assert [p["username"] for p in body["items"]] == ["fred", "olivia"]
+    depts = {d["path"]: d["people"] for d in api(org.mia).get("/departments").json()["items"]}
+    assert depts["Product/Platform"] == 2 and depts["Sales/Nordics"] == 1
+    page = browser_client(org.mia).get("/people?q=oli")
+    assert page.status_code == 200 and b"Olivia" in page.content and b"Otto" not in page.content
+
+
+def test_list_limits_and_cursor(org, api):
+    client = api(org.mia)
+    first = client.get("/people", limit=2).json()
+    assert len(first["items"]) == 2 and first["next"]
+    second = client.get("/people", limit=2, cursor=first["next"]).json()
+    assert {p["username"] for p in second["items"]}.isdisjoint(
+        {p["username"] for p in first["items"]}
+    )
+    assert client.get("/people", limit=101).status_code == 422
+    tampered = client.get("/people", cursor=first["next"][:-2] + "xx")
+    assert tampered.status_code == 422 and "cursor" in tampered.json()["errors"]
+
+
+def test_health_answers_when_the_database_does(db):
+    r = Client().get("/healthz")
+    assert r.status_code == 200 and r.json()["status"] == "ok"
