@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -20,4 +21,4 @@ def subscribe(topic: str, fn: Subscriber) -> None:
 def publish(topic: str, **payload: Any) -> None:
     """Run every subscriber of `topic` once the current transaction commits."""
     for fn in list(_SUBSCRIBERS.get(topic, [])):
-        transaction.on_commit(lambda fn=fn: fn(**payload))
+        transaction.on_commit(functools.partial(fn, **payload))
