@@ -15,15 +15,25 @@ from lumoflow.analytics.log import LogError, make_log, read_log, validate, write
 from .conftest import rows
 
 EVENTS = rows(
-    ("2024-03-04T09:00:00Z", "ann", "post", {"object_id": "p1", "kind": "question",
-                                             "text": "How do we deploy, ünïcode?"}),
-    ("2024-03-04T10:30:00+02:00", "bob", "reply", {"object_id": "r1", "parent_id": "p1",
-                                                   "thread_id": "p1", "target_actor": "ann"}),
+    (
+        "2024-03-04T09:00:00Z",
+        "ann",
+        "post",
+        {"object_id": "p1", "kind": "question", "text": "How do we deploy, ünïcode?"},
+    ),
+    (
+        "2024-03-04T10:30:00+02:00",
+        "bob",
+        "reply",
+        {"object_id": "r1", "parent_id": "p1", "thread_id": "p1", "target_actor": "ann"},
+    ),
     ("2024-03-05 08:00:00", "bot1", "message", {"target_actor": "ann", "is_bot": True}),
     workspace="w1",
-)  # fmt: skip
-PEOPLE = [{"actor": "ann", "department": "eng/platform", "is_bot": False},
-          {"actor": "bot1", "is_bot": True}]  # fmt: skip
+)
+PEOPLE = [
+    {"actor": "ann", "department": "eng/platform", "is_bot": False},
+    {"actor": "bot1", "is_bot": True},
+]
 WORKSPACES = [{"workspace": "w1", "name": "Deploys", "objectives": "Ship weekly"}]
 
 
@@ -86,14 +96,18 @@ HEADER = "event_id,ts,actor,verb,workspace,is_bot\n"
         ("e1,2024-03-04T09:00:00Z,ann,post,w,false\ne2,2024-03-04,bob\n", 3, None, "malformed"),
         ("e1,yesterday,ann,post,w,false\n", 2, "ts", "not a timestamp"),
         ("e1,2024-03-04,ann,shout,w,false\n", 2, "verb", "unknown verb"),
-        ("e1,2024-03-04,ann,post,w,false\ne1,2024-03-05,bob,post,w,false\n", 3, "event_id",
-         "duplicate"),
+        (
+            "e1,2024-03-04,ann,post,w,false\ne1,2024-03-05,bob,post,w,false\n",
+            3,
+            "event_id",
+            "duplicate",
+        ),
         ("e1,2024-03-04,ann,post,w,\n", 2, "is_bot", "never empty"),
         ("e1,2024-03-04,ann,post,w,false\ne2,2999-01-01,bob,post,w,false\n", 3, "ts", "future"),
         ("e1,1989-12-31T23:59:59Z,ann,post,w,false\n", 2, "ts", "before 1990"),
         ("e1,2024-03-04,,post,w,false\n", 2, "actor", "empty actor"),
     ],
-)  # fmt: skip
+)
 def test_broken_rows_are_rejected_naming_file_line_and_column(
     tmp_path: Path, body: str, line: int, column: str | None, words: str
 ) -> None:

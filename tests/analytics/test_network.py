@@ -19,10 +19,15 @@ from .conftest import frame_of, rows
 
 def _log_from_digraph(g: nx.DiGraph, dept: dict[Any, str]) -> Any:
     events = [
-        {"event_id": str(i), "ts": "2024-03-04", "actor": str(u), "verb": "message",
-         "target_actor": str(v)}
+        {
+            "event_id": str(i),
+            "ts": "2024-03-04",
+            "actor": str(u),
+            "verb": "message",
+            "target_actor": str(v),
+        }
         for i, (u, v) in enumerate(g.edges())
-    ]  # fmt: skip
+    ]
     people = [{"actor": str(n), "department": dept.get(n, "")} for n in g.nodes()]
     return make_log(events, people)
 
@@ -50,8 +55,12 @@ def _components() -> tuple[nx.DiGraph, dict[Any, str]]:
     return d, {v: "x" if v < 10 else "y" for v in d.nodes()}
 
 
-GRAPHS = {"karate": _karate, "random1": lambda: _random(1), "random7": lambda: _random(7),
-          "components": _components}  # fmt: skip
+GRAPHS = {
+    "karate": _karate,
+    "random1": lambda: _random(1),
+    "random7": lambda: _random(7),
+    "components": _components,
+}
 
 
 def _oracle(d: nx.DiGraph, dept: dict[Any, str]) -> dict[str, Any]:
@@ -68,10 +77,13 @@ def _oracle(d: nx.DiGraph, dept: dict[Any, str]) -> dict[str, Any]:
     for v in u.nodes():
         groups.setdefault(dept[v] or f"__{v}", set()).add(v)
     return {
-        "nodes": d.number_of_nodes(), "edges": d.number_of_edges(),
+        "nodes": d.number_of_nodes(),
+        "edges": d.number_of_edges(),
         "self_loops": nx.number_of_selfloops(d),
-        "reciprocity": nx.overall_reciprocity(d), "density": nx.density(no_loops),
-        "components_weak": len(wccs), "components_strong": len(sccs),
+        "reciprocity": nx.overall_reciprocity(d),
+        "density": nx.density(no_loops),
+        "components_weak": len(wccs),
+        "components_strong": len(sccs),
         "largest_wcc_nodes": len(wccs[-1]),
         "largest_wcc_edges": d.subgraph(wccs[-1]).number_of_edges(),
         "largest_scc_nodes": len(sccs[-1]),
@@ -84,7 +96,7 @@ def _oracle(d: nx.DiGraph, dept: dict[Any, str]) -> dict[str, Any]:
         "peripheral": sum(1 for c in nx.core_number(u).values() if c <= 1),
         "betweenness": nx.betweenness_centrality(u, normalized=False),
         "u": u,
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize("name", sorted(GRAPHS))
@@ -95,9 +107,19 @@ def test_summary_matches_networkx(name: str) -> None:
     # when
     s = network_summary(make_frame(_log_from_digraph(d, dept), options=Options(min_group_size=1)))
     # then
-    for key in ("nodes", "edges", "self_loops", "components_weak", "components_strong",
-                "largest_wcc_nodes", "largest_wcc_edges", "largest_scc_nodes",
-                "largest_scc_edges", "triangles", "diameter"):  # fmt: skip
+    for key in (
+        "nodes",
+        "edges",
+        "self_loops",
+        "components_weak",
+        "components_strong",
+        "largest_wcc_nodes",
+        "largest_wcc_edges",
+        "largest_scc_nodes",
+        "largest_scc_edges",
+        "triangles",
+        "diameter",
+    ):
         assert getattr(s, key) == expected[key], key
     for key in ("reciprocity", "density", "avg_clustering"):
         assert getattr(s, key) == pytest.approx(expected[key], abs=1e-12), key
@@ -113,8 +135,11 @@ def test_ei_index_by_department_matches_hand_count(name: str) -> None:
     s = network_summary(make_frame(_log_from_digraph(d, dept), options=Options(min_group_size=1)))
     for group, got in s.ei_index.by_department.items():
         inside = sum(1 for a, b in u.edges() if dept[a] == group and dept[b] == group)
-        outside = sum(1 for a, b in u.edges() if dept[a] and dept[b]
-                      and (dept[a] == group) != (dept[b] == group))  # fmt: skip
+        outside = sum(
+            1
+            for a, b in u.edges()
+            if dept[a] and dept[b] and (dept[a] == group) != (dept[b] == group)
+        )
         want = (outside - inside) / (outside + inside) if outside + inside else None
         assert got.value == (pytest.approx(want) if want is not None else None), group
         assert got.people == sum(1 for v in d.nodes() if dept[v] == group)
@@ -141,9 +166,12 @@ def test_leiden_is_deterministic_with_the_fixed_seed() -> None:
 def test_brokers_betweenness_matches_networkx(name: str) -> None:
     d, dept = GRAPHS[name]()
     expected = _oracle(d, dept)["betweenness"]
-    s = network_summary(make_frame(_log_from_digraph(d, dept),
-                                   options=Options(min_group_size=1, individuals=True,
-                                                   names=True)))  # fmt: skip
+    s = network_summary(
+        make_frame(
+            _log_from_digraph(d, dept),
+            options=Options(min_group_size=1, individuals=True, names=True),
+        )
+    )
     assert s.brokers is not None and not s.brokers["estimated"]
     for b in s.brokers["top"]:
         assert b.betweenness == pytest.approx(expected[int(b.person)], abs=1e-9)
@@ -153,8 +181,9 @@ def test_brokers_betweenness_matches_networkx(name: str) -> None:
 
 def test_brokers_are_pseudonymised_unless_names_are_asked_for() -> None:
     d, dept = _karate()
-    s = network_summary(make_frame(_log_from_digraph(d, dept),
-                                   options=Options(min_group_size=1, individuals=True)))  # fmt: skip
+    s = network_summary(
+        make_frame(_log_from_digraph(d, dept), options=Options(min_group_size=1, individuals=True))
+    )
     assert s.brokers is not None
     assert all(b.person.startswith("person-") for b in s.brokers["top"])
     hidden = network_summary(make_frame(_log_from_digraph(d, dept), options=Options()))
@@ -188,6 +217,8 @@ def test_replies_and_reactions_tie_to_the_parent_author() -> None:
         ("2024-03-04T12:00Z", "ann", "view", {"object_id": "r1"}),
     )
     g = build_graph(frame_of(events))
-    ties = {(g.names[a], g.names[b]): int(w) for a, b, w in zip(g.src, g.dst, g.weight)}
+    ties = {
+        (g.names[a], g.names[b]): int(w) for a, b, w in zip(g.src, g.dst, g.weight, strict=True)
+    }
     assert ties == {("bob", "ann"): 1, ("cy", "bob"): 1, ("ann", "dee"): 1}
     assert math.isclose(network_summary(frame_of(events)).density or 0, 3 / 12)

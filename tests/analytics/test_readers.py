@@ -42,11 +42,16 @@ def test_edge_list_without_times_has_null_timestamps(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "line", "words"),
-    [("0 1 5\n0 1\n", 2, "malformed"), ("0 1 5\n0 1 x\n", 2, "not a number"),
-     ("0 1 2 3\n", 1, "expected"), ("\n\n", None, "empty")],
-)  # fmt: skip
-def test_bad_edge_lists_name_the_line(tmp_path: Path, text: str, line: int | None,
-                                      words: str) -> None:  # fmt: skip
+    [
+        ("0 1 5\n0 1\n", 2, "malformed"),
+        ("0 1 5\n0 1 x\n", 2, "not a number"),
+        ("0 1 2 3\n", 1, "expected"),
+        ("\n\n", None, "empty"),
+    ],
+)
+def test_bad_edge_lists_name_the_line(
+    tmp_path: Path, text: str, line: int | None, words: str
+) -> None:
     f = tmp_path / "e.txt"
     f.write_text(text)
     with pytest.raises(LogError, match=words) as err:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pymannkendall as mk
 import ruptures as rpt
 
@@ -230,7 +231,14 @@ def verdict(
             if members < min_group_size
             else f"only {active_weeks} active weeks (at least {rule.min_active_weeks} needed)"
         )
-        return Verdict("too_little_data", [f"Too little data: {why}."], members, trends, gravity)
+        small = members < min_group_size  # a small group's series and gravity are not shown
+        return Verdict(
+            "too_little_data",
+            [f"Too little data: {why}."],
+            members,
+            {} if small else trends,
+            None if small else gravity,
+        )
     t = trends["active_contributors"]
     label = "stable"
     if len(w) >= rule.min_weeks and t.p is not None and t.p < rule.p_value and t.change is not None:
@@ -340,7 +348,7 @@ def fading_signal(frame: Frame, *, rule: FadingRule | None = None) -> Fading:
     top = verdict(overall_series, weeks, members=members, min_group_size=mgs, gravity=g, rule=rule)
     by_ws: dict[str, Verdict] = {}
     workspaces = (
-        [w for w in np.unique(np.asarray(frame.events["workspace"].to_pylist(), object)) if w != ""]
+        sorted(w for w in pc.unique(frame.events["workspace"]).to_pylist() if w)
         if frame.workspace is None
         else []
     )
@@ -350,7 +358,8 @@ def fading_signal(frame: Frame, *, rule: FadingRule | None = None) -> Fading:
         for w in workspaces:
             gw, lv, mem = wgrav.get(w, (None, {}, 0))
             v = verdict(series[w], weeks, members=mem, min_group_size=mgs, gravity=gw, rule=rule)
-            by_ws[str(w)] = Verdict(v.verdict, v.evidence, v.members, v.trends, v.gravity, lv)
+            shown = lv if mem >= mgs else {}
+            by_ws[str(w)] = Verdict(v.verdict, v.evidence, v.members, v.trends, v.gravity, shown)
     return Fading(top.verdict, top.evidence, members, top.trends, g, levels or {}, by_ws, rule)
 
 

@@ -8,6 +8,7 @@ vectorised through DuckDB over Arrow.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,16 +81,32 @@ class Frame:
     options: Options
 
 
-def sql(query: str, **tables: Any) -> pa.Table:
-    """Run ``query`` in a fresh in-memory DuckDB with ``tables`` registered by name."""
-    con = duckdb.connect()
-    try:
+_LOCAL = threading.local()
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    con: duckdb.DuckDBPyConnection | None = getattr(_LOCAL, "con", None)
+    if con is None:
+        con = duckdb.connect()
         con.execute("SET TimeZone='UTC'")
+        _LOCAL.con = con
+    return con
+
+
+def sql(query: str, **tables: Any) -> pa.Table:
+    """Run ``query`` in this thread's in-memory DuckDB with ``tables`` registered by name.
+
+    The connection holds no data between calls: the Arrow tables are registered for the query
+    (zero-copy) and unregistered afterwards.
+    """
+    con = _connection()
+    try:
         for name, table in tables.items():
             con.register(name, table)
         return con.sql(query).to_arrow_table()
     finally:
-        con.close()
+        for name in tables:
+            con.unregister(name)
 
 
 def _ts_scalar(value: dt.datetime) -> pa.Scalar:

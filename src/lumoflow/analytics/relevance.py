@@ -83,7 +83,7 @@ def calibrate(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
 @dataclass(frozen=True)
 class WeekRelevance:
     week: dt.date
-    posts: int
+    posts: int | None
     on_topic_share: float | None
     people: int
     suppressed: bool
@@ -204,7 +204,11 @@ def on_topic_share(frame: Frame, *, threshold: float = DEFAULT_THRESHOLD) -> Rel
         },
         weekly=[
             WeekRelevance(
-                r["week"], r["posts"], None if r["n"] < mgs else r["s"], r["n"], r["n"] < mgs
+                r["week"],
+                None if r["n"] < mgs else r["posts"],
+                None if r["n"] < mgs else r["s"],
+                r["n"],
+                r["n"] < mgs,
             )
             for r in weekly.to_pylist()
         ],

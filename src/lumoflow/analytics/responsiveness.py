@@ -24,7 +24,7 @@ UNANSWERED_AFTER_H = 48.0
 @dataclass(frozen=True)
 class WeekResponse:
     week: dt.date
-    posts: int
+    posts: int | None
     median_first_reply_h: float | None
     people: int
     suppressed: bool
@@ -211,7 +211,7 @@ def responsiveness(frame: Frame) -> Responsiveness:
         weekly=[
             WeekResponse(
                 r["week"],
-                r["posts"],
+                None if r["people"] < mgs else r["posts"],
                 None if r["people"] < mgs else r["m"],
                 r["people"],
                 r["people"] < mgs,
