@@ -1,0 +1,112 @@
+"""Render post Markdown to safe HTML: markdown-it-py (CommonMark, raw HTML off), then nh3.
+
+`@username` becomes a link to the person and `#hashtag` a link to the hashtag page; both are
+found in the text outside code (inline and fenced), so `#include` in a code block stays code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+MENTION_RE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_.+-]{1,150}?)(?=[.,;:!?)]*(?:\s|$))")
+HASHTAG_RE = re.compile(r"(?<![\w&#/])#([^\W\d_][\w-]{0,99}|\d+[^\W\d][\w-]{0,98})", re.UNICODE)
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("strikethrough")
+_md.enable("table")
+_TAGS = {
+    "a", "p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "img",
+}  # fmt: skip
+_ATTRS = {"a": {"href", "title", "class"}, "img": {"src", "alt", "title"}, "code": {"class"}}
+
+
+def _text_tokens(tokens: Iterable[Token]) -> Iterable[Token]:
+    """Yield the plain-text inline tokens (not code, not inside links)."""
+    for tok in tokens:
+        if tok.type != "inline" or not tok.children:
+            continue
+        in_link = 0
+        for child in tok.children:
+            if child.type == "link_open":
+                in_link += 1
+            elif child.type == "link_close":
+                in_link -= 1
+            elif child.type == "text" and not in_link:
+                yield child
+
+
+def extract(body: str) -> tuple[list[str], list[str]]:
+    """Return the usernames mentioned and hashtags used (lowercased, unique, in order)."""
+    mentions: dict[str, None] = {}
+    tags: dict[str, None] = {}
+    for tok in _text_tokens(_md.parse(body)):
+        for m in MENTION_RE.finditer(tok.content):
+            mentions[m.group(1).rstrip(".")] = None
+        for m in HASHTAG_RE.finditer(tok.content):
+            tags[m.group(1).lower()] = None
+    return list(mentions), list(tags)
+
+
+def _linkify(tok: Token, known_people: set[str], hashtag_url: str, person_url: str) -> list[Token]:
+    """Split a text token into text and link tokens for mentions and hashtags."""
+    pattern = re.compile(f"{MENTION_RE.pattern}|{HASHTAG_RE.pattern}", re.UNICODE)
+    out: list[Token] = []
+    pos = 0
+    text = tok.content
+    for m in pattern.finditer(text):
+        user, tag = m.group(1), m.group(2)
+        if user is not None:
+            user = user.rstrip(".")
+            if user.lower() not in known_people:
+                continue
+            href, label, cls = person_url.format(user), f"@{user}", "mention"
+            end = m.start() + 1 + len(user)
+        else:
+            href, label, cls = hashtag_url.format(tag.lower()), f"#{tag}", "hashtag"
+            end = m.end()
+        if m.start() > pos:
+            out.append(Token("text", "", 0, content=text[pos : m.start()]))
+        link = Token("link_open", "a", 1, attrs={"href": href, "class": cls})
+        out += [link, Token("text", "", 0, content=label), Token("link_close", "a", -1)]
+        pos = end
+    if pos < len(text):
+        out.append(Token("text", "", 0, content=text[pos:]))
+    return out
+
+
+def render(
+    body: str,
+    *,
+    known_people: Iterable[str] = (),
+    hashtag_url: str = "/hashtags/{}",
+    person_url: str = "/people/{}",
+) -> str:
+    """Return sanitised HTML for `body`; links get rel="nofollow noopener"."""
+    known = {p.lower() for p in known_people}
+    tokens = _md.parse(body)
+    for tok in tokens:
+        if tok.type != "inline" or not tok.children:
+            continue
+        children: list[Token] = []
+        in_link = 0
+        for child in tok.children:
+            if child.type in ("link_open", "link_close"):
+                in_link += 1 if child.type == "link_open" else -1
+            if child.type == "text" and not in_link:
+                children += _linkify(child, known, hashtag_url, person_url)
+            else:
+                children.append(child)
+        tok.children = children
+    html = _md.renderer.render(tokens, _md.options, {})
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRS,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener",
+    )

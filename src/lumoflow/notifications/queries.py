@@ -1,0 +1,39 @@
+"""Reads of a person's notifications. Only ever the viewer's own, and only about posts the viewer
+may still read (leaving a private workspace hides its notifications)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from lumoflow.workspaces.queries import readable_workspace_ids
+
+from .models import Mute, Notification, Type
+
+
+def _uid(viewer: Any) -> int | None:
+    return viewer.pk if getattr(viewer, "is_authenticated", False) else None
+
+
+def list_notifications_for(viewer: Any, *, unread: bool = False) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(
+        recipient_id=_uid(viewer), workspace__in=readable_workspace_ids(viewer)
+    ).filter(Q(post__isnull=True) | Q(post__deleted_at=None, post__hidden_at=None))
+    if unread:
+        qs = qs.filter(read_at=None)
+    return qs.select_related("actor", "post", "workspace")
+
+
+def unread_count_for(viewer: Any) -> int:
+    if _uid(viewer) is None:
+        return 0
+    return list_notifications_for(viewer, unread=True).count()
+
+
+def muted_types_for(viewer: Any) -> set[str]:
+    return set(Mute.objects.filter(user_id=_uid(viewer)).values_list("type", flat=True))
+
+
+def type_choices() -> list[tuple[str, str]]:
+    return list(Type.choices)
