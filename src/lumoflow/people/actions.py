@@ -514,3 +514,33 @@ def bulk_create_people(
         batch_size=batch_size,
     )
     return [p.pk for p in people]
+
+
+@transaction.atomic
+def admin_save(actor: Any, obj: Any, *, created: bool) -> None:
+    """Save a person or department edited in the admin site, recording who changed it."""
+    if not actor.is_staff:
+        raise PermissionDenied("Only administrators can use the admin site.")
+    if isinstance(obj, Department):
+        obj.path = f"{obj.parent.path}/{obj.name}" if obj.parent_id else obj.name
+        parse_department_path(obj.path)
+    if isinstance(obj, User) and obj.manager_id:
+        _check_manager(obj, obj.manager)
+    obj.save()
+    target = obj if isinstance(obj, User) else None
+    record(actor, Verb.PERSON, obj=obj, target_actor=target,
+           data={"change": "created" if created else "updated", "source": "admin"})
+
+
+@transaction.atomic
+def admin_delete(actor: Any, obj: Any) -> None:
+    """Delete a department (or deactivate a person) from the admin site."""
+    if not actor.is_staff:
+        raise PermissionDenied("Only administrators can use the admin site.")
+    if isinstance(obj, User):
+        obj.is_active = False  # people keep their history; they are deactivated, not deleted
+        obj.save(update_fields=["is_active"])
+    else:
+        obj.delete()
+    record(actor, Verb.PERSON, object_type=obj._meta.model_name, object_id=str(obj.pk),
+           data={"change": "deactivated" if isinstance(obj, User) else "deleted"})
