@@ -150,12 +150,13 @@ def main(argv: list[str]) -> int:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
     except (MemoryError, OSError) as exc:
-        print(f"{PROG}: failed: {exc}", file=sys.stderr)
+        print(f"{PROG}: failed: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - one line for people, the trace when debugging
         if os.environ.get("LUMOFLOW_DEBUG"):
             traceback.print_exc()
-        print(f"{PROG}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        first = (str(exc).strip().splitlines() or [""])[0]
+        print(f"{PROG}: failed: {type(exc).__name__}: {first}", file=sys.stderr)
         return 1
     if text:
         sys.stdout.write(text)

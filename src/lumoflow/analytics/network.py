@@ -108,7 +108,7 @@ def build_graph(frame: Frame) -> Graph:
     )
     parents = hist.filter(authored).select(["object_id", "actor", "ts"])
     ties = sql(
-        f"""WITH authors AS (SELECT object_id, arg_min(actor, epoch(coalesce(ts, 0::TIMESTAMPTZ)))
+        f"""WITH authors AS (SELECT object_id, arg_min(actor, coalesce(epoch(ts), 0))
                             AS author FROM parents GROUP BY 1),
                 t AS (SELECT e.actor AS src, CASE WHEN e.target_actor <> '' THEN e.target_actor
                                                   ELSE a.author END AS dst
