@@ -1,7 +1,7 @@
 """URL map: pages, the API under /api/v1, admin, health."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from lumoflow.api.urls import api
 from lumoflow.core import views as core_views
@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("hello", core_views.hello, name="hello"),
     path("api/v1/", api.urls),
+    re_path(r"^api/", core_views.api_not_found),
     path("admin/", admin.site.urls),
     path("", include("lumoflow.people.urls")),
     path("", include("lumoflow.workspaces.urls")),

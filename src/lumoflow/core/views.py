@@ -26,6 +26,14 @@ def hello(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"hello": "world"})
 
 
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """Unknown API paths answer a problem, like the rest of the API."""
+    from .errors import problem
+
+    body = problem(404, "not-found", "Not found", f"No API endpoint at {request.path}.")
+    return JsonResponse(body, status=404, content_type="application/problem+json")
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The home page: the feed once conversation exists, else the workspace directory."""

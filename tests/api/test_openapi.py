@@ -1,0 +1,29 @@
+"""The API describes itself, and its docs load nothing from outside (firewalled companies)."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+
+def test_openapi_document_lists_the_foundation_endpoints(db):
+    doc = Client().get("/api/v1/openapi.json").json()
+    assert doc["openapi"].startswith("3.")
+    for path in ["/api/v1/me", "/api/v1/workspaces", "/api/v1/workspaces/{workspace_id}",
+                 "/api/v1/workspaces/{workspace_id}/members",
+                 "/api/v1/workspaces/{workspace_id}/objectives",
+                 "/api/v1/key-results/{key_result_id}/check-ins", "/api/v1/people",
+                 "/api/v1/departments"]:
+        assert path in doc["paths"], path
+
+
+def test_interactive_docs_use_only_local_assets(org, browser_client):
+    r = browser_client(org.mia).get("/api/v1/docs")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "swagger-ui-bundle.js" in html
+    assert "cdn." not in html and "https://" not in html.split("<body")[0]
+
+
+def test_unknown_api_path_is_a_problem(org, api):
+    r = api(org.mia).get("/nothing-here")
+    assert r.status_code == 404 and r["Content-Type"] == "application/problem+json"
