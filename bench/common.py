@@ -100,7 +100,9 @@ def figure(
 
     `ratio` is value / baseline when `higher_is_better` (throughput), baseline / value otherwise
     (latency, duration), so a ratio of 1 always means "as good as the baseline". `met` compares
-    the ratio with `target` (or is None when there is no target).
+    the ratio with `target`; without a baseline it compares the value itself (at least `target`,
+    or at most `target` when lower is better, e.g. an error count with target 0). None when
+    there is no target.
     """
     ratio: float | None = None
     if baseline is not None and baseline > 0 and value > 0:
@@ -108,8 +110,10 @@ def figure(
     elif baseline is not None:
         ratio = 0.0
     met: bool | None = None
-    if target is not None:
-        met = ratio is not None and ratio >= target if baseline is not None else value >= target
+    if target is not None and baseline is not None:
+        met = ratio is not None and ratio >= target
+    elif target is not None:
+        met = value >= target if higher_is_better else value <= target
     return {
         "name": name,
         "value": round(float(value), 4),
@@ -616,6 +620,87 @@ def median_result(results: Sequence[LoadResult]) -> LoadResult:
 
 def median(values: Sequence[float]) -> float:
     return float(statistics.median(values)) if values else 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# Seeding (call these inside a function run by Site.call: they need Django set up)
+
+DEPARTMENTS = ("Sales/Nordics", "Sales/DACH", "Product/Platform", "Product/Apps", "Finance", "IT")
+
+
+def seed_people(n: int, *, prefix: str = "person") -> list[str]:
+    """Create `n` people through the people actions (in bulk when available); return usernames.
+
+    Usernames are `<prefix>0001`…; e-mails `<username>@example.com`; no usable password (sign-in
+    is for the people a benchmark creates with `create_person(..., password=...)`).
+    """
+    from lumoflow.people import actions
+
+    rows = [
+        {
+            "username": f"{prefix}{i:04d}",
+            "email": f"{prefix}{i:04d}@example.com",
+            "name": f"Person {i:04d}",
+            "title": "Engineer" if i % 3 else "Manager",
+            "department": DEPARTMENTS[i % len(DEPARTMENTS)],
+        }
+        for i in range(1, n + 1)
+    ]
+    bulk = getattr(actions, "bulk_create_people", None)
+    row_type = getattr(actions, "PersonRow", None)
+    if bulk is not None and row_type is not None:
+        bulk(None, [row_type(**row) for row in rows])
+    else:
+        for row in rows:
+            actions.create_person(None, **row)
+    return [r["username"] for r in rows]
+
+
+def seed_workspace(
+    *,
+    owner: str,
+    name: str,
+    members: Sequence[str] = (),
+    visibility: str = "public",
+    check_ins: int = 3,
+) -> int:
+    """Create a workspace through the actions, with members, an objective of two key results and
+    `check_ins` check-ins on the first one; return its id."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    from lumoflow.workspaces import actions
+
+    users = get_user_model().objects
+    owner_user = users.get(username=owner)
+    ws = actions.create_workspace(
+        owner_user,
+        name=name,
+        purpose=f"{name} exists so that its team ships on time and tells everyone how it goes.",
+        visibility=visibility,
+    )
+    for username in dict.fromkeys(members):
+        if username != owner:
+            actions.add_member(owner_user, ws.pk, username=username, role="member")
+    today = dt.date.today()
+    end = today + dt.timedelta(days=60)
+    objective = actions.create_objective(
+        owner_user,
+        ws.pk,
+        title=f"{name}: deliver the quarter's plan",
+        description="The outcome the workspace is for, measured by its key results.",
+        start=today - dt.timedelta(days=30),
+        end=end,
+        key_results=[
+            {"metric_name": "Signed pilots", "baseline": 0, "target": 10, "due": str(end)},
+            {"metric_name": "Churn", "unit": "%", "baseline": 8, "target": 4, "due": str(end)},
+        ],
+    )
+    first = objective.key_results.order_by("pk").first()
+    for k in range(check_ins):
+        actions.record_check_in(owner_user, first.pk, value=k + 1, confidence=7, note=f"Week {k}")
+    return int(ws.pk)
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,165 @@
+"""Concurrent writers: 8 clients creating check-ins for 30 s on SQLite.
+
+Eight members of one workspace, each with a personal access token, post check-ins
+(`POST /api/v1/key-results/{id}/check-ins`) to the production server as fast as it answers, each
+on a key result of the workspace's objective. SQLite allows one writer at a time: the server must
+queue them (IMMEDIATE transactions and the busy timeout) rather than fail.
+
+Figures: check-ins per second as a ratio of the bare `/hello` endpoint measured in the same
+server and run (before and after the writers; the mean of the two), p50/p95 latency, and the
+number of "database is locked" errors and 5xx answers (target: zero). Afterwards the database
+must hold exactly one check-in and one `check_in` ActivityEvent per 201 answer.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bench import common
+
+WRITERS = 8
+DURATION = 30.0
+LOCKED = "database is locked"
+
+
+def seed(writers: int, people: int) -> dict[str, Any]:
+    """One workspace with `writers` members, each holding a token and a key result of their own.
+
+    Runs in a child process with Django set up (see `common.Site.call`).
+    """
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from lumoflow.people import actions as people_actions
+    from lumoflow.workspaces import actions
+
+    with transaction.atomic():
+        usernames = common.seed_people(people)
+        writer_names = usernames[:writers]
+        owner = get_user_model().objects.get(username=writer_names[0])
+        ws = actions.create_workspace(
+            owner, name="Quarterly close", purpose="Close the quarter's books in five days."
+        )
+        for name in writer_names[1:]:
+            actions.add_member(owner, ws.pk, username=name)
+        today = dt.date.today()
+        objective = actions.create_objective(
+            owner,
+            ws.pk,
+            title="Close faster",
+            start=str(today - dt.timedelta(days=10)),
+            end=str(today + dt.timedelta(days=80)),
+            key_results=[
+                {
+                    "metric_name": f"Ledgers reconciled ({name})",
+                    "baseline": 0,
+                    "target": 1000,
+                    "due": str(today + dt.timedelta(days=80)),
+                }
+                for name in writer_names
+            ],
+        )
+        kr_ids = list(objective.key_results.order_by("pk").values_list("pk", flat=True))
+        tokens = [
+            people_actions.create_token(get_user_model().objects.get(username=n), name="bench")[1]
+            for n in writer_names
+        ]
+    return {"tokens": tokens, "key_results": kr_ids}
+
+
+def stored_check_ins() -> dict[str, int]:
+    """Count check-ins and their ActivityEvents (runs in a child process)."""
+    from lumoflow.activity.models import ActivityEvent, Verb
+    from lumoflow.workspaces.models import CheckIn
+
+    return {
+        "check_ins": CheckIn.objects.count(),
+        "events": ActivityEvent.objects.filter(verb=Verb.CHECK_IN).count(),
+    }
+
+
+def write(server: common.Server, data: dict[str, Any], duration: float) -> common.LoadResult:
+    """Run the writers: client c posts to key result c with token c."""
+    tokens, krs = data["tokens"], data["key_results"]
+
+    def url(client: int, seq: int) -> str:
+        return server.url(f"/api/v1/key-results/{krs[client % len(krs)]}/check-ins")
+
+    def headers(client: int, seq: int) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {tokens[client % len(tokens)]}",
+            "Content-Type": "application/json",
+        }
+
+    def body(client: int, seq: int) -> bytes:
+        note = f"Writer {client}, check-in {seq}."
+        return json.dumps({"value": seq % 1000, "confidence": seq % 11, "note": note}).encode()
+
+    return common.load(
+        url,
+        method="POST",
+        headers=headers,
+        body=body,
+        concurrency=len(tokens),
+        duration=duration,
+        ok=lambda status: status == 201,
+        watch=(LOCKED,),
+    )
+
+
+def run() -> list[dict[str, Any]]:
+    writers = WRITERS
+    with common.scratch_site() as site:
+        data = site.call(seed, writers=writers, people=common.scaled(100, minimum=writers))
+        with site.serve() as server:
+            hello_url = server.url("/hello")
+            common.load(hello_url, concurrency=writers, duration=common.seconds(1))
+            before = common.load(hello_url, concurrency=writers, duration=common.seconds(5))
+            result = write(server, data, common.seconds(DURATION))
+            after = common.load(hello_url, concurrency=writers, duration=common.seconds(5))
+            locked_in_log = server.log_count(LOCKED)
+        stored = site.call(stored_check_ins)
+    created = result.statuses.get(201, 0)
+    print(f"    hello before: {before.summary()}", flush=True)
+    print(f"    writers: {result.summary()}", flush=True)
+    print(f"    hello after: {after.summary()}", flush=True)
+    if result.error_samples:
+        print(f"    errors, e.g.: {result.error_samples}", flush=True)
+    if stored["check_ins"] != created or stored["events"] != created:
+        raise RuntimeError(f"{created} check-ins answered 201 but the database holds {stored}")
+    hello = (before.throughput + after.throughput) / 2
+    server_errors = sum(n for status, n in result.statuses.items() if status >= 500 or status == 0)
+    locked = max(result.matches.get(LOCKED, 0), locked_in_log)
+    return [
+        common.figure("check-in writers throughput", result.throughput, "req/s", baseline=hello),
+        common.figure(
+            "check-in p50", result.p50, "ms", baseline=before.p50, higher_is_better=False
+        ),
+        common.figure(
+            "check-in p95", result.p95, "ms", baseline=before.p95, higher_is_better=False
+        ),
+        common.figure(
+            "check-in 'database is locked' errors",
+            locked,
+            "errors",
+            target=0,
+            higher_is_better=False,
+        ),
+        common.figure(
+            "check-in 5xx or failed requests",
+            server_errors,
+            "errors",
+            target=0,
+            higher_is_better=False,
+        ),
+        common.figure(
+            "check-in other errors",
+            result.errors - server_errors,
+            "errors",
+            target=0,
+            higher_is_better=False,
+        ),
+    ]
