@@ -528,8 +528,13 @@ def admin_save(actor: Any, obj: Any, *, created: bool) -> None:
         _check_manager(obj, obj.manager)
     obj.save()
     target = obj if isinstance(obj, User) else None
-    record(actor, Verb.PERSON, obj=obj, target_actor=target,
-           data={"change": "created" if created else "updated", "source": "admin"})
+    record(
+        actor,
+        Verb.PERSON,
+        obj=obj,
+        target_actor=target,
+        data={"change": "created" if created else "updated", "source": "admin"},
+    )
 
 
 @transaction.atomic
@@ -542,5 +547,10 @@ def admin_delete(actor: Any, obj: Any) -> None:
         obj.save(update_fields=["is_active"])
     else:
         obj.delete()
-    record(actor, Verb.PERSON, object_type=obj._meta.model_name, object_id=str(obj.pk),
-           data={"change": "deactivated" if isinstance(obj, User) else "deleted"})
+    record(
+        actor,
+        Verb.PERSON,
+        object_type=obj._meta.model_name,
+        object_id=str(obj.pk),
+        data={"change": "deactivated" if isinstance(obj, User) else "deleted"},
+    )
