@@ -8,11 +8,16 @@ from django.test import Client
 def test_openapi_document_lists_the_foundation_endpoints(db):
     doc = Client().get("/api/v1/openapi.json").json()
     assert doc["openapi"].startswith("3.")
-    for path in ["/api/v1/me", "/api/v1/workspaces", "/api/v1/workspaces/{workspace_id}",
-                 "/api/v1/workspaces/{workspace_id}/members",
-                 "/api/v1/workspaces/{workspace_id}/objectives",
-                 "/api/v1/key-results/{key_result_id}/check-ins", "/api/v1/people",
-                 "/api/v1/departments"]:
+    for path in [
+        "/api/v1/me",
+        "/api/v1/workspaces",
+        "/api/v1/workspaces/{workspace_id}",
+        "/api/v1/workspaces/{workspace_id}/members",
+        "/api/v1/workspaces/{workspace_id}/objectives",
+        "/api/v1/key-results/{key_result_id}/check-ins",
+        "/api/v1/people",
+        "/api/v1/departments",
+    ]:
         assert path in doc["paths"], path
 
 
