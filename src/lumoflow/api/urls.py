@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from . import people, workspaces
+from . import conversation, people, workspaces
 from .base import api
 
 api.add_router("", people.router)
 api.add_router("", workspaces.router)
+api.add_router("", conversation.router)
 
 urlpatterns = api.urls

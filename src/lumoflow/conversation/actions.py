@@ -24,7 +24,7 @@ from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from lumoflow.activity.actions import EventRow, record, record_many
+from lumoflow.activity.actions import EventRow, record, record_many, record_views
 from lumoflow.activity.models import Verb
 from lumoflow.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from lumoflow.core.oncommit import publish
@@ -811,7 +811,18 @@ __all__ = [
     "edit_post",
     "follow",
     "hide_post",
+    "record_post_views",
     "remove_reaction",
     "set_idea_status",
     "unfollow",
 ]
+
+
+def record_post_views(viewer: Any, posts: Sequence[Post]) -> None:
+    """Record that the viewer saw these posts: one batched statement, once per person, post, day.
+
+    Called after the page or answer is built. `LUMOFLOW_RECORD_VIEWS = False` turns it off.
+    """
+    if not posts or not getattr(settings, "LUMOFLOW_RECORD_VIEWS", True):
+        return
+    record_views(viewer, [(p.workspace, "post", p.pk) for p in posts])

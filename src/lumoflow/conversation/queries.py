@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.workspaces import queries as ws_queries
 from lumoflow.workspaces.models import Membership, MembershipStatus, Visibility, Workspace
 
-from .models import Attachment, Follow, Hashtag, Kind, Post, Reaction
+from .models import EMOJIS, Attachment, Follow, Hashtag, Kind, Post, Reaction
 
 
 def _uid(viewer: Any) -> int | None:
@@ -163,7 +163,9 @@ def list_follows_for(viewer: Any) -> QuerySet[Follow]:
     )
 
 
-def follow_state(viewer: Any, *, person_id: int | None = None, workspace_id: int | None = None):
+def follow_state(
+    viewer: Any, *, person_id: int | None = None, workspace_id: int | None = None
+) -> bool:
     qs = Follow.objects.filter(follower_id=_uid(viewer))
     if person_id is not None:
         return qs.filter(person_id=person_id).exists()
@@ -214,18 +216,12 @@ def decorate(viewer: Any, posts: list[Post]) -> list[PostCard]:
     if ids:
         for a in Attachment.objects.filter(post_id__in=ids):
             files[a.post_id].append(a)
-    from .models import EMOJIS
-
     cards = []
     for p in posts:
         c = counts.get(p.pk, {})
         reactions = [(e, c[e][0], c[e][1]) for e in EMOJIS if e in c]
         cards.append(PostCard(p, reactions, files.get(p.pk, [])))
     return cards
-
-
-def prefetch_thread(qs: QuerySet[Post]) -> QuerySet[Post]:
-    return qs.prefetch_related(Prefetch("attachments"))
 
 
 def active_member_ids(workspace_id: int) -> set[int]:

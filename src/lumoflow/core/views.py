@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 
@@ -36,5 +36,25 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The home page: the feed once conversation exists, else the workspace directory."""
-    return redirect("workspaces:directory")
+    """The home feed: followed workspaces and people, announcements from my workspaces."""
+    from lumoflow.api.base import paginate
+    from lumoflow.conversation import actions, queries
+
+    items, nxt = paginate(
+        queries.list_feed_for(request.user),
+        limit=20,
+        cursor=request.GET.get("cursor") or None,
+        newest_first=True,
+        key="created_at",
+    )
+    ctx = {
+        "cards": queries.decorate(request.user, items),
+        "next_cursor": nxt,
+        "newest_id": items[0].pk if items else 0,
+        "follows": list(queries.list_follows_for(request.user)[:50]),
+        "emojis": queries.EMOJIS,
+        "nav": "home",
+    }
+    response = render(request, "conversation/home.html", ctx)
+    actions.record_post_views(request.user, items)
+    return response

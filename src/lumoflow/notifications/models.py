@@ -14,6 +14,15 @@ class Type(models.TextChoices):
     IDEA_STATUS = "idea_status", "A status change on my idea"
 
 
+LABELS = {
+    Type.MENTION: "mentioned you",
+    Type.REPLY: "replied to your post",
+    Type.THREAD: "replied in a thread you take part in",
+    Type.ACCEPTED: "accepted your reply as the answer",
+    Type.IDEA_STATUS: "changed the status of your idea",
+}
+
+
 class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -37,6 +46,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} for {self.recipient_id}"
+
+    @property
+    def label(self) -> str:
+        """What happened, after the actor's name: "Olivia mentioned you"."""
+        return LABELS.get(self.type, self.type)
 
 
 class Mute(models.Model):

@@ -37,3 +37,14 @@ def muted_types_for(viewer: Any) -> set[str]:
 
 def type_choices() -> list[tuple[str, str]]:
     return list(Type.choices)
+
+
+def url_of(n: Notification) -> str:
+    """Where a notification leads: the thread, at the post."""
+    from django.urls import reverse
+
+    post = n.post
+    if post is None:
+        return reverse("conversation:notifications:list")
+    url = reverse("conversation:post", args=[post.thread_id or post.pk])
+    return url + (f"#post-{post.pk}" if post.thread_id else "")

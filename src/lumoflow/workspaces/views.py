@@ -90,7 +90,50 @@ def workspace_context(request: HttpRequest, ws: Any) -> dict[str, Any]:
         ]
         ctx["members"] = list(queries.list_members_for(request.user, ws.pk))
         ctx["check_in_form"] = CheckInForm()
+        ctx.update(_conversation(request, ws, role, objectives))
     return ctx
+
+
+def _conversation(
+    request: HttpRequest, ws: Any, role: Any, objectives: list[Any]
+) -> dict[str, Any]:
+    """The workspace feed (filters by kind and objective), composer and unanswered questions."""
+    from urllib.parse import urlencode
+
+    from lumoflow.api.base import paginate
+    from lumoflow.conversation import queries as cq
+    from lumoflow.conversation.forms import PostForm
+    from lumoflow.conversation.models import Kind
+
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Kind.values else ""
+    objective = request.GET.get("objective", "")
+    objective = objective if objective.isdigit() else ""
+    items, nxt = paginate(
+        cq.list_workspace_posts_for(request.user, ws.pk, kind=kind, objective_id=objective or None),
+        limit=20,
+        cursor=request.GET.get("cursor") or None,
+        newest_first=True,
+        key="created_at",
+    )
+    return {
+        "cards": cq.decorate(request.user, items),
+        "feed_posts": items,
+        "next_cursor": nxt,
+        "newest_id": items[0].pk if items else 0,
+        "kinds": Kind.choices,
+        "kind": kind,
+        "objective_filter": int(objective) if objective else None,
+        "filter_query": urlencode(
+            {k: v for k, v in (("kind", kind), ("objective", objective)) if v}
+        ),
+        "post_form": PostForm(objectives=[(o.pk, o.title) for o in objectives]),
+        "can_post": role is not None and not ws.is_archived,
+        "can_react": role is not None,
+        "unanswered": list(cq.list_unanswered_questions_for(request.user, ws.pk)[:10]),
+        "following_ws": cq.follow_state(request.user, workspace_id=ws.pk),
+        "emojis": cq.EMOJIS,
+    }
 
 
 @login_required
@@ -99,7 +142,10 @@ def detail(request: HttpRequest, workspace_id: int) -> HttpResponse:
     ctx = workspace_context(request, ws)
     response = render(request, "workspaces/detail.html", ctx)
     if ctx["can_read"]:
+        from lumoflow.conversation.actions import record_post_views
+
         record_views(request.user, [(ws, "workspace", ws.pk)])
+        record_post_views(request.user, ctx["feed_posts"])
     return response
 
 

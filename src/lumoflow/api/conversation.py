@@ -1,0 +1,381 @@
+"""Posts, replies, reactions, answers, idea status, hashtags, follows, search, notifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Field, Router, Schema, Status
+
+from lumoflow.conversation import actions, queries
+from lumoflow.conversation.models import EMOJIS
+from lumoflow.notifications import actions as n_actions
+from lumoflow.notifications import queries as n_queries
+
+from .base import paginate
+
+router = Router(tags=["conversation"])
+KindName = Literal["update", "question", "idea", "decision", "announcement"]
+
+
+class ReactionOut(Schema):
+    emoji: str
+    count: int
+    mine: bool
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    url: str
+
+
+class PostOut(Schema):
+    id: int
+    workspace_id: int
+    workspace: str
+    author: str
+    author_name: str
+    kind: str
+    body: str
+    body_html: str
+    objective_id: int | None
+    parent_id: int | None
+    thread_id: int | None
+    created_at: dt.datetime
+    edited_at: dt.datetime | None
+    reply_count: int
+    accepted_answer_id: int | None
+    idea_status: str
+    idea_note: str
+    reactions: list[ReactionOut]
+    attachments: list[AttachmentOut]
+    url: str
+
+
+class PostPage(Schema):
+    items: list[PostOut]
+    next: str | None
+
+
+class PostIn(Schema):
+    kind: KindName = "update"
+    body: str
+    objective_id: int | None = None
+
+
+class ReplyIn(Schema):
+    body: str
+
+
+class PostPatch(Schema):
+    body: str | None = None
+    objective_id: int | None = None
+
+
+class HideIn(Schema):
+    reason: str = Field(..., max_length=500)
+
+
+class ReactionIn(Schema):
+    emoji: str = Field(..., description=" ".join(EMOJIS))
+
+
+class AcceptIn(Schema):
+    reply_id: int
+
+
+class IdeaStatusIn(Schema):
+    status: Literal["new", "under_review", "adopted", "declined"]
+    note: str = ""
+
+
+def cards_out(viewer: Any, posts: list[Any]) -> list[PostOut]:
+    out = []
+    for c in queries.decorate(viewer, posts):
+        p = c.post
+        out.append(
+            PostOut(
+                id=p.pk,
+                workspace_id=p.workspace_id,
+                workspace=p.workspace.name,
+                author=p.author.username,
+                author_name=p.author.name,
+                kind=p.kind,
+                body=p.body,
+                body_html=p.body_html,
+                objective_id=p.objective_id,
+                parent_id=p.parent_id,
+                thread_id=p.thread_id,
+                created_at=p.created_at,
+                edited_at=p.edited_at,
+                reply_count=p.reply_count,
+                accepted_answer_id=p.accepted_answer_id,
+                idea_status=p.idea_status,
+                idea_note=p.idea_note,
+                reactions=[ReactionOut(emoji=e, count=n, mine=m) for e, n, m in c.reactions],
+                attachments=[
+                    AttachmentOut(
+                        id=a.pk,
+                        name=a.name,
+                        content_type=a.content_type,
+                        size=a.size,
+                        url=reverse("conversation:attachment", args=[a.pk]),
+                    )
+                    for a in c.attachments
+                ],
+                url=reverse("conversation:post", args=[p.thread_id or p.pk])
+                + (f"#post-{p.pk}" if p.thread_id else ""),
+            )
+        )
+    return out
+
+
+def _page(request: HttpRequest, qs: Any, limit: int | None, cursor: str | None) -> dict[str, Any]:
+    items, nxt = paginate(qs, limit=limit, cursor=cursor, newest_first=True, key="created_at")
+    out = cards_out(request.user, items)
+    actions.record_post_views(request.user, items)
+    return {"items": out, "next": nxt}
+
+
+def _one(request: HttpRequest, post_id: int) -> PostOut:
+    return cards_out(request.user, [queries.get_post_for(request.user, post_id)])[0]
+
+
+@router.get("/workspaces/{workspace_id}/posts", response=PostPage, summary="Workspace feed")
+def workspace_posts(
+    request: HttpRequest,
+    workspace_id: int,
+    kind: KindName | None = None,
+    objective_id: int | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    qs = queries.list_workspace_posts_for(
+        request.user, workspace_id, kind=kind or "", objective_id=objective_id
+    )
+    return _page(request, qs, limit, cursor)
+
+
+@router.post("/workspaces/{workspace_id}/posts", response={201: PostOut}, summary="Post")
+def create_post(request: HttpRequest, workspace_id: int, payload: PostIn) -> Status:
+    post = actions.create_post(request.user, workspace_id, **payload.model_dump())
+    return Status(201, _one(request, post.pk))
+
+
+@router.get("/feed", response=PostPage, summary="Home feed: followed workspaces and people")
+def feed(request: HttpRequest, limit: int | None = None, cursor: str | None = None) -> Any:
+    return _page(request, queries.list_feed_for(request.user), limit, cursor)
+
+
+@router.get("/posts/{post_id}", response=PostOut, summary="One post or reply")
+def get_post(request: HttpRequest, post_id: int) -> PostOut:
+    post = queries.get_post_for(request.user, post_id)
+    out = cards_out(request.user, [post])[0]
+    actions.record_post_views(request.user, [post])
+    return out
+
+
+@router.patch("/posts/{post_id}", response=PostOut, summary="Edit my post; relink its objective")
+def patch_post(request: HttpRequest, post_id: int, payload: PostPatch) -> PostOut:
+    changes = payload.model_dump(exclude_unset=True)
+    actions.edit_post(request.user, post_id, **changes)
+    return _one(request, post_id)
+
+
+@router.delete("/posts/{post_id}", response={204: None}, summary="Delete my post (soft)")
+def delete_post(request: HttpRequest, post_id: int) -> Status:
+    actions.delete_post(request.user, post_id)
+    return Status(204, None)
+
+
+@router.post("/posts/{post_id}/hide", response={204: None}, summary="Hide a post (facilitators)")
+def hide_post(request: HttpRequest, post_id: int, payload: HideIn) -> Status:
+    actions.hide_post(request.user, post_id, reason=payload.reason)
+    return Status(204, None)
+
+
+@router.get("/posts/{post_id}/replies", response=PostPage, summary="Replies in the thread")
+def replies(
+    request: HttpRequest, post_id: int, limit: int | None = None, cursor: str | None = None
+) -> dict[str, Any]:
+    qs = queries.list_replies_for(request.user, post_id)
+    items, nxt = paginate(qs, limit=limit, cursor=cursor, key="created_at")
+    return {"items": cards_out(request.user, items), "next": nxt}
+
+
+@router.post("/posts/{post_id}/replies", response={201: PostOut}, summary="Reply")
+def create_reply(request: HttpRequest, post_id: int, payload: ReplyIn) -> Status:
+    reply = actions.create_reply(request.user, post_id, body=payload.body)
+    return Status(201, _one(request, reply.pk))
+
+
+@router.post("/posts/{post_id}/reactions", response={201: PostOut}, summary="React")
+def react(request: HttpRequest, post_id: int, payload: ReactionIn) -> Status:
+    actions.add_reaction(request.user, post_id, emoji=payload.emoji)
+    return Status(201, _one(request, post_id))
+
+
+@router.delete("/posts/{post_id}/reactions", response=PostOut, summary="Take a reaction back")
+def unreact(request: HttpRequest, post_id: int, payload: ReactionIn) -> PostOut:
+    actions.remove_reaction(request.user, post_id, emoji=payload.emoji)
+    return _one(request, post_id)
+
+
+@router.post("/posts/{post_id}/accept", response=PostOut, summary="Accept a reply as the answer")
+def accept(request: HttpRequest, post_id: int, payload: AcceptIn) -> PostOut:
+    actions.accept_answer(request.user, post_id, reply_id=payload.reply_id)
+    return _one(request, post_id)
+
+
+@router.post("/posts/{post_id}/idea-status", response=PostOut, summary="Set an idea's status")
+def idea_status(request: HttpRequest, post_id: int, payload: IdeaStatusIn) -> PostOut:
+    actions.set_idea_status(request.user, post_id, status=payload.status, note=payload.note)
+    return _one(request, post_id)
+
+
+@router.get("/hashtags/{tag}", response=PostPage, summary="Posts with a hashtag")
+def hashtag(
+    request: HttpRequest, tag: str, limit: int | None = None, cursor: str | None = None
+) -> dict[str, Any]:
+    return _page(request, queries.list_hashtag_posts_for(request.user, tag), limit, cursor)
+
+
+@router.get("/search", response=PostPage, summary="Search posts and replies I may read")
+def search(
+    request: HttpRequest, q: str = "", limit: int | None = None, cursor: str | None = None
+) -> dict[str, Any]:
+    qs = queries.search_posts_for(request.user, q)
+    items, nxt = paginate(qs, limit=limit, cursor=cursor, newest_first=True, key="created_at")
+    return {"items": cards_out(request.user, items), "next": nxt}
+
+
+class FollowIn(Schema):
+    username: str | None = None
+    workspace_id: int | None = None
+
+
+class FollowOut(Schema):
+    id: int
+    username: str | None
+    workspace_id: int | None
+    name: str
+    created_at: dt.datetime
+
+
+class FollowPage(Schema):
+    items: list[FollowOut]
+    next: str | None
+
+
+def _follow_out(f: Any) -> FollowOut:
+    return FollowOut(
+        id=f.pk,
+        username=f.person.username if f.person_id else None,
+        workspace_id=f.workspace_id,
+        name=f.person.name if f.person_id else f.workspace.name,
+        created_at=f.created_at,
+    )
+
+
+@router.get("/follows", response=FollowPage, summary="What I follow")
+def list_follows(
+    request: HttpRequest, limit: int | None = None, cursor: str | None = None
+) -> dict[str, Any]:
+    items, nxt = paginate(queries.list_follows_for(request.user), limit=limit, cursor=cursor)
+    return {"items": [_follow_out(f) for f in items], "next": nxt}
+
+
+@router.post("/follows", response={201: FollowOut}, summary="Follow a person or a workspace")
+def create_follow(request: HttpRequest, payload: FollowIn) -> Status:
+    f = actions.follow(request.user, **payload.model_dump())
+    return Status(201, _follow_out(f))
+
+
+@router.delete("/follows", response={204: None}, summary="Stop following")
+def delete_follow(request: HttpRequest, payload: FollowIn) -> Status:
+    actions.unfollow(request.user, **payload.model_dump())
+    return Status(204, None)
+
+
+class NotificationOut(Schema):
+    id: int
+    type: str
+    actor: str
+    actor_name: str
+    workspace_id: int
+    post_id: int | None
+    excerpt: str
+    url: str
+    created_at: dt.datetime
+    read: bool
+
+
+class NotificationPage(Schema):
+    items: list[NotificationOut]
+    next: str | None
+    unread: int
+
+
+class ReadIn(Schema):
+    ids: list[int] | None = None
+
+
+class MutesIn(Schema):
+    muted: list[str]
+
+
+def notification_out(n: Any) -> NotificationOut:
+    post = n.post
+    url = ""
+    if post is not None:
+        url = reverse("conversation:post", args=[post.thread_id or post.pk])
+        url += f"#post-{post.pk}" if post.thread_id else ""
+    return NotificationOut(
+        id=n.pk,
+        type=n.type,
+        actor=n.actor.username,
+        actor_name=n.actor.name,
+        workspace_id=n.workspace_id,
+        post_id=n.post_id,
+        excerpt=(post.body[:140] if post is not None else ""),
+        url=url,
+        created_at=n.created_at,
+        read=n.read_at is not None,
+    )
+
+
+@router.get("/notifications", response=NotificationPage, summary="My notifications")
+def notifications(
+    request: HttpRequest,
+    unread: bool = False,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    qs = n_queries.list_notifications_for(request.user, unread=unread)
+    items, nxt = paginate(qs, limit=limit, cursor=cursor, newest_first=True, key="created_at")
+    return {
+        "items": [notification_out(n) for n in items],
+        "next": nxt,
+        "unread": n_queries.unread_count_for(request.user),
+    }
+
+
+@router.post("/notifications/read", response=dict, summary="Mark read (these ids, or all)")
+def read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
+    n = n_actions.mark_read(request.user, ids=payload.ids)
+    return {"marked": n, "unread": n_queries.unread_count_for(request.user)}
+
+
+@router.get("/notifications/mutes", response=MutesIn, summary="Muted notification types")
+def get_mutes(request: HttpRequest) -> dict[str, list[str]]:
+    return {"muted": sorted(n_queries.muted_types_for(request.user))}
+
+
+@router.put("/notifications/mutes", response=MutesIn, summary="Set muted notification types")
+def put_mutes(request: HttpRequest, payload: MutesIn) -> dict[str, list[str]]:
+    return {"muted": sorted(n_actions.set_mutes(request.user, muted=payload.muted))}

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+from .models import IdeaStatus, Kind
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self, data: object, initial: object = None) -> list[object]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class PostForm(forms.Form):
+    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.UPDATE)
+    body = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "placeholder": "Share an update, ask a question… Markdown, @mentions, #hashtags",
+                "data-mentions": "1",
+            }
+        ),
+        max_length=settings.LUMOFLOW_MAX_POST_CHARS,
+    )
+    objective_id = forms.TypedChoiceField(
+        label="Objective", required=False, coerce=int, empty_value=None, choices=[]
+    )
+    files = MultipleFileField(label="Attach files", required=False)
+
+    def __init__(self, *args: object, objectives: list[tuple[int, str]] = (), **kw: object):
+        super().__init__(*args, **kw)  # type: ignore[arg-type]
+        self.fields["objective_id"].choices = [("", "No objective")] + list(objectives)
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Reply",
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Reply…", "data-mentions": "1"}),
+        max_length=settings.LUMOFLOW_MAX_POST_CHARS,
+    )
+    files = MultipleFileField(label="Attach files", required=False)
+
+
+class EditForm(forms.Form):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6, "data-mentions": "1"}),
+        max_length=settings.LUMOFLOW_MAX_POST_CHARS,
+    )
+    objective_id = forms.TypedChoiceField(
+        label="Objective", required=False, coerce=int, empty_value=None, choices=[]
+    )
+
+    def __init__(self, *args: object, objectives: list[tuple[int, str]] = (), **kw: object):
+        super().__init__(*args, **kw)  # type: ignore[arg-type]
+        self.fields["objective_id"].choices = [("", "No objective")] + list(objectives)
+
+
+class IdeaStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=IdeaStatus.choices)
+    note = forms.CharField(required=False, max_length=2000)

@@ -1,0 +1,284 @@
+"""Conversation pages: permalink, composer, replies, reactions, answers, hashtags, follows.
+
+Thin: parse the form, call one action or query, render. Our errors raised here become the 404/403
+pages through the error middleware; form errors are shown on the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from lumoflow.api.base import paginate
+from lumoflow.core.errors import LumoFlowError
+from lumoflow.core.forms import run_action
+from lumoflow.people import queries as people_queries
+from lumoflow.workspaces import queries as ws_queries
+
+from . import actions, queries
+from .forms import EditForm, IdeaStatusForm, PostForm, ReplyForm
+from .models import EMOJIS
+
+PAGE = 20
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    ok = url_has_allowed_host_and_scheme(nxt, {request.get_host()}, request.is_secure())
+    return redirect(nxt if nxt and ok else default)
+
+
+def post_url(post: Any) -> str:
+    url = reverse("conversation:post", args=[post.thread_id or post.pk])
+    return url + (f"#post-{post.pk}" if post.thread_id else "")
+
+
+def feed_page(request: HttpRequest, qs: Any) -> dict[str, Any]:
+    """One page of a feed: cards plus the cursor of the next page; views recorded by caller."""
+    items, nxt = paginate(
+        qs,
+        limit=PAGE,
+        cursor=request.GET.get("cursor") or None,
+        newest_first=True,
+        key="created_at",
+    )
+    return {"cards": queries.decorate(request.user, items), "next_cursor": nxt, "posts": items}
+
+
+def objective_choices(viewer: Any, ws: Any) -> list[tuple[int, str]]:
+    return [(o.pk, o.title) for o in ws_queries.list_objectives_for(viewer, ws.pk)]
+
+
+@login_required
+def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    """The permalink of a thread: the root, the accepted answer on top, replies one level deep."""
+    post = queries.get_post_for(request.user, post_id)
+    if post.thread_id:
+        return redirect(post_url(post))
+    replies = list(queries.list_replies_for(request.user, post.pk))
+    cards = queries.decorate(request.user, [post, *replies])
+    role = ws_queries.role_of(request.user, post.workspace)
+    ctx = {
+        "card": cards[0],
+        "replies": cards[1:],
+        "accepted": next((c for c in cards[1:] if c.post.pk == post.accepted_answer_id), None),
+        "ws": post.workspace,
+        "role": role,
+        "can_facilitate": role in ws_queries.FACILITATE_ROLES,
+        "can_accept": post.kind == "question"
+        and (post.author_id == request.user.pk or role in ws_queries.FACILITATE_ROLES),
+        "reply_form": ReplyForm(),
+        "idea_form": IdeaStatusForm(initial={"status": post.idea_status}),
+        "following_author": queries.follow_state(request.user, person_id=post.author_id),
+        "revisions": list(post.revisions.select_related("edited_by")) if post.edited_at else [],
+        "emojis": EMOJIS,
+        "nav": "workspaces",
+    }
+    response = render(request, "conversation/post.html", ctx)
+    actions.record_post_views(request.user, [post, *replies])
+    return response
+
+
+@login_required
+@require_POST
+def create_post(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    ws = ws_queries.get_workspace_for(request.user, workspace_id)
+    form = PostForm(request.POST, request.FILES, objectives=objective_choices(request.user, ws))
+    back = reverse("workspaces:detail", args=[ws.pk])
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        post = run_action(form, lambda: actions.create_post(request.user, ws.pk, **data))
+        if post is not None:
+            messages.success(request, "Posted.")
+            return redirect(back)
+    for field, errs in form.errors.items():
+        for e in errs:
+            messages.error(request, f"Not posted: {e}" if field == "__all__" else f"{field}: {e}")
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, post_id: int) -> HttpResponse:
+    parent = queries.get_post_for(request.user, post_id)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        r = run_action(form, lambda: actions.create_reply(request.user, parent.pk, **data))
+        if r is not None:
+            return redirect(post_url(r))
+    for errs in form.errors.values():
+        for e in errs:
+            messages.error(request, f"Reply not sent: {e}")
+    return redirect(post_url(parent))
+
+
+def _attempt(request: HttpRequest, fn: Any, ok: str = "") -> None:
+    try:
+        fn()
+        if ok:
+            messages.success(request, ok)
+    except LumoFlowError as exc:
+        if exc.status == 404:
+            raise
+        messages.error(request, exc.detail)
+
+
+@login_required
+@require_POST
+def react(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Toggle a reaction on and off."""
+    post = queries.get_post_for(request.user, post_id)
+    emoji = request.POST.get("emoji", "")
+    mine = any(e == emoji and m for e, _, m in queries.decorate(request.user, [post])[0].reactions)
+    if mine:
+        _attempt(request, lambda: actions.remove_reaction(request.user, post.pk, emoji=emoji))
+    else:
+        _attempt(request, lambda: actions.add_reaction(request.user, post.pk, emoji=emoji))
+    return _back(request, post_url(post))
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, post_id: int) -> HttpResponse:
+    reply_id = request.POST.get("reply_id")
+    _attempt(
+        request,
+        lambda: actions.accept_answer(request.user, post_id, reply_id=reply_id),
+        "Answer accepted.",
+    )
+    return redirect("conversation:post", post_id=post_id)
+
+
+@login_required
+@require_POST
+def idea_status(request: HttpRequest, post_id: int) -> HttpResponse:
+    form = IdeaStatusForm(request.POST)
+    if form.is_valid():
+        _attempt(
+            request,
+            lambda: actions.set_idea_status(request.user, post_id, **form.cleaned_data),
+            "Idea status saved.",
+        )
+    else:
+        messages.error(request, "Choose a status.")
+    return redirect("conversation:post", post_id=post_id)
+
+
+@login_required
+def edit(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = queries.get_post_for(request.user, post_id)
+    choices = objective_choices(request.user, post.workspace) if not post.thread_id else []
+    initial = {"body": post.body, "objective_id": post.objective_id}
+    form = EditForm(request.POST or None, initial=initial, objectives=choices)
+    if post.thread_id:
+        del form.fields["objective_id"]
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if run_action(form, lambda: actions.edit_post(request.user, post.pk, **data)):
+            messages.success(request, "Saved.")
+            return redirect(post_url(post))
+    return render(
+        request, "conversation/edit.html", {"form": form, "post": post, "nav": "workspaces"}
+    )
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = queries.get_post_for(request.user, post_id)
+    _attempt(request, lambda: actions.delete_post(request.user, post.pk), "Deleted.")
+    if post.thread_id:
+        return redirect("conversation:post", post_id=post.thread_id)
+    return redirect("workspaces:detail", workspace_id=post.workspace_id)
+
+
+@login_required
+@require_POST
+def hide(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = queries.get_post_for(request.user, post_id)
+    reason = request.POST.get("reason", "")
+    _attempt(request, lambda: actions.hide_post(request.user, post.pk, reason=reason), "Hidden.")
+    if post.thread_id:
+        return redirect("conversation:post", post_id=post.thread_id)
+    return redirect("workspaces:detail", workspace_id=post.workspace_id)
+
+
+@login_required
+def hashtag(request: HttpRequest, tag: str) -> HttpResponse:
+    page = feed_page(request, queries.list_hashtag_posts_for(request.user, tag))
+    response = render(
+        request, "conversation/hashtag.html", {**page, "tag": tag.lower(), "nav": "home"}
+    )
+    actions.record_post_views(request.user, page["posts"])
+    return response
+
+
+@login_required
+def decisions(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    ws = ws_queries.get_readable_workspace_for(request.user, workspace_id)
+    page = feed_page(request, queries.list_decisions_for(request.user, ws.pk))
+    response = render(
+        request, "conversation/decisions.html", {**page, "ws": ws, "nav": "workspaces"}
+    )
+    actions.record_post_views(request.user, page["posts"])
+    return response
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest) -> HttpResponse:
+    """Follow or unfollow (`undo=1`) a person (`username`) or a workspace (`workspace_id`)."""
+    username = request.POST.get("username") or None
+    ws_id = request.POST.get("workspace_id") or None
+    fn = actions.unfollow if request.POST.get("undo") else actions.follow
+    _attempt(request, lambda: fn(request.user, username=username, workspace_id=ws_id))
+    return _back(request, reverse("home"))
+
+
+@login_required
+def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    """Serve a file to someone who may read its post; never inline anything but images."""
+    att = queries.get_attachment_for(request.user, attachment_id)
+    inline = att.content_type.startswith("image/")
+    response = FileResponse(
+        att.file.open("rb"),
+        content_type=att.content_type,
+        as_attachment=not inline,
+        filename=att.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def suggest_people(request: HttpRequest) -> JsonResponse:
+    """Usernames for @mention autocomplete in the composer."""
+    q = request.GET.get("q", "")[:50]
+    people = people_queries.list_people_for(request.user, q=q)[:8] if q else []
+    return JsonResponse({"items": [{"username": p.username, "name": p.name} for p in people]})
+
+
+@login_required
+def new_posts(request: HttpRequest) -> HttpResponse:
+    """htmx poll: how many feed posts arrived after `after` (a post id)."""
+    after = request.GET.get("after", "")
+    try:
+        ws_id = request.GET.get("workspace")
+        qs = (
+            queries.list_workspace_posts_for(request.user, ws_id)
+            if ws_id
+            else queries.list_feed_for(request.user)
+        )
+        count = qs.filter(pk__gt=int(after)).count() if after.isdigit() else 0
+    except LumoFlowError:
+        count = 0
+    return render(request, "conversation/_new_posts.html", {"count": count})

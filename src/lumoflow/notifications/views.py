@@ -1,0 +1,62 @@
+"""The notifications page: list, mark read, mute per type."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lumoflow.api.base import paginate
+
+from . import actions, queries
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    qs = queries.list_notifications_for(request.user)
+    items, nxt = paginate(
+        qs,
+        limit=30,
+        cursor=request.GET.get("cursor") or None,
+        newest_first=True,
+        key="created_at",
+    )
+    return render(
+        request,
+        "notifications/list.html",
+        {
+            "items": items,
+            "next_cursor": nxt,
+            "types": queries.type_choices(),
+            "muted": queries.muted_types_for(request.user),
+            "nav": "notifications",
+        },
+    )
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    actions.mark_read(request.user, ids=ids)
+    return redirect("conversation:notifications:list")
+
+
+@login_required
+@require_POST
+def mutes(request: HttpRequest) -> HttpResponse:
+    actions.set_mutes(request.user, muted=request.POST.getlist("muted"))
+    messages.success(request, "Notification settings saved.")
+    return redirect("conversation:notifications:list")
+
+
+@login_required
+def open_one(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Mark one notification read and go to what it is about."""
+    n = queries.list_notifications_for(request.user).filter(pk=notification_id).first()
+    if n is None or n.post is None:
+        return redirect("conversation:notifications:list")
+    actions.mark_read(request.user, ids=[n.pk])
+    return redirect(queries.url_of(n))
