@@ -29,11 +29,13 @@ addresses only and stops at a request count or a deadline, whichever comes first
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import http.client
 import importlib
 import ipaddress
 import json
+import math
 import os
 import re
 import shutil
@@ -55,6 +57,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 SETTINGS = "lumoflow.config.settings"
+DB_FILE = "lumoflow.sqlite3"
 
 
 # --------------------------------------------------------------------------------------------
@@ -78,7 +81,7 @@ def scaled(n: int, *, minimum: int = 1) -> int:
     return max(minimum, round(n * scale()))
 
 
-def seconds(s: float, *, minimum: float = 0.5) -> float:
+def seconds(s: float, *, minimum: float = 0.2) -> float:
     """Return a duration `s` times the scale, at least `minimum` seconds."""
     return max(minimum, s * scale())
 
@@ -200,14 +203,7 @@ class Site:
             server.stop()
 
 
-@contextlib.contextmanager
-def scratch_site(*, keep: bool = False, collect_static: bool = True) -> Iterator[Site]:
-    """Create a temporary data directory, migrate it (and collect static files), remove it after.
-
-    The child processes see LUMOFLOW_DATA_DIR set to it and a fixed LUMOFLOW_SECRET_KEY. With
-    DATABASE_URL set in the environment the site uses that database instead of SQLite.
-    """
-    data_dir = Path(tempfile.mkdtemp(prefix="lumoflow-bench-"))
+def _site_env(data_dir: Path, database_url: str | None) -> dict[str, str]:
     env = {
         **os.environ,
         "LUMOFLOW_DATA_DIR": str(data_dir),
@@ -219,11 +215,48 @@ def scratch_site(*, keep: bool = False, collect_static: bool = True) -> Iterator
         "LUMOFLOW_LOG_LEVEL": os.environ.get("LUMOFLOW_LOG_LEVEL", "WARNING"),
     }
     env.pop("LUMOFLOW_DEBUG", None)
-    site = Site(data_dir=data_dir, env=env)
-    try:
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+_TEMPLATE: list[Path] = []  # one migrated SQLite site with collected static files per process
+
+
+def _template_site() -> Path:
+    """Migrate and collect static files once per process; later sites start from copies."""
+    if not _TEMPLATE:
+        data_dir = Path(tempfile.mkdtemp(prefix="lumoflow-bench-template-"))
+        atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+        site = Site(data_dir=data_dir, env=_site_env(data_dir, None))
         site.run("manage", "migrate", "--noinput", "-v", "0")
-        if collect_static:
-            site.run("manage", "collectstatic", "--noinput", "-v", "0")
+        site.run("manage", "collectstatic", "--noinput", "-v", "0")
+        _TEMPLATE.append(data_dir)
+    return _TEMPLATE[0]
+
+
+@contextlib.contextmanager
+def scratch_site(*, keep: bool = False, database_url: str | None = None) -> Iterator[Site]:
+    """Create a temporary data directory, migrated, with static files collected; remove it after.
+
+    The child processes see LUMOFLOW_DATA_DIR set to it and a fixed LUMOFLOW_SECRET_KEY. The
+    database is SQLite in that directory (a DATABASE_URL in the environment is ignored, so a
+    benchmark never writes into a shared database) unless `database_url` names an empty one.
+    The first site of a process is migrated; later ones copy its database file (much faster).
+    """
+    data_dir = Path(tempfile.mkdtemp(prefix="lumoflow-bench-"))
+    site = Site(data_dir=data_dir, env=_site_env(data_dir, database_url))
+    try:
+        template = _template_site()
+        # Hard links: the collected files are only read; whitenoise serves them from here.
+        shutil.copytree(template / "static", data_dir / "static", copy_function=os.link)
+        if database_url:
+            site.run("manage", "migrate", "--noinput", "-v", "0")
+        else:
+            for name in (DB_FILE, DB_FILE + "-wal"):  # no process holds the template open
+                if (template / name).exists():
+                    shutil.copyfile(template / name, data_dir / name)
         yield site
     finally:
         if not keep:
@@ -440,7 +473,7 @@ def percentile(values: Sequence[float], pct: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(pct / 100 * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(pct / 100 * len(ordered))))
     return float(ordered[rank - 1])
 
 
