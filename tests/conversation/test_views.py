@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from lumoflow.activity.models import ActivityEvent
 from lumoflow.conversation import actions
@@ -70,7 +70,10 @@ def test_empty_post_from_the_composer_shows_an_error(org: Any, browser_client: A
 
 
 def test_script_injection_is_neutralised(org: Any, browser_client: Any) -> None:
-    body = "<script>alert(1)</script> [x](javascript:alert(1)) <style>*{}</style> <img src=x onerror=alert(1)>"
+    body = (
+        "<script>alert(1)</script> [x](javascript:alert(1)) <style>*{}</style>"
+        " <img src=x onerror=alert(1)>"
+    )
     post = actions.create_post(org.mia, org.launch.pk, kind="update", body=body)
     page = browser_client(org.fred).get(f"/posts/{post.pk}").content.decode()
     assert "<script>alert" not in page and 'href="javascript' not in page

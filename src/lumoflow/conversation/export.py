@@ -1,0 +1,156 @@
+"""Build the platform's canonical interaction log (format 1) from the activity log.
+
+An administrator's operation: it covers every workspace (including private and secret ones) and
+every person. `viewer=` narrows the events to what one person may read (used to check privacy).
+Events are read in bulk, straight into Arrow columns; the writer is `lumoflow.analytics.log`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from lumoflow.activity.models import ActivityEvent
+from lumoflow.analytics.log import (
+    EVENTS_SCHEMA,
+    KINDS,
+    PEOPLE_SCHEMA,
+    VERBS,
+    WORKSPACES_SCHEMA,
+    InteractionLog,
+)
+from lumoflow.workspaces.models import Objective, Workspace
+from lumoflow.workspaces.queries import readable_workspace_ids
+
+CHUNK = 50_000
+_EVENT_FIELDS = (
+    "id",
+    "ts",
+    "actor__username",
+    "verb",
+    "workspace_id",
+    "object_id",
+    "parent_id",
+    "thread_id",
+    "target_actor__username",
+    "kind",
+    "text",
+    "actor__is_bot",
+)
+
+
+def _events_qs(
+    start: dt.datetime | None, end: dt.datetime | None, viewer: Any
+) -> QuerySet[ActivityEvent]:
+    qs = ActivityEvent.objects.filter(verb__in=VERBS)
+    if start is not None:
+        qs = qs.filter(ts__gte=start)
+    if end is not None:
+        qs = qs.filter(ts__lt=end)
+    if viewer is not None:
+        qs = qs.filter(workspace__in=readable_workspace_ids(viewer))
+    return qs.order_by("ts", "id")
+
+
+def _batches(qs: QuerySet[ActivityEvent]) -> Iterator[pa.RecordBatch]:
+    rows = qs.values_list(*_EVENT_FIELDS).iterator(chunk_size=CHUNK)
+    while True:
+        chunk = [r for _, r in zip(range(CHUNK), rows, strict=False)]
+        if not chunk:
+            return
+        cols = list(zip(*chunk, strict=True))
+        text = {i: pa.array(cols[i], pa.string()) for i in (2, 3, 5, 6, 7, 8, 9, 10)}
+        ws = pc.cast(pa.array(cols[4], pa.int64()), pa.string())
+        kind = pc.fill_null(text[9], "")
+        yield pa.RecordBatch.from_arrays(
+            [
+                pc.cast(pa.array(cols[0], pa.int64()), pa.string()),
+                pa.array(cols[1], EVENTS_SCHEMA.field("ts").type),
+                text[2],
+                text[3],
+                pc.fill_null(ws, ""),
+                pc.fill_null(text[5], ""),
+                pc.fill_null(text[6], ""),
+                pc.fill_null(text[7], ""),
+                pc.fill_null(text[8], ""),
+                pc.if_else(pc.is_in(kind, pa.array(KINDS)), kind, ""),
+                pc.fill_null(text[10], ""),
+                pa.array(cols[11], pa.bool_()),
+            ],
+            schema=EVENTS_SCHEMA,
+        )
+
+
+def _people() -> pa.Table:
+    User = get_user_model()
+    rows = User.objects.values_list(
+        "username",
+        "display_name",
+        "first_name",
+        "last_name",
+        "department__path",
+        "manager__username",
+        "location",
+        "date_joined",
+        "is_bot",
+        "time_zone",
+    ).order_by("id")
+    people = []
+    for u, display, first, last, dept, manager, loc, joined, bot, tz in rows:
+        name = display or f"{first} {last}".strip() or u
+        people.append((u, name, dept or "", manager or "", loc, joined, bot, tz))
+    cols = list(zip(*people, strict=True)) if people else [[] for _ in PEOPLE_SCHEMA]
+    return pa.table(
+        [pa.array(c, f.type) for c, f in zip(cols, PEOPLE_SCHEMA, strict=True)],
+        schema=PEOPLE_SCHEMA,
+    )
+
+
+def _workspaces(viewer: Any) -> pa.Table:
+    qs = Workspace.objects.order_by("id")
+    if viewer is not None:
+        qs = qs.filter(id__in=readable_workspace_ids(viewer))
+    texts: dict[int, list[str]] = {}
+    objectives = Objective.objects.filter(workspace__in=qs).prefetch_related("key_results")
+    for o in objectives.order_by("id"):
+        parts = [o.title, o.description, *(kr.metric_name for kr in o.key_results.all())]
+        texts.setdefault(o.workspace_id, []).extend(p for p in parts if p)
+    rows = [
+        (str(w.pk), w.name, w.purpose, "\n".join(texts.get(w.pk, [])), w.created_at) for w in qs
+    ]
+    cols = list(zip(*rows, strict=True)) if rows else [[] for _ in WORKSPACES_SCHEMA]
+    return pa.table(
+        [pa.array(c, f.type) for c, f in zip(cols, WORKSPACES_SCHEMA, strict=True)],
+        schema=WORKSPACES_SCHEMA,
+    )
+
+
+def build_log(
+    *,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    viewer: Any = None,
+) -> InteractionLog:
+    """The interaction log of events in [start, end), every person, and the workspaces."""
+    batches = list(_batches(_events_qs(start, end, viewer)))
+    events = pa.Table.from_batches(batches, schema=EVENTS_SCHEMA)
+    notes = [
+        "Exported from the LumoFlow activity log.",
+        "All workspaces, including private and secret ones: an administrator's export."
+        if viewer is None
+        else f"Only workspaces {getattr(viewer, 'username', '')} may read.",
+    ]
+    if start or end:
+        notes.append(f"Events from {start or 'the start'} to {end or 'now'} (end exclusive).")
+    return InteractionLog(
+        events=events,
+        people=_people(),
+        workspaces=_workspaces(viewer),
+        meta={"format": 1, "source": "lumoflow", "notes": notes},
+    )

@@ -1,0 +1,93 @@
+"""`lumoflow export-log`: the canonical interaction log, read back with the analytics reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pyarrow.compute as pc
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from lumoflow.analytics.log import read_log
+from lumoflow.conversation import actions
+from lumoflow.conversation.actions import PostRow
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(table: Any, **where: Any) -> list[dict[str, Any]]:
+    return [r for r in table.to_pylist() if all(r[k] == v for k, v in where.items())]
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
+def test_export_round_trip(org: Any, tmp_path: Path, fmt: str) -> None:
+    # given
+    t0 = dt.datetime(2025, 2, 3, 9, tzinfo=dt.UTC)
+    q = actions.create_post(org.mia, org.launch.pk, kind="question", body="When? @fred", at=t0)
+    r = actions.create_reply(org.fred, q.pk, body="Monday", at=t0 + dt.timedelta(hours=2))
+    actions.add_reaction(org.olivia, r.pk, emoji="👍", at=t0 + dt.timedelta(hours=3))
+    actions.accept_answer(org.mia, q.pk, reply_id=r.pk, at=t0 + dt.timedelta(hours=4))
+    actions.create_post(org.olivia, org.merger.pk, kind="decision", body="Go", at=t0)
+    # when
+    call_command("export_log", str(tmp_path / "log"), "--format", fmt)
+    log = read_log(tmp_path / "log")
+    # then
+    ev = log.events
+    assert set(pc.unique(ev["verb"]).to_pylist()) >= {
+        "post", "reply", "reaction", "mention", "accept_answer", "join", "objective",
+    }  # fmt: skip
+    (post,) = _rows(ev, verb="post", object_id=str(q.pk))
+    assert (post["actor"], post["kind"], post["text"], post["workspace"]) == (
+        "mia", "question", "When? @fred", str(org.launch.pk),
+    )  # fmt: skip
+    assert post["ts"] == t0
+    (reply,) = _rows(ev, verb="reply")
+    assert (reply["parent_id"], reply["thread_id"], reply["target_actor"]) == (
+        str(q.pk), str(q.pk), "mia",
+    )  # fmt: skip
+    (mention,) = _rows(ev, verb="mention")
+    assert mention["target_actor"] == "fred"
+    (accept,) = _rows(ev, verb="accept_answer")
+    assert (accept["object_id"], accept["thread_id"]) == (str(r.pk), str(q.pk))
+    # every person is listed, with department and manager; every workspace, the secret one too
+    people = {p["actor"]: p for p in log.people.to_pylist()}
+    assert set(people) == {"olivia", "fred", "mia", "otto", "ada"}
+    assert (people["fred"]["department"], people["fred"]["manager"]) == (
+        "Product/Platform", "olivia",
+    )  # fmt: skip
+    ws = {w["workspace"]: w for w in log.workspaces.to_pylist()}
+    assert set(ws) == {str(org.launch.pk), str(org.finance.pk), str(org.merger.pk)}
+    assert "Signed pilots" in ws[str(org.launch.pk)]["objectives"]
+    assert _rows(ev, verb="post", kind="decision")
+    assert log.meta["source"] == "lumoflow"
+
+
+def test_export_period_and_bulk_events(org: Any, tmp_path: Path) -> None:
+    days = [dt.datetime(2025, 1, d, 12, tzinfo=dt.UTC) for d in (1, 2, 3)]
+    actions.bulk_create_posts([PostRow(org.mia.pk, org.launch.pk, f"day {d}", d) for d in days])
+    call_command("export_log", str(tmp_path / "log"), "--from", "2025-01-02", "--to", "2025-01-02")
+    ev = read_log(tmp_path / "log").events
+    assert ev.num_rows == 1 and ev["text"][0].as_py() == "day 2025-01-02 12:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["--from", "yesterday"], "not a date"),
+        (["--from", "2025-02-01", "--to", "2025-01-01"], "before"),
+    ],
+)
+def test_export_bad_input(db: Any, tmp_path: Path, argv: list[str], message: str) -> None:
+    with pytest.raises(CommandError, match=message):
+        call_command("export_log", str(tmp_path / "log"), *argv)
+    assert not (tmp_path / "log").exists()
+
+
+def test_export_refuses_non_empty_folder(db: Any, tmp_path: Path) -> None:
+    (tmp_path / "log").mkdir()
+    (tmp_path / "log" / "keep.txt").write_text("x")
+    with pytest.raises(CommandError, match="not empty"):
+        call_command("export_log", str(tmp_path / "log"))
