@@ -41,10 +41,11 @@ test-sqlite: setup
 	LUMOFLOW_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -n 2 --dist loadgroup tests
 
 # PostgreSQL run: mandatory with CI=true, announced and skipped elsewhere when no server answers.
+# tests/analytics is pure (no database), so it runs once, in the SQLite run.
 test-postgres: setup
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== PostgreSQL run against $(PG_URL)"; \
-		DATABASE_URL='$(PG_URL)' LUMOFLOW_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -n 2 --dist loadgroup tests; \
+		DATABASE_URL='$(PG_URL)' LUMOFLOW_DATA_DIR=$(CURDIR)/var/test $(BIN)/pytest -n 2 --dist loadgroup tests --ignore=tests/analytics; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_URL), and CI=true makes that run mandatory." >&2; exit 1; \
 	else \
