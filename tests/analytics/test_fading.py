@@ -90,3 +90,19 @@ def test_gravity_falls_when_people_do_less() -> None:
 def test_changepoint_finds_the_step() -> None:
     assert changepoint(np.array([5.0] * 8 + [15.0] * 8)) == 8
     assert changepoint(np.array([5.0] * 16)) is None
+
+
+def test_changepoint_search_equals_ruptures_pelt_with_l2_cost() -> None:
+    import math
+
+    import ruptures as rpt
+
+    rng = np.random.default_rng(11)
+    for _ in range(5):
+        x = np.concatenate([rng.normal(10, 2, 30), rng.normal(4, 2, 25), rng.normal(8, 1, 20)])
+        sigma = float(np.median(np.abs(np.diff(x))) / 0.6745 / math.sqrt(2))
+        pelt = rpt.Pelt(model="l2", min_size=2, jump=1).fit(x.reshape(-1, 1))
+        cuts = [b for b in pelt.predict(pen=2 * sigma**2 * math.log(x.size)) if b < x.size]
+        bounds = [0, *cuts, x.size]
+        means = [x[a:b].mean() for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        assert changepoint(x) == cuts[int(np.argmax(np.abs(np.diff(means))))]

@@ -109,3 +109,17 @@ def test_on_topic_share_per_week_and_drift_terms() -> None:
 def test_without_objectives_there_is_nothing_to_score() -> None:
     r = on_topic_share(frame_of(_posts(0, ON, 0)))
     assert r.too_little_data and r.on_topic_share is None
+
+
+def test_vectorised_scorer_equals_scikit_learn_tfidf() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from lumoflow.analytics.relevance import analyse_text
+
+    texts, ws, _, objectives = _sample()
+    names = sorted(objectives)
+    vec = TfidfVectorizer(analyzer=analyse_text, sublinear_tf=True)
+    m = vec.fit_transform(texts + [objectives[n] for n in names])
+    rows = np.array([names.index(w) for w in ws])
+    expected = np.asarray(m[: len(texts)].multiply(m[len(texts) :][rows]).sum(axis=1)).ravel()
+    assert score_texts(texts, ws, objectives) == pytest.approx(expected, abs=1e-9)

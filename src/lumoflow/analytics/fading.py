@@ -130,7 +130,10 @@ def weekly_series(frame: Frame, *, by_workspace: bool) -> dict[str, dict[str, np
 def changepoint(x: np.ndarray) -> int | None:
     """Index of the largest mean shift found by PELT (``ruptures``, l2 cost, jump=1).
 
-    Penalty: 2·σ²·ln(n), σ estimated robustly from the week-to-week differences (MAD).
+    Penalty: 2·σ²·ln(n), σ estimated robustly from the week-to-week differences (MAD). The search
+    runs in ruptures' C implementation of PELT (``KernelCPD`` with the linear kernel, which is the
+    l2 cost); it gives the same breakpoints as ``Pelt(model="l2", jump=1)``, hundreds of times
+    faster (checked by the tests).
     """
     x = np.asarray(x, dtype=float)
     x = x[~np.isnan(x)]
@@ -138,11 +141,8 @@ def changepoint(x: np.ndarray) -> int | None:
         return None
     sigma = float(np.median(np.abs(np.diff(x))) / 0.6745 / math.sqrt(2))
     sigma = sigma or float(np.std(x)) or 1.0
-    bkps = (
-        rpt.Pelt(model="l2", min_size=2, jump=1)
-        .fit(x.reshape(-1, 1))
-        .predict(pen=2 * sigma**2 * math.log(x.size))
-    )
+    algo = rpt.KernelCPD(kernel="linear", min_size=2, jump=1).fit(x.reshape(-1, 1))
+    bkps = [int(b) for b in algo.predict(pen=2 * sigma**2 * math.log(x.size))]
     cuts = [b for b in bkps if b < x.size]
     if not cuts:
         return None
@@ -171,7 +171,7 @@ def trend(x: np.ndarray, weeks: list[dt.date]) -> Trend:
             if math.isnan(res.p):  # residuals without variance: nothing to correct for
                 res = mk.original_test(xv)
         p = None if math.isnan(res.p) else float(res.p)
-        slope = float(mk.sens_slope(xv).slope)
+        slope = float(res.slope)  # Sen's slope
     cp = changepoint(xv)
     return Trend(int(xv.size), first, last, change, p, slope, wv[cp] if cp is not None else None)
 

@@ -79,6 +79,8 @@ class Frame:
     has_time: bool
     skipped: dict[str, int]
     options: Options
+    #: Intermediate tables shared by metric families (e.g. the threads table), keyed by name.
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 _LOCAL = threading.local()
@@ -131,12 +133,15 @@ def make_frame(
     people = log.people
     if not options.include_bots:
         bots = people.filter(people["is_bot"])["actor"]
-        is_bot = pc.or_(ev["is_bot"], pc.is_in(ev["actor"], bots))
+        is_bot = (
+            ev["is_bot"] if len(bots) == 0 else pc.or_(ev["is_bot"], pc.is_in(ev["actor"], bots))
+        )
         skipped["bot events"] = int(pc.sum(is_bot).as_py() or 0)
-        ev = ev.filter(pc.invert(is_bot))
-        # ties to a bot are not ties between people
-        ev = ev.filter(pc.invert(pc.is_in(ev["target_actor"], bots)))
-        people = people.filter(pc.invert(people["is_bot"]))
+        if skipped["bot events"]:  # filtering copies every column: only when it removes rows
+            ev = ev.filter(pc.invert(is_bot))
+        if len(bots):  # ties to a bot are not ties between people
+            ev = ev.filter(pc.invert(pc.is_in(ev["target_actor"], bots)))
+            people = people.filter(pc.invert(people["is_bot"]))
     if workspace is not None:
         known = set(log.workspaces["workspace"].to_pylist()) | set(
             pc.unique(log.events["workspace"]).to_pylist()

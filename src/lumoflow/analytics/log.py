@@ -138,6 +138,7 @@ class LogError(ValueError):
         line: int | None = None,
         column: str | None = None,
     ) -> None:
+        message = " ".join(message.split())  # always one line
         self.file = file
         self.line = line
         self.column = column

@@ -11,15 +11,18 @@ both figures below and fail if they drift.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.metrics import roc_auc_score
 
 from lumoflow.analytics.frame import Frame, sql
@@ -32,6 +35,7 @@ CALIBRATION_AUC = 0.927
 CALIBRATION_SAMPLE = "tests/analytics/data/relevance_labelled.tsv (200 posts)"
 SCORED_VERBS = ("post", "reply", "article")
 STEM = 5
+SPLIT_THREADS = max(1, min(4, os.cpu_count() or 1))
 _TOKEN = re.compile(r"[a-z0-9]{2,}")
 _STOP = frozenset(ENGLISH_STOP_WORDS)
 
@@ -43,6 +47,81 @@ def analyse_text(doc: str) -> list[str]:
     ['migra', 'billi', 'servi', 'kuber']
     """
     return [t[:STEM] for t in _TOKEN.findall(doc.lower()) if t not in _STOP]
+
+
+def tokenise(texts: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Vectorised :func:`analyse_text` over Arrow text: (doc index, stem id, vocabulary).
+
+    Lower-case, split on anything but ``[a-z0-9]``, keep tokens of two or more characters that
+    are not stop words, cut to five characters; all in Arrow compute kernels.
+    """
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    # the regex split is the costly kernel: run it on slices in threads (Arrow frees the GIL)
+    step = max(1, -(-len(texts) // SPLIT_THREADS))
+    slices = [texts.slice(i, step) for i in range(0, max(len(texts), 1), step)]
+    with ThreadPoolExecutor(SPLIT_THREADS) as pool:
+        parts = list(pool.map(lambda a: pc.split_pattern_regex(pc.utf8_lower(a), "[^a-z0-9]+"),
+                              slices))  # fmt: skip
+    lists = pa.chunked_array(parts, pa.list_(pa.string())).combine_chunks()
+    flat = pc.list_flatten(lists)
+    docs = pc.list_parent_indices(lists)
+    keep = pc.and_(
+        pc.greater_equal(pc.utf8_length(flat), 2),
+        pc.invert(pc.is_in(flat, pa.array(sorted(_STOP)))),
+    )
+    stems = pc.utf8_slice_codeunits(pc.filter(flat, keep), 0, STEM)
+    encoded = pc.dictionary_encode(stems)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    doc_ids = np.asarray(pc.filter(docs, keep).to_numpy(zero_copy_only=False), dtype=np.int64)
+    term_ids = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return doc_ids, term_ids, encoded.dictionary.to_pylist()
+
+
+def tfidf_matrix(doc_ids: np.ndarray, term_ids: np.ndarray, n_docs: int,
+                 n_terms: int) -> sparse.csr_matrix:  # fmt: skip
+    """TF-IDF rows as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` computes them.
+
+    tf = 1 + ln(count); idf = ln((1 + n) / (1 + df)) + 1; rows L2-normalised.
+    """
+    m = sparse.coo_matrix(
+        (np.ones(doc_ids.size, dtype=np.float64), (doc_ids, term_ids)), shape=(n_docs, n_terms)
+    ).tocsr()
+    m.sum_duplicates()
+    m.data = 1.0 + np.log(m.data)
+    df = np.bincount(m.indices, minlength=n_terms)
+    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+    m.data *= idf[m.indices]
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    m = sparse.diags(1.0 / norms) @ m
+    return sparse.csr_matrix(m)
+
+
+def _scores(
+    texts: pa.Array | pa.ChunkedArray, codes: np.ndarray, names: list[str],
+    objectives: dict[str, str],
+) -> tuple[np.ndarray, sparse.csr_matrix, list[str]]:  # fmt: skip
+    """Scores of texts (workspace index ``codes`` into ``names``), their TF-IDF rows, vocabulary."""
+    known = [n for n in names if n in objectives]
+    corpus = pa.concat_arrays([
+        texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts,
+        pa.array([objectives[n] for n in known], pa.string()),
+    ])  # fmt: skip
+    doc_ids, term_ids, vocab = tokenise(corpus)
+    m = tfidf_matrix(doc_ids, term_ids, len(corpus), len(vocab))
+    n = len(texts)
+    posts_m, obj_m = m[:n], m[n:]
+    out = np.zeros(n, dtype=float)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    for j, name in enumerate(known):  # one pass per workspace, not per post
+        i = names.index(name)
+        rows = order[bounds[i] : bounds[i + 1]]
+        if rows.size:
+            out[rows] = np.asarray((posts_m[rows] @ obj_m[j].T).todense()).ravel()
+    return out, posts_m, vocab
 
 
 def score_texts(
@@ -57,18 +136,8 @@ def score_texts(
     >>> bool(s[0] > DEFAULT_THRESHOLD > s[1])
     True
     """
-    ws = np.asarray(workspaces, dtype=object)
-    names = sorted(objectives)
-    vec = TfidfVectorizer(analyzer=analyse_text, sublinear_tf=True, dtype=np.float32)
-    post_m = vec.fit_transform(list(texts) + [objectives[n] for n in names])
-    obj_m = post_m[len(texts) :]
-    post_m = post_m[: len(texts)]
-    out = np.zeros(len(texts), dtype=float)
-    for i, name in enumerate(names):  # one pass per workspace, not per post
-        rows = np.flatnonzero(ws == name)
-        if rows.size:
-            out[rows] = np.asarray((post_m[rows] @ obj_m[i].T).todense()).ravel()
-    return out
+    names, codes = np.unique(np.asarray(workspaces, dtype=str), return_inverse=True)
+    return _scores(pa.array(list(texts), pa.string()), codes, names.tolist(), objectives)[0]
 
 
 def calibrate(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
@@ -173,9 +242,10 @@ def on_topic_share(frame: Frame, *, threshold: float = DEFAULT_THRESHOLD) -> Rel
             drift={},
             too_little_data=True,
         )
-    texts = posts["text"].to_pylist()
-    ws = np.asarray(posts["workspace"].to_pylist(), dtype=object)
-    scores = score_texts(texts, ws, objectives)
+    encoded = pc.dictionary_encode(posts["workspace"]).combine_chunks()
+    names = encoded.dictionary.to_pylist()
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    scores, matrix, vocab = _scores(posts["text"], codes, names, objectives)
     on = scores >= threshold
     scored = posts.append_column("on", pa.array(on))
     by_ws = sql(
@@ -191,7 +261,7 @@ def on_topic_share(frame: Frame, *, threshold: float = DEFAULT_THRESHOLD) -> Rel
     )
     return Relevance(
         **base,
-        posts_scored=len(texts),
+        posts_scored=posts.num_rows,
         on_topic_share=float(on.mean()),
         by_workspace={
             w: guard(s, n, mgs)
@@ -212,47 +282,48 @@ def on_topic_share(frame: Frame, *, threshold: float = DEFAULT_THRESHOLD) -> Rel
             )
             for r in weekly.to_pylist()
         ],
-        drift=_drift(frame, texts, ws, posts["ts"], on, mgs),
+        drift=_drift(frame, posts, codes, names, matrix, vocab, on, mgs),
         too_little_data=False,
     )
 
 
 def _drift(
-    frame: Frame,
-    texts: list[str],
-    ws: np.ndarray,
-    ts: pa.ChunkedArray,
-    on: np.ndarray,
-    mgs: int,
-    *,
-    top: int = 10,
-    sample: int = 5000,
-) -> dict[str, list[str]]:
-    """Terms that grew while the on-topic share fell (first vs second half of the period)."""
+    frame: Frame, posts: pa.Table, codes: np.ndarray, names: list[str], matrix: sparse.csr_matrix,
+    vocab: list[str], on: np.ndarray, mgs: int, *, top: int = 10,
+) -> dict[str, list[str]]:  # fmt: skip
+    """Terms that grew while the on-topic share fell (first vs second half of the period).
+
+    Uses the TF-IDF rows already computed: a term's share of posts in each half. Stems are shown
+    as the most common full word they come from in that workspace's posts.
+    """
+    ts = posts["ts"]
     if frame.start is None or frame.end is None or ts.null_count == len(ts):
         return {}
     mid = frame.start + (frame.end - frame.start) / 2
-    late = np.asarray(
-        pc.greater_equal(ts, pa.scalar(mid, ts.type)).to_numpy(zero_copy_only=False), dtype=bool
-    )
-    rng = np.random.default_rng(frame.options.seed)
+    late = np.asarray(pc.greater_equal(ts, pa.scalar(mid, ts.type)).to_numpy(
+        zero_copy_only=False), dtype=bool)  # fmt: skip
+    present = matrix.copy()
+    present.data[:] = 1.0
     out: dict[str, list[str]] = {}
-    for name in np.unique(ws):  # one pass per workspace
-        sel = ws == name
+    for i, name in enumerate(names):  # one pass per workspace
+        sel = codes == i
         a, b = sel & ~late, sel & late
         if a.sum() < mgs or b.sum() < mgs or on[b].mean() >= on[a].mean():
             continue
-        ia = rng.permutation(np.flatnonzero(a))[:sample]
-        ib = rng.permutation(np.flatnonzero(b))[:sample]
-        cv = CountVectorizer(stop_words="english", binary=True, min_df=2)
-        try:
-            m = cv.fit_transform([texts[i] for i in np.concatenate([ia, ib])])
-        except ValueError:  # no terms left
-            continue
-        share_a = np.asarray(m[: ia.size].sum(0)).ravel() / ia.size
-        share_b = np.asarray(m[ia.size :].sum(0)).ravel() / ib.size
+        share_a = np.asarray(present[np.flatnonzero(a)].mean(axis=0)).ravel()
+        share_b = np.asarray(present[np.flatnonzero(b)].mean(axis=0)).ravel()
         grow = share_b - share_a
-        terms = cv.get_feature_names_out()
-        order = [i for i in np.argsort(-grow, kind="stable")[:top] if grow[i] > 0]
-        out[str(name)] = [str(terms[i]) for i in order]
+        best = [j for j in np.argsort(-grow, kind="stable")[:top] if grow[j] > 0]
+        sample = posts["text"].take(pa.array(np.flatnonzero(b)[:500])).to_pylist()
+        out[str(name)] = [_full_word(vocab[j], sample) for j in best]
     return out
+
+
+def _full_word(stem: str, texts: list[str]) -> str:
+    """The most common word starting with ``stem`` in ``texts`` (the stem itself if none)."""
+    pattern = re.compile(rf"\b{re.escape(stem)}[a-z0-9]*")
+    found: dict[str, int] = {}
+    for text in texts:  # a sample of at most 500 posts
+        for word in pattern.findall(text.lower()):
+            found[word] = found.get(word, 0) + 1
+    return max(sorted(found), key=lambda w: found[w]) if found else stem

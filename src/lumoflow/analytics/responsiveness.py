@@ -54,6 +54,13 @@ def threads_table(frame: Frame) -> pa.Table:
     """One row per post in the period: workspace, author, week, hours to the first reply by
     someone else (null if none), question flag, hours to accepted answer, participants, replies
     (n) and replies by people new to the thread (y)."""
+    if "threads" not in frame.cache:
+        frame.cache["threads"] = _threads_table(frame)
+    table: pa.Table = frame.cache["threads"]
+    return table
+
+
+def _threads_table(frame: Frame) -> pa.Table:
     end = frame.end
     hist = frame.history
     if end is not None:
