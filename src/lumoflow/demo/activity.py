@@ -85,7 +85,8 @@ class Planner:
 
     def __init__(self, rng: np.random.Generator, people: People, clock: Clock) -> None:
         self.rng, self.people, self.clock = rng, people, clock
-        self.writer = Writer(rng)
+        self.writer = Writer(int(rng.integers(2**62)))
+        self.ploc = people.loc.tolist()
         self.act = Activity()
         self.first_names = [name.split(" ")[0] for name in people.names]
 
@@ -194,7 +195,7 @@ class Planner:
             who = self._reply_author(pool, root_author, act.author[parent], k)
             if who < 0:
                 break
-            when = int(clock.snap(np.array([prev + delay]), self.people.loc[[who]], rng)[0])
+            when = clock.snap1(int(prev + delay), self.ploc[who], rng.random())
             if when >= clock.end_ts:
                 break
             if when < member_at.get(who, 0):
@@ -217,7 +218,7 @@ class Planner:
             return
         asker = act.author[root]
         at = act.ts[answer] + rng.lognormal(math.log(3), 1.0) * HOUR
-        when = int(self.clock.snap(np.array([at]), self.people.loc[[asker]], rng)[0])
+        when = self.clock.snap1(int(at), self.ploc[asker], rng.random())
         if when < self.clock.end_ts:
             act.accepts.append((root, answer, when))
 
@@ -234,7 +235,7 @@ class Planner:
         deciders = [ws.owner, *ws.facilitators]
         who = deciders[int(rng.integers(len(deciders)))]
         at = act.ts[root] + int(rng.uniform(5, 30) * DAY)
-        when = int(self.clock.snap(np.array([at]), self.people.loc[[who]], rng)[0])
+        when = self.clock.snap1(int(at), self.ploc[who], rng.random())
         if when < self.clock.end_ts:
             act.ideas.append((root, status, when, who))
 
@@ -253,7 +254,7 @@ class Planner:
         lam = np.where(is_root, 1.3, 0.45) * health
         lam = np.where(np.array(kinds) == "announcement", 4.0 + 0.01 * len(ws.members), lam)
         self._reactions(ws, posts, ts, author, kinds, rng.poisson(lam))
-        pv = (0.45 if ws.shape == NEWS_SHAPE else 0.2) * health
+        pv = min(0.3 if ws.shape == NEWS_SHAPE else 0.12, 40 / len(ws.members)) * health
         seen = rng.binomial(len(ws.members) - 1, np.where(is_root, pv, 0.0))
         self._views(ws, posts, ts, author, seen)
 

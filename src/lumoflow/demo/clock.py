@@ -35,6 +35,7 @@ class Clock:
         self.weeks = ((end.date() - self.monday).days // 7) + 1
         self.offset = np.zeros((len(LOCATIONS), self.ndays), dtype=np.int64)
         self.off_day = np.zeros((len(LOCATIONS), self.ndays), dtype=bool)
+        self._lists: tuple[list[list[int]], list[list[bool]]] | None = None
         days = [self.monday + timedelta(days=i) for i in range(self.ndays)]
         for li, loc in enumerate(LOCATIONS):
             tz = zoneinfo.ZoneInfo(loc.time_zone)
@@ -89,6 +90,24 @@ class Clock:
             nd = np.clip(lday + late, 0, self.ndays - 1)
             moved = (self.day0 + nd) * DAY + morning - self.offset[loc, nd]
             ts = np.where(early | late, moved, ts)
+        return ts
+
+    def snap1(self, ts: int, loc: int, u: float) -> int:
+        """`snap` for one time (pure Python: the planner calls it once per reply)."""
+        if self._lists is None:
+            self._lists = (self.offset.tolist(), self.off_day.tolist())
+        offset, off_day = self._lists[0][loc], self._lists[1][loc]
+        last = self.ndays - 1
+        ts = int(ts)
+        for _ in range(6):
+            i = min(max(ts // DAY - self.day0, 0), last)
+            local = ts + offset[i]
+            lday = min(max(local // DAY - self.day0, 0), last)
+            sec = local % DAY
+            if not off_day[lday] and WORK_START <= sec < WORK_END:
+                return ts
+            nd = lday if (not off_day[lday] and sec < WORK_START) else min(lday + 1, last)
+            ts = (self.day0 + nd) * DAY + WORK_START + int(u * 2 * HOUR) - offset[nd]
         return ts
 
     @staticmethod

@@ -232,9 +232,9 @@ class Loader:
             return 0
         v = np.concatenate(self.act.views, axis=1)
         ws_of = np.array(self.act.ws, dtype=np.int64)[v[0]]
-        day = v[2] // DAY
-        # Opening a post passes through its workspace: one workspace read per person and day.
-        key = (ws_of * (1 << 24) + v[1]) * (1 << 20) + day
+        week = v[2] // (7 * DAY)
+        # Opening a post passes through its workspace: one workspace read per person and week.
+        key = (ws_of * (1 << 24) + v[1]) * (1 << 20) + week
         _, first = np.unique(key, return_index=True)
         kinds = np.concatenate([np.zeros(v.shape[1], int), np.ones(len(first), int)])
         obj = np.concatenate([self.ids.posts[v[0]], np.array(self.ids.workspaces)[ws_of[first]]])
@@ -242,19 +242,20 @@ class Loader:
         at = np.concatenate([v[2], v[2, first] - 60])
         wsid = np.array(self.ids.workspaces)[np.concatenate([ws_of, ws_of[first]])]
         order = np.lexsort((obj, kinds, at))
-        rows = [
-            demo_actions.ViewRow(
-                actor_id=int(self.ids.people[who[k]]),
-                workspace_id=int(wsid[k]),
-                object_type=("post", "workspace")[kinds[k]],
-                object_id=int(obj[k]),
-                at=_dt(at[k]),
+        for chunk in _chunks(order, 50000):
+            demo_actions.bulk_record_views(
+                [
+                    demo_actions.ViewRow(
+                        actor_id=int(self.ids.people[who[k]]),
+                        workspace_id=int(wsid[k]),
+                        object_type=("post", "workspace")[kinds[k]],
+                        object_id=int(obj[k]),
+                        at=_dt(at[k]),
+                    )
+                    for k in chunk
+                ]
             )
-            for k in order
-        ]
-        for chunk in _chunks(rows, 50000):
-            demo_actions.bulk_record_views(chunk)
-        return len(rows)
+        return len(order)
 
     def follow_for(self, indices: list[int]) -> None:
         """Let the people whose logins are printed follow their workspaces (home feed)."""

@@ -48,7 +48,7 @@ def week(ws: WorkspacePlan, t: int, t0: int, weeks: int) -> Week:
             burst,
             max(0.25, 1 - 0.75 * f),
             0.08 + 0.55 * f,
-            1.5 * math.exp(2.8 * f),
+            1.0 * math.exp(3.4 * f),
             0.08 + 0.42 * f,
         )
     if ws.shape == GROWING_SHAPE:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+import random
 
 from .vocab import CHATTER, CHATTER_REPLIES, FILL, ON_TOPIC, Theme
 
@@ -10,26 +10,25 @@ WEEKDAYS = FILL["d"]
 
 
 class Writer:
-    """Fill templates deterministically from one numpy generator."""
+    """Fill templates deterministically from one seeded generator."""
 
-    def __init__(self, rng: np.random.Generator) -> None:
-        self.rng = rng
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
 
     def _one(self, options: tuple[str, ...]) -> str:
-        return options[int(self.rng.integers(len(options)))]
+        return options[self.rng.randrange(len(options))]
 
     def _value(self, metric_unit: tuple[float, float, str]) -> str:
         lo, hi, unit = metric_unit
-        v = lo + (hi - lo) * float(self.rng.uniform(0.1, 0.9))
+        v = lo + (hi - lo) * self.rng.uniform(0.1, 0.9)
         num = f"{v:.0f}" if abs(hi - lo) >= 10 else f"{v:.1f}"
         return f"{num} {unit}".strip() if unit not in ("%", "x") else f"{num}{unit}"
 
     def on_topic(self, template_kind: str, theme: Theme, objective: int, mention: str) -> str:
         """A post or reply about the workspace's objective (terms from its vocabulary)."""
         spec = theme.objectives[min(objective, len(theme.objectives) - 1)]
-        kr = spec.key_results[int(self.rng.integers(len(spec.key_results)))]
-        idx = self.rng.choice(len(theme.terms), size=3, replace=False)
-        t1, t2, t3 = (theme.terms[int(i)] for i in idx)
+        kr = self._one(spec.key_results)
+        t1, t2, t3 = self.rng.sample(theme.terms, 3)
         body = self._one(ON_TOPIC[template_kind]).format(
             t1=t1,
             t2=t2,
@@ -50,4 +49,4 @@ class Writer:
             return self._one(CHATTER_REPLIES)
         template = self._one(CHATTER)
         fill = {k: self._one(v) for k, v in FILL.items()}
-        return template.format(first=first_name, n=int(self.rng.integers(2, 9)), **fill)
+        return template.format(first=first_name, n=self.rng.randrange(2, 9), **fill)
