@@ -58,17 +58,54 @@ def log_dir() -> Path:
 
 
 # ------------------------------------------------------------------------------ generation
-_VERBS = np.array(["post", "reply", "reaction", "view", "message", "mention", "join",
-                   "accept_answer", "knowledge_saved", "wiki_edit", "decision", "check_in"])  # fmt: skip
+_VERBS = np.array(
+    [
+        "post",
+        "reply",
+        "reaction",
+        "view",
+        "message",
+        "mention",
+        "join",
+        "accept_answer",
+        "knowledge_saved",
+        "wiki_edit",
+        "decision",
+        "check_in",
+    ]
+)
 _SHARE = np.array([0.08, 0.12, 0.20, 0.42, 0.08, 0.04, 0.01, 0.01, 0.01, 0.015, 0.0025, 0.0025])
 
 
 def _vocabulary(rng: np.random.Generator, n: int) -> np.ndarray:
-    syll = np.array(["ka", "lo", "mi", "ter", "san", "dro", "vel", "pu", "ne", "rix", "to", "ba",
-                     "shi", "gon", "fa", "lu", "zer", "mo", "qui", "den"])  # fmt: skip
+    syll = np.array(
+        [
+            "ka",
+            "lo",
+            "mi",
+            "ter",
+            "san",
+            "dro",
+            "vel",
+            "pu",
+            "ne",
+            "rix",
+            "to",
+            "ba",
+            "shi",
+            "gon",
+            "fa",
+            "lu",
+            "zer",
+            "mo",
+            "qui",
+            "den",
+        ]
+    )
     parts = rng.integers(0, syll.size, size=(n * 2, 3))
-    words = np.unique(np.char.add(np.char.add(syll[parts[:, 0]], syll[parts[:, 1]]),
-                                  syll[parts[:, 2]]))  # fmt: skip
+    words = np.unique(
+        np.char.add(np.char.add(syll[parts[:, 0]], syll[parts[:, 1]]), syll[parts[:, 2]])
+    )
     return rng.permutation(words)[:n]
 
 
@@ -140,7 +177,7 @@ def generate(path: Path, *, seed: int = 7) -> dict[str, Any]:
     # 2,000,000 posts and replies carry text: topical words mixed with general ones
     vocab = _vocabulary(rng, 4000)
     topical = vocab[: n_ws * 20].reshape(n_ws, 20) if vocab.size >= n_ws * 20 + 500 else None
-    general = vocab[n_ws * 20:] if topical is not None else vocab
+    general = vocab[n_ws * 20 :] if topical is not None else vocab
     texted = idx[np.isin(_VERBS[verb], ["post", "reply"])]
     on_share = np.clip(0.45 - 0.25 * (ts[texted] / SPAN_US) * (k[ws[texted]] > 1.2), 0.05, 0.9)
     ids = rng.integers(0, general.size, size=(texted.size, WORDS_PER_POST))
@@ -161,21 +198,36 @@ def generate(path: Path, *, seed: int = 7) -> dict[str, Any]:
     obj = _strings("e", viewed)
     par = pc.if_else(pa.array(has_parent), _strings("e", np.maximum(parent, 0)), "")
     tgt = pc.if_else(pa.array(target >= 0), _strings("u", np.maximum(target, 0)), "")
-    events = pa.table({
-        "event_id": ev_ids,
-        "ts": pa.array(START.astype(np.int64) + ts, pa.int64()).cast(pa.timestamp("us", "UTC")),
-        "actor": _strings("u", actor), "verb": pa.array(_VERBS[verb]),
-        "workspace": _strings("w", ws), "object_id": obj, "parent_id": par, "thread_id": par,
-        "target_actor": tgt, "kind": pa.array(kinds[kind]), "text": text,
-        "is_bot": pa.array(np.zeros(n, dtype=bool)),
-    })  # fmt: skip
+    events = pa.table(
+        {
+            "event_id": ev_ids,
+            "ts": pa.array(START.astype(np.int64) + ts, pa.int64()).cast(pa.timestamp("us", "UTC")),
+            "actor": _strings("u", actor),
+            "verb": pa.array(_VERBS[verb]),
+            "workspace": _strings("w", ws),
+            "object_id": obj,
+            "parent_id": par,
+            "thread_id": par,
+            "target_actor": tgt,
+            "kind": pa.array(kinds[kind]),
+            "text": text,
+            "is_bot": pa.array(np.zeros(n, dtype=bool)),
+        }
+    )
     events = events.take(pa.array(np.argsort(ts, kind="stable")))
     depts = np.array(["eng", "sales", "ops", "finance", "hr", "legal", "support", "product"])
-    people = pa.table({"actor": _strings("u", np.arange(n_people)),
-                       "department": pa.array(depts[home % depts.size]),
-                       "is_bot": pa.array(np.zeros(n_people, dtype=bool))})  # fmt: skip
-    objectives = (pc.binary_join(pa.array([list(r) for r in topical]), " ") if topical is not None
-                  else pa.array(["general"] * n_ws))  # fmt: skip
+    people = pa.table(
+        {
+            "actor": _strings("u", np.arange(n_people)),
+            "department": pa.array(depts[home % depts.size]),
+            "is_bot": pa.array(np.zeros(n_people, dtype=bool)),
+        }
+    )
+    objectives = (
+        pc.binary_join(pa.array([list(r) for r in topical]), " ")
+        if topical is not None
+        else pa.array(["general"] * n_ws)
+    )
     workspaces = pa.table({"workspace": _strings("w", np.arange(n_ws)), "objectives": objectives})
     from lumoflow.analytics.log import normalise_table
 
@@ -227,8 +279,14 @@ def _child(kind: str, path: str) -> None:
 def measure(kind: str, path: Path, *, timeout: float) -> dict[str, float] | None:
     code = f"from bench.analytics_engine import _child; _child({kind!r}, {str(path)!r})"
     try:
-        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                              text=True, timeout=timeout, env={**os.environ, "OMP_NUM_THREADS": "2"})  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "OMP_NUM_THREADS": "2"},
+        )
     except subprocess.TimeoutExpired:
         return None
     if done.returncode != 0:
@@ -237,12 +295,25 @@ def measure(kind: str, path: Path, *, timeout: float) -> dict[str, float] | None
     return result
 
 
-def _figure(name: str, value: float, unit: str, *, baseline: float | None = None,
-            ratio: float | None = None, target: float | None = None,
-            met: bool | None = None) -> dict[str, Any]:  # fmt: skip
-    return {"name": name, "value": round(value, 3), "unit": unit,
-            "baseline": None if baseline is None else round(baseline, 3),
-            "ratio": None if ratio is None else round(ratio, 2), "target": target, "met": met}  # fmt: skip
+def _figure(
+    name: str,
+    value: float,
+    unit: str,
+    *,
+    baseline: float | None = None,
+    ratio: float | None = None,
+    target: float | None = None,
+    met: bool | None = None,
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "value": round(value, 3),
+        "unit": unit,
+        "baseline": None if baseline is None else round(baseline, 3),
+        "ratio": None if ratio is None else round(ratio, 2),
+        "target": target,
+        "met": met,
+    }
 
 
 def run() -> list[dict[str, Any]]:
@@ -253,24 +324,55 @@ def run() -> list[dict[str, Any]]:
     reference = measure("reference", path, timeout=REFERENCE_CAP_S)
     assert engine and relevance and engine3
     out = [
-        _figure("analytics.analyze_without_relevance", engine["seconds"], "s", target=60.0,
-                met=engine["seconds"] <= 60.0),
-        _figure("analytics.analyze_peak_memory", engine["peak_mb"], "MB", target=4096.0,
-                met=engine["peak_mb"] <= 4096.0),
-        _figure("analytics.relevance", relevance["seconds"], "s", target=120.0,
-                met=relevance["seconds"] <= 120.0),
+        _figure(
+            "analytics.analyze_without_relevance",
+            engine["seconds"],
+            "s",
+            target=60.0,
+            met=engine["seconds"] <= 60.0,
+        ),
+        _figure(
+            "analytics.analyze_peak_memory",
+            engine["peak_mb"],
+            "MB",
+            target=4096.0,
+            met=engine["peak_mb"] <= 4096.0,
+        ),
+        _figure(
+            "analytics.relevance",
+            relevance["seconds"],
+            "s",
+            target=120.0,
+            met=relevance["seconds"] <= 120.0,
+        ),
         _figure("analytics.relevance_peak_memory", relevance["peak_mb"], "MB"),
-    ]  # fmt: skip
+    ]
     if reference is None:
         ratio = REFERENCE_CAP_S / engine3["seconds"]
-        out.append(_figure("analytics.participation_responsiveness_network_vs_pandas_networkx",
-                           engine3["seconds"], "s", baseline=REFERENCE_CAP_S, ratio=ratio,
-                           target=10.0, met=ratio >= 10.0))  # fmt: skip
+        out.append(
+            _figure(
+                "analytics.participation_responsiveness_network_vs_pandas_networkx",
+                engine3["seconds"],
+                "s",
+                baseline=REFERENCE_CAP_S,
+                ratio=ratio,
+                target=10.0,
+                met=ratio >= 10.0,
+            )
+        )
         out[-1]["note"] = f"reference stopped at the {REFERENCE_CAP_S:.0f} s cap: ratio is a floor"
     else:
         ratio = reference["seconds"] / engine3["seconds"]
-        out.append(_figure("analytics.participation_responsiveness_network_vs_pandas_networkx",
-                           engine3["seconds"], "s", baseline=reference["seconds"], ratio=ratio,
-                           target=10.0, met=ratio >= 10.0))  # fmt: skip
+        out.append(
+            _figure(
+                "analytics.participation_responsiveness_network_vs_pandas_networkx",
+                engine3["seconds"],
+                "s",
+                baseline=reference["seconds"],
+                ratio=ratio,
+                target=10.0,
+                met=ratio >= 10.0,
+            )
+        )
         out.append(_figure("analytics.reference_peak_memory", reference["peak_mb"], "MB"))
     return out

@@ -44,16 +44,23 @@ def participation(ev: pd.DataFrame, people: pd.DataFrame) -> dict[str, Any]:
     top10 = desc[: math.ceil(0.1 * n)].sum() / desc.sum()
     caf = int(np.searchsorted(np.cumsum(desc), desc.sum() / 2) + 1)
     first = ev.groupby("actor")["ts"].min()
-    return {"weekly": weekly, "gini": gini, "top10": top10, "caf": caf,
-            "lurkers": float((x == 0).mean()), "newcomers": int(first.size)}  # fmt: skip
+    return {
+        "weekly": weekly,
+        "gini": gini,
+        "top10": top10,
+        "caf": caf,
+        "lurkers": float((x == 0).mean()),
+        "newcomers": int(first.size),
+    }
 
 
 def responsiveness(ev: pd.DataFrame) -> dict[str, Any]:
     posts = ev[ev["verb"] == "post"][["object_id", "actor", "ts", "kind"]]
     replies = ev[ev["verb"] == "reply"].copy()
     replies["root"] = replies["thread_id"].where(replies["thread_id"] != "", replies["parent_id"])
-    merged = posts.merge(replies[["root", "actor", "ts"]], left_on="object_id", right_on="root",
-                         suffixes=("", "_r"))  # fmt: skip
+    merged = posts.merge(
+        replies[["root", "actor", "ts"]], left_on="object_id", right_on="root", suffixes=("", "_r")
+    )
     merged = merged[(merged["actor_r"] != merged["actor"]) & (merged["ts_r"] >= merged["ts"])]
     first = merged.groupby("object_id").agg(post_ts=("ts", "first"), reply_ts=("ts_r", "min"))
     hours = (first["reply_ts"] - first["post_ts"]).dt.total_seconds() / 3600
@@ -61,16 +68,21 @@ def responsiveness(ev: pd.DataFrame) -> dict[str, Any]:
     answered = hours.reindex(questions.index)
     unanswered = float((answered.isna() | (answered > 48)).mean())
     spread = merged.groupby("object_id")["actor_r"].nunique() + 1
-    return {"median_h": float(hours.median()), "p90_h": float(hours.quantile(0.9)),
-            "unanswered_48h": unanswered, "participants": float(spread.median())}  # fmt: skip
+    return {
+        "median_h": float(hours.median()),
+        "p90_h": float(hours.quantile(0.9)),
+        "unanswered_48h": unanswered,
+        "participants": float(spread.median()),
+    }
 
 
 def network(ev: pd.DataFrame, people: pd.DataFrame) -> dict[str, Any]:
     ties = ev[ev["verb"].isin(["reply", "mention", "reaction", "message"])].copy()
     authors = ev[ev["verb"].isin(["post", "reply"])].drop_duplicates("object_id")
     authors = authors.set_index("object_id")["actor"]
-    ties["dst"] = ties["target_actor"].where(ties["target_actor"] != "",
-                                             ties["parent_id"].map(authors))  # fmt: skip
+    ties["dst"] = ties["target_actor"].where(
+        ties["target_actor"] != "", ties["parent_id"].map(authors)
+    )
     ties = ties.dropna(subset=["dst"])
     edges = ties.groupby(["actor", "dst"]).size().reset_index(name="weight")
     g = nx.DiGraph()
@@ -88,8 +100,10 @@ def network(ev: pd.DataFrame, people: pd.DataFrame) -> dict[str, Any]:
     for node in u.nodes():
         groups.setdefault(dept.get(node, node), set()).add(node)
     return {
-        "nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
-        "self_loops": nx.number_of_selfloops(g), "reciprocity": nx.overall_reciprocity(g),
+        "nodes": g.number_of_nodes(),
+        "edges": g.number_of_edges(),
+        "self_loops": nx.number_of_selfloops(g),
+        "reciprocity": nx.overall_reciprocity(g),
         "density": nx.density(no_loops),
         "components_weak": nx.number_weakly_connected_components(g),
         "components_strong": nx.number_strongly_connected_components(g),
@@ -100,16 +114,29 @@ def network(ev: pd.DataFrame, people: pd.DataFrame) -> dict[str, Any]:
         "ei": (u.number_of_edges() - 2 * internal) / u.number_of_edges(),
         "modularity": nx.community.modularity(u, list(groups.values())),
         "peripheral": sum(1 for c in nx.core_number(u).values() if c <= 1),
-    }  # fmt: skip
+    }
 
 
 def run_reference(path: str | Path) -> dict[str, Any]:
     """Read the canonical log with pandas and compute the three families."""
     p = Path(path)
-    cols = ["ts", "actor", "verb", "workspace", "object_id", "parent_id", "thread_id",
-            "target_actor", "kind", "is_bot"]  # fmt: skip
+    cols = [
+        "ts",
+        "actor",
+        "verb",
+        "workspace",
+        "object_id",
+        "parent_id",
+        "thread_id",
+        "target_actor",
+        "kind",
+        "is_bot",
+    ]
     ev = pd.read_parquet(p / "events.parquet", columns=cols)
     people = pd.read_parquet(p / "people.parquet")
     ev = ev[~ev["is_bot"]]
-    return {"participation": participation(ev, people), "responsiveness": responsiveness(ev),
-            "network": network(ev, people)}  # fmt: skip
+    return {
+        "participation": participation(ev, people),
+        "responsiveness": responsiveness(ev),
+        "network": network(ev, people),
+    }

@@ -49,11 +49,21 @@ class Graph:
         g.es["weight"] = self.weight.tolist()
         return g
 
+    def simple_pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Undirected ties without self-loops, parallel ties merged: (a, b, summed weight)."""
+        a = np.minimum(self.src, self.dst)
+        b = np.maximum(self.src, self.dst)
+        keep = a != b
+        code = a[keep] * self.n + b[keep]
+        uniq, inverse = np.unique(code, return_inverse=True)
+        weight = np.bincount(inverse, weights=self.weight[keep].astype(float), minlength=uniq.size)
+        return uniq // self.n, uniq % self.n, weight
+
     def undirected_simple(self) -> ig.Graph:
         """Undirected, loops removed, parallel ties merged (weights summed)."""
-        g = self.directed()
-        g.to_undirected(mode="collapse", combine_edges={"weight": "sum"})
-        g.simplify(multiple=True, loops=True, combine_edges={"weight": "sum"})
+        a, b, weight = self.simple_pairs()
+        g = ig.Graph(n=self.n, edges=np.column_stack([a, b]).tolist(), directed=False)
+        g.es["weight"] = weight.tolist()
         return g
 
 
@@ -169,7 +179,7 @@ def _largest(membership: np.ndarray, g: Graph) -> tuple[int, int, int]:
     return int(sizes.size), int(sizes.max() if sizes.size else 0), int(inside.sum())
 
 
-def ei_index(u: ig.Graph, dept: list[str], min_group_size: int) -> EIIndex:
+def ei_index(g: Graph, min_group_size: int) -> EIIndex:
     """Krackhardt & Stern's E-I index on the undirected simple graph.
 
     Definition: ``(E − I) / (E + I)`` where E counts ties between departments and I ties inside
@@ -178,10 +188,11 @@ def ei_index(u: ig.Graph, dept: list[str], min_group_size: int) -> EIIndex:
 
     Source: Krackhardt & Stern (1988), "Informal networks and organizational crises".
     """
-    edges = np.array(u.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    first, second, _ = g.simple_pairs()
+    dept = g.dept
     labels, codes = np.unique(np.array(dept, dtype=object).astype(str), return_inverse=True)
     known = labels != ""
-    a, b = codes[edges[:, 0]], codes[edges[:, 1]]
+    a, b = codes[first], codes[second]
     keep = known[a] & known[b]
     a, b = a[keep], b[keep]
     internal = a == b
@@ -351,7 +362,7 @@ def network_summary(frame: Frame, graph: Graph | None = None) -> NetworkSummary:
         triangles=triangles,
         diameter=diam,
         diameter_estimated=estimated,
-        ei_index=ei_index(u, g.dept, opts.min_group_size),
+        ei_index=ei_index(g, opts.min_group_size),
         modularity_departments=float(u.modularity(membership)) if has_dept and u.ecount() else None,
         leiden=leiden(u, g.dept, seed=opts.seed),
         peripheral=peripheral,
