@@ -90,7 +90,7 @@ def test_unread_count_in_header_and_mark_read(org: Any, browser_client: Any, api
 
 def test_notifications_page_mute_form(org: Any, browser_client: Any) -> None:
     c = browser_client(org.mia)
-    c.post("/notifications/settings", {"muted": ["reply", "thread"]})
+    c.post("/notifications/settings", {"notify": ["mention", "accepted", "idea_status"]})
     p = actions.create_post(org.mia, org.launch.pk, kind="update", body="x")
     actions.create_reply(org.fred, p.pk, body="y")
     assert types_for(org.mia) == []

@@ -11,6 +11,7 @@ transaction, the same events as the single actions, no notifications.
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -818,11 +819,16 @@ __all__ = [
 ]
 
 
+def _record_views_on() -> bool:
+    default = os.environ.get("LUMOFLOW_RECORD_VIEWS", "1") != "0"
+    return bool(getattr(settings, "LUMOFLOW_RECORD_VIEWS", default))
+
+
 def record_post_views(viewer: Any, posts: Sequence[Post]) -> None:
     """Record that the viewer saw these posts: one batched statement, once per person, post, day.
 
     Called after the page or answer is built. `LUMOFLOW_RECORD_VIEWS = False` turns it off.
     """
-    if not posts or not getattr(settings, "LUMOFLOW_RECORD_VIEWS", True):
+    if not posts or not _record_views_on():
         return
     record_views(viewer, [(p.workspace, "post", p.pk) for p in posts])

@@ -47,7 +47,8 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mutes(request: HttpRequest) -> HttpResponse:
-    actions.set_mutes(request.user, muted=request.POST.getlist("muted"))
+    wanted = set(request.POST.getlist("notify"))
+    actions.set_mutes(request.user, muted=[t for t, _ in queries.type_choices() if t not in wanted])
     messages.success(request, "Notification settings saved.")
     return redirect("conversation:notifications:list")
 
