@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from lumoflow.core.errors import NotFound, PermissionDenied
@@ -114,13 +114,22 @@ def require_role(viewer: Any, workspace: Workspace, roles: tuple[str, ...], what
     return str(role)
 
 
-def list_members_for(viewer: Any, workspace_id: Any) -> QuerySet[Membership]:
-    """Active members (and, for owners, pending requests) of a workspace the viewer may read."""
+ROLE_ORDER = Case(
+    When(role=Role.OWNER, then=Value(0)),
+    When(role=Role.FACILITATOR, then=Value(1)),
+    default=Value(2),
+)
+
+
+def list_members_for(
+    viewer: Any, workspace_id: Any, *, active_only: bool = False
+) -> QuerySet[Membership]:
+    """Members, owners and facilitators first (for owners also pending requests, listed first)."""
     ws = get_readable_workspace_for(viewer, workspace_id)
     qs = Membership.objects.filter(workspace=ws).select_related("user", "user__department")
-    if role_of(viewer, ws) != Role.OWNER:
+    if active_only or role_of(viewer, ws) != Role.OWNER:
         qs = qs.filter(status=MembershipStatus.ACTIVE)
-    return qs.order_by("status", "role", "user__username")
+    return qs.annotate(role_rank=ROLE_ORDER).order_by("-status", "role_rank", "user__username")
 
 
 def list_objectives_for(viewer: Any, workspace_id: Any) -> QuerySet[Objective]:

@@ -88,7 +88,7 @@ def workspace_context(request: HttpRequest, ws: Any) -> dict[str, Any]:
             }
             for o in objectives
         ]
-        ctx["members"] = list(queries.list_members_for(request.user, ws.pk))
+        ctx["members"] = list(queries.list_members_for(request.user, ws.pk, active_only=True)[:12])
         ctx["check_in_form"] = CheckInForm()
         ctx.update(_conversation(request, ws, role, objectives))
     return ctx
