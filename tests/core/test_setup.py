@@ -31,3 +31,20 @@ def test_setup_ensures_the_admin_from_the_environment(db, capsys, monkeypatch):
     # then
     ops = User.objects.get(username="ops")
     assert ops.is_superuser and ops.check_password("second-password-2")
+
+
+def test_later_starts_remind_the_demo_logins(db, capsys, settings, tmp_path):
+    # given a data folder where the demo was created earlier
+    import json
+
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "demo.json").write_text(
+        json.dumps({"logins": {"ceo": {"username": "erling.pettersen"}}})
+    )
+    # when setup runs again on a database that has people
+    from tests.conftest import make_person
+
+    make_person("someone")
+    call_command("setup")
+    # then the sign-in names are shown again
+    assert "erling.pettersen" in capsys.readouterr().out

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
@@ -27,6 +30,22 @@ class Command(BaseCommand):
         if not opts["no_demo"] and people == 0 and "demo" in get_commands():
             self.stderr.write("Loading the demo company into the empty database…")
             call_command("demo")
+        else:
+            self._remind_demo_logins()
+
+    def _remind_demo_logins(self) -> None:
+        """Show the demo's sign-in names again on later starts (the password was shown once)."""
+        summary = Path(settings.DATA_DIR) / "demo.json"
+        try:
+            logins = json.loads(summary.read_text())["logins"]
+        except (OSError, ValueError, KeyError):
+            return
+        self.stdout.write(
+            "Demo logins (password shown when the demo was created; "
+            "`lumoflow demo --force --yes` makes a new company and password):"
+        )
+        for role, who in logins.items():
+            self.stdout.write(f"  {role.replace('_', ' '):<16} {who['username']}")
 
     def _admin(self) -> None:
         username = os.environ.get("LUMOFLOW_ADMIN_USERNAME")
