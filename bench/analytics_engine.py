@@ -187,11 +187,13 @@ def generate(path: Path, *, seed: int = 7) -> dict[str, Any]:
         on = rng.random((texted.size, WORDS_PER_POST)) < on_share[:, None]
         text_words = np.concatenate([general, topical.ravel()])
         ids = np.where(on, general.size + ws[texted][:, None] * 20 + topic_ids, ids)
-    text = pa.array([""] * 0, pa.string())
-    text_col = np.full(n, -1, dtype=np.int64)
-    text_col[texted] = np.arange(texted.size)
+    # rows without text are empty strings: build the column from the joined texts' buffers
     joined = _join_words(text_words, ids)
-    text = pc.if_else(pa.array(text_col >= 0), joined.take(pa.array(np.maximum(text_col, 0))), "")
+    lengths = np.zeros(n, dtype=np.int64)
+    lengths[texted] = pc.binary_length(joined).to_numpy()
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    data = joined.buffers()[2]
+    text = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), data)
     kinds = np.array(["", "question", "update", "idea", "announcement"])
     kind = np.where(is_post, rng.choice(kinds.size, size=n, p=[0, 0.3, 0.5, 0.15, 0.05]), 0)
     ev_ids = _strings("e", idx)

@@ -222,3 +222,17 @@ def test_replies_and_reactions_tie_to_the_parent_author() -> None:
     }
     assert ties == {("bob", "ann"): 1, ("cy", "bob"): 1, ("ann", "dee"): 1}
     assert math.isclose(network_summary(frame_of(events)).density or 0, 3 / 12)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_ifub_diameter_is_exact(seed: int) -> None:
+    from lumoflow.analytics.network import ifub_diameter
+
+    graphs = [
+        nx.connected_watts_strogatz_graph(300, 4, 0.05, seed=seed),
+        nx.random_labeled_tree(120, seed=seed),
+        nx.barabasi_albert_graph(400, 2, seed=seed),
+    ]
+    for g in graphs:
+        u = __import__("igraph").Graph(n=g.number_of_nodes(), edges=list(g.edges()))
+        assert ifub_diameter(u) == nx.diameter(g)

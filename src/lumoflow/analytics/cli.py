@@ -149,6 +149,8 @@ def main(argv: list[str]) -> int:
     except LogError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
     except (MemoryError, OSError) as exc:
         print(f"{PROG}: failed: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
         return 1

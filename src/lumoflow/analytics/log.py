@@ -176,6 +176,8 @@ def _first_true(mask: pa.Array | pa.ChunkedArray) -> int | None:
 
 
 def _as_text(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    if pa.types.is_string(col.type) and col.null_count == 0:
+        return col  # already canonical: no copy
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
         return pc.fill_null(pc.cast(col, pa.string()), "")
     if pa.types.is_null(col.type):
