@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from lumoflow.conversation import actions, queries
+from lumoflow.conversation.cards import post_url, url_template
 from lumoflow.conversation.models import EMOJIS
 from lumoflow.notifications import actions as n_actions
 from lumoflow.notifications import queries as n_queries
@@ -94,43 +94,44 @@ class IdeaStatusIn(Schema):
     note: str = ""
 
 
-def cards_out(viewer: Any, posts: list[Any]) -> list[PostOut]:
+def cards_out(viewer: Any, posts: list[Any]) -> list[dict[str, Any]]:
+    """Posts as PostOut dicts (validated once, by the response schema)."""
+    attachment_url = url_template("conversation:attachment")
     out = []
     for c in queries.decorate(viewer, posts):
         p = c.post
         out.append(
-            PostOut(
-                id=p.pk,
-                workspace_id=p.workspace_id,
-                workspace=p.workspace.name,
-                author=p.author.username,
-                author_name=p.author.name,
-                kind=p.kind,
-                body=p.body,
-                body_html=p.body_html,
-                objective_id=p.objective_id,
-                parent_id=p.parent_id,
-                thread_id=p.thread_id,
-                created_at=p.created_at,
-                edited_at=p.edited_at,
-                reply_count=p.reply_count,
-                accepted_answer_id=p.accepted_answer_id,
-                idea_status=p.idea_status,
-                idea_note=p.idea_note,
-                reactions=[ReactionOut(emoji=e, count=n, mine=m) for e, n, m in c.reactions],
-                attachments=[
-                    AttachmentOut(
-                        id=a.pk,
-                        name=a.name,
-                        content_type=a.content_type,
-                        size=a.size,
-                        url=reverse("conversation:attachment", args=[a.pk]),
-                    )
+            {
+                "id": p.pk,
+                "workspace_id": p.workspace_id,
+                "workspace": p.workspace.name,
+                "author": p.author.username,
+                "author_name": p.author.name,
+                "kind": p.kind,
+                "body": p.body,
+                "body_html": p.body_html,
+                "objective_id": p.objective_id,
+                "parent_id": p.parent_id,
+                "thread_id": p.thread_id,
+                "created_at": p.created_at,
+                "edited_at": p.edited_at,
+                "reply_count": p.reply_count,
+                "accepted_answer_id": p.accepted_answer_id,
+                "idea_status": p.idea_status,
+                "idea_note": p.idea_note,
+                "reactions": [{"emoji": e, "count": n, "mine": m} for e, n, m in c.reactions],
+                "attachments": [
+                    {
+                        "id": a.pk,
+                        "name": a.name,
+                        "content_type": a.content_type,
+                        "size": a.size,
+                        "url": attachment_url.format(a.pk),
+                    }
                     for a in c.attachments
                 ],
-                url=reverse("conversation:post", args=[p.thread_id or p.pk])
-                + (f"#post-{p.pk}" if p.thread_id else ""),
-            )
+                "url": post_url(p),
+            }
         )
     return out
 
@@ -142,7 +143,7 @@ def _page(request: HttpRequest, qs: Any, limit: int | None, cursor: str | None) 
     return {"items": out, "next": nxt}
 
 
-def _one(request: HttpRequest, post_id: int) -> PostOut:
+def _one(request: HttpRequest, post_id: int) -> dict[str, Any]:
     return cards_out(request.user, [queries.get_post_for(request.user, post_id)])[0]
 
 
@@ -173,7 +174,7 @@ def feed(request: HttpRequest, limit: int | None = None, cursor: str | None = No
 
 
 @router.get("/posts/{post_id}", response=PostOut, summary="One post or reply")
-def get_post(request: HttpRequest, post_id: int) -> PostOut:
+def get_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
     post = queries.get_post_for(request.user, post_id)
     out = cards_out(request.user, [post])[0]
     actions.record_post_views(request.user, [post])
@@ -181,7 +182,7 @@ def get_post(request: HttpRequest, post_id: int) -> PostOut:
 
 
 @router.patch("/posts/{post_id}", response=PostOut, summary="Edit my post; relink its objective")
-def patch_post(request: HttpRequest, post_id: int, payload: PostPatch) -> PostOut:
+def patch_post(request: HttpRequest, post_id: int, payload: PostPatch) -> dict[str, Any]:
     changes = payload.model_dump(exclude_unset=True)
     actions.edit_post(request.user, post_id, **changes)
     return _one(request, post_id)
@@ -221,19 +222,19 @@ def react(request: HttpRequest, post_id: int, payload: ReactionIn) -> Status:
 
 
 @router.delete("/posts/{post_id}/reactions", response=PostOut, summary="Take a reaction back")
-def unreact(request: HttpRequest, post_id: int, payload: ReactionIn) -> PostOut:
+def unreact(request: HttpRequest, post_id: int, payload: ReactionIn) -> dict[str, Any]:
     actions.remove_reaction(request.user, post_id, emoji=payload.emoji)
     return _one(request, post_id)
 
 
 @router.post("/posts/{post_id}/accept", response=PostOut, summary="Accept a reply as the answer")
-def accept(request: HttpRequest, post_id: int, payload: AcceptIn) -> PostOut:
+def accept(request: HttpRequest, post_id: int, payload: AcceptIn) -> dict[str, Any]:
     actions.accept_answer(request.user, post_id, reply_id=payload.reply_id)
     return _one(request, post_id)
 
 
 @router.post("/posts/{post_id}/idea-status", response=PostOut, summary="Set an idea's status")
-def idea_status(request: HttpRequest, post_id: int, payload: IdeaStatusIn) -> PostOut:
+def idea_status(request: HttpRequest, post_id: int, payload: IdeaStatusIn) -> dict[str, Any]:
     actions.set_idea_status(request.user, post_id, status=payload.status, note=payload.note)
     return _one(request, post_id)
 
@@ -331,10 +332,7 @@ class MutesIn(Schema):
 
 def notification_out(n: Any) -> NotificationOut:
     post = n.post
-    url = ""
-    if post is not None:
-        url = reverse("conversation:post", args=[post.thread_id or post.pk])
-        url += f"#post-{post.pk}" if post.thread_id else ""
+    url = post_url(post) if post is not None else ""
     return NotificationOut(
         id=n.pk,
         type=n.type,

@@ -40,8 +40,22 @@ def readable_posts_for(viewer: Any) -> QuerySet[Post]:
     return visible_posts().filter(workspace__in=ws_queries.readable_workspace_ids(viewer))
 
 
+_CARD_FIELDS = (
+    *(f.name for f in Post._meta.concrete_fields),
+    "author__username",
+    "author__display_name",
+    "author__first_name",
+    "author__last_name",
+    "workspace__name",
+    "workspace__visibility",
+    "workspace__archived_at",
+    "objective__title",
+)
+
+
 def _feed_select(qs: QuerySet[Post]) -> QuerySet[Post]:
-    return qs.select_related("author", "workspace", "objective", "accepted_answer__author")
+    """Posts with what a card shows, in one query (only the columns it needs)."""
+    return qs.select_related("author", "workspace", "objective").only(*_CARD_FIELDS)
 
 
 def get_post_for(viewer: Any, post_id: Any) -> Post:
@@ -157,9 +171,20 @@ def list_follows_for(viewer: Any) -> QuerySet[Follow]:
         Follow.objects.filter(follower_id=_uid(viewer))
         .filter(
             Q(workspace__isnull=True)
-            | Q(workspace__in=ws_queries.list_workspaces_for(viewer).values("id"))
+            | ~Q(workspace__visibility=Visibility.SECRET)
+            | Q(workspace__in=ws_queries.member_workspace_ids(viewer))
         )
         .select_related("person", "workspace")
+        .only(
+            "created_at",
+            "person_id",
+            "workspace_id",
+            "person__username",
+            "person__display_name",
+            "person__first_name",
+            "person__last_name",
+            "workspace__name",
+        )
     )
 
 

@@ -65,13 +65,17 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     replies = list(queries.list_replies_for(request.user, post.pk))
     cards = queries.decorate(request.user, [post, *replies])
     role = ws_queries.role_of(request.user, post.workspace)
+    accepted = next((c for c in cards[1:] if c.post.pk == post.accepted_answer_id), None)
     ctx = {
         "card": cards[0],
+        "root": cards[:1],
         "replies": cards[1:],
-        "accepted": next((c for c in cards[1:] if c.post.pk == post.accepted_answer_id), None),
+        "accepted": accepted,
+        "accepted_list": [accepted] if accepted else [],
         "ws": post.workspace,
         "role": role,
         "can_facilitate": role in ws_queries.FACILITATE_ROLES,
+        "can_react": role is not None,
         "can_accept": post.kind == "question"
         and (post.author_id == request.user.pk or role in ws_queries.FACILITATE_ROLES),
         "reply_form": ReplyForm(),

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lumoflow.activity.actions import record_views
 from lumoflow.core.errors import LumoFlowError, NotFound, PermissionDenied
 from lumoflow.core.forms import run_action
 
@@ -144,8 +143,7 @@ def detail(request: HttpRequest, workspace_id: int) -> HttpResponse:
     if ctx["can_read"]:
         from lumoflow.conversation.actions import record_post_views
 
-        record_views(request.user, [(ws, "workspace", ws.pk)])
-        record_post_views(request.user, ctx["feed_posts"])
+        record_post_views(request.user, ctx["feed_posts"], also=[(ws, "workspace", ws.pk)])
     return response
 
 
