@@ -60,7 +60,7 @@ def week(ws: WorkspacePlan, t: int, t0: int, weeks: int) -> Week:
         return Week(1.1, 1.0, 0.1, 1.5, 0.05)
     if ws.shape == NEWS_SHAPE:
         return Week(1.0, 1.0, 0.04, 4.0, 0.15)
-    wave = 1 + 0.25 * math.sin(2 * math.pi * t / max(8, weeks) + ws.phase)
+    wave = 1 + 0.15 * math.sin(2 * math.pi * t / 13 + ws.phase)  # quarterly rhythm, no trend
     return Week(wave, 0.9, 0.12, 2.0 + 2.0 * (ws.index % 3), 0.12)
 
 
