@@ -8,9 +8,13 @@ their home feed, and workspace feeds in turn (so most views they record are new)
 compared with the bare JSON `/hello` of the same server in the same run; rounds are interleaved
 (hello, home, workspace, …) and the median round is kept.
 
-Targets: throughput ratio ≥ 0.25 of hello and p95 ≤ 50 ms for both feeds. A second server on the
-same database with view recording off (`LUMOFLOW_RECORD_VIEWS=0`) measures what recording the
-views costs: the feed with views must keep at least 80% of its throughput without.
+Both feeds are measured as pages (the home page; the workspace page, which also shows the
+workspace's objectives, members and unanswered questions) and through the API
+(`/api/v1/feed`, `/api/v1/workspaces/{id}/posts`, with personal access tokens).
+
+Targets: throughput ratio ≥ 0.25 of hello and p95 ≤ 50 ms. A second server on the same database
+with view recording off (`LUMOFLOW_RECORD_VIEWS=0`) measures what recording the views costs: the
+feed with views must keep at least 80% of its throughput without.
 """
 
 from __future__ import annotations
@@ -48,10 +52,12 @@ def seed_org(people: int, workspaces: int) -> dict[str, Any]:
     with transaction.atomic():
         usernames = common.seed_people(people)
         readers = [f"reader{i}" for i in range(READERS)]
+        tokens = []
         for name in readers:
-            people_actions.create_person(
+            person = people_actions.create_person(
                 None, username=name, email=f"{name}@example.com", password=PASSWORD
             )
+            tokens.append(people_actions.create_token(person, name="bench")[1])
         ws_ids = [
             common.seed_workspace(
                 owner=usernames[i % len(usernames)],
@@ -72,7 +78,7 @@ def seed_org(people: int, workspaces: int) -> dict[str, Any]:
                 conv.follow(reader, username=usernames[(r * 37 + k * 13) % len(usernames)])
     ids = dict(users.filter(username__in=usernames).values_list("username", "pk"))
     authors = {wid: [ids[u] for u in _members(i, usernames)] for i, wid in enumerate(ws_ids)}
-    return {"workspaces": ws_ids, "authors": authors, "readers": readers}
+    return {"workspaces": ws_ids, "authors": authors, "readers": readers, "tokens": tokens}
 
 
 WORDS = [
@@ -166,13 +172,21 @@ def measure(server: common.Server, data: dict[str, Any], cookies: list[str]) -> 
     def cookie(client: int, seq: int) -> dict[str, str]:
         return {"Cookie": cookies[client % len(cookies)]}
 
-    def ws_url(client: int, seq: int) -> str:
-        return f"{base}/workspaces/{ws[(client * 13 + seq) % len(ws)]}"
+    def bearer(client: int, seq: int) -> dict[str, str]:
+        return {"Authorization": f"Bearer {data['tokens'][client % len(data['tokens'])]}"}
+
+    def ws_url(path: str) -> common.PerRequest:
+        def url(client: int, seq: int) -> str:
+            return base + path.format(ws[(client * 13 + seq) % len(ws)])
+
+        return url
 
     cases: dict[str, dict[str, Any]] = {
         "hello": {"url": base + "/hello"},
         "home": {"url": base + "/", "headers": cookie},
-        "workspace": {"url": ws_url, "headers": cookie},
+        "workspace": {"url": ws_url("/workspaces/{}"), "headers": cookie},
+        "api_feed": {"url": base + "/api/v1/feed", "headers": bearer},
+        "api_workspace": {"url": ws_url("/api/v1/workspaces/{}/posts"), "headers": bearer},
     }
     for case in cases.values():
         common.load(**case, concurrency=CONCURRENCY, duration=common.seconds(1), max_requests=200)
@@ -193,7 +207,13 @@ def _check(label: str, r: common.LoadResult) -> None:
 def figures(on: dict[str, Any], off: dict[str, Any]) -> list[dict[str, Any]]:
     hello = on["hello"]
     out: list[dict[str, Any]] = []
-    for key, label in (("home", "home feed"), ("workspace", "workspace feed")):
+    labels = (
+        ("home", "home feed page"),
+        ("workspace", "workspace page with its feed"),
+        ("api_feed", "GET /api/v1/feed"),
+        ("api_workspace", "GET /api/v1/workspaces/{id}/posts"),
+    )
+    for key, label in labels:
         r = on[key]
         _check(label, r)
         _check(label + " (views off)", off[key])

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from typing import Any
 
 import filetype
 from django.conf import settings
 
 from lumoflow.core.validation import FieldErrors
-
-from .models import Attachment, Post
 
 #: Types accepted, by the MIME type sniffed from the content, with the extensions that fit it.
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -59,12 +56,3 @@ def check_file(errs: FieldErrors, upload: Any) -> str:
     head = upload.read(8192)
     upload.seek(0)
     return check_upload(errs, name, int(getattr(upload, "size", 0) or 0), head) or ""
-
-
-def store_attachment(post: Post, upload: Any, mime: str, now: datetime) -> Attachment:
-    """Save one checked file on `post` (called by the post actions)."""
-    name = os.path.basename(getattr(upload, "name", "") or "file")[:200]
-    att = Attachment(post=post, name=name, content_type=mime, size=int(upload.size), created_at=now)
-    att.file.save(name, upload, save=False)
-    att.save()
-    return att

@@ -1,0 +1,236 @@
+"""Reactions, accepted answers, idea status, follows, and views."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from lumoflow.activity.actions import record, record_views
+from lumoflow.activity.models import Verb
+from lumoflow.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from lumoflow.core.oncommit import publish
+from lumoflow.core.validation import FieldErrors
+from lumoflow.workspaces import queries as ws_queries
+
+from .. import queries
+from ..models import EMOJIS, Follow, IdeaStatus, Kind, Post, Reaction
+from .common import (
+    TOPIC,
+    _writable_workspace,
+)
+
+
+def _check_emoji(emoji: str) -> None:
+    if emoji not in EMOJIS:
+        raise Invalid(
+            f"Unknown reaction {emoji!r}.",
+            errors={"emoji": [f"Must be one of: {' '.join(EMOJIS)}."]},
+        )
+
+
+@transaction.atomic
+def add_reaction(actor: Any, post_id: Any, *, emoji: str, at: datetime | None = None) -> Reaction:
+    """React to a post or reply. Active members only; the same emoji twice is a Conflict."""
+    post = queries.get_post_for(actor, post_id)
+    _writable_workspace(actor, post.workspace, "react")
+    _check_emoji(emoji)
+    now = at or timezone.now()
+    try:
+        with transaction.atomic():
+            reaction = Reaction.objects.create(post=post, user=actor, emoji=emoji, created_at=now)
+    except IntegrityError:
+        raise Conflict(f"You already reacted {emoji} to this post.")
+    record(
+        actor,
+        Verb.REACTION,
+        workspace=post.workspace,
+        obj=reaction,
+        parent=post,
+        thread=post.thread_id or post.pk,
+        target_actor=post.author,
+        text=emoji,
+        ts=now,
+    )
+    return reaction
+
+
+@transaction.atomic
+def remove_reaction(actor: Any, post_id: Any, *, emoji: str) -> None:
+    """Take one's reaction back (recorded as a `delete` of the reaction)."""
+    post = queries.get_post_for(actor, post_id)
+    _check_emoji(emoji)
+    reaction = Reaction.objects.filter(post=post, user=actor, emoji=emoji).first()
+    if reaction is None:
+        raise NotFound(f"You have not reacted {emoji} to this post.")
+    record(
+        actor,
+        Verb.DELETE,
+        workspace=post.workspace,
+        obj=reaction,
+        parent=post,
+        thread=post.thread_id or post.pk,
+        text=emoji,
+    )
+    reaction.delete()
+
+
+# ------------------------------------------------------------------ questions, ideas
+@transaction.atomic
+def accept_answer(
+    actor: Any, question_id: Any, *, reply_id: Any, at: datetime | None = None
+) -> Post:
+    """Accept a reply as the answer. The asker or a workspace facilitator/owner only."""
+    question = queries.get_post_for(actor, question_id)
+    if question.is_reply or question.kind != Kind.QUESTION:
+        raise Conflict("Only a question can have an accepted answer.")
+    if question.author_id != actor.pk and not queries.can_facilitate(actor, question.workspace):
+        raise PermissionDenied("Only the person who asked, or a facilitator, accepts an answer.")
+    try:
+        reply = queries.get_post_for(actor, reply_id)
+    except NotFound:
+        raise Invalid("No such reply.", errors={"reply_id": ["No such reply in this thread."]})
+    if reply.thread_id != question.pk:
+        raise Invalid("Not a reply to this question.", errors={"reply_id": ["Not in this thread."]})
+    now = at or timezone.now()
+    question.accepted_answer = reply
+    question.save(update_fields=["accepted_answer"])
+    record(
+        actor,
+        Verb.ACCEPT_ANSWER,
+        workspace=question.workspace,
+        obj=reply,
+        parent=question,
+        thread=question,
+        target_actor=reply.author,
+        kind=Kind.QUESTION,
+        ts=now,
+    )
+    publish(TOPIC, event="accepted", post_id=reply.pk, actor_id=actor.pk, mentioned=[])
+    return question
+
+
+@transaction.atomic
+def set_idea_status(
+    actor: Any, post_id: Any, *, status: str, note: str = "", at: datetime | None = None
+) -> Post:
+    """Set an idea's status with a note. Workspace owners and facilitators only."""
+    post = queries.get_post_for(actor, post_id)
+    if post.is_reply or post.kind != Kind.IDEA:
+        raise Conflict("Only an idea has a status.")
+    ws_queries.require_role(actor, post.workspace, ws_queries.FACILITATE_ROLES, "set idea status")
+    with FieldErrors() as errs:
+        if status not in IdeaStatus.values:
+            errs.add("status", f"Must be one of: {', '.join(IdeaStatus.values)}.")
+        note = errs.limit("note", note, 2000)
+    now = at or timezone.now()
+    post.idea_status, post.idea_note = status, note
+    post.save(update_fields=["idea_status", "idea_note"])
+    record(
+        actor,
+        Verb.IDEA_STATUS,
+        workspace=post.workspace,
+        obj=post,
+        thread=post,
+        target_actor=post.author,
+        kind=Kind.IDEA,
+        text=f"{status}: {note}" if note else status,
+        ts=now,
+    )
+    publish(TOPIC, event="idea_status", post_id=post.pk, actor_id=actor.pk, mentioned=[])
+    return post
+
+
+# -------------------------------------------------------------------------- follows
+def _follow_target(actor: Any, username: str | None, workspace_id: Any) -> tuple[Any, Any]:
+    if bool(username) == (workspace_id is not None):
+        raise Invalid(
+            "Follow either a person or a workspace.",
+            errors={"username": ["Give a username or a workspace_id, not both."]},
+        )
+    if username:
+        User = get_user_model()
+        person = User.objects.filter(username=username, is_active=True).first()
+        if person is None:
+            raise NotFound(f"No person '{username}'.")
+        if person.pk == actor.pk:
+            raise Invalid("You cannot follow yourself.", errors={"username": ["That is you."]})
+        return person, None
+    return None, ws_queries.get_workspace_for(actor, workspace_id)
+
+
+@transaction.atomic
+def follow(actor: Any, *, username: str | None = None, workspace_id: int | None = None) -> Follow:
+    """Follow a person or a workspace one may see. Following twice is a Conflict."""
+    person, ws = _follow_target(actor, username, workspace_id)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            f = Follow.objects.create(follower=actor, person=person, workspace=ws, created_at=now)
+    except IntegrityError:
+        raise Conflict("You already follow that.")
+    record(
+        actor,
+        Verb.FOLLOW,
+        workspace=ws,
+        object_type="user" if person else "workspace",
+        object_id=str(person.pk if person else ws.pk),
+        target_actor=person,
+        ts=now,
+    )
+    return f
+
+
+@transaction.atomic
+def unfollow(actor: Any, *, username: str | None = None, workspace_id: int | None = None) -> None:
+    person, ws = _follow_target(actor, username, workspace_id)
+    deleted, _ = Follow.objects.filter(follower=actor, person=person, workspace=ws).delete()
+    if not deleted:
+        raise NotFound("You do not follow that.")
+    record(
+        actor,
+        Verb.UNFOLLOW,
+        workspace=ws,
+        object_type="user" if person else "workspace",
+        object_id=str(person.pk if person else ws.pk),
+        target_actor=person,
+    )
+
+
+# ------------------------------------------------------------------------ bulk paths
+def _record_views_on() -> bool:
+    default = os.environ.get("LUMOFLOW_RECORD_VIEWS", "1") != "0"
+    return bool(getattr(settings, "LUMOFLOW_RECORD_VIEWS", default))
+
+
+def record_post_views(viewer: Any, posts: Sequence[Post], *, also: Sequence[Any] = ()) -> None:
+    """Record that the viewer saw these posts: one batched statement, once per person, post, day.
+
+    Called after the page or answer is built, with `also` other (workspace, type, id) views of
+    the same page. `LUMOFLOW_RECORD_VIEWS = False` (or the environment variable set to 0) turns
+    off recording post views.
+    """
+    rows = list(also)
+    if _record_views_on():
+        rows += [(p.workspace, "post", p.pk) for p in posts]
+    if not rows:
+        return
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        record_views(viewer, rows)
+        return
+    # Views are counted once a day and cost a page an fsync each: on SQLite (WAL) they are
+    # committed without waiting for the disk; a power cut may lose the last few, never corrupt.
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA synchronous")
+        level = cur.fetchone()[0]
+        cur.execute("PRAGMA synchronous=NORMAL")
+        try:
+            record_views(viewer, rows)
+        finally:
+            cur.execute(f"PRAGMA synchronous={int(level)}")

@@ -1,0 +1,252 @@
+"""Posts and replies: create, edit, delete, hide, with their attachments."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from lumoflow.activity.actions import record
+from lumoflow.activity.models import Verb
+from lumoflow.core.errors import PermissionDenied
+from lumoflow.core.oncommit import publish
+from lumoflow.core.validation import FieldErrors
+from lumoflow.workspaces import queries as ws_queries
+
+from .. import markdown, queries
+from ..attachments import check_file
+from ..models import Attachment, IdeaStatus, Kind, Post
+from .common import (
+    TOPIC,
+    _check_body,
+    _objective,
+    _record_mentions,
+    _render,
+    _save_refs,
+    _writable_workspace,
+)
+
+
+def _files(post: Post, files: Sequence[Any], now: datetime) -> None:
+    """Check every file first, so that a refused one leaves nothing stored."""
+    with FieldErrors() as errs:
+        checked = [(f, check_file(errs, f)) for f in files]
+    for f, mime in checked:
+        store_attachment(post, f, mime, now)
+
+
+# ------------------------------------------------------------------ posts, replies
+@transaction.atomic
+def create_post(
+    actor: Any,
+    workspace_id: Any,
+    *,
+    kind: str,
+    body: str,
+    objective_id: int | None = None,
+    at: datetime | None = None,
+    files: Sequence[Any] = (),
+) -> Post:
+    """Post in a workspace. Active members only (403 for a reader, 404 for what one can't see)."""
+    ws = ws_queries.get_workspace_for(actor, workspace_id)
+    _writable_workspace(actor, ws, "post")
+    with FieldErrors() as errs:
+        body = _check_body(errs, body)
+        if kind not in Kind.values:
+            errs.add("kind", f"Must be one of: {', '.join(Kind.values)}.")
+        oid = _objective(errs, ws.pk, objective_id)
+    now = at or timezone.now()
+    names, tags = markdown.extract(body)
+    body_html, people = _render(body, names)
+    post = Post.objects.create(
+        workspace=ws,
+        author=actor,
+        kind=kind,
+        body=body,
+        body_html=body_html,
+        objective_id=oid,
+        created_at=now,
+        idea_status=IdeaStatus.NEW if kind == Kind.IDEA else "",
+    )
+    _files(post, files, now)
+    mentioned = _save_refs(post, people, tags)
+    record(actor, Verb.POST, workspace=ws, obj=post, thread=post, kind=kind, text=body, ts=now)
+    _record_mentions(actor, post, mentioned, now)
+    publish(TOPIC, event="post", post_id=post.pk, actor_id=actor.pk, mentioned=mentioned)
+    return post
+
+
+@transaction.atomic
+def create_reply(
+    actor: Any,
+    post_id: Any,
+    *,
+    body: str,
+    at: datetime | None = None,
+    files: Sequence[Any] = (),
+) -> Post:
+    """Reply to a post or to a reply. Active members of the post's workspace only."""
+    parent = queries.get_post_for(actor, post_id)
+    _writable_workspace(actor, parent.workspace, "reply")
+    with FieldErrors() as errs:
+        body = _check_body(errs, body)
+    now = at or timezone.now()
+    root_id = parent.thread_id or parent.pk
+    names, tags = markdown.extract(body)
+    body_html, people = _render(body, names)
+    reply = Post.objects.create(
+        workspace=parent.workspace,
+        author=actor,
+        parent=parent,
+        thread_id=root_id,
+        kind="",
+        body=body,
+        body_html=body_html,
+        created_at=now,
+    )
+    _files(reply, files, now)
+    Post.objects.filter(pk=root_id).update(reply_count=F("reply_count") + 1)
+    mentioned = _save_refs(reply, people, tags)
+    record(
+        actor,
+        Verb.REPLY,
+        workspace=parent.workspace,
+        obj=reply,
+        parent=parent,
+        thread=root_id,
+        target_actor=parent.author,
+        text=body,
+        ts=now,
+    )
+    _record_mentions(actor, reply, mentioned, now)
+    publish(TOPIC, event="reply", post_id=reply.pk, actor_id=actor.pk, mentioned=mentioned)
+    return reply
+
+
+def _own_post(actor: Any, post_id: Any) -> Post:
+    post = queries.get_post_for(actor, post_id)
+    if post.author_id != actor.pk:
+        raise PermissionDenied("Only the author can change this post.")
+    return post
+
+
+@transaction.atomic
+def edit_post(
+    actor: Any,
+    post_id: Any,
+    *,
+    body: str | None = None,
+    objective_id: Any = ...,
+    at: datetime | None = None,
+) -> Post:
+    """Edit one's own post or reply (history kept); change a root post's objective link."""
+    post = _own_post(actor, post_id)
+    _writable_workspace(actor, post.workspace, "edit posts")
+    now = at or timezone.now()
+    changed: list[str] = []
+    with FieldErrors() as errs:
+        if body is not None:
+            body = _check_body(errs, body)
+        if objective_id is not ...:
+            if post.is_reply and objective_id is not None:
+                errs.add("objective_id", "Only a root post links to an objective.")
+            oid = _objective(errs, post.workspace_id, objective_id)
+    if objective_id is not ... and oid != post.objective_id:
+        post.objective_id = oid
+        changed.append("objective")
+    if body is not None and body != post.body:
+        post.revisions.create(body=post.body, edited_by=actor, replaced_at=now)
+        names, tags = markdown.extract(body)
+        post.body, (post.body_html, people) = body, _render(body, names)
+        post.edited_at = now
+        post.hashtags.all().delete()
+        old = set(post.mentions.values_list("user_id", flat=True))
+        post.mentions.all().delete()
+        new = [u for u in _save_refs(post, people, tags) if u not in old]
+        _record_mentions(actor, post, new, now)
+        publish(TOPIC, event="edit", post_id=post.pk, actor_id=actor.pk, mentioned=new)
+        changed.append("body")
+    if not changed:
+        return post
+    post.save()
+    record(
+        actor,
+        Verb.EDIT,
+        workspace=post.workspace,
+        obj=post,
+        parent=post.parent_id,
+        thread=post.thread_id or post.pk,
+        kind=post.kind,
+        text=post.body if "body" in changed else "",
+        ts=now,
+        data={"fields": changed, "objective_id": post.objective_id},
+    )
+    return post
+
+
+def _drop_from_thread(post: Post) -> None:
+    if post.thread_id:
+        Post.objects.filter(pk=post.thread_id, reply_count__gt=0).update(
+            reply_count=F("reply_count") - 1
+        )
+        Post.objects.filter(pk=post.thread_id, accepted_answer=post).update(accepted_answer=None)
+
+
+@transaction.atomic
+def delete_post(actor: Any, post_id: Any) -> None:
+    """Soft-delete one's own post or reply (recorded as a `delete` event)."""
+    post = _own_post(actor, post_id)
+    now = timezone.now()
+    post.deleted_at = now
+    post.save(update_fields=["deleted_at"])
+    _drop_from_thread(post)
+    record(
+        actor,
+        Verb.DELETE,
+        workspace=post.workspace,
+        obj=post,
+        parent=post.parent_id,
+        thread=post.thread_id or post.pk,
+        ts=now,
+    )
+
+
+@transaction.atomic
+def hide_post(actor: Any, post_id: Any, *, reason: str) -> None:
+    """Hide someone's post with a reason. Workspace owners and facilitators only."""
+    post = queries.get_post_for(actor, post_id)
+    ws_queries.require_role(actor, post.workspace, ws_queries.FACILITATE_ROLES, "hide posts")
+    with FieldErrors() as errs:
+        reason = errs.require("reason", reason, max_length=500)
+    now = timezone.now()
+    post.hidden_at, post.hidden_reason = now, reason
+    post.save(update_fields=["hidden_at", "hidden_reason"])
+    _drop_from_thread(post)
+    record(
+        actor,
+        Verb.HIDE,
+        workspace=post.workspace,
+        obj=post,
+        parent=post.parent_id,
+        thread=post.thread_id or post.pk,
+        target_actor=post.author,
+        text=reason,
+        ts=now,
+    )
+
+
+# ------------------------------------------------------------------------ reactions
+
+
+def store_attachment(post: Post, upload: Any, mime: str, now: datetime) -> Attachment:
+    """Save one checked file on `post` (called by the post actions)."""
+    name = os.path.basename(getattr(upload, "name", "") or "file")[:200]
+    att = Attachment(post=post, name=name, content_type=mime, size=int(upload.size), created_at=now)
+    att.file.save(name, upload, save=False)
+    att.save()
+    return att
