@@ -32,16 +32,19 @@ from .common import (
 )
 
 
-def _files(post: Post, files: Sequence[Any], now: datetime) -> None:
+def _check_files(errs: FieldErrors, files: Sequence[Any]) -> list[tuple[Any, str]]:
     """Check every file first, so that a refused one leaves nothing stored."""
-    with FieldErrors() as errs:
-        checked = [(f, check_file(errs, f)) for f in files]
+    return [(f, check_file(errs, f)) for f in files]
+
+
+def _store_files(post: Post, checked: list[tuple[Any, str]], now: datetime) -> None:
     for f, mime in checked:
         store_attachment(post, f, mime, now)
 
 
 # ------------------------------------------------------------------ posts, replies
-@transaction.atomic
+# Checks and Markdown rendering run before the write transaction opens and the membership is
+# checked again inside it: on SQLite a writer holds the database lock only for its inserts.
 def create_post(
     actor: Any,
     workspace_id: Any,
@@ -60,9 +63,27 @@ def create_post(
         if kind not in Kind.values:
             errs.add("kind", f"Must be one of: {', '.join(Kind.values)}.")
         oid = _objective(errs, ws.pk, objective_id)
-    now = at or timezone.now()
+        checked = _check_files(errs, files)
     names, tags = markdown.extract(body)
     body_html, people = _render(body, names)
+    with transaction.atomic():
+        _writable_workspace(actor, ws, "post")
+        return _insert_post(actor, ws, kind, body, body_html, oid, at, checked, people, tags)
+
+
+def _insert_post(
+    actor: Any,
+    ws: Any,
+    kind: str,
+    body: str,
+    body_html: str,
+    oid: int | None,
+    at: datetime | None,
+    checked: list[tuple[Any, str]],
+    people: dict[str, int],
+    tags: list[str],
+) -> Post:
+    now = at or timezone.now()
     post = Post.objects.create(
         workspace=ws,
         author=actor,
@@ -73,7 +94,7 @@ def create_post(
         created_at=now,
         idea_status=IdeaStatus.NEW if kind == Kind.IDEA else "",
     )
-    _files(post, files, now)
+    _store_files(post, checked, now)
     mentioned = _save_refs(post, people, tags)
     record(actor, Verb.POST, workspace=ws, obj=post, thread=post, kind=kind, text=body, ts=now)
     _record_mentions(actor, post, mentioned, now)
@@ -81,7 +102,6 @@ def create_post(
     return post
 
 
-@transaction.atomic
 def create_reply(
     actor: Any,
     post_id: Any,
@@ -95,10 +115,26 @@ def create_reply(
     _writable_workspace(actor, parent.workspace, "reply")
     with FieldErrors() as errs:
         body = _check_body(errs, body)
-    now = at or timezone.now()
-    root_id = parent.thread_id or parent.pk
+        checked = _check_files(errs, files)
     names, tags = markdown.extract(body)
     body_html, people = _render(body, names)
+    with transaction.atomic():
+        _writable_workspace(actor, parent.workspace, "reply")
+        return _insert_reply(actor, parent, body, body_html, at, checked, people, tags)
+
+
+def _insert_reply(
+    actor: Any,
+    parent: Post,
+    body: str,
+    body_html: str,
+    at: datetime | None,
+    checked: list[tuple[Any, str]],
+    people: dict[str, int],
+    tags: list[str],
+) -> Post:
+    now = at or timezone.now()
+    root_id = parent.thread_id or parent.pk
     reply = Post.objects.create(
         workspace=parent.workspace,
         author=actor,
@@ -109,7 +145,7 @@ def create_reply(
         body_html=body_html,
         created_at=now,
     )
-    _files(reply, files, now)
+    _store_files(reply, checked, now)
     Post.objects.filter(pk=root_id).update(reply_count=F("reply_count") + 1)
     mentioned = _save_refs(reply, people, tags)
     record(
