@@ -52,7 +52,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "next_cursor": nxt,
         "newest_id": items[0].pk if items else 0,
         "follows": list(queries.list_follows_for(request.user)[:50]),
-        "emojis": queries.EMOJIS,
         "nav": "home",
     }
     response = render(request, "conversation/home.html", ctx)
