@@ -66,6 +66,7 @@ def test_force_without_yes_needs_a_terminal(org: Any, capsys: Any, monkeypatch: 
     assert User.objects.filter(username="olivia").exists()
 
 
+@pytest.mark.django_db(transaction=True)  # a real wipe, as outside a test transaction
 def test_force_yes_wipes_and_loads_the_demo_and_prints_logins(
     org: Any, capsys: Any, settings: Any, tmp_path: Any
 ) -> None:
@@ -77,11 +78,12 @@ def test_force_yes_wipes_and_loads_the_demo_and_prints_logins(
          "--password", "shown-once-pass"]
     )  # fmt: skip
     # then the old data is gone and the demo is there
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     from lumoflow.activity.models import ActivityEvent
     from lumoflow.people.models import User
 
-    assert code == 0
+    assert code == 0, captured.err
     assert not User.objects.filter(username="olivia").exists()
     assert User.objects.count() == 60
     # and the logins and the shared password are printed, the password once
