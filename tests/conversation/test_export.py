@@ -91,3 +91,12 @@ def test_export_refuses_non_empty_folder(db: Any, tmp_path: Path) -> None:
     (tmp_path / "log" / "keep.txt").write_text("x")
     with pytest.raises(CommandError, match="not empty"):
         call_command("export_log", str(tmp_path / "log"))
+
+
+def test_cli_exit_codes(db: Any, tmp_path: Path, capsys: Any) -> None:
+    from lumoflow.cli import main
+
+    assert main(["export-log", str(tmp_path / "bad"), "--to", "soon"]) == 2
+    assert "--to: not a date" in capsys.readouterr().err
+    assert main(["export-log", str(tmp_path / "good")]) == 0
+    assert (tmp_path / "good" / "events.parquet").exists()

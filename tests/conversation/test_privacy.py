@@ -80,4 +80,3 @@ def test_no_leak_through_exported_log(org: Any, hidden: Any, tmp_path: Path) -> 
     call_command("export_log", str(tmp_path / "all"))
     log = read_log(tmp_path / "all")
     assert SECRET in " ".join(log.events["text"].to_pylist())
-

@@ -242,3 +242,16 @@ def test_new_posts_poll(org: Any, browser_client: Any) -> None:
 def test_mention_suggestions(org: Any, browser_client: Any) -> None:
     r = browser_client(org.mia).get("/mentions/suggest", {"q": "fr"})
     assert [p["username"] for p in r.json()["items"]] == ["fred"]
+
+
+def test_permalink_records_one_view_per_person_post_and_day(org: Any, browser_client: Any) -> None:
+    # given
+    q = actions.create_post(org.mia, org.launch.pk, kind="question", body="Seen?")
+    r = actions.create_reply(org.fred, q.pk, body="Yes")
+    c = browser_client(org.otto)
+    # when: read twice the same day
+    c.get(f"/posts/{q.pk}")
+    c.get(f"/posts/{q.pk}")
+    # then
+    views = ActivityEvent.objects.filter(verb="view", actor=org.otto, object_type="post")
+    assert sorted(views.values_list("object_id", flat=True)) == sorted([str(q.pk), str(r.pk)])
