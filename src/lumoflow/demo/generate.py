@@ -23,6 +23,8 @@ from .vocab import COMPANY, IDEA_NOTES
 from .workspaces import FADE_WEEKS, FADING_SHAPE, WorkspacePlan, plan_workspaces
 
 CHUNK = 5000
+#: Idea status changes go through `set_idea_status` one by one; beyond this many, ideas stay new.
+MAX_IDEA_DECISIONS = 600
 
 
 @dataclass(frozen=True)
@@ -298,7 +300,11 @@ def plan(options: DemoOptions, until: date, now: datetime | None = None):
     planner = Planner(rng, people, clock)
     for ws in wss:
         planner.workspace(ws)
-    return clock, people, wss, planner.act, plan_check_ins(rng, wss, clock)
+    act = planner.act
+    if len(act.ideas) > MAX_IDEA_DECISIONS:  # one action per status change: keep it bounded
+        keep = np.sort(rng.choice(len(act.ideas), MAX_IDEA_DECISIONS, replace=False))
+        act.ideas = [act.ideas[int(k)] for k in keep]
+    return clock, people, wss, act, plan_check_ins(rng, wss, clock)
 
 
 def generate(
