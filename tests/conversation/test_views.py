@@ -255,3 +255,20 @@ def test_permalink_records_one_view_per_person_post_and_day(org: Any, browser_cl
     # then
     views = ActivityEvent.objects.filter(verb="view", actor=org.otto, object_type="post")
     assert sorted(views.values_list("object_id", flat=True)) == sorted([str(q.pk), str(r.pk)])
+
+
+def test_hashtag_page_query_count_is_constant(org: Any, browser_client: Any) -> None:
+    c = browser_client(org.mia)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get("/hashtags/plan").status_code == 200
+        return len(ctx.captured_queries)
+
+    root = actions.create_post(org.mia, org.launch.pk, kind="update", body="The #plan")
+    first = actions.create_reply(org.fred, root.pk, body="Agree #plan")
+    few = count()
+    for i in range(5):
+        actions.create_reply(org.olivia, first.pk, body=f"Nested {i} #plan")
+    assert count() == few
+    assert "in reply to Fred" in c.get("/hashtags/plan").content.decode()

@@ -53,15 +53,26 @@ _CARD_FIELDS = (
 )
 
 
-def _feed_select(qs: QuerySet[Post]) -> QuerySet[Post]:
-    """Posts with what a card shows, in one query (only the columns it needs)."""
-    return qs.select_related("author", "workspace", "objective").only(*_CARD_FIELDS)
+def _feed_select(qs: QuerySet[Post], *, replies: bool = False) -> QuerySet[Post]:
+    """Posts with what a card shows, in one query (only the columns it needs). With `replies`,
+    also the author of each reply's parent ("in reply to")."""
+    if not replies:
+        return qs.select_related("author", "workspace", "objective").only(*_CARD_FIELDS)
+    parent = (
+        "parent__author__username",
+        "parent__author__display_name",
+        "parent__author__first_name",
+        "parent__author__last_name",
+    )
+    return qs.select_related("author", "workspace", "objective", "parent__author").only(
+        *_CARD_FIELDS, "parent__author_id", *parent
+    )
 
 
 def get_post_for(viewer: Any, post_id: Any) -> Post:
     """A visible post or reply the viewer may read, else NotFound (missing or not allowed)."""
     pid = _int(post_id, "post")
-    post = _feed_select(readable_posts_for(viewer)).filter(pk=pid).first()
+    post = _feed_select(readable_posts_for(viewer), replies=True).filter(pk=pid).first()
     if post is None:
         raise NotFound(f"No post {pid}.")
     return post
@@ -124,7 +135,7 @@ def list_feed_for(viewer: Any) -> QuerySet[Post]:
 def list_hashtag_posts_for(viewer: Any, tag: str) -> QuerySet[Post]:
     tag = tag.lstrip("#").lower()
     ids = Hashtag.objects.filter(tag=tag).values("post_id")
-    return _feed_select(readable_posts_for(viewer).filter(pk__in=ids))
+    return _feed_select(readable_posts_for(viewer).filter(pk__in=ids), replies=True)
 
 
 def list_replies_for(viewer: Any, post_id: Any) -> QuerySet[Post]:
@@ -162,7 +173,7 @@ def search_posts_for(viewer: Any, q: str) -> QuerySet[Post]:
         return qs.none()
     for w in words:
         qs = qs.filter(body__icontains=w)
-    return _feed_select(qs)
+    return _feed_select(qs, replies=True)
 
 
 def list_follows_for(viewer: Any) -> QuerySet[Follow]:
