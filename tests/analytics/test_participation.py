@@ -111,3 +111,21 @@ def test_helpers_on_known_values() -> None:
     assert gini(__import__("numpy").array([5, 5, 5])) == pytest.approx(0.0)
     assert top_share(__import__("numpy").array([9, 1]), 0.1) == pytest.approx(0.9)
     assert absence_factor(__import__("numpy").array([1, 1, 1, 1])) == 2
+
+
+def test_tables_in_several_chunks_give_the_same_answers() -> None:
+    import pyarrow as pa
+
+    from lumoflow.analytics.fading import fading_signal
+    from lumoflow.analytics.frame import Options, make_frame
+    from lumoflow.analytics.log import InteractionLog, make_log
+
+    log = make_log(EVENTS, PEOPLE)
+    ev = log.events
+    chunked = pa.concat_tables([ev.slice(0, 3), ev.slice(3, 2), ev.slice(5)])
+    assert chunked["actor"].num_chunks == 3
+    split = InteractionLog(chunked, log.people, log.workspaces, log.meta)
+    one = make_frame(log, options=Options(min_group_size=1))
+    many = make_frame(split, options=Options(min_group_size=1))
+    assert participation(one) == participation(many)
+    assert fading_signal(one) == fading_signal(many)

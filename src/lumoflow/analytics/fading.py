@@ -19,7 +19,14 @@ import pyarrow.compute as pc
 import pymannkendall as mk
 import ruptures as rpt
 
-from lumoflow.analytics.frame import ENGAGED_VERBS, Frame, sql, verb_list, weeks_of
+from lumoflow.analytics.frame import (
+    ENGAGED_VERBS,
+    Frame,
+    sql,
+    verb_list,
+    weeks_of,
+    with_actor_codes,
+)
 
 SERIES = ("active_contributors", "posts", "replies", "median_first_reply_h")
 #: Orbit levels and weights: exploring 1, participating 4, contributing 7, leading 10.
@@ -100,7 +107,7 @@ def weekly_series(frame: Frame, *, by_workspace: bool) -> dict[str, dict[str, np
                    AS active_contributors, count(*) FILTER (verb = 'post') AS posts,
                    count(*) FILTER (verb = 'reply') AS replies
             FROM e GROUP BY 1, 2""",
-        ev=frame.events.select(["workspace", "actor", "verb", "ts"]),
+        ev=with_actor_codes(frame, frame.events, ["workspace", "actor", "verb", "ts"]),
     )
     from lumoflow.analytics.responsiveness import threads_table
 
@@ -293,7 +300,7 @@ def gravity(frame: Frame, *, by_workspace: bool) -> dict[str, tuple[float, dict[
                   count(*) FILTER (late AND w = 7) AS contributing,
                   count(*) FILTER (late AND w = 10) AS leading
            FROM lv GROUP BY ws""",
-        ev=frame.events.select(["workspace", "actor", "verb", "ts"]),
+        ev=with_actor_codes(frame, frame.events, ["workspace", "actor", "verb", "ts"]),
     )
     out = {}
     for r in tbl.to_pylist():

@@ -208,18 +208,39 @@ def weeks_of(frame: Frame) -> list[dt.date]:
 def members_table(frame: Frame) -> pa.Table:
     """Everyone who counts as a member: listed people (whole log) or, for a workspace, anyone
     who acted in it or was addressed in it, up to the period's end."""
-    hist = frame.history
-    if frame.end is not None and frame.has_time:
-        hist = hist.filter(pc.less(hist["ts"], _ts_scalar(frame.end)))
-    listed = frame.people if frame.workspace is None else frame.people.slice(0, 0)
-    return sql(
-        """SELECT actor FROM listed
-           UNION SELECT actor FROM hist
-           UNION SELECT target_actor FROM hist WHERE target_actor <> ''
-             AND verb IN ('message', 'mention')""",
-        listed=listed.select(["actor"]),
-        hist=hist.select(["actor", "target_actor", "verb"]),
+    if "members" in frame.cache:
+        cached: pa.Table = frame.cache["members"]
+        return cached
+    hist = frame.history.select(["actor", "target_actor", "verb", "ts"])
+    until = (
+        f"ts < TIMESTAMPTZ '{frame.end}'" if frame.end is not None and frame.has_time else "true"
     )
+    listed = frame.people if frame.workspace is None else frame.people.slice(0, 0)
+    table = sql(
+        f"""SELECT actor FROM listed
+           UNION SELECT actor FROM hist WHERE {until}
+           UNION SELECT target_actor FROM hist WHERE target_actor <> ''
+             AND verb IN ('message', 'mention') AND {until}""",
+        listed=listed.select(["actor"]),
+        hist=hist,
+    )
+    frame.cache["members"] = table
+    return table
+
+
+def with_actor_codes(frame: Frame, table: pa.Table, columns: list[str]) -> pa.Table:
+    """``table[columns]`` with ``actor`` replaced by an int32 code (same code, same person).
+
+    For queries that only need to tell people apart: grouping on integers instead of text.
+    The codes are computed once per table and kept in the frame's cache.
+    """
+    key = f"actor_codes:{id(table)}"
+    if key not in frame.cache:
+        # one array, one dictionary: the same person gets the same code in every row
+        encoded = pc.dictionary_encode(table["actor"].combine_chunks())
+        frame.cache[key] = pa.chunked_array([encoded.indices], pa.int32())
+    out = table.select(columns)
+    return out.set_column(columns.index("actor"), "actor", frame.cache[key])
 
 
 def verb_list(verbs: tuple[str, ...]) -> str:

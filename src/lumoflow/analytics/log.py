@@ -384,7 +384,7 @@ def validate_events(
 
 
 def _first_duplicate(values: pa.ChunkedArray) -> int:
-    codes = pc.dictionary_encode(values).combine_chunks().indices.to_numpy()
+    codes = pc.dictionary_encode(values.combine_chunks()).indices.to_numpy()
     _, first = np.unique(codes, return_index=True)
     seen = np.zeros(codes.size, dtype=bool)
     seen[first] = True

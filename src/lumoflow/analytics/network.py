@@ -116,7 +116,7 @@ def build_graph(frame: Frame) -> Graph:
     authored = pc.and_(
         pc.not_equal(hist["object_id"], ""), pc.is_in(hist["verb"], pa.array(AUTHOR_VERBS))
     )
-    parents = hist.filter(authored).select(["object_id", "actor", "ts"])
+    parents = hist.select(["object_id", "actor", "ts"]).filter(authored)
     ties = sql(
         f"""WITH authors AS (SELECT object_id, arg_min(actor, coalesce(epoch(ts), 0))
                             AS author FROM parents GROUP BY 1),

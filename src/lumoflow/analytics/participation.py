@@ -23,6 +23,7 @@ from lumoflow.analytics.frame import (
     sql,
     verb_list,
     weeks_of,
+    with_actor_codes,
 )
 from lumoflow.analytics.privacy import Guarded, guard
 
@@ -218,7 +219,7 @@ def participation(frame: Frame) -> Participation:
 
 def _weekly(frame: Frame, n_members: int) -> list[WeekParticipation]:
     weeks = pa.table({"week": pa.array(weeks_of(frame), pa.date32())})
-    hist = frame.history.select(["actor", "verb", "ts"])
+    hist = with_actor_codes(frame, frame.history, ["actor", "verb", "ts"])
     tbl = sql(
         f"""
         WITH pw AS (SELECT actor, CAST(date_trunc('week', ts) AS DATE) AS week,
@@ -239,8 +240,11 @@ def _weekly(frame: Frame, n_members: int) -> list[WeekParticipation]:
                      FROM seq GROUP BY week),
              churn AS (SELECT CAST(week + 7 AS DATE) AS week, count(*) AS churned FROM seq
                        WHERE next IS NULL OR next > week + 7 GROUP BY 1),
-             m28 AS (SELECT w.week, count(DISTINCT pw.actor) AS m28 FROM weeks w
-                     JOIN pw ON pw.week BETWEEN w.week - 21 AND w.week GROUP BY w.week)
+             -- 28-day actives of week T: each person once, from their latest active week
+             -- in T-21..T (no range join)
+             m28 AS (SELECT CAST(week + 7 * k AS DATE) AS week, count(*) AS m28
+                     FROM seq, (SELECT unnest([0, 1, 2, 3]) AS k)
+                     WHERE next IS NULL OR next > week + 7 * k GROUP BY 1)
         SELECT w.week, coalesce(a.active, 0) AS active, coalesce(a.engaged, 0) AS engaged,
                coalesce(a.posts, 0) AS posts, coalesce(a.replies, 0) AS replies,
                coalesce(a.reactions, 0) AS reactions, coalesce(a.new, 0) AS new,
@@ -286,7 +290,7 @@ def _weekly(frame: Frame, n_members: int) -> list[WeekParticipation]:
 
 def _newcomers(frame: Frame) -> tuple[int, int, int]:
     """(newcomers in the period, of whom returned within 30 days, newcomers with 30 days seen)."""
-    hist = frame.history.select(["actor", "ts"])
+    hist = with_actor_codes(frame, frame.history, ["actor", "ts"])
     r = sql(
         """WITH f AS (SELECT actor, min(ts) AS first FROM hist GROUP BY actor),
                 lastts AS (SELECT max(ts) AS last FROM hist),
@@ -306,7 +310,8 @@ def _newcomers(frame: Frame) -> tuple[int, int, int]:
 
 
 def _inactive(frame: Frame) -> int:
-    hist = frame.history.filter(pc.is_in(frame.history["verb"], pa.array(CONTRIBUTION_VERBS)))
+    hist = frame.history.select(["actor", "verb", "ts"])
+    hist = hist.filter(pc.is_in(hist["verb"], pa.array(CONTRIBUTION_VERBS)))
     r = sql(
         f"""SELECT count(*) AS n FROM (SELECT actor, max(ts) AS last FROM hist
             WHERE ts < TIMESTAMPTZ '{frame.end}' GROUP BY actor)
@@ -318,7 +323,7 @@ def _inactive(frame: Frame) -> int:
 
 def _cohorts(frame: Frame) -> dict[str, Guarded]:
     """Retention at 1, 3 and 6 months, each weighted over the cohorts that can be observed."""
-    hist = frame.history.select(["actor", "ts"])
+    hist = with_actor_codes(frame, frame.history, ["actor", "ts"])
     tbl = sql(
         """WITH pm AS (SELECT DISTINCT actor, CAST(date_trunc('month', ts) AS DATE) AS month
                        FROM hist WHERE ts IS NOT NULL),

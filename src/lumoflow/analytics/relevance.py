@@ -177,7 +177,8 @@ class Relevance:
 def objective_texts(frame: Frame) -> dict[str, str]:
     """Objective text per workspace: objectives, purpose and ``objective`` events' text."""
     ws = frame.workspaces
-    ev = frame.history.filter(pc.equal(frame.history["verb"], "objective"))
+    hist = frame.history.select(["workspace", "verb", "text"])
+    ev = hist.filter(pc.equal(hist["verb"], "objective"))
     tbl = sql(
         """SELECT workspace, string_agg(t, ' ') AS t FROM (
              SELECT workspace, objectives || ' ' || purpose AS t FROM ws
@@ -225,7 +226,7 @@ def on_topic_share(frame: Frame, *, threshold: float = DEFAULT_THRESHOLD) -> Rel
         pc.and_(pc.is_in(ev["verb"], pa.array(SCORED_VERBS)), pc.not_equal(ev["text"], "")),
         pc.is_in(ev["workspace"], pa.array(list(objectives), pa.string())),
     )
-    posts = ev.filter(mask).select(["workspace", "actor", "ts", "text"])
+    posts = ev.select(["workspace", "actor", "ts", "text"]).filter(mask)
     base: dict[str, Any] = dict(
         scorer="tfidf",
         threshold=threshold,
@@ -242,7 +243,7 @@ def on_topic_share(frame: Frame, *, threshold: float = DEFAULT_THRESHOLD) -> Rel
             drift={},
             too_little_data=True,
         )
-    encoded = pc.dictionary_encode(posts["workspace"]).combine_chunks()
+    encoded = pc.dictionary_encode(posts["workspace"].combine_chunks())
     names = encoded.dictionary.to_pylist()
     codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     scores, matrix, vocab = _scores(posts["text"], codes, names, objectives)

@@ -62,7 +62,19 @@ def threads_table(frame: Frame) -> pa.Table:
 
 def _threads_table(frame: Frame) -> pa.Table:
     end = frame.end
-    hist = frame.history
+    hist = frame.history.select(
+        [
+            "event_id",
+            "ts",
+            "actor",
+            "verb",
+            "workspace",
+            "object_id",
+            "parent_id",
+            "thread_id",
+            "kind",
+        ]
+    )
     if end is not None:
         hist = hist.filter(pc.less(hist["ts"], pa.scalar(end, TS_TYPE)))
     cols = [
