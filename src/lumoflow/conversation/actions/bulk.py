@@ -291,12 +291,11 @@ def bulk_accept_answers(rows: Sequence[tuple[int, int, int, datetime]]) -> int:
     rows = list(rows)
     if not rows:
         return 0
-    info = {
-        pk: (ws, thread, author, kind)
-        for pk, ws, thread, author, kind in Post.objects.filter(
-            pk__in={q for _, q, _, _ in rows} | {r for _, _, r, _ in rows}
-        ).values_list("pk", "workspace_id", "thread_id", "author_id", "kind")
-    }
+    info: dict[int, tuple[int, int | None, int, str]] = {}
+    for chunk in _chunks(sorted({q for _, q, _, _ in rows} | {r for _, _, r, _ in rows}), 900):
+        fields = ("pk", "workspace_id", "thread_id", "author_id", "kind")
+        for pk, ws, thread, author, kind in Post.objects.filter(pk__in=chunk).values_list(*fields):
+            info[pk] = (ws, thread, author, kind)
     facilitators = set(
         Membership.objects.filter(
             workspace_id__in={v[0] for v in info.values()},
