@@ -334,19 +334,21 @@ class Server:
         return sum(needle in line.lower() for line in self.log().splitlines())
 
     def stop(self, timeout: float = 15) -> None:
-        """Stop gracefully (SIGTERM to the gunicorn master), then kill what is left."""
-        if self.proc.poll() is None:
+        """Stop gracefully (SIGTERM to the gunicorn master, which stops its workers).
+
+        Only when the master does not exit in time is its process group (the master and its
+        workers, started in a session of their own) killed, while the master still holds it.
+        """
+        if self.proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
-                self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(5)
-        # Workers share the session started for the master; reap any worker left behind.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(5)
 
 
 # --------------------------------------------------------------------------------------------
