@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 START = np.datetime64("2023-01-02T00:00:00", "us")
 SPAN_US = 730 * 86400 * 1_000_000
 WORDS_PER_POST = 40
-REFERENCE_CAP_S = 1800.0
+REFERENCE_CAP_S = 900.0
 
 
 def scale() -> float:
