@@ -127,12 +127,11 @@ class Planner:
         return live[-1] if live else -1
 
     def _body(self, ws: WorkspacePlan, kind: str, author: int, on: bool, slot: int, pool: Pool):
+        other = pool.pick(self.rng, avoid=(author,))
         if not on:
-            return self.writer.chatter(kind == "reply", self.first_names[author])
-        mention = ""
-        if self.rng.random() < 0.5:
-            other = pool.pick(self.rng, avoid=(author,))
-            mention = self.people.usernames[other] if other >= 0 else ""
+            name = self.first_names[other] if other >= 0 else "everyone"
+            return self.writer.chatter(kind == "reply", name)
+        mention = self.people.usernames[other] if other >= 0 else ""
         return self.writer.on_topic(kind, ws.theme, max(slot, 0), mention)
 
     # ---------------------------------------------------------------- threads
@@ -328,7 +327,8 @@ def plan_check_ins(
                 frac = (day - obj.start).days / span
                 for k, kr in enumerate(obj.spec.key_results):
                     done = min(1.0, frac * obj.pace * (1 + rng.normal(0, 0.04)))
-                    value = round(kr.baseline + (kr.target - kr.baseline) * done, 2)
+                    value = kr.baseline + (kr.target - kr.baseline) * done
+                    value = round(value) if abs(kr.target - kr.baseline) >= 10 else round(value, 2)
                     behind = obj.pace < 0.9
                     conf = int(rng.integers(2, 5) if obj.pace < 0.5 else rng.integers(5, 7)
                                if behind else rng.integers(7, 10))  # fmt: skip

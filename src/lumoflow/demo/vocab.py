@@ -546,7 +546,7 @@ ON_TOPIC: dict[str, tuple[str, ...]] = {
     "announcement": (
         "Heads up: {t1} review on {d}. Please bring your numbers on {m}.",
         "Announcement: the new {t1} guide is live, covering {t2} and {t3}.",
-        "Please welcome the new {t1} lead! Reach out to {p} about {t2}.",
+        "Reminder: the {t1} review moves to {d}. Questions about {t2} to {p}, please.",
     ),
     "reply": (
         "I can help with {t1}; shall we sync on {d}?",

@@ -111,8 +111,8 @@ def _pick_members(
     if shape in (NEWS_SHAPE, SILO_SHAPE):
         return np.sort(home)
     size = int(np.clip(round(0.16 * people.n * rng.lognormal(0, 0.3)), 14, 90))
-    if shape == FADING_SHAPE:
-        size = int(np.clip(round(0.2 * people.n), 20, 120))
+    if shape in (FADING_SHAPE, GROWING_SHAPE, STEADY_SHAPE):  # big enough to show their shape
+        size = int(np.clip(round(0.22 * people.n), 30, 120))
     n_home = min(len(home), round(size * 0.8))
     chosen = list(rng.choice(home, n_home, replace=False)) if n_home else []
     n_rest = 0 if theme.visibility != "public" else min(len(rest), size - n_home)
