@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from lumoflow.activity.actions import record, record_views
-from lumoflow.activity.models import Verb
+from lumoflow.activity.models import ActivityEvent, Verb
 from lumoflow.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from lumoflow.core.oncommit import publish
 from lumoflow.core.validation import FieldErrors
@@ -209,6 +209,31 @@ def _record_views_on() -> bool:
     return bool(getattr(settings, "LUMOFLOW_RECORD_VIEWS", default))
 
 
+def _not_seen_today(viewer: Any, rows: list[Any]) -> list[Any]:
+    """Drop the views already recorded today: a read (no write lock) instead of a write that the
+    unique key would ignore. A race between two pages is still settled by that key."""
+    if not rows or not getattr(viewer, "is_authenticated", False):
+        return []
+    types = sorted({otype for _, otype, _ in rows})
+    ids = sorted({str(oid) for _, _, oid in rows})
+    # The verb is written into the SQL (not bound) so that SQLite may use the partial unique
+    # index on views (actor, object_type, object_id, day) WHERE verb = 'view'.
+    table = ActivityEvent._meta.db_table
+    if connection.vendor == "sqlite":  # its planner would otherwise pick the (verb, ts) index
+        table += " INDEXED BY activity_one_view_per_day"
+    sql = (
+        f"SELECT object_type, object_id FROM {table} "
+        f"WHERE verb = '{Verb.VIEW.value}' AND actor_id = %s AND day = %s "
+        f"AND object_type IN ({', '.join(['%s'] * len(types))}) "
+        f"AND object_id IN ({', '.join(['%s'] * len(ids))})"
+    )
+    day = connection.ops.adapt_datefield_value(timezone.now().date())
+    with connection.cursor() as cur:
+        cur.execute(sql, [viewer.pk, day, *types, *ids])
+        seen = set(cur.fetchall())
+    return [r for r in rows if (r[1], str(r[2])) not in seen]
+
+
 def record_post_views(viewer: Any, posts: Sequence[Post], *, also: Sequence[Any] = ()) -> None:
     """Record that the viewer saw these posts: one batched statement, once per person, post, day.
 
@@ -219,6 +244,7 @@ def record_post_views(viewer: Any, posts: Sequence[Post], *, also: Sequence[Any]
     rows = list(also)
     if _record_views_on():
         rows += [(p.workspace, "post", p.pk) for p in posts]
+    rows = _not_seen_today(viewer, rows)
     if not rows:
         return
     if connection.vendor != "sqlite" or connection.in_atomic_block:
