@@ -132,11 +132,6 @@ def test_objective_editor_adds_an_objective_with_two_key_results(
     expect(_bar(page, "Automated reconciliations")).to_have_attribute("aria-valuenow", "0")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="workspaces.views.new_objective hands every create_objective error to the objective "
-    "form, so 'key_results.1.target' shows as a form-level message, not on key result 2's field",
-)
 def test_key_result_target_equal_to_baseline_is_a_field_error_on_that_key_result(
     page: Any, live_server: Any, org: Any
 ) -> None:
@@ -148,7 +143,7 @@ def test_key_result_target_equal_to_baseline_is_a_field_error_on_that_key_result
 
     # then
     second = page.locator("fieldset.kr-fieldset").nth(1)
-    target = second.locator(".field", has=second.get_by_label("Target"))
+    target = second.locator(".field", has=page.locator("input[name$='-target']"))
     expect(target.locator(".error")).to_contain_text("must differ from the baseline", timeout=3000)
 
 
@@ -267,11 +262,6 @@ def test_directories_and_profile(page: Any, live_server: Any, org: Any) -> None:
     screenshot(page, "profile-page")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="workspaces.views.workspace_context passes one CheckInForm() to every key result, so "
-    "each check-in form repeats id='id_value' and its label points at the first key result's field",
-)
 def test_each_key_results_check_in_field_is_labelled_on_its_own(
     page: Any, live_server: Any, org: Any
 ) -> None:

@@ -97,7 +97,7 @@ def test_check_in_form_moves_the_bar(org, browser_client):
     c = browser_client(org.mia)
     r = c.post(
         f"/key-results/{org.key_result.pk}/check-in",
-        {"value": "5", "confidence": "7", "note": "Halfway"},
+        {f"kr{org.key_result.pk}-value": "5", f"kr{org.key_result.pk}-confidence": "7"},
     )
     assert r.status_code == 302
     page = c.get(r["Location"])
@@ -108,7 +108,7 @@ def test_bad_check_in_says_why(org, browser_client):
     c = browser_client(org.mia)
     r = c.post(
         f"/key-results/{org.key_result.pk}/check-in",
-        {"value": "x", "confidence": "99"},
+        {f"kr{org.key_result.pk}-value": "x", f"kr{org.key_result.pk}-confidence": "99"},
         follow=True,
     )
     assert b"Check-in not saved" in r.content

@@ -321,7 +321,9 @@ def _key_result_fields(errs: FieldErrors, data: dict[str, Any], prefix: str = ""
         out["direction"] = (
             Direction.INCREASE if out["target"] > out["baseline"] else Direction.DECREASE
         )
-    if out["direction"] not in (Direction.INCREASE, Direction.DECREASE):
+    if out["target"] == out["baseline"]:
+        pass  # already reported on the target; a direction cannot be judged
+    elif out["direction"] not in (Direction.INCREASE, Direction.DECREASE):
         errs.add(prefix + "direction", "Must be increase or decrease.")
     elif (out["direction"] == Direction.INCREASE) != (out["target"] > out["baseline"]) and out[
         "target"

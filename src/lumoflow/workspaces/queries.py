@@ -7,7 +7,20 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lumoflow.core.errors import NotFound, PermissionDenied
@@ -44,18 +57,40 @@ def my_workspace_ids(viewer: Any) -> set[int]:
     return set(member_workspace_ids(viewer).values_list("workspace_id", flat=True))
 
 
+def _annotated(qs: QuerySet[Workspace], uid: int | None) -> QuerySet[Workspace]:
+    """Add member count, the viewer's role and status, and whether an objective exists.
+
+    One query answers what the workspace page and API need about the viewer, instead of a
+    query per question.
+    """
+    mine = Membership.objects.filter(workspace=OuterRef("pk"), user_id=uid or 0)
+    active = (
+        Membership.objects.filter(workspace=OuterRef("pk"), status=MembershipStatus.ACTIVE)
+        .order_by()
+        .values("workspace")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return qs.annotate(
+        member_count=Coalesce(Subquery(active), 0),
+        viewer_role=Subquery(mine.values("role")[:1]),
+        viewer_status=Subquery(mine.values("status")[:1]),
+        has_objective=Exists(Objective.objects.filter(workspace=OuterRef("pk"))),
+        annotated_for=Value(uid or 0),
+    )
+
+
 def list_workspaces_for(viewer: Any, *, include_archived: bool = True) -> QuerySet[Workspace]:
     """Workspaces the viewer may see listed: public, private, and secret ones they belong to."""
-    if _uid(viewer) is None:
+    uid = _uid(viewer)
+    if uid is None:
         return Workspace.objects.none()
     qs = Workspace.objects.filter(
         ~Q(visibility=Visibility.SECRET) | Q(id__in=member_workspace_ids(viewer))
     )
     if not include_archived:
         qs = qs.filter(archived_at__isnull=True)
-    return qs.annotate(
-        member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE))
-    ).order_by(F("archived_at").asc(nulls_first=True), "name", "id")
+    return _annotated(qs, uid).order_by(F("archived_at").asc(nulls_first=True), "name", "id")
 
 
 def readable_workspace_ids(viewer: Any) -> QuerySet[Workspace]:
@@ -68,7 +103,12 @@ def readable_workspace_ids(viewer: Any) -> QuerySet[Workspace]:
 
 
 def get_workspace_for(viewer: Any, workspace_id: Any) -> Workspace:
-    """Return a workspace the viewer may see, or raise NotFound (also for secret ones)."""
+    """Return a workspace the viewer may see, or raise NotFound (also for secret ones).
+
+    `workspace_id` may also be a workspace this function already returned for the same viewer.
+    """
+    if isinstance(workspace_id, Workspace) and _annotation(viewer, workspace_id)[0]:
+        return workspace_id
     try:
         wid = int(workspace_id)
     except (TypeError, ValueError):
@@ -87,10 +127,34 @@ def membership_of(viewer: Any, workspace: Workspace) -> Membership | None:
     return Membership.objects.filter(workspace=workspace, user_id=uid).first()
 
 
+def _annotation(viewer: Any, workspace: Workspace) -> tuple[bool, str | None, str | None]:
+    """(known, role, status) from `_annotated` when the workspace was read for this viewer."""
+    uid = _uid(viewer)
+    if uid is not None and getattr(workspace, "annotated_for", None) == uid:
+        return (
+            True,
+            getattr(workspace, "viewer_role", None),
+            getattr(workspace, "viewer_status", None),
+        )
+    return False, None, None
+
+
 def role_of(viewer: Any, workspace: Workspace) -> str | None:
     """The viewer's role when an active member, else None."""
+    known, role, status = _annotation(viewer, workspace)
+    if not known:
+        m = membership_of(viewer, workspace)
+        role, status = (m.role, m.status) if m else (None, None)
+    return role if status == MembershipStatus.ACTIVE else None
+
+
+def membership_status(viewer: Any, workspace: Workspace) -> str | None:
+    """'active', 'requested' or None for the viewer in this workspace."""
+    known, _, status = _annotation(viewer, workspace)
+    if known:
+        return status
     m = membership_of(viewer, workspace)
-    return m.role if m and m.status == MembershipStatus.ACTIVE else None
+    return m.status if m else None
 
 
 def can_read(viewer: Any, workspace: Workspace) -> bool:
@@ -204,4 +268,7 @@ def key_result_status(kr: KeyResult, *, today: date | None = None) -> KeyResultV
 def objective_deadline(workspace: Workspace) -> tuple[bool, date]:
     """Whether the workspace still lacks an objective, and the date one is due by."""
     due = (workspace.created_at + timedelta(days=settings.LUMOFLOW_OBJECTIVE_GRACE_DAYS)).date()
-    return (not workspace.objectives.exists(), due)
+    has = getattr(workspace, "has_objective", None)
+    if has is None:
+        has = workspace.objectives.exists()
+    return (not has, due)

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lumoflow.core.errors import LumoFlowError, NotFound, PermissionDenied
+from lumoflow.core.errors import Invalid, LumoFlowError, NotFound, PermissionDenied
 from lumoflow.core.forms import run_action
 
 from . import actions, queries
@@ -60,10 +60,15 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "workspaces/create.html", {"form": form, "nav": "workspaces"})
 
 
+def check_in_form(key_result_id: int, data: Any = None) -> CheckInForm:
+    """The check-in form of one key result (its own prefix, so field ids are unique on a page)."""
+    return CheckInForm(data, prefix=f"kr{key_result_id}")
+
+
 def workspace_context(request: HttpRequest, ws: Any) -> dict[str, Any]:
     """What the workspace page shows; other apps' panels read `can_read` before showing content."""
     role = queries.role_of(request.user, ws)
-    membership = queries.membership_of(request.user, ws)
+    membership = queries.membership_status(request.user, ws)
     readable = queries.can_read(request.user, ws)
     lacks, due = queries.objective_deadline(ws)
     ctx: dict[str, Any] = {
@@ -79,16 +84,18 @@ def workspace_context(request: HttpRequest, ws: Any) -> dict[str, Any]:
         "nav": "workspaces",
     }
     if readable:
-        objectives = list(queries.list_objectives_for(request.user, ws.pk))
+        objectives = list(queries.list_objectives_for(request.user, ws))
         ctx["objectives"] = [
             {
                 "objective": o,
-                "key_results": [queries.key_result_status(kr) for kr in o.key_results.all()],
+                "key_results": [
+                    {"v": queries.key_result_status(kr), "form": check_in_form(kr.pk)}
+                    for kr in o.key_results.all()
+                ],
             }
             for o in objectives
         ]
-        ctx["members"] = list(queries.list_members_for(request.user, ws.pk, active_only=True)[:12])
-        ctx["check_in_form"] = CheckInForm()
+        ctx["members"] = list(queries.list_members_for(request.user, ws, active_only=True)[:12])
         ctx.update(_conversation(request, ws, role, objectives))
     return ctx
 
@@ -109,7 +116,7 @@ def _conversation(
     objective = request.GET.get("objective", "")
     objective = objective if objective.isdigit() else ""
     items, nxt = paginate(
-        cq.list_workspace_posts_for(request.user, ws.pk, kind=kind, objective_id=objective or None),
+        cq.list_workspace_posts_for(request.user, ws, kind=kind, objective_id=objective or None),
         limit=20,
         cursor=request.GET.get("cursor") or None,
         newest_first=True,
@@ -257,6 +264,21 @@ def archive(request: HttpRequest, workspace_id: int) -> HttpResponse:
     return redirect("workspaces:detail", workspace_id=ws.pk)
 
 
+def _show_objective_errors(exc: Invalid, form: Any, kr_forms: list[Any]) -> None:
+    """Put each error on its field: `key_results.N.field` on the N-th filled key result."""
+    for field, messages_ in exc.errors.items():
+        target_form, name = form, field
+        parts = field.split(".")
+        if len(parts) == 3 and parts[0] == "key_results" and parts[1].isdigit():
+            index = int(parts[1])
+            if index < len(kr_forms):
+                target_form, name = kr_forms[index], parts[2]
+        for m in messages_:
+            target_form.add_error(name if name in target_form.fields else None, m)
+    if not exc.errors:
+        form.add_error(None, exc.detail)
+
+
 @login_required
 def new_objective(request: HttpRequest, workspace_id: int) -> HttpResponse:
     ws = _workspace(request, workspace_id)
@@ -264,13 +286,17 @@ def new_objective(request: HttpRequest, workspace_id: int) -> HttpResponse:
     post = request.POST if request.method == "POST" else None
     form, krs = ObjectiveForm(post, prefix="o"), KeyResultFormSet(post, prefix="kr")
     if post is not None and form.is_valid() and krs.is_valid():
-        key_results = [f.cleaned_data for f in krs.forms if f.cleaned_data]
-        obj = run_action(
-            form,
-            lambda: actions.create_objective(
-                request.user, ws.pk, **form.cleaned_data, key_results=key_results
-            ),
-        )
+        filled = [f for f in krs.forms if f.cleaned_data]
+        obj = None
+        try:
+            obj = actions.create_objective(
+                request.user,
+                ws.pk,
+                **form.cleaned_data,
+                key_results=[f.cleaned_data for f in filled],
+            )
+        except Invalid as exc:
+            _show_objective_errors(exc, form, filled)
         if obj is not None:
             messages.success(request, f"Objective “{obj.title}” added.")
             return redirect("workspaces:detail", workspace_id=ws.pk)
@@ -289,7 +315,7 @@ def check_in(request: HttpRequest, key_result_id: int) -> HttpResponse:
     except NotFound:
         raise Http404
     ws_id = kr.objective.workspace_id
-    form = CheckInForm(request.POST)
+    form = check_in_form(kr.pk, request.POST)
     if form.is_valid() and run_action(
         form, lambda: actions.record_check_in(request.user, kr.pk, **form.cleaned_data)
     ):
