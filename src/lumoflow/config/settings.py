@@ -98,6 +98,9 @@ def _database() -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "lumoflow.sqlite3",
+        # Opening SQLite with its pragmas costs a few ms: keep each thread's connection.
+        "CONN_MAX_AGE": None,
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the
             # busy timeout instead of failing with "database is locked" on lock upgrade.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -57,22 +58,40 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+_TOKEN_SQL: str | None = None
+
+
+def _token_sql() -> str:
+    """The bearer-token lookup as SQL, built once per process (it runs on every API call)."""
+    global _TOKEN_SQL
+    if _TOKEN_SQL is None:
+        u, t = User._meta.db_table, ApiToken._meta.db_table
+        _TOKEN_SQL = (
+            f"SELECT u.*, t.id AS token_id, t.last_used_at AS token_last_used_at "
+            f"FROM {t} t JOIN {u} u ON u.id = t.user_id "
+            f"WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active"
+        )
+    return _TOKEN_SQL
+
+
 def user_for_token(raw: str) -> User | None:
     """The active owner of a live token, or None (revoked, unknown, inactive user)."""
     if not raw:
         return None
-    tok = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=token_digest(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if tok is None:
+    found = list(User.objects.raw(_token_sql(), [token_digest(raw)]))
+    if not found:
         return None
+    user = found[0]
     now = timezone.now()
-    if tok.last_used_at is None or (now - tok.last_used_at).total_seconds() > 300:
+    last = user.token_last_used_at
+    if isinstance(last, str):  # SQLite hands back text for an annotated column
+        last = datetime.fromisoformat(last)
+    if last is not None and timezone.is_naive(last):
+        last = timezone.make_aware(last, UTC)
+    if last is None or (now - last).total_seconds() > 300:
         # Bookkeeping, not social data: throttled so reads stay cheap.
-        ApiToken.objects.filter(pk=tok.pk).update(last_used_at=now)
-    return tok.user
+        ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
+    return user
 
 
 def list_tokens_for(viewer: Any) -> QuerySet[ApiToken]:
