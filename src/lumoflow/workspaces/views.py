@@ -88,10 +88,7 @@ def workspace_context(request: HttpRequest, ws: Any) -> dict[str, Any]:
         ctx["objectives"] = [
             {
                 "objective": o,
-                "key_results": [
-                    {"v": queries.key_result_status(kr), "form": check_in_form(kr.pk)}
-                    for kr in o.key_results.all()
-                ],
+                "key_results": [queries.key_result_status(kr) for kr in o.key_results.all()],
             }
             for o in objectives
         ]
