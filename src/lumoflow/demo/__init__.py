@@ -17,7 +17,8 @@ Organisation
     heads, team leads and members with managers; five locations in five time zones (Oslo, London,
     New York, San Francisco, Pune). People work 08:00–18:30 local time on weekdays and not on
     their location's public holidays (Easter, 17 May, 4 July, Diwali…) or around Christmas;
-    posting dips in July and the Christmas weeks. About 12% are hired during the year.
+    posting dips in July and the Christmas weeks. About 12% are hired during the year, and about
+    as many stop taking part (attrition), so ordinary workspaces hold steady.
 Heavy tail (90-9-1)
     Propensity to write is Pareto(1.1); about 40% of the staff only ever read (views, a rare
     reaction). The top 10% of writers make well over half of all posts and replies.

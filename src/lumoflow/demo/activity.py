@@ -267,7 +267,8 @@ class Planner:
         rows = np.repeat(np.arange(len(posts)), counts)
         at = ts[rows] + (rng.lognormal(math.log(4), 1.2, total) * HOUR).astype(np.int64)
         person = ws.members[who]
-        keep = (person != author[rows]) & (at >= ws.joined[who])
+        stays = self.clock.week_of(at) < ws.engaged_until[who]
+        keep = (person != author[rows]) & (at >= ws.joined[who]) & stays
         rows, person, at = rows[keep], person[keep], at[keep]
         _, first = np.unique(rows.astype(np.int64) * (1 << 32) + person, return_index=True)
         first.sort()

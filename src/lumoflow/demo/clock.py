@@ -17,8 +17,8 @@ DAY = 86400
 HOUR = 3600
 WORK_START = 8 * HOUR
 WORK_END = 18 * HOUR + 1800
-#: Company-wide seasonal dip per week (Christmas week, summer holidays in July).
-SEASON = {12: 0.8, 7: 0.75, 8: 0.85}
+#: Company-wide seasonal dip per week (summer holidays in July; Christmas weeks below).
+SEASON = {7: 0.8}
 
 
 class Clock:
@@ -58,9 +58,9 @@ class Clock:
         out = np.ones(self.weeks)
         for t in range(self.weeks):
             d = self.monday + timedelta(days=7 * t + 3)
-            out[t] = SEASON.get(d.month, 1.0) * (0.35 if (d.month, d.day) >= (12, 22) else 1.0)
+            out[t] = SEASON.get(d.month, 1.0) * (0.6 if (d.month, d.day) >= (12, 22) else 1.0)
             if d.month == 1 and d.day <= 3:
-                out[t] = 0.35
+                out[t] = 0.6
         return out
 
     def local_time(

@@ -130,6 +130,7 @@ class People:
     titles: list[str]
     admin: int  # index of the IT administrator
     newcomer: np.ndarray  # bool: hired during the period
+    left_day: np.ndarray  # days after the start when they stop taking part (attrition), or -1
 
 
 def silo_size(n: int) -> int:
@@ -264,6 +265,9 @@ def make_people(rng: np.random.Generator, n: int, days: int) -> People:
     react[broker] = np.maximum(react[broker], 3.0)
     newcomer = (rng.random(n) < 0.12) & (level == MEMBER)
     joined_day = np.where(newcomer, rng.integers(7, max(8, days - 14), n), 0)
+    # About as many leave (stop taking part) as join, so ordinary workspaces hold steady.
+    leaver = (rng.random(n) < 0.1) & (level == MEMBER) & ~newcomer & ~broker
+    left_day = np.where(leaver, rng.integers(14, max(15, days), n), -1)
     names_src = _Names()
     names, usernames = [], []
     for i in range(n):
@@ -288,6 +292,7 @@ def make_people(rng: np.random.Generator, n: int, days: int) -> People:
         titles=_titles(plan, rng),
         admin=admin,
         newcomer=newcomer,
+        left_day=left_day,
     )
 
 

@@ -48,10 +48,11 @@ class Ids:
 
 
 def period(months: int, until: date, now: datetime | None = None) -> tuple[date, datetime]:
-    """Start date `months` calendar months before `until`, and the end (exclusive) instant."""
+    """Start (the Monday on or after `until` − `months`), and the end (exclusive) instant."""
     y, m = divmod(until.year * 12 + until.month - 1 - months, 12)
     day = min(until.day, 28)
     start = date(y, m + 1, day)
+    start += timedelta(days=(7 - start.weekday()) % 7)  # roll out on a Monday: whole weeks
     end = datetime.combine(until + timedelta(days=1), datetime.min.time(), UTC)
     now = now or datetime.now(UTC)
     return start, min(end, now.replace(microsecond=0))

@@ -167,7 +167,7 @@ def _created(shape: str, k: int, clock: Clock, rng: np.random.Generator) -> int:
         fade_start = clock.end_ts - FADE_WEEKS * 7 * DAY
         base = fade_start if fade_start > clock.start_ts + 14 * DAY else clock.start_ts + 3 * DAY
         return int(base + 9 * HOUR)
-    return int(clock.start_ts + 7 * HOUR + k * 600 + rng.integers(0, 4) * DAY)
+    return int(clock.start_ts + 7 * HOUR + k * 600 + rng.integers(0, 3600))
 
 
 def plan_workspaces(rng: np.random.Generator, people: People, clock: Clock) -> list[WorkspacePlan]:
@@ -185,7 +185,7 @@ def plan_workspaces(rng: np.random.Generator, people: People, clock: Clock) -> l
         owner = _owner(people, members, theme)
         members = np.concatenate([[owner], members[members != owner]]).astype(int)
         created = _created(shape, i, clock, rng)
-        joined = np.maximum(created + rng.integers(600, 3 * DAY, len(members)), account[members])
+        joined = np.maximum(created + rng.integers(600, DAY, len(members)), account[members])
         if shape == GROWING_SHAPE:
             late = rng.random(len(members)) < 0.7
             span = max(DAY, clock.end_ts - 21 * DAY - created)
@@ -201,10 +201,13 @@ def plan_workspaces(rng: np.random.Generator, people: People, clock: Clock) -> l
             w[people.level[members] <= HEAD] *= 8
         w[0] *= 2
         until = np.full(len(members), clock.weeks + 1)
+        left = people.left_day[members]
+        until = np.where(left >= 0, (clock.start_ts // DAY + left - clock.day0) // 7, until)
+        until[0] = clock.weeks + 1
         fac = [int(m) for m in members[1:][np.argsort(-w[1:])][: 1 + (len(members) > 40)]]
         if shape == FADING_SHAPE:
             t0 = int(clock.week_of(created))
-            until = t0 + 2 + rng.exponential(7.0, len(members)).astype(int)
+            until = np.minimum(until, t0 + 2 + rng.exponential(7.0, len(members)).astype(int))
             until[0] = clock.weeks + 1  # the owner keeps trying
         plan = WorkspacePlan(
             index=i,
