@@ -126,7 +126,9 @@ class Planner:
         live = [j for j, o in enumerate(ws.objectives) if o.start <= day <= o.end]
         return live[-1] if live else -1
 
-    def _body(self, ws: WorkspacePlan, kind: str, author: int, on: bool, slot: int, pool: Pool):
+    def _body(
+        self, ws: WorkspacePlan, kind: str, author: int, on: bool, slot: int, pool: Pool
+    ) -> str:
         other = pool.pick(self.rng, avoid=(author,))
         if not on:
             name = self.first_names[other] if other >= 0 else "everyone"
@@ -257,7 +259,15 @@ class Planner:
         seen = rng.binomial(len(ws.members) - 1, np.where(is_root, pv, 0.0))
         self._views(ws, posts, ts, author, seen)
 
-    def _draw(self, ws: WorkspacePlan, weights: np.ndarray, counts: np.ndarray, posts, ts, author):
+    def _draw(
+        self,
+        ws: WorkspacePlan,
+        weights: np.ndarray,
+        counts: np.ndarray,
+        posts: np.ndarray,
+        ts: np.ndarray,
+        author: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """(post, person, time) for `counts` draws per post, deduplicated, after joining."""
         rng = self.rng
         total = int(counts.sum())
@@ -277,7 +287,15 @@ class Planner:
         keep = at < self.clock.end_ts
         return rows[keep], person[keep], at[keep]
 
-    def _reactions(self, ws, posts, ts, author, kinds, counts) -> None:
+    def _reactions(
+        self,
+        ws: WorkspacePlan,
+        posts: np.ndarray,
+        ts: np.ndarray,
+        author: np.ndarray,
+        kinds: list[str],
+        counts: np.ndarray,
+    ) -> None:
         drawn = self._draw(ws, ws.react, counts, posts, ts, author)
         if drawn is None:
             return
@@ -287,7 +305,14 @@ class Planner:
         )
         self.act.reactions.append(np.array([posts[rows], person, at, emoji], dtype=object))
 
-    def _views(self, ws, posts, ts, author, counts) -> None:
+    def _views(
+        self,
+        ws: WorkspacePlan,
+        posts: np.ndarray,
+        ts: np.ndarray,
+        author: np.ndarray,
+        counts: np.ndarray,
+    ) -> None:
         weights = np.ones(len(ws.members))
         drawn = self._draw(ws, weights, counts, posts, ts, author)
         if drawn is None:

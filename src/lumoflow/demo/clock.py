@@ -21,6 +21,13 @@ WORK_END = 18 * HOUR + 1800
 SEASON = {7: 0.8}
 
 
+def _offset(tz: zoneinfo.ZoneInfo, day: date) -> int:
+    """Seconds east of UTC at noon on `day`."""
+    noon = datetime.combine(day, datetime.min.time()) + timedelta(hours=12)
+    delta = tz.utcoffset(noon)
+    return int(delta.total_seconds()) if delta is not None else 0
+
+
 class Clock:
     """The demo period [start, end) with its weeks, offsets and days off per location."""
 
@@ -39,14 +46,7 @@ class Clock:
         days = [self.monday + timedelta(days=i) for i in range(self.ndays)]
         for li, loc in enumerate(LOCATIONS):
             tz = zoneinfo.ZoneInfo(loc.time_zone)
-            self.offset[li] = [
-                int(
-                    tz.utcoffset(
-                        datetime.combine(d, datetime.min.time()) + timedelta(hours=12)
-                    ).total_seconds()
-                )
-                for d in days
-            ]
+            self.offset[li] = [_offset(tz, d) for d in days]
             hol = holidays(loc, days[0], days[-1])
             self.off_day[li] = [d.weekday() >= 5 or d in hol for d in days]
 

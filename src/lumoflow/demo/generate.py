@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -62,7 +62,7 @@ def _dt(ts: int) -> datetime:
     return datetime.fromtimestamp(int(ts), UTC)
 
 
-def _chunks(seq: Sequence[Any], n: int = CHUNK) -> Iterator[Sequence[Any]]:
+def _chunks(seq: Any, n: int = CHUNK) -> Iterator[Any]:
     for i in range(0, len(seq), n):
         yield seq[i : i + n]
 
@@ -70,7 +70,9 @@ def _chunks(seq: Sequence[Any], n: int = CHUNK) -> Iterator[Sequence[Any]]:
 class Loader:
     """Write a planned year through the actions, step by step, keeping ids in plan order."""
 
-    def __init__(self, people: People, wss: list[WorkspacePlan], act: Activity, clock: Clock):
+    def __init__(
+        self, people: People, wss: list[WorkspacePlan], act: Activity, clock: Clock
+    ) -> None:
         self.people, self.wss, self.act, self.clock = people, wss, act, clock
         self.ids = Ids()
         self.users: dict[int, Any] = {}
@@ -292,7 +294,10 @@ def _logins(people: People, wss: list[WorkspacePlan]) -> dict[str, int]:
     }
 
 
-def plan(options: DemoOptions, until: date, now: datetime | None = None):
+def plan(
+    options: DemoOptions, until: date, now: datetime | None = None
+) -> tuple[Clock, People, list[WorkspacePlan], Activity, list[CheckInPlan]]:
+    """Draw the whole year with one seeded generator; nothing is written."""
     rng = np.random.default_rng(options.seed)
     start, end = period(options.months, until, now)
     clock = Clock(start, end)

@@ -69,7 +69,7 @@ def base_rate(ws: WorkspacePlan, n_people: int) -> float:
     if ws.shape == NEWS_SHAPE:
         return min(15.0, 1.2 + 0.004 * n_people)
     writers = int(np.count_nonzero(ws.write > 0))
-    return 0.26 * writers**0.85
+    return float(0.26 * writers**0.85)
 
 
 def kind_p(ws: WorkspacePlan) -> tuple[float, ...]:

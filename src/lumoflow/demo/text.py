@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+from typing import TypeVar
 
 from .vocab import CHATTER, CHATTER_REPLIES, FILL, ON_TOPIC, Theme
 
 WEEKDAYS = FILL["d"]
+T = TypeVar("T")
 
 
 class Writer:
@@ -15,7 +18,7 @@ class Writer:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
 
-    def _one(self, options: tuple[str, ...]) -> str:
+    def _one(self, options: Sequence[T]) -> T:
         return options[self.rng.randrange(len(options))]
 
     def _value(self, metric_unit: tuple[float, float, str]) -> str:
