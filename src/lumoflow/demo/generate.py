@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from lumoflow.conversation import actions as talk
 from lumoflow.people import actions as people_actions
@@ -334,21 +335,23 @@ def generate(
     clock, people, wss, act, check_ins = plan(options, until)
     step("plan")
     loader = Loader(people, wss, act, clock)
-    loader.load_people(options.password)
-    step("people")
-    loader.load_workspaces()
-    step("workspaces")
-    loader.load_posts()
-    step("posts")
-    loader.load_reactions()
-    step("reactions")
-    loader.load_outcomes(check_ins)
-    step("outcomes")
-    loader.load_views()
-    step("views")
     logins = _logins(people, wss)
-    loader.follow_for(sorted(set(logins.values())))
-    step("follows")
+    # All or nothing: a failure half-way leaves the database as empty as it was.
+    with transaction.atomic():
+        loader.load_people(options.password)
+        step("people")
+        loader.load_workspaces()
+        step("workspaces")
+        loader.load_posts()
+        step("posts")
+        loader.load_reactions()
+        step("reactions")
+        loader.load_outcomes(check_ins)
+        step("outcomes")
+        loader.load_views()
+        step("views")
+        loader.follow_for(sorted(set(logins.values())))
+        step("follows")
     from .summary import summarise
 
     summary = summarise(options, clock, people, wss, act, loader.ids, logins)
