@@ -25,7 +25,7 @@ AUTHOR_VERBS = ("post", "reply", "message", "article", "wiki_edit", "decision", 
 #: Above this many people, betweenness and the diameter are estimated (``estimated: true``).
 EXACT_LIMIT = 20_000
 #: Pivots for the sampled betweenness estimate (Brandes & Pich 2007).
-BETWEENNESS_PIVOTS = 256
+BETWEENNESS_PIVOTS = 64
 #: Sweeps for the diameter lower bound (Magnien, Latapy & Habib 2009).
 DIAMETER_SWEEPS = 8
 
