@@ -122,3 +122,18 @@ def test_hashtags_and_search(org: Any, api: Any) -> None:
 
 def test_anonymous_is_401(api: Any, db: Any) -> None:
     assert api(None).get("/feed").status_code == 401
+
+
+def test_after_leaving_reacting_and_replying_are_refused(org: Any, api: Any) -> None:
+    # given: posts in a public and a private workspace, then Mia leaves both
+    olivia, mia = api(org.olivia), api(org.mia)
+    pub = olivia.post(f"/workspaces/{org.launch.pk}/posts", {"body": "Public news"}).json()
+    priv = olivia.post(f"/workspaces/{org.finance.pk}/posts", {"body": "Private news"}).json()
+    assert mia.delete(f"/workspaces/{org.launch.pk}/members/mia").status_code == 204
+    assert mia.delete(f"/workspaces/{org.finance.pk}/members/mia").status_code == 204
+    # then: the public post is readable but not writable; the private one is gone
+    assert mia.post(f"/posts/{pub['id']}/reactions", {"emoji": "👍"}).status_code == 403
+    assert mia.post(f"/posts/{pub['id']}/replies", {"body": "x"}).status_code == 403
+    assert mia.post(f"/posts/{priv['id']}/reactions", {"emoji": "👍"}).status_code == 404
+    assert mia.post(f"/posts/{priv['id']}/replies", {"body": "x"}).status_code == 404
+    assert mia.post(f"/workspaces/{org.launch.pk}/posts", {"body": "x"}).status_code == 403
