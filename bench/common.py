@@ -763,3 +763,54 @@ if __name__ == "__main__":
         "usage: python -m bench.common call MODULE:FUNCTION KWARGS_JSON OUT_PATH", file=sys.stderr
     )
     sys.exit(2)
+
+
+LOCKED = "database is locked"
+
+
+def writers_benchmark(
+    label: str,
+    *,
+    seed: Callable[..., dict[str, Any]],
+    write: Callable[[Server, dict[str, Any], float], LoadResult],
+    stored: Callable[[], dict[str, int]],
+    stored_key: str,
+    writers: int,
+    duration: float,
+) -> list[dict[str, Any]]:
+    """Run `writers` concurrent writers for `duration` s between two hello measurements.
+
+    `seed(writers=, people=)` prepares the site, `write(server, data, seconds)` sends the load,
+    and `stored()` counts what the database holds afterwards: every 201 must have stored one
+    row (`stored_key`) and one event. Returns the throughput ratio, latencies and error counts.
+    """
+    with scratch_site() as site:
+        data = site.call(seed, writers=writers, people=scaled(100, minimum=writers))
+        with site.serve() as server:
+            hello_url = server.url("/hello")
+            load(hello_url, concurrency=writers, duration=seconds(1))
+            before = load(hello_url, concurrency=writers, duration=seconds(5))
+            result = write(server, data, seconds(duration))
+            after = load(hello_url, concurrency=writers, duration=seconds(5))
+            locked_in_log = server.log_count(LOCKED)
+        counts = site.call(stored)
+    created = result.statuses.get(201, 0)
+    print(f"    hello before: {before.summary()}", flush=True)
+    print(f"    writers: {result.summary()}", flush=True)
+    print(f"    hello after: {after.summary()}", flush=True)
+    if result.error_samples:
+        print(f"    errors, e.g.: {result.error_samples}", flush=True)
+    if counts[stored_key] != created or counts["events"] != created:
+        raise RuntimeError(f"{created} answered 201 but the database holds {counts}")
+    hello = (before.throughput + after.throughput) / 2
+    failed = sum(n for status, n in result.statuses.items() if status >= 500 or status == 0)
+    locked = max(result.matches.get(LOCKED, 0), locked_in_log)
+    lower = {"higher_is_better": False}
+    return [
+        figure(f"{label} writers throughput", result.throughput, "req/s", baseline=hello),
+        figure(f"{label} p50", result.p50, "ms", baseline=before.p50, **lower),
+        figure(f"{label} p95", result.p95, "ms", baseline=before.p95, **lower),
+        figure(f"{label} '{LOCKED}' errors", locked, "errors", target=0, **lower),
+        figure(f"{label} 5xx or failed requests", failed, "errors", target=0, **lower),
+        figure(f"{label} other errors", result.errors - failed, "errors", target=0, **lower),
+    ]

@@ -20,7 +20,7 @@ from bench import common
 
 WRITERS = 8
 DURATION = 30.0
-LOCKED = "database is locked"
+LOCKED = common.LOCKED
 
 
 def seed(writers: int, people: int) -> dict[str, Any]:
@@ -111,55 +111,12 @@ def write(server: common.Server, data: dict[str, Any], duration: float) -> commo
 
 
 def run() -> list[dict[str, Any]]:
-    writers = WRITERS
-    with common.scratch_site() as site:
-        data = site.call(seed, writers=writers, people=common.scaled(100, minimum=writers))
-        with site.serve() as server:
-            hello_url = server.url("/hello")
-            common.load(hello_url, concurrency=writers, duration=common.seconds(1))
-            before = common.load(hello_url, concurrency=writers, duration=common.seconds(5))
-            result = write(server, data, common.seconds(DURATION))
-            after = common.load(hello_url, concurrency=writers, duration=common.seconds(5))
-            locked_in_log = server.log_count(LOCKED)
-        stored = site.call(stored_check_ins)
-    created = result.statuses.get(201, 0)
-    print(f"    hello before: {before.summary()}", flush=True)
-    print(f"    writers: {result.summary()}", flush=True)
-    print(f"    hello after: {after.summary()}", flush=True)
-    if result.error_samples:
-        print(f"    errors, e.g.: {result.error_samples}", flush=True)
-    if stored["check_ins"] != created or stored["events"] != created:
-        raise RuntimeError(f"{created} check-ins answered 201 but the database holds {stored}")
-    hello = (before.throughput + after.throughput) / 2
-    server_errors = sum(n for status, n in result.statuses.items() if status >= 500 or status == 0)
-    locked = max(result.matches.get(LOCKED, 0), locked_in_log)
-    return [
-        common.figure("check-in writers throughput", result.throughput, "req/s", baseline=hello),
-        common.figure(
-            "check-in p50", result.p50, "ms", baseline=before.p50, higher_is_better=False
-        ),
-        common.figure(
-            "check-in p95", result.p95, "ms", baseline=before.p95, higher_is_better=False
-        ),
-        common.figure(
-            "check-in 'database is locked' errors",
-            locked,
-            "errors",
-            target=0,
-            higher_is_better=False,
-        ),
-        common.figure(
-            "check-in 5xx or failed requests",
-            server_errors,
-            "errors",
-            target=0,
-            higher_is_better=False,
-        ),
-        common.figure(
-            "check-in other errors",
-            result.errors - server_errors,
-            "errors",
-            target=0,
-            higher_is_better=False,
-        ),
-    ]
+    return common.writers_benchmark(
+        "check-in",
+        seed=seed,
+        write=write,
+        stored=stored_check_ins,
+        stored_key="check_ins",
+        writers=WRITERS,
+        duration=DURATION,
+    )

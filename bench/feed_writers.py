@@ -21,7 +21,7 @@ from bench import common
 
 WRITERS = 8
 DURATION = 30.0
-LOCKED = "database is locked"
+LOCKED = common.LOCKED
 
 
 def seed(writers: int, people: int) -> dict[str, Any]:
@@ -88,42 +88,12 @@ def write(server: common.Server, data: dict[str, Any], duration: float) -> commo
 
 
 def run() -> list[dict[str, Any]]:
-    with common.scratch_site() as site:
-        data = site.call(seed, writers=WRITERS, people=common.scaled(100, minimum=WRITERS))
-        with site.serve() as server:
-            hello_url = server.url("/hello")
-            common.load(hello_url, concurrency=WRITERS, duration=common.seconds(1))
-            before = common.load(hello_url, concurrency=WRITERS, duration=common.seconds(5))
-            result = write(server, data, common.seconds(DURATION))
-            after = common.load(hello_url, concurrency=WRITERS, duration=common.seconds(5))
-            locked_in_log = server.log_count(LOCKED)
-        counts = site.call(stored)
-    created = result.statuses.get(201, 0)
-    print(f"    hello before: {before.summary()}", flush=True)
-    print(f"    writers: {result.summary()}", flush=True)
-    print(f"    hello after: {after.summary()}", flush=True)
-    if result.error_samples:
-        print(f"    errors, e.g.: {result.error_samples}", flush=True)
-    if counts["posts"] != created or counts["events"] != created:
-        raise RuntimeError(f"{created} posts answered 201 but the database holds {counts}")
-    hello = (before.throughput + after.throughput) / 2
-    failed = sum(n for status, n in result.statuses.items() if status >= 500 or status == 0)
-    locked = max(result.matches.get(LOCKED, 0), locked_in_log)
-    return [
-        common.figure("post writers throughput", result.throughput, "req/s", baseline=hello),
-        common.figure("post p50", result.p50, "ms", baseline=before.p50, higher_is_better=False),
-        common.figure("post p95", result.p95, "ms", baseline=before.p95, higher_is_better=False),
-        common.figure(
-            "post 'database is locked' errors", locked, "errors", target=0, higher_is_better=False
-        ),
-        common.figure(
-            "post 5xx or failed requests", failed, "errors", target=0, higher_is_better=False
-        ),
-        common.figure(
-            "post other errors",
-            result.errors - failed,
-            "errors",
-            target=0,
-            higher_is_better=False,
-        ),
-    ]
+    return common.writers_benchmark(
+        "post",
+        seed=seed,
+        write=write,
+        stored=stored,
+        stored_key="posts",
+        writers=WRITERS,
+        duration=DURATION,
+    )
