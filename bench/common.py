@@ -814,3 +814,29 @@ def writers_benchmark(
         figure(f"{label} 5xx or failed requests", failed, "errors", target=0, **lower),
         figure(f"{label} other errors", result.errors - failed, "errors", target=0, **lower),
     ]
+
+
+def post_as_writers(
+    url: str | Callable[[int, int], str],
+    tokens: Sequence[str],
+    body: Callable[[int, int], bytes],
+    duration: float,
+) -> LoadResult:
+    """POST JSON from one client per token (client c uses token c) until `duration` is over."""
+
+    def headers(client: int, seq: int) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {tokens[client % len(tokens)]}",
+            "Content-Type": "application/json",
+        }
+
+    return load(
+        url,
+        method="POST",
+        headers=headers,
+        body=body,
+        concurrency=len(tokens),
+        duration=duration,
+        ok=lambda status: status == 201,
+        watch=(LOCKED,),
+    )

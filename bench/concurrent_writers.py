@@ -20,7 +20,6 @@ from bench import common
 
 WRITERS = 8
 DURATION = 30.0
-LOCKED = common.LOCKED
 
 
 def seed(writers: int, people: int) -> dict[str, Any]:
@@ -88,26 +87,11 @@ def write(server: common.Server, data: dict[str, Any], duration: float) -> commo
     def url(client: int, seq: int) -> str:
         return server.url(f"/api/v1/key-results/{krs[client % len(krs)]}/check-ins")
 
-    def headers(client: int, seq: int) -> dict[str, str]:
-        return {
-            "Authorization": f"Bearer {tokens[client % len(tokens)]}",
-            "Content-Type": "application/json",
-        }
-
     def body(client: int, seq: int) -> bytes:
         note = f"Writer {client}, check-in {seq}."
         return json.dumps({"value": seq % 1000, "confidence": seq % 11, "note": note}).encode()
 
-    return common.load(
-        url,
-        method="POST",
-        headers=headers,
-        body=body,
-        concurrency=len(tokens),
-        duration=duration,
-        ok=lambda status: status == 201,
-        watch=(LOCKED,),
-    )
+    return common.post_as_writers(url, tokens, body, duration)
 
 
 def run() -> list[dict[str, Any]]:

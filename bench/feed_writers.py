@@ -21,7 +21,6 @@ from bench import common
 
 WRITERS = 8
 DURATION = 30.0
-LOCKED = common.LOCKED
 
 
 def seed(writers: int, people: int) -> dict[str, Any]:
@@ -62,12 +61,6 @@ def write(server: common.Server, data: dict[str, Any], duration: float) -> commo
     tokens, names = data["tokens"], data["names"]
     url = server.url(f"/api/v1/workspaces/{data['workspace']}/posts")
 
-    def headers(client: int, seq: int) -> dict[str, str]:
-        return {
-            "Authorization": f"Bearer {tokens[client % len(tokens)]}",
-            "Content-Type": "application/json",
-        }
-
     def body(client: int, seq: int) -> bytes:
         text = f"Update {seq} from writer {client}: the **pilot** numbers are in."
         if seq % 4 == 0:
@@ -75,16 +68,7 @@ def write(server: common.Server, data: dict[str, Any], duration: float) -> commo
         kind = "question" if seq % 5 == 0 else "update"
         return json.dumps({"kind": kind, "body": text}).encode()
 
-    return common.load(
-        url,
-        method="POST",
-        headers=headers,
-        body=body,
-        concurrency=len(tokens),
-        duration=duration,
-        ok=lambda status: status == 201,
-        watch=(LOCKED,),
-    )
+    return common.post_as_writers(url, tokens, body, duration)
 
 
 def run() -> list[dict[str, Any]]:
