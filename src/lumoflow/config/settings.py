@@ -178,6 +178,7 @@ if redis_url := os.environ.get("LUMOFLOW_REDIS_URL"):
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
     }
 
+SESSION_ENGINE = "lumoflow.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

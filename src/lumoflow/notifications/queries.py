@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from lumoflow.core.sql import Frozen
 from lumoflow.workspaces.queries import readable_workspace_ids
 
 from .models import Mute, Notification, Type
@@ -25,10 +26,20 @@ def list_notifications_for(viewer: Any, *, unread: bool = False) -> QuerySet[Not
     return qs.select_related("actor", "post", "workspace")
 
 
+class _Viewer:
+    is_authenticated = True
+
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+
+
+_UNREAD = Frozen(lambda uid: list_notifications_for(_Viewer(uid), unread=True).values("id"))
+
+
 def unread_count_for(viewer: Any) -> int:
-    if _uid(viewer) is None:
-        return 0
-    return list_notifications_for(viewer, unread=True).count()
+    """The header's badge (every page): the same rule as the list, precompiled."""
+    uid = _uid(viewer)
+    return 0 if uid is None else _UNREAD.count(uid=uid)
 
 
 def muted_types_for(viewer: Any) -> set[str]:

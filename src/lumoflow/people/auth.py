@@ -8,9 +8,23 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from lumoflow.core.sql import Frozen
+
+_BY_ID = Frozen(lambda user_id: get_user_model().objects.filter(pk=user_id))
+
 
 class UsernameOrEmailBackend(ModelBackend):
     """Authenticate by username, or by e-mail when the login holds an @."""
+
+    def get_user(self, user_id: Any) -> Any:
+        """The signed-in person of a session (every request): one precompiled query."""
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        found = _BY_ID.models(user_id=pk)
+        user = found[0] if found else None
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(
         self,
