@@ -45,6 +45,9 @@ class CardOptions:
     can_accept: bool = False
     can_facilitate: bool = False
     accepted_id: int | None = None
+    # Shared HTML (`core.fragments`): no viewer yet, so the parts that differ per viewer (their
+    # reactions, controls on their own posts) are marked for `personalise` to redo.
+    shared: bool = False
 
 
 def options_for(request: Any, **kw: Any) -> CardOptions:
@@ -146,9 +149,8 @@ def _meta(p: Any, o: CardOptions, now: Any) -> str:
     return " · ".join(parts)
 
 
-def _reactions(card: PostCard, o: CardOptions) -> str:
-    p = card.post
-    back = escape(f"{o.back}#post-{p.pk}")
+def _reactions(pk: int, reactions: Sequence[tuple[str, int, bool]], o: CardOptions) -> str:
+    back = escape(f"{o.back}#post-{pk}")
     hidden = f'<input type="hidden" name="next" value="{back}">'
     buttons = "".join(
         format_html(
@@ -162,9 +164,9 @@ def _reactions(card: PostCard, o: CardOptions) -> str:
             emoji,
             count,
         )
-        for emoji, count, mine in card.reactions
+        for emoji, count, mine in reactions
     )
-    out = _form(_u("conversation:react").format(p.pk), o, hidden + buttons) if buttons else ""
+    out = _form(_u("conversation:react").format(pk), o, hidden + buttons) if buttons else ""
     if o.can_react:
         picks = "".join(
             format_html(
@@ -177,9 +179,7 @@ def _reactions(card: PostCard, o: CardOptions) -> str:
         )
         out += (
             '<details class="react-picker"><summary aria-label="Add a reaction">☺︎+</summary>'
-            + _form(
-                _u("conversation:react").format(p.pk), o, hidden + picks, extra=' class="picker"'
-            )
+            + _form(_u("conversation:react").format(pk), o, hidden + picks, extra=' class="picker"')
             + "</details>"
         )
     return out
@@ -246,6 +246,9 @@ def render_card(card: PostCard, o: CardOptions, now: Any = None) -> str:
             )
             + "</ul>"
         )
+    reactions, links = _reactions(p.pk, card.reactions, o), _links(p, o)
+    if o.shared:
+        reactions, links = _marked(f"r{p.pk}", reactions), _marked(f"l{p.pk}", links)
     note = ""
     if p.kind == "idea" and p.idea_note and not p.thread_id:
         note = format_html('<p class="idea-note muted">Status note: {}</p>', p.idea_note)
@@ -265,11 +268,66 @@ def render_card(card: PostCard, o: CardOptions, now: Any = None) -> str:
         + f'<div class="post-body">{p.body_html}</div>'
         + files
         + note
-        + f'<footer class="post-foot"><div class="reactions">{_reactions(card, o)}</div>'
-        + f'<div class="post-links muted small">{_links(p, o)}</div></footer></article>'
+        + f'<footer class="post-foot"><div class="reactions">{reactions}</div>'
+        + f'<div class="post-links muted small">{links}</div></footer></article>'
     )
 
 
 def render_cards(cards: Sequence[PostCard], o: CardOptions) -> SafeString:
     now = timezone.now()
     return mark_safe("\n".join(render_card(c, o, now) for c in cards))  # noqa: S308
+
+
+# ------------------------------------------------------------------ shared cards, per viewer
+def _marked(name: str, html: str) -> str:
+    # HTML comments cannot come from content: bodies are sanitised (nh3 drops comments) and
+    # every other value is escaped.
+    return f"<!--{name}-->{html}<!--/{name}-->"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What redoing a shared card's per-viewer parts needs (plain data, cheap to cache)."""
+
+    pk: int
+    author_id: int
+    thread_id: int | None
+    parent_id: int | None
+    reply_count: int
+    reactions: tuple[tuple[str, int], ...]
+
+
+def facts(cards: Sequence[PostCard]) -> list[Facts]:
+    return [
+        Facts(
+            pk=c.post.pk,
+            author_id=c.post.author_id,
+            thread_id=c.post.thread_id,
+            parent_id=c.post.parent_id,
+            reply_count=c.post.reply_count,
+            reactions=tuple((e, n) for e, n, _ in c.reactions),
+        )
+        for c in cards
+    ]
+
+
+def _splice(html: str, name: str, inner: str) -> str:
+    start, end = f"<!--{name}-->", f"<!--/{name}-->"
+    i = html.find(start)
+    j = html.find(end, i)
+    if i < 0 or j < 0:
+        return html
+    return html[: i + len(start)] + inner + html[j:]
+
+
+def personalise(
+    html: str, cards: Sequence[Facts], o: CardOptions, mine: set[tuple[int, str]]
+) -> str:
+    """Shared cards as `o.user_id` sees them: their reactions pressed, controls on their posts."""
+    for f in cards:
+        pressed = [(e, n, (f.pk, e) in mine) for e, n in f.reactions]
+        if any(m for _, _, m in pressed):
+            html = _splice(html, f"r{f.pk}", _reactions(f.pk, pressed, o))
+        if f.author_id == o.user_id:
+            html = _splice(html, f"l{f.pk}", _links(f, o))
+    return html

@@ -2,11 +2,45 @@
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.urls import get_script_prefix, reverse
+from django.utils.functional import lazy
 
 import lumoflow
 
+_NAV = {
+    "home": "home",
+    "workspaces": "workspaces:directory",
+    "people": "people:directory",
+    "notifications": "conversation:notifications:list",
+    "profile": "people:profile",
+    "admin": "admin:index",
+    "logout": "people:logout",
+}
 
-def site(request: HttpRequest) -> dict[str, object]:
-    """Give templates the product version."""
-    return {"lumoflow_version": lumoflow.__version__}
+
+@cache
+def _nav_urls(prefix: str) -> dict[str, str]:
+    return {key: reverse(name) for key, name in _NAV.items()}
+
+
+def csrf_token(request: HttpRequest) -> str:
+    """The request's CSRF token, masked once per request (every form on a page shares it)."""
+    token: str | None = getattr(request, "_lumoflow_csrf_token", None)
+    if token is None:
+        token = get_token(request)
+        request._lumoflow_csrf_token = token  # type: ignore[attr-defined]
+    return token
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    """Give templates the product version, the navigation's URLs and the CSRF token."""
+    return {
+        "lumoflow_version": lumoflow.__version__,
+        "urls": _nav_urls(get_script_prefix()),
+        "csrf_token": lazy(csrf_token, str)(request),
+    }

@@ -80,4 +80,3 @@ def _marked(param: Any, marks: dict[str, int]) -> str | None:
             if param == mark:
                 return name
     return None
-

@@ -9,13 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lumoflow.core.errors import Invalid, LumoFlowError, NotFound, PermissionDenied
 from lumoflow.core.forms import run_action
 
-from . import actions, queries
+from . import actions, page, queries
 from .forms import (
     CheckInForm,
     KeyResultFormSet,
@@ -65,89 +64,16 @@ def check_in_form(key_result_id: int, data: Any = None) -> CheckInForm:
     return CheckInForm(data, prefix=f"kr{key_result_id}")
 
 
-def workspace_context(request: HttpRequest, ws: Any) -> dict[str, Any]:
-    """What the workspace page shows; other apps' panels read `can_read` before showing content."""
-    role = queries.role_of(request.user, ws)
-    membership = queries.membership_status(request.user, ws)
-    readable = queries.can_read(request.user, ws)
-    lacks, due = queries.objective_deadline(ws)
-    ctx: dict[str, Any] = {
-        "ws": ws,
-        "role": role,
-        "membership": membership,
-        "can_read": readable,
-        "is_owner": role == Role.OWNER,
-        "can_facilitate": role in queries.FACILITATE_ROLES,
-        "lacks_objective": lacks,
-        "objective_due": due,
-        "objective_overdue": lacks and due < timezone.localdate(),
-        "nav": "workspaces",
-    }
-    if readable:
-        objectives = list(queries.list_objectives_for(request.user, ws))
-        ctx["objectives"] = [
-            {
-                "objective": o,
-                "key_results": [queries.key_result_status(kr) for kr in o.key_results.all()],
-            }
-            for o in objectives
-        ]
-        ctx["members"] = list(queries.list_members_for(request.user, ws, active_only=True)[:12])
-        ctx.update(_conversation(request, ws, role, objectives))
-    return ctx
-
-
-def _conversation(
-    request: HttpRequest, ws: Any, role: Any, objectives: list[Any]
-) -> dict[str, Any]:
-    """The workspace feed (filters by kind and objective), composer and unanswered questions."""
-    from urllib.parse import urlencode
-
-    from lumoflow.api.base import paginate
-    from lumoflow.conversation import queries as cq
-    from lumoflow.conversation.forms import PostForm
-    from lumoflow.conversation.models import Kind
-
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in Kind.values else ""
-    objective = request.GET.get("objective", "")
-    objective = objective if objective.isdigit() else ""
-    items, nxt = paginate(
-        cq.list_workspace_posts_for(request.user, ws, kind=kind, objective_id=objective or None),
-        limit=20,
-        cursor=request.GET.get("cursor") or None,
-        newest_first=True,
-        key="created_at",
-    )
-    return {
-        "cards": cq.decorate(request.user, items),
-        "feed_posts": items,
-        "next_cursor": nxt,
-        "newest_id": items[0].pk if items else 0,
-        "kinds": Kind.choices,
-        "kind": kind,
-        "objective_filter": int(objective) if objective else None,
-        "filter_query": urlencode(
-            {k: v for k, v in (("kind", kind), ("objective", objective)) if v}
-        ),
-        "post_form": PostForm(objectives=[(o.pk, o.title) for o in objectives]),
-        "can_post": role is not None and not ws.is_archived,
-        "can_react": role is not None,
-        "unanswered": list(cq.list_unanswered_questions_for(request.user, ws.pk)[:10]),
-        "following_ws": cq.follow_state(request.user, workspace_id=ws.pk),
-        "emojis": cq.EMOJIS,
-    }
-
-
 @login_required
 def detail(request: HttpRequest, workspace_id: int) -> HttpResponse:
     ws = _workspace(request, workspace_id)
-    ctx = workspace_context(request, ws)
+    ctx = page.context(request, ws)
     response = render(request, "workspaces/detail.html", ctx)
     if ctx["can_read"]:
         from lumoflow.conversation.actions import record_post_views
 
-        record_post_views(request.user, ctx["feed_posts"], also=[(ws, "workspace", ws.pk)])
+        seen = [page.Seen(pk, ws) for pk in ctx["seen_post_ids"]]
+        record_post_views(request.user, seen, also=[(ws, "workspace", ws.pk)])
     return response
 
 

@@ -1,0 +1,59 @@
+"""Shared page fragments: HTML built once for everyone who sees the same thing, then finished
+per request.
+
+A fragment is cached under a key that names everything it depends on (the data's change marks
+from the activity log, the viewer's role, time zone, the minute for relative times, the filters),
+so a change shows at once and nothing is ever served stale. It holds no one's secrets: forms
+carry `CSRF_MARK` where the token goes, and `finish` swaps in the requesting person's token.
+The cache is Django's (in-process by default, Redis when LUMOFLOW_REDIS_URL is set).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Hashable
+from functools import cache
+from typing import Any, TypeVar
+
+from django.core.cache import cache as django_cache
+from django.db import connection
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from .context import csrf_token
+
+T = TypeVar("T")
+LIFETIME = 120  # seconds; keys carry the minute, so an entry is never used after it
+
+
+@cache
+def csrf_mark() -> str:
+    """Stands for the CSRF token in shared HTML; derived from the secret key, so unguessable
+    (content that contained it would otherwise be handed someone's token)."""
+    return "csrf" + salted_hmac("lumoflow.core.fragments", "csrf-mark").hexdigest()[:32]
+
+
+def minute() -> int:
+    """The current minute: keys of fragments showing relative times ("5 min ago") carry it."""
+    return int(timezone.now().timestamp() // 60)
+
+
+def cached(parts: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    """The value cached under `parts`, built and stored when missing.
+
+    Inside a transaction nothing is cached: what it reads may never be committed (and the ids
+    of rolled-back change marks come back), so only committed data is ever shared.
+    """
+    if connection.in_atomic_block:
+        return build()
+    key = "frag:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    found: Any = django_cache.get(key)
+    if found is None:
+        found = build()
+        django_cache.set(key, found, LIFETIME)
+    return found  # type: ignore[no-any-return]
+
+
+def finish(html: str, request: Any) -> str:
+    """Put the requesting person's CSRF token where shared HTML has the mark."""
+    return html.replace(csrf_mark(), csrf_token(request))

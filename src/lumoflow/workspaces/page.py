@@ -1,0 +1,211 @@
+"""The workspace page: a header for the viewer around a body shared by everyone in the same role.
+
+The body (purpose, objectives and key results, composer, the feed page, unanswered questions,
+members) is the same for every viewer with the same role and membership, time zone, filters and
+minute, as long as nothing in the workspace changed: it is built once and cached under the
+workspace's change marks from the activity log (`core.fragments`). Per request the page reads
+the viewer's own state: session, role, follow, unread count, their reactions on the posts shown,
+and finishes the body with them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from lumoflow.activity.queries import change_marks
+from lumoflow.core import fragments
+from lumoflow.core.sql import Frozen
+
+from . import queries
+from .models import Role
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A post shown on the page, as view recording needs it."""
+
+    pk: int
+    workspace: Any
+
+
+@dataclass
+class Body:
+    """A shared body and what finishing it for one viewer needs (plain data: cheap to cache)."""
+
+    html: str
+    post_ids: list[int] = field(default_factory=list)
+    cards: list[Any] = field(default_factory=list)  # conversation.cards.Facts
+
+
+def _filters(request: Any, kinds: list[str]) -> tuple[str, str, str]:
+    kind = request.GET.get("kind", "")
+    objective = request.GET.get("objective", "")
+    cursor = request.GET.get("cursor", "")
+    return (
+        kind if kind in kinds else "",
+        objective if objective.isdigit() else "",
+        cursor[:200],
+    )
+
+
+def head_context(request: Any, ws: Any) -> dict[str, Any]:
+    """What the page head shows the viewer: role, membership, the objective nag."""
+    role = queries.role_of(request.user, ws)
+    lacks, due = queries.objective_deadline(ws)
+    return {
+        "ws": ws,
+        "role": role,
+        "membership": queries.membership_status(request.user, ws),
+        "can_read": queries.can_read(request.user, ws),
+        "is_owner": role == Role.OWNER,
+        "can_facilitate": role in queries.FACILITATE_ROLES,
+        "lacks_objective": lacks,
+        "objective_due": due,
+        "objective_overdue": lacks and due < timezone.localdate(),
+        "nav": "workspaces",
+    }
+
+
+def body(request: Any, ws: Any, head: dict[str, Any]) -> Body:
+    """The shared body for this viewer's role, from the cache or built now."""
+    from lumoflow.conversation.models import Kind
+
+    kind, objective, cursor = _filters(request, list(Kind.values))
+    parts = (
+        "workspace-body",
+        ws.pk,
+        change_marks(ws.pk),
+        head["role"],
+        head["membership"],
+        timezone.get_current_timezone_name(),
+        fragments.minute(),
+        kind,
+        objective,
+        cursor,
+    )
+    return fragments.cached(parts, lambda: _build(request, ws, head, kind, objective, cursor))
+
+
+def _build(
+    request: Any, ws: Any, head: dict[str, Any], kind: str, objective: str, cursor: str
+) -> Body:
+    from lumoflow.api.base import paginate
+    from lumoflow.conversation import cards as card_html
+    from lumoflow.conversation import queries as cq
+    from lumoflow.conversation.forms import PostForm
+    from lumoflow.conversation.models import Kind
+
+    viewer, role = request.user, head["role"]
+    objectives = list(queries.list_objectives_for(viewer, ws))
+    items, nxt = paginate(
+        cq.list_workspace_posts_for(viewer, ws, kind=kind, objective_id=objective or None),
+        limit=20,
+        cursor=cursor or None,
+        newest_first=True,
+        key="created_at",
+    )
+    cards = cq.decorate(None, items)  # counts only: the viewer's own reactions are added later
+    filter_query = urlencode({k: v for k, v in (("kind", kind), ("objective", objective)) if v})
+    back = request.path + (f"?{filter_query}&cursor={cursor}" if cursor else "")
+    if filter_query and not cursor:
+        back = f"{request.path}?{filter_query}"
+    options = card_html.CardOptions(
+        user_id=None,
+        csrf=fragments.csrf_mark(),
+        back=back,
+        can_react=role is not None,
+        can_facilitate=head["can_facilitate"],
+        shared=True,
+    )
+    ctx = {
+        **head,
+        "csrf_token": fragments.csrf_mark(),
+        "objectives": [
+            {
+                "objective": o,
+                "key_results": [queries.key_result_status(kr) for kr in o.key_results.all()],
+            }
+            for o in objectives
+        ],
+        "members": list(queries.list_members_for(viewer, ws, active_only=True)[:12]),
+        "cards": cards,
+        "cards_html": card_html.render_cards(cards, options),
+        "next_cursor": nxt,
+        "newest_id": items[0].pk if items else 0,
+        "kinds": Kind.choices,
+        "kind": kind,
+        "objective_filter": int(objective) if objective else None,
+        "filter_query": filter_query,
+        "first_page": not cursor and not filter_query,
+        "post_form": PostForm(objectives=[(o.pk, o.title) for o in objectives]),
+        "can_post": role is not None and not ws.is_archived,
+        "unanswered": list(cq.list_unanswered_questions_for(viewer, ws.pk)[:10]),
+    }
+    return Body(
+        html=render_to_string("workspaces/_body.html", ctx),
+        post_ids=[p.pk for p in items],
+        cards=card_html.facts(cards),
+    )
+
+
+def _following(viewer_id: int, workspace_id: int) -> bool:
+    return bool(_FOLLOWING.count(uid=viewer_id, wid=workspace_id))
+
+
+def _follow_query(uid: int, wid: int) -> Any:
+    from lumoflow.conversation.models import Follow
+
+    return Follow.objects.filter(follower_id=uid, workspace_id=wid).values("id")
+
+
+def _reactions_query(uid: int) -> Any:
+    from lumoflow.conversation.models import Reaction
+
+    return Reaction.objects.filter(user_id=uid).values_list("post_id", "emoji")
+
+
+_FOLLOWING = Frozen(_follow_query)
+_REACTIONS = Frozen(_reactions_query)
+
+
+def _my_reactions(viewer_id: int, post_ids: list[int]) -> set[tuple[int, str]]:
+    """The viewer's own reactions among these posts (one query on the reaction index)."""
+    if not post_ids:
+        return set()
+    sql, params = _REACTIONS.sql(uid=viewer_id)
+    marks = ", ".join(["%s"] * len(post_ids))
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT * FROM ({sql}) mine WHERE post_id IN ({marks})", params + post_ids)
+        return {(int(p), str(e)) for p, e in cur.fetchall()}
+
+
+def context(request: Any, ws: Any) -> dict[str, Any]:
+    """Everything the workspace page template needs, for this viewer."""
+    from lumoflow.conversation import cards as card_html
+
+    ctx = head_context(request, ws)
+    if not ctx["can_read"]:
+        return ctx
+    shared = body(request, ws, ctx)
+    uid = request.user.pk
+    options = card_html.CardOptions(
+        user_id=uid,
+        csrf=fragments.csrf_mark(),
+        back=request.get_full_path(),
+        can_react=ctx["role"] is not None,
+        can_facilitate=ctx["can_facilitate"],
+    )
+    html = card_html.personalise(
+        shared.html, shared.cards, options, _my_reactions(uid, shared.post_ids)
+    )
+    ctx["body"] = mark_safe(fragments.finish(html, request))  # noqa: S308 (built escaped)
+    ctx["following_ws"] = _following(uid, ws.pk)
+    ctx["seen_post_ids"] = shared.post_ids
+    return ctx
