@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.functional import lazy
 
@@ -20,12 +21,20 @@ _NAV = {
     "profile": "people:profile",
     "admin": "admin:index",
     "logout": "people:logout",
+    "follow": "conversation:follow",
 }
+
+
+_ASSETS = {"css": "lumoflow/app.css", "htmx": "vendor/htmx/htmx.min.js"}
 
 
 @cache
 def _nav_urls(prefix: str) -> dict[str, str]:
-    return {key: reverse(name) for key, name in _NAV.items()}
+    """Every page's links and assets, resolved once per process (and script prefix)."""
+    return {
+        **{key: reverse(name) for key, name in _NAV.items()},
+        **{key: static(path) for key, path in _ASSETS.items()},
+    }
 
 
 def csrf_token(request: HttpRequest) -> str:

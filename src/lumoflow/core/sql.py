@@ -13,7 +13,7 @@ swapped in at run time; every other parameter (statuses, constants) stays as com
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connections
@@ -37,6 +37,11 @@ class Frozen:
         if found is None:
             marks = {name: _MARK + i for i, name in enumerate(self._names)}
             qs = self._build(**marks)
+            plain = not qs.query.select_related and not qs.query.annotation_select
+            if getattr(qs, "_fields", None) is None and not (
+                plain and qs.query.deferred_loading[0] == frozenset()
+            ):
+                raise ValueError("Frozen.models() needs a plain query of the model's own columns")
             sql, params = qs.query.get_compiler(using=alias).as_sql()
             slots = [
                 self._names.index(name) if (name := _marked(p, marks)) else None for p in params
@@ -69,9 +74,9 @@ class Frozen:
             return int(cur.fetchone()[0])
 
     def models(self, **ids: int) -> list[Any]:
-        """Run the query; return model instances (with the ORM's type conversions)."""
+        """Run the query (a plain one: the model's own columns); return model instances."""
         sql, params, slots, model = self._compile()
-        return list(model.objects.raw(sql, self._params(ids, params, slots)))
+        return Loader.of(model).load(self._using, sql, self._params(ids, params, slots))
 
 
 def _marked(param: Any, marks: dict[str, int]) -> str | None:
@@ -80,3 +85,59 @@ def _marked(param: Any, marks: dict[str, int]) -> str | None:
             if param == mark:
                 return name
     return None
+
+
+class Loader:
+    """Model instances from rows whose first columns are the model's concrete fields, in order,
+    with the ORM's own value conversions (what `Model.objects.raw` does, without its per-query
+    set-up). Further columns become attributes named in `extra`."""
+
+    _made: dict[type[Model], Loader] = {}
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.attnames = [f.attname for f in self.fields]
+        self._converters: dict[str, list[tuple[int, list[Any], Any]]] = {}
+
+    @classmethod
+    def of(cls, model: type[Model]) -> Loader:
+        made = cls._made.get(model)
+        if made is None:
+            made = cls._made[model] = cls(model)
+        return made
+
+    def columns(self, alias: str) -> str:
+        """The select list of the model's columns from table alias `alias`."""
+        q = connections["default"].ops.quote_name
+        return ", ".join(f"{alias}.{q(str(f.column))}" for f in self.fields)
+
+    def _for(self, using: str) -> list[tuple[int, list[Any], Any]]:
+        found = self._converters.get(using)
+        if found is None:
+            connection = connections[using]
+            found = []
+            for i, f in enumerate(self.fields):
+                col = f.get_col(str(self.model._meta.db_table))
+                fns = [*connection.ops.get_db_converters(col), *col.get_db_converters(connection)]
+                if fns:
+                    found.append((i, fns, col))
+            self._converters[using] = found
+        return found
+
+    def load(self, using: str, sql: str, params: list[Any], extra: Sequence[str] = ()) -> list[Any]:
+        connection = connections[using]
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            rows = cur.fetchall()
+        converters, n, out = self._for(using), len(self.fields), []
+        for row in rows:
+            values = list(row[:n])
+            for i, fns, col in converters:
+                for fn in fns:
+                    values[i] = fn(values[i], col, connection)
+            obj = self.model.from_db(using, self.attnames, values)
+            for name, value in zip(extra, row[n:], strict=True):
+                setattr(obj, name, value)
+            out.append(obj)
+        return out

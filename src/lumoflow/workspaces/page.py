@@ -34,6 +34,10 @@ class Seen:
     pk: int
     workspace: Any
 
+    @property
+    def workspace_id(self) -> int:
+        return int(self.workspace.pk)
+
 
 @dataclass
 class Body:
@@ -57,10 +61,14 @@ def _filters(request: Any, kinds: list[str]) -> tuple[str, str, str]:
 
 def head_context(request: Any, ws: Any) -> dict[str, Any]:
     """What the page head shows the viewer: role, membership, the objective nag."""
+    from lumoflow.conversation.cards import url_template
+
     role = queries.role_of(request.user, ws)
     lacks, due = queries.objective_deadline(ws)
+    names = ("join", "members", "settings", "leave", "new_objective")
     return {
         "ws": ws,
+        "links": {n: url_template(f"workspaces:{n}").format(ws.pk) for n in names},
         "role": role,
         "membership": queries.membership_status(request.user, ws),
         "can_read": queries.can_read(request.user, ws),

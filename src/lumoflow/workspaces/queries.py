@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lumoflow.core.errors import NotFound, PermissionDenied
+from lumoflow.core.sql import Loader
 
 from . import progress
 from .models import (
@@ -103,6 +104,7 @@ def readable_workspace_ids(viewer: Any) -> QuerySet[Workspace]:
 
 
 _ONE_WORKSPACE_SQL: str | None = None
+_ONE_WORKSPACE_EXTRA = ("member_count", "viewer_role", "viewer_status", "has_objective")
 
 
 def _one_workspace_sql() -> str:
@@ -115,7 +117,7 @@ def _one_workspace_sql() -> str:
     if _ONE_WORKSPACE_SQL is None:
         w, m, o = (x._meta.db_table for x in (Workspace, Membership, Objective))
         _ONE_WORKSPACE_SQL = (
-            f"SELECT w.*, "
+            f"SELECT {Loader.of(Workspace).columns('w')}, "
             f"(SELECT COUNT(*) FROM {m} a WHERE a.workspace_id = w.id AND a.status = 'active')"
             f" AS member_count, "
             f"(SELECT v.role FROM {m} v WHERE v.workspace_id = w.id AND v.user_id = %s)"
@@ -143,7 +145,11 @@ def get_workspace_for(viewer: Any, workspace_id: Any) -> Workspace:
         raise NotFound(f"No workspace {workspace_id!r}.")
     uid = _uid(viewer)
     found = (
-        list(Workspace.objects.raw(_one_workspace_sql(), [uid or 0, uid or 0, wid])) if uid else []
+        Loader.of(Workspace).load(
+            "default", _one_workspace_sql(), [uid, uid, wid], extra=_ONE_WORKSPACE_EXTRA
+        )
+        if uid
+        else []
     )
     ws = found[0] if found else None
     if ws is None or (
