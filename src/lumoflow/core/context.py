@@ -37,6 +37,10 @@ def _nav_urls(prefix: str) -> dict[str, str]:
     }
 
 
+def urls() -> dict[str, str]:
+    return _nav_urls(get_script_prefix())
+
+
 def csrf_token(request: HttpRequest) -> str:
     """The request's CSRF token, masked once per request (every form on a page shares it)."""
     token: str | None = getattr(request, "_lumoflow_csrf_token", None)
@@ -50,6 +54,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
     """Give templates the product version, the navigation's URLs and the CSRF token."""
     return {
         "lumoflow_version": lumoflow.__version__,
-        "urls": _nav_urls(get_script_prefix()),
+        "urls": urls(),
         "csrf_token": lazy(csrf_token, str)(request),
     }

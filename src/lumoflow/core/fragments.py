@@ -15,10 +15,15 @@ from collections.abc import Callable, Hashable
 from functools import cache
 from typing import Any, TypeVar
 
+from django.contrib.messages import get_messages
 from django.core.cache import cache as django_cache
 from django.db import connection
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from .context import csrf_token
 
@@ -57,3 +62,31 @@ def cached(parts: tuple[Hashable, ...], build: Callable[[], T]) -> T:
 def finish(html: str, request: Any) -> str:
     """Put the requesting person's CSRF token where shared HTML has the mark."""
     return html.replace(csrf_mark(), csrf_token(request))
+
+
+_TITLE, _CONTENT = "<!--title-->", "<!--content-->"
+
+
+def page(request: Any, *, title: str, nav: str, content: str) -> HttpResponse:
+    """A page in the site's chrome (base.html), the chrome rendered once per person and section.
+
+    The chrome shows the person's name, their unread count and the section they are in: those
+    make its key. Messages (shown once) and the CSRF token are put in per request; `content` is
+    finished HTML.
+    """
+    from lumoflow.notifications.queries import unread_count_for
+
+    user = request.user
+    parts = ("chrome", user.pk, user.name, user.is_staff, nav, unread_count_for(user))
+    context = {
+        "nav": nav,
+        "messages": (),
+        "csrf_token": csrf_mark(),
+        "title_mark": mark_safe(_TITLE),  # noqa: S308 (constants)
+        "content_mark": mark_safe(_CONTENT),  # noqa: S308
+    }
+    chrome = cached(parts, lambda: render_to_string("_shell.html", context, request=request))
+    notes = render_to_string("_messages.html", {"messages": list(get_messages(request))})
+    head, tail = chrome.split(_CONTENT, 1)
+    html = head.replace(_TITLE, escape(title), 1) + notes + content + tail
+    return HttpResponse(finish(html, request))

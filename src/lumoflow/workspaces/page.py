@@ -11,6 +11,7 @@ and finishes the body with them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -134,6 +135,7 @@ def _build(
     )
     ctx = {
         **head,
+        "follow_form": mark_safe(_FOLLOW_MARK),  # noqa: S308 (a constant)
         "csrf_token": fragments.csrf_mark(),
         "objectives": [
             {
@@ -163,8 +165,22 @@ def _build(
     )
 
 
-def _following(viewer_id: int, workspace_id: int) -> bool:
-    return bool(_FOLLOWING.count(uid=viewer_id, wid=workspace_id))
+_FOLLOW_MARK = "<!--follow-->"
+
+
+def _follow_form(request: Any, workspace_id: int) -> str:
+    """Follow or Unfollow, as this viewer needs it."""
+    from lumoflow.core.context import csrf_token, urls
+
+    following = bool(_FOLLOWING.count(uid=request.user.pk, wid=workspace_id))
+    undo = '<input type="hidden" name="undo" value="1">' if following else ""
+    return (
+        f'<form method="post" action="{urls()["follow"]}">'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{csrf_token(request)}">'
+        f'<input type="hidden" name="workspace_id" value="{int(workspace_id)}">'
+        f'<input type="hidden" name="next" value="{escape(request.path)}">'
+        f"{undo}<button>{'Unfollow' if following else 'Follow'}</button></form>"
+    )
 
 
 def _follow_query(uid: int, wid: int) -> Any:
@@ -195,11 +211,12 @@ def _my_reactions(viewer_id: int, post_ids: list[int]) -> set[tuple[int, str]]:
 
 
 def context(request: Any, ws: Any) -> dict[str, Any]:
-    """Everything the workspace page template needs, for this viewer."""
+    """The page for this viewer: `body` (finished HTML), `can_read`, `seen_post_ids`."""
     from lumoflow.conversation import cards as card_html
 
     ctx = head_context(request, ws)
     if not ctx["can_read"]:
+        ctx["body"] = render_to_string("workspaces/_private.html", ctx, request=request)
         return ctx
     shared = body(request, ws, ctx)
     uid = request.user.pk
@@ -213,7 +230,7 @@ def context(request: Any, ws: Any) -> dict[str, Any]:
     html = card_html.personalise(
         shared.html, shared.cards, options, _my_reactions(uid, shared.post_ids)
     )
+    html = html.replace(_FOLLOW_MARK, _follow_form(request, ws.pk), 1)
     ctx["body"] = mark_safe(fragments.finish(html, request))  # noqa: S308 (built escaped)
-    ctx["following_ws"] = _following(uid, ws.pk)
     ctx["seen_post_ids"] = shared.post_ids
     return ctx

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from lumoflow.core import fragments
 from lumoflow.core.errors import Invalid, LumoFlowError, NotFound, PermissionDenied
 from lumoflow.core.forms import run_action
 
@@ -68,7 +69,7 @@ def check_in_form(key_result_id: int, data: Any = None) -> CheckInForm:
 def detail(request: HttpRequest, workspace_id: int) -> HttpResponse:
     ws = _workspace(request, workspace_id)
     ctx = page.context(request, ws)
-    response = render(request, "workspaces/detail.html", ctx)
+    response = fragments.page(request, title=ws.name, nav="workspaces", content=ctx["body"])
     if ctx["can_read"]:
         from lumoflow.conversation.actions import record_post_views
 
