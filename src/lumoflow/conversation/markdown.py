@@ -2,15 +2,21 @@
 
 `@username` becomes a link to the person and `#hashtag` a link to the hashtag page; both are
 found in the text outside code (inline and fenced), so `#include` in a code block stays code.
+
+Most posts are one line of prose. A body of letters, digits, spaces and punctuation that no
+Markdown rule reads (`_PROSE`) parses to one paragraph holding one text token, so it skips the
+parser and goes through the same linkifier, renderer and sanitiser as that token would.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import cast
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 MENTION_RE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_.+-]{1,150}?)(?=[.,;:!?)]*(?:\s|$))")
@@ -23,6 +29,14 @@ _TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "img",
 }  # fmt: skip
 _ATTRS = {"a": {"href", "title", "class"}, "img": {"src", "alt", "title"}, "code": {"class"}}
+# One line that starts with a letter (so no list, heading, quote or code block) and holds only
+# letters, digits, spaces and ,.'?!;:()/%@#- (none of them starts inline Markdown). It must not
+# end in a space either: the parser trims that from the paragraph.
+_PROSE = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.'?!;:()/%@#-])*")
+
+
+def _is_prose(body: str) -> bool:
+    return _PROSE.fullmatch(body) is not None and not body.endswith(" ")
 
 
 def _text_tokens(tokens: Iterable[Token]) -> Iterable[Token]:
@@ -44,10 +58,11 @@ def extract(body: str) -> tuple[list[str], list[str]]:
     """Return the usernames mentioned and hashtags used (lowercased, unique, in order)."""
     mentions: dict[str, None] = {}
     tags: dict[str, None] = {}
-    for tok in _text_tokens(_md.parse(body)):
-        for m in MENTION_RE.finditer(tok.content):
+    texts = [body] if _is_prose(body) else [tok.content for tok in _text_tokens(_md.parse(body))]
+    for text in texts:
+        for m in MENTION_RE.finditer(text):
             mentions[m.group(1).rstrip(".")] = None
-        for m in HASHTAG_RE.finditer(tok.content):
+        for m in HASHTAG_RE.finditer(text):
             tags[m.group(1).lower()] = None
     return list(mentions), list(tags)
 
@@ -88,6 +103,13 @@ def render(
 ) -> str:
     """Return sanitised HTML for `body`; links get rel="nofollow noopener"."""
     known = {p.lower() for p in known_people}
+    if _is_prose(body):
+        text = Token("text", "", 0, content=body)
+        renderer = cast(RendererHTML, _md.renderer)
+        inline = renderer.renderInline(
+            _linkify(text, known, hashtag_url, person_url), _md.options, {}
+        )
+        return _clean(f"<p>{inline}</p>\n")
     tokens = _md.parse(body)
     for tok in tokens:
         if tok.type != "inline" or not tok.children:
@@ -102,7 +124,10 @@ def render(
             else:
                 children.append(child)
         tok.children = children
-    html = _md.renderer.render(tokens, _md.options, {})
+    return _clean(_md.renderer.render(tokens, _md.options, {}))
+
+
+def _clean(html: str) -> str:
     return nh3.clean(
         html,
         tags=_TAGS,
