@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -110,6 +111,28 @@ def _insert_sql(ignore_conflicts: bool) -> str:
     return f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING"
 
 
+def _time_columns() -> Callable[[datetime], tuple[Any, Any]]:
+    """Return a function giving the `ts` and `day` values of an event as the driver takes them."""
+    ops = connection.ops
+
+    def adapt(ts: datetime) -> tuple[Any, Any]:
+        day = ts.astimezone(UTC).date()
+        return ops.adapt_datetimefield_value(ts), ops.adapt_datefield_value(day)
+
+    if connection.vendor != "sqlite" or connection.timezone is not UTC:
+        return adapt
+
+    def sqlite_utc(ts: datetime) -> tuple[Any, Any]:
+        # What `adapt` gives for an aware time (the naive UTC time as text), at a third of the
+        # cost: the ISO form of the UTC time without its "+00:00", and its first ten characters.
+        if ts.tzinfo is None:
+            return adapt(ts)
+        text = ts.astimezone(UTC).isoformat(" ")[:-6]
+        return text, text[:10]
+
+    return sqlite_utc
+
+
 def record_many(rows: Iterable[EventRow], *, batch_size: int = 5000) -> int:
     """Write many events with batched `executemany`, inside the caller's transaction.
 
@@ -119,11 +142,10 @@ def record_many(rows: Iterable[EventRow], *, batch_size: int = 5000) -> int:
     """
     if not connection.in_atomic_block:
         raise OutsideTransaction("activity.record_many must run inside the action's transaction")
-    ops = connection.ops
+    times = _time_columns()
     tuples = [
         (
-            ops.adapt_datetimefield_value(r.ts),
-            ops.adapt_datefield_value(r.ts.astimezone(UTC).date()),
+            *times(r.ts),
             r.actor_id,
             r.verb,
             r.workspace_id,
@@ -134,12 +156,11 @@ def record_many(rows: Iterable[EventRow], *, batch_size: int = 5000) -> int:
             r.target_actor_id,
             r.kind,
             r.text,
-            json.dumps(r.data),
+            json.dumps(r.data) if r.data != {} else "{}",
         )
         for r in rows
     ]
-    has_views = any(t[3] == Verb.VIEW for t in tuples)
-    sql = _insert_sql(has_views)
+    sql = _insert_sql(Verb.VIEW in set(map(itemgetter(3), tuples)))
     with connection.cursor() as cur:
         for start in range(0, len(tuples), batch_size):
             cur.executemany(sql, tuples[start : start + batch_size])
