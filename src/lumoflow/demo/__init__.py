@@ -5,7 +5,7 @@ seeded ``numpy.random.default_rng(seed)`` (same seed and options → same rows, 
 same order) and writes it only through the actions layer: ``people.actions.bulk_create_people``,
 ``workspaces.actions.create_workspace / bulk_add_members / create_objective /
 bulk_record_check_ins``, ``conversation.actions.bulk_create_posts / bulk_add_reactions /
-bulk_accept_answers / set_idea_status / follow`` and ``demo.actions.bulk_record_views``.
+bulk_accept_answers / bulk_set_idea_status / follow`` and ``demo.actions.bulk_record_views``.
 Time runs up to ``--until`` (default today), so the demo never looks stale; every event falls in
 ``[until − months, until]``: the company rolled LumoFlow out at the start of the period.
 

@@ -7,8 +7,8 @@ log's unique key; a repeat on the same day is dropped.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db import transaction
 
@@ -20,8 +20,7 @@ from lumoflow.workspaces.models import Membership, MembershipStatus, Visibility,
 VIEWABLE = ("post", "workspace")
 
 
-@dataclass(frozen=True)
-class ViewRow:
+class ViewRow(NamedTuple):
     actor_id: int
     workspace_id: int
     object_type: str

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from lumoflow.conversation import actions as talk
+from lumoflow.conversation.actions.bulk import IdeaStatusRow, bulk_set_idea_status
 from lumoflow.people import actions as people_actions
 from lumoflow.workspaces import actions as ws_actions
 
@@ -24,7 +25,8 @@ from .vocab import COMPANY, IDEA_NOTES
 from .workspaces import FADE_WEEKS, FADING_SHAPE, WorkspacePlan, plan_workspaces
 
 CHUNK = 5000
-#: Idea status changes go through `set_idea_status` one by one; beyond this many, ideas stay new.
+#: At most this many ideas get a status (a seeded sample when more are planned); the others stay
+#: new. Each change notifies the idea's author once the year is loaded.
 MAX_IDEA_DECISIONS = 600
 
 
@@ -210,14 +212,14 @@ class Loader:
                 for q, r, at in accepts
             ]
         )
-        for post, status, at, who in sorted(act.ideas, key=lambda x: (x[2], x[0])):
-            talk.set_idea_status(
-                self.user(who),
-                int(ids.posts[post]),
-                status=status,
-                note=IDEA_NOTES[status],
-                at=_dt(at),
-            )
+        bulk_set_idea_status(
+            [
+                IdeaStatusRow(
+                    int(ids.people[who]), int(ids.posts[post]), status, _dt(at), IDEA_NOTES[status]
+                )
+                for post, status, at, who in sorted(act.ideas, key=lambda x: (x[2], x[0]))
+            ]
+        )
         rows = [
             ws_actions.CheckInRow(
                 key_result_id=ids.key_results[(c.ws, c.objective, c.key_result)],
@@ -248,19 +250,16 @@ class Loader:
         at = np.concatenate([v[2], v[2, first] - 60])
         wsid = np.array(self.ids.workspaces)[np.concatenate([ws_of, ws_of[first]])]
         order = np.lexsort((obj, kinds, at))
-        for chunk in _chunks(order, 50000):
-            demo_actions.bulk_record_views(
-                [
-                    demo_actions.ViewRow(
-                        actor_id=int(self.ids.people[who[k]]),
-                        workspace_id=int(wsid[k]),
-                        object_type=("post", "workspace")[kinds[k]],
-                        object_id=int(obj[k]),
-                        at=_dt(at[k]),
-                    )
-                    for k in chunk
-                ]
-            )
+        columns = (
+            self.ids.people[who[order]].tolist(),
+            wsid[order].tolist(),
+            [demo_actions.VIEWABLE[k] for k in kinds[order].tolist()],
+            obj[order].tolist(),
+            [_dt(t) for t in at[order].tolist()],
+        )
+        rows = [demo_actions.ViewRow(*row) for row in zip(*columns, strict=True)]
+        for chunk in _chunks(rows, 50000):
+            demo_actions.bulk_record_views(chunk)
         return len(order)
 
     def follow_for(self, indices: list[int]) -> None:
@@ -308,7 +307,7 @@ def plan(
     for ws in wss:
         planner.workspace(ws)
     act = planner.act
-    if len(act.ideas) > MAX_IDEA_DECISIONS:  # one action per status change: keep it bounded
+    if len(act.ideas) > MAX_IDEA_DECISIONS:
         keep = np.sort(rng.choice(len(act.ideas), MAX_IDEA_DECISIONS, replace=False))
         act.ideas = [act.ideas[int(k)] for k in keep]
     return clock, people, wss, act, plan_check_ins(rng, wss, clock)
