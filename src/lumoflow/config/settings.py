@@ -172,7 +172,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("LUMOFLOW_FROM_EMAIL", "lumoflow@localhost")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per process on one machine (shared page fragments, page chrome: core.fragments); Redis past one.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LUMOFLOW_CACHE_ENTRIES", "2000"))},
+    }
+}
 if redis_url := os.environ.get("LUMOFLOW_REDIS_URL"):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
