@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from lumoflow.conversation import actions
-from lumoflow.conversation.actions import PostRow, ReactionRow
+from lumoflow.conversation.actions import PostRow, ReactionRow, engage
 from lumoflow.conversation.models import Mention, Post, Reaction
 from lumoflow.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from lumoflow.workspaces import actions as ws_actions
@@ -285,3 +287,25 @@ def test_bulk_reactions_and_answers(org: Any) -> None:
     assert Post.objects.get(pk=q).accepted_answer_id == r
     with pytest.raises(Invalid, match="row 0"):
         actions.bulk_accept_answers([(org.otto.pk, q, r, t0)])
+
+
+def test_views_known_to_be_recorded_cost_no_query(
+    org: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    # given: Fred's first look at two posts is recorded (in a memory of this test's own)
+    monkeypatch.setattr(engage, "_recorded_today", engage._RecordedToday())
+    posts = [actions.create_post(org.mia, org.launch.pk, kind="update", body=b) for b in "ab"]
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.record_post_views(org.fred, posts, also=[(org.launch, "workspace", org.launch.pk)])
+    assert len(events("view", actor=org.fred)) == 3
+    # when: he sees them again
+    with CaptureQueriesContext(connection) as ctx:
+        actions.record_post_views(org.fred, posts, also=[(org.launch, "workspace", org.launch.pk)])
+    # then: no query; a post with a known id but another creation time (as in a database emptied
+    # and filled again) is looked up, and found not to need a write
+    assert len(ctx.captured_queries) == 0
+    again = Post(pk=posts[0].pk, workspace_id=org.launch.pk, created_at=datetime(2020, 1, 1))
+    with CaptureQueriesContext(connection) as ctx:
+        actions.record_post_views(org.fred, [again])
+    assert len(ctx.captured_queries) == 1
+    assert len(events("view", actor=org.fred)) == 3

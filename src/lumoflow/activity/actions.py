@@ -168,24 +168,25 @@ def record_many(rows: Iterable[EventRow], *, batch_size: int = 5000) -> int:
 
 
 def record_views(actor: Any, objects: Iterable[tuple[Any, str, str]]) -> None:
-    """Record that `actor` saw these (workspace, object_type, object_id), one statement, once a day.
+    """Record that `actor` saw these (workspace or its id, object_type, object_id): one batched
+    statement, in a transaction of its own, once a day.
 
     Called after the page is built; a repeat view the same day is ignored by the unique key.
     """
+    if not getattr(actor, "is_authenticated", False):
+        return
     now = timezone.now()
     rows = [
-        ActivityEvent(
-            ts=now,
-            day=now.date(),
-            actor=actor,
+        EventRow(
+            actor_id=actor.pk,
             verb=Verb.VIEW,
-            workspace=ws,
+            ts=now,
+            workspace_id=getattr(ws, "pk", ws),
             object_type=otype,
             object_id=str(oid),
         )
         for ws, otype, oid in objects
     ]
-    if not rows or not getattr(actor, "is_authenticated", False):
-        return
-    with transaction.atomic():
-        ActivityEvent.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        with transaction.atomic():
+            record_many(rows)

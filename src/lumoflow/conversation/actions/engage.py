@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -212,7 +213,7 @@ def _record_views_on() -> bool:
 def _not_seen_today(viewer: Any, rows: list[Any]) -> list[Any]:
     """Drop the views already recorded today: a read (no write lock) instead of a write that the
     unique key would ignore. A race between two pages is still settled by that key."""
-    if not rows or not getattr(viewer, "is_authenticated", False):
+    if not rows:
         return []
     types = sorted({otype for _, otype, _ in rows})
     ids = sorted({str(oid) for _, _, oid in rows})
@@ -234,19 +235,76 @@ def _not_seen_today(viewer: Any, rows: list[Any]) -> list[Any]:
     return [r for r in rows if (r[1], str(r[2])) not in seen]
 
 
+ViewKey = tuple[int, str, str, Any]
+
+
+class _RecordedToday:
+    """The views this process knows are recorded today, so that a page read again costs no query.
+
+    A key is (viewer, object type, object id, the object's creation time): ids come back when a
+    database is emptied and filled again (tests, a restore), creation times practically never.
+    Keys are added once the write (or the read that found them) is committed; the set is emptied
+    when the day changes or it grows past `limit`. Each worker process keeps its own.
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self._day: date | None = None
+        self._keys: set[ViewKey] = set()
+        self._lock = threading.Lock()
+
+    def unknown(self, day: date, keys: list[ViewKey]) -> list[int]:
+        """Positions of the keys not known to be recorded on `day`."""
+        with self._lock:
+            if day != self._day:
+                return list(range(len(keys)))
+            return [i for i, k in enumerate(keys) if k not in self._keys]
+
+    def add(self, day: date, keys: list[ViewKey]) -> None:
+        with self._lock:
+            if day != self._day or len(self._keys) + len(keys) > self.limit:
+                self._day, self._keys = day, set()
+            self._keys.update(keys)
+
+
+_recorded_today = _RecordedToday()
+
+
+def _created(obj: Any) -> Any:
+    """The object's creation time when it was loaded (never a query for a deferred field)."""
+    return getattr(obj, "__dict__", {}).get("created_at")
+
+
+def _post_created(post: Any) -> Any:
+    """A post's creation time, or its workspace's for a stand-in that carries only ids."""
+    return _created(post) or _created(post.__dict__.get("workspace"))
+
+
 def record_post_views(viewer: Any, posts: Sequence[Post], *, also: Sequence[Any] = ()) -> None:
     """Record that the viewer saw these posts: one batched statement, once per person, post, day.
 
     Called after the page or answer is built, with `also` other (workspace, type, id) views of
-    the same page. `LUMOFLOW_RECORD_VIEWS = False` (or the environment variable set to 0) turns
-    off recording post views.
+    the same page. A post needs `pk`, `workspace_id` and, when loaded, `created_at`. Views this
+    process already knows are recorded today cost no query; the others are looked up, and the
+    missing ones written. `LUMOFLOW_RECORD_VIEWS = False` (or the environment variable set to 0)
+    turns off recording post views.
     """
-    rows = list(also)
-    if _record_views_on():
-        rows += [(p.workspace, "post", p.pk) for p in posts]
-    rows = _not_seen_today(viewer, rows)
-    if not rows:
+    if not getattr(viewer, "is_authenticated", False):
         return
+    rows = list(also)
+    keys = [(viewer.pk, otype, str(oid), _created(ws)) for ws, otype, oid in also]
+    if _record_views_on():
+        rows += [(p.workspace_id, "post", p.pk) for p in posts]
+        keys += [(viewer.pk, "post", str(p.pk), _post_created(p)) for p in posts]
+    day = timezone.now().date()
+    fresh = _not_seen_today(viewer, [rows[i] for i in _recorded_today.unknown(day, keys)])
+    if fresh:
+        _write_views(viewer, fresh)
+    if rows:
+        transaction.on_commit(lambda: _recorded_today.add(day, keys))
+
+
+def _write_views(viewer: Any, rows: list[Any]) -> None:
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         record_views(viewer, rows)
         return
