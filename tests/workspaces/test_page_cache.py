@@ -107,3 +107,36 @@ def test_the_second_reader_does_not_rebuild_the_body(org: Any) -> None:
     assert again < first / 2
     # Fred is a facilitator: his body differs from Mia's and is built for him once.
     assert _statements(lambda: _page(fred, org.launch)) > again
+
+
+def _redis_url() -> str:
+    import os
+    import socket
+
+    url = os.environ.get("LUMOFLOW_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip("Redis is not reachable on 127.0.0.1:6379 (mandatory with CI=true)")
+    return url
+
+
+def test_the_body_is_shared_through_redis_too(org: Any, settings: Any) -> None:
+    import uuid
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url(),
+            "KEY_PREFIX": uuid.uuid4().hex,  # apart from any other run on the same server
+        }
+    }
+    post = conv.create_post(org.mia, org.launch.pk, kind="update", body="Through Redis")
+    mia, olivia = _client(org.mia), _client(org.olivia)
+    first = _statements(lambda: _page(mia, org.launch))
+    again = _statements(lambda: _page(mia, org.launch))
+    assert again < first / 2
+    assert ">Edit<" in _card(_page(mia, org.launch), post.pk)
+    assert ">Edit<" not in _card(_page(olivia, org.launch), post.pk)
