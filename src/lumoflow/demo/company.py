@@ -5,6 +5,7 @@ Everything is drawn from one seeded numpy generator, so the same seed gives the 
 
 from __future__ import annotations
 
+import importlib
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -160,11 +161,11 @@ class _Names:
     """First and last names per locale from faker's lists, drawn with our own generator."""
 
     def __init__(self) -> None:
-        from faker import Faker
-
         self.lists: dict[str, tuple[list[str], list[str]]] = {}
         for loc in dict.fromkeys(x.locale for x in LOCATIONS):
-            p = Faker(loc).provider("faker.providers.person")
+            # The locale's person provider, as `Faker(loc)` would pick it, without loading the
+            # dozens of other providers a Faker instance sets up.
+            p = importlib.import_module(f"faker.providers.person.{loc}").Provider
             first = getattr(p, "first_names", None) or list(p.first_names_female)
             self.lists[loc] = (sorted(set(first)), sorted(set(p.last_names)))
         self.taken: set[str] = set()
