@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -137,3 +138,41 @@ def test_after_leaving_reacting_and_replying_are_refused(org: Any, api: Any) -> 
     assert mia.post(f"/posts/{priv['id']}/reactions", {"emoji": "👍"}).status_code == 404
     assert mia.post(f"/posts/{priv['id']}/replies", {"body": "x"}).status_code == 404
     assert mia.post(f"/workspaces/{org.launch.pk}/posts", {"body": "x"}).status_code == 403
+
+
+def test_feed_pages_have_exactly_the_schema_shape(org: Any, api: Any) -> None:
+    # given: a post with a reaction and an attachment, followed by Fred
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lumoflow.api.base import api as ninja_api
+    from lumoflow.api.conversation import PostPage
+    from lumoflow.conversation import actions
+
+    upload = SimpleUploadedFile("notes.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    p = actions.create_post(
+        org.mia,
+        org.launch.pk,
+        kind="update",
+        body="See *notes*",
+        objective_id=org.objective.pk,
+        files=[upload],
+    )
+    actions.add_reaction(org.fred, p.pk, emoji="🎉")
+    actions.follow(org.fred, workspace_id=org.launch.pk)
+    for url in ("/feed", f"/workspaces/{org.launch.pk}/posts"):
+        # when
+        r = api(org.fred).get(url, limit=1)
+        # then: what validating against PostPage and rendering would give, key for key
+        page = PostPage.model_validate(r.json()).model_dump()
+        assert r.json() == json.loads(ninja_api.renderer.render(None, page, response_status=200))
+        item = r.json()["items"][0]
+        assert item["reactions"] == [{"emoji": "🎉", "count": 1, "mine": True}]
+        assert item["attachments"][0]["name"] == "notes.pdf"
+        assert item["created_at"].endswith("Z") and r.json()["next"] is None
+
+
+def test_ids_no_database_holds_are_not_found(org: Any, api: Any) -> None:
+    huge = 2**70
+    mia = api(org.mia)
+    assert mia.get(f"/workspaces/{org.launch.pk}/posts", objective_id=huge).status_code == 404
+    assert mia.get(f"/posts/{huge}").status_code in (404, 422)

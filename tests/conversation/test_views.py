@@ -274,3 +274,23 @@ def test_hashtag_page_query_count_is_constant(org: Any, browser_client: Any) -> 
         actions.create_reply(org.olivia, first.pk, body=f"Nested {i} #plan")
     assert count() == few
     assert "in reply to Fred" in c.get("/hashtags/plan").content.decode()
+
+
+def test_home_lists_what_i_follow_but_not_a_secret_workspace_i_left(
+    org: Any, browser_client: Any
+) -> None:
+    # given: Mia follows Olivia, Launch, and the secret Merger while she was a member
+    from lumoflow.workspaces import actions as ws_actions
+
+    ws_actions.add_member(org.olivia, org.merger.pk, username="mia")
+    for target in ({"username": "olivia"}, {"workspace_id": org.launch.pk}):
+        actions.follow(org.mia, **target)
+    actions.follow(org.mia, workspace_id=org.merger.pk)
+    ws_actions.remove_member(org.olivia, org.merger.pk, username="mia")
+    # when
+    page = browser_client(org.mia).get("/").content.decode()
+    # then
+    aside = page[page.index("You follow") :]
+    assert f'<a href="/people/olivia">{org.olivia.name}</a>' in aside
+    assert f'<a href="/workspaces/{org.launch.pk}">Launch</a>' in aside
+    assert "Merger" not in aside

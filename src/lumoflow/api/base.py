@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -133,10 +134,18 @@ def clamp_limit(limit: int | None) -> int:
 
 
 _CURSOR_SALT = "lumoflow.api.cursor"
+T = TypeVar("T", bound=Model)
 
 
 def encode_cursor(values: list[Any]) -> str:
     return signing.dumps(values, salt=_CURSOR_SALT, compress=True)
+
+
+def _bad_cursor() -> Invalid:
+    return Invalid(
+        "The cursor is not one this API gave out; start again without it.",
+        errors={"cursor": ["Unknown or altered cursor."]},
+    )
 
 
 def decode_cursor(cursor: str) -> list[Any]:
@@ -146,20 +155,26 @@ def decode_cursor(cursor: str) -> list[Any]:
             raise ValueError
         return values
     except (signing.BadSignature, ValueError):
-        raise Invalid(
-            "The cursor is not one this API gave out; start again without it.",
-            errors={"cursor": ["Unknown or altered cursor."]},
-        )
+        raise _bad_cursor()
+
+
+def _page_and_next(items: list[T], n: int, key: str) -> tuple[list[T], str | None]:
+    """The first `n` of `n + 1` fetched items, and the cursor after them when there are more."""
+    if len(items) <= n:
+        return items, None
+    items = items[:n]
+    last = items[-1]
+    return items, encode_cursor([_plain(getattr(last, key)), last.pk] if key != "id" else [last.pk])
 
 
 def paginate(
-    qs: QuerySet[Any],
+    qs: QuerySet[T],
     *,
     limit: int | None,
     cursor: str | None,
     newest_first: bool = False,
     key: str = "id",
-) -> tuple[list[Any], str | None]:
+) -> tuple[list[T], str | None]:
     """Keyset pagination over (key, id), oldest first or newest first. Returns items and next."""
     n = clamp_limit(limit)
     desc = "-" if newest_first else ""
@@ -171,19 +186,40 @@ def paginate(
         if key == "id":
             qs = qs.filter(**{f"id__{op}": values[-1]})
         else:
-            from django.db.models import Q
-
             qs = qs.filter(
                 Q(**{f"{key}__{op}": values[0]}) | Q(**{key: values[0], f"id__{op}": values[1]})
             )
-    items = list(qs[: n + 1])
-    nxt = None
-    if len(items) > n:
-        items = items[:n]
-        last: Model = items[-1]
-        nxt = encode_cursor([_plain(getattr(last, key)), last.pk] if key != "id" else [last.pk])
-    return items, nxt
+    return _page_and_next(list(qs[: n + 1]), n, key)
+
+
+def newest_first_page(
+    fetch: Callable[[int, tuple[datetime, int] | None], list[T]],
+    *,
+    limit: int | None,
+    cursor: str | None,
+) -> tuple[list[T], str | None]:
+    """`paginate(..., newest_first=True, key="created_at")` for a feed read in SQL: `fetch(n,
+    before)` returns the `n` newest items older than `before` (created_at, id). Same cursors."""
+    n = clamp_limit(limit)
+    before = None
+    if cursor:
+        try:
+            when, pk = decode_cursor(cursor)
+            before = (datetime.fromisoformat(when), int(pk))
+        except (TypeError, ValueError):
+            raise _bad_cursor()
+    return _page_and_next(fetch(n + 1, before), n, "created_at")
 
 
 def _plain(v: Any) -> Any:
     return v.isoformat() if hasattr(v, "isoformat") else v
+
+
+def unvalidated_json(request: HttpRequest, data: Any, status: int = 200) -> HttpResponse:
+    """Render `data` as the API renders a response, without validating it against the
+    operation's response schema (which still documents it in OpenAPI).
+
+    For the hottest reads only, whose dicts are built field by field to match that schema:
+    validating twenty posts again cost more than reading them. Tests check the shape.
+    """
+    return api.create_response(request, data, status=status)

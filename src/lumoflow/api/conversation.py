@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from lumoflow.conversation import actions, queries
@@ -14,7 +14,7 @@ from lumoflow.conversation.models import EMOJIS
 from lumoflow.notifications import actions as n_actions
 from lumoflow.notifications import queries as n_queries
 
-from .base import paginate
+from .base import newest_first_page, paginate, unvalidated_json
 
 router = Router(tags=["conversation"])
 KindName = Literal["update", "question", "idea", "decision", "announcement"]
@@ -143,6 +143,17 @@ def _page(request: HttpRequest, qs: Any, limit: int | None, cursor: str | None) 
     return {"items": out, "next": nxt}
 
 
+def _feed_page(
+    request: HttpRequest, feed: queries.Feed, limit: int | None, cursor: str | None
+) -> HttpResponse:
+    """A feed page as PostPage JSON (built to its schema, not validated again); the views are
+    recorded after the response is built."""
+    items, nxt = newest_first_page(feed.page, limit=limit, cursor=cursor)
+    response = unvalidated_json(request, {"items": cards_out(request.user, items), "next": nxt})
+    actions.record_post_views(request.user, items)
+    return response
+
+
 def _one(request: HttpRequest, post_id: int) -> dict[str, Any]:
     return cards_out(request.user, [queries.get_post_for(request.user, post_id)])[0]
 
@@ -155,11 +166,11 @@ def workspace_posts(
     objective_id: int | None = None,
     limit: int | None = None,
     cursor: str | None = None,
-) -> dict[str, Any]:
-    qs = queries.list_workspace_posts_for(
+) -> HttpResponse:
+    feed = queries.workspace_feed_for(
         request.user, workspace_id, kind=kind or "", objective_id=objective_id
     )
-    return _page(request, qs, limit, cursor)
+    return _feed_page(request, feed, limit, cursor)
 
 
 @router.post("/workspaces/{workspace_id}/posts", response={201: PostOut}, summary="Post")
@@ -169,8 +180,8 @@ def create_post(request: HttpRequest, workspace_id: int, payload: PostIn) -> Sta
 
 
 @router.get("/feed", response=PostPage, summary="Home feed: followed workspaces and people")
-def feed(request: HttpRequest, limit: int | None = None, cursor: str | None = None) -> Any:
-    return _page(request, queries.list_feed_for(request.user), limit, cursor)
+def feed(request: HttpRequest, limit: int | None = None, cursor: str | None = None) -> HttpResponse:
+    return _feed_page(request, queries.feed_for(request.user), limit, cursor)
 
 
 @router.get("/posts/{post_id}", response=PostOut, summary="One post or reply")

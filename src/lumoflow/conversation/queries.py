@@ -6,16 +6,26 @@ workspace never reaches a non-member. Deleted and hidden posts are left out of e
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from lumoflow.core.errors import NotFound, PermissionDenied
+from lumoflow.core.sql import Frozen, Loader
 from lumoflow.workspaces import queries as ws_queries
-from lumoflow.workspaces.models import Membership, MembershipStatus, Visibility, Workspace
+from lumoflow.workspaces.models import (
+    Membership,
+    MembershipStatus,
+    Objective,
+    Visibility,
+    Workspace,
+)
 
 from .models import EMOJIS, Attachment, Follow, Hashtag, Kind, Post, Reaction
 
@@ -25,8 +35,12 @@ def _uid(viewer: Any) -> int | None:
 
 
 def _int(value: Any, what: str) -> int:
+    """An id, or NotFound (also for numbers no database column holds)."""
     try:
-        return int(value)
+        n = int(value)
+        if not -(2**63) <= n < 2**63:
+            raise ValueError
+        return n
     except (TypeError, ValueError):
         raise NotFound(f"No {what} {value!r}.")
 
@@ -40,16 +54,19 @@ def readable_posts_for(viewer: Any) -> QuerySet[Post]:
     return visible_posts().filter(workspace__in=ws_queries.readable_workspace_ids(viewer))
 
 
-_CARD_FIELDS = (
-    *(f.name for f in Post._meta.concrete_fields),
+_CARD_RELATED = (
     "author__username",
     "author__display_name",
     "author__first_name",
     "author__last_name",
     "workspace__name",
     "workspace__visibility",
-    "workspace__archived_at",
     "objective__title",
+)
+_CARD_FIELDS = (
+    *(f.name for f in Post._meta.concrete_fields),
+    *_CARD_RELATED,
+    "workspace__archived_at",
 )
 
 
@@ -103,17 +120,28 @@ def readers_among(workspace: Workspace, user_ids: list[int]) -> set[int]:
 
 
 # ---------------------------------------------------------------------------- feeds
+def _workspace_roots(
+    workspace_id: int, *, kind: str = "", objective_id: int | None = None
+) -> QuerySet[Post]:
+    qs = visible_posts().filter(workspace_id=workspace_id, parent__isnull=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if objective_id is not None:
+        qs = qs.filter(objective_id=objective_id)
+    return qs
+
+
+def _objective_filter(objective_id: Any) -> int | None:
+    return None if objective_id in (None, "") else _int(objective_id, "objective")
+
+
 def list_workspace_posts_for(
     viewer: Any, workspace_id: Any, *, kind: str = "", objective_id: Any = None
 ) -> QuerySet[Post]:
     """Root posts of a workspace the viewer may read (403 when private and not a member)."""
     ws = ws_queries.get_readable_workspace_for(viewer, workspace_id)
-    qs = visible_posts().filter(workspace=ws, parent__isnull=True)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if objective_id not in (None, ""):
-        qs = qs.filter(objective_id=_int(objective_id, "objective"))
-    return _feed_select(qs)
+    oid = _objective_filter(objective_id)
+    return _feed_select(_workspace_roots(ws.pk, kind=kind, objective_id=oid))
 
 
 def list_feed_for(viewer: Any) -> QuerySet[Post]:
@@ -130,6 +158,124 @@ def list_feed_for(viewer: Any) -> QuerySet[Post]:
         wanted, parent__isnull=True, workspace__in=ws_queries.readable_workspace_ids(viewer)
     )
     return _feed_select(qs)
+
+
+# Feed pages from precompiled SQL. Building the ORM queries above cost more than running them on
+# the hottest reads (the home feed and the workspace feed, as pages and through the API), so
+# the same queries are compiled once per process (`Frozen`) and read a page at a time: one query
+# for a page's posts with their authors, workspace names and objective titles.
+Before = tuple[datetime, int]
+"""A keyset bound: posts strictly older than this (created_at, id)."""
+
+# The post's own columns first, in order, as `Loader` reads them; then those of `_CARD_RELATED`,
+# which become attributes named with one underscore (`author_username`).
+_CARD_VALUES = (*(f.attname for f in Post._meta.concrete_fields), *_CARD_RELATED)
+_CARD_EXTRA = tuple(name.replace("__", "_") for name in _CARD_RELATED)
+
+
+def _as_viewer(uid: int) -> Any:
+    return get_user_model()(pk=uid)
+
+
+_HOME_FEED = Frozen(lambda uid: list_feed_for(_as_viewer(uid)).values(*_CARD_VALUES))
+_WORKSPACE_FEEDS: dict[tuple[str, bool], Frozen] = {}
+
+
+def _workspace_feed_query(kind: str, by_objective: bool) -> Frozen:
+    found = _WORKSPACE_FEEDS.get((kind, by_objective))
+    if found is None:
+        if by_objective:
+            found = Frozen(
+                lambda wid, oid: _workspace_roots(wid, kind=kind, objective_id=oid).values(
+                    *_CARD_VALUES
+                )
+            )
+        else:
+            found = Frozen(lambda wid: _workspace_roots(wid, kind=kind).values(*_CARD_VALUES))
+        _WORKSPACE_FEEDS[(kind, by_objective)] = found
+    return found
+
+
+@functools.cache
+def _newest_first(sql: str, *, before: bool) -> str:
+    older = "WHERE (f.created_at, f.id) < (%s, %s) " if before else ""
+    return f"SELECT * FROM ({sql}) f {older}ORDER BY f.created_at DESC, f.id DESC LIMIT %s"
+
+
+@dataclass(frozen=True)
+class Feed:
+    """Root posts of a feed the viewer may read, newest first, a page at a time (one query)."""
+
+    query: Frozen | None
+    ids: dict[str, int] = field(default_factory=dict)
+    workspace: Workspace | None = None
+
+    def page(self, n: int, before: Before | None = None) -> list[Post]:
+        """The `n` newest posts (older than `before` when given), each with its author,
+        workspace and objective loaded, as `_feed_select` loads them."""
+        if self.query is None:
+            return []
+        sql, params = self.query.sql(**self.ids)
+        if before is not None:
+            params += [connection.ops.adapt_datetimefield_value(before[0]), before[1]]
+        sql = _newest_first(sql, before=before is not None)
+        posts = Loader.of(Post).load(connection.alias, sql, [*params, n], _CARD_EXTRA)
+        _attach_card_relations(posts, self.workspace)
+        return posts
+
+
+_AUTHOR_FIELDS = ["id", "username", "display_name", "first_name", "last_name"]
+
+
+def _attach_card_relations(posts: list[Post], workspace: Workspace | None) -> None:
+    """Author, workspace and objective from the page query's extra columns (no more queries)."""
+    User = get_user_model()
+    people: dict[int, Any] = {}
+    spaces: dict[int, Workspace] = {workspace.pk: workspace} if workspace else {}
+    author, space, objective = (
+        Post._meta.get_field(name) for name in ("author", "workspace", "objective")
+    )
+    for p in posts:
+        a: Any = p
+        db = p._state.db
+        if a.author_id not in people:
+            people[a.author_id] = User.from_db(
+                db,
+                _AUTHOR_FIELDS,
+                [a.author_id, a.author_username, a.author_display_name]
+                + [a.author_first_name, a.author_last_name],
+            )
+        if a.workspace_id not in spaces:
+            spaces[a.workspace_id] = Workspace.from_db(
+                db,
+                ["id", "name", "visibility"],
+                [a.workspace_id, a.workspace_name, a.workspace_visibility],
+            )
+        goal = None
+        if a.objective_id is not None:
+            goal = Objective.from_db(db, ["id", "title"], [a.objective_id, a.objective_title])
+        author.set_cached_value(p, people[a.author_id])  # type: ignore[union-attr]
+        space.set_cached_value(p, spaces[a.workspace_id])  # type: ignore[union-attr]
+        objective.set_cached_value(p, goal)  # type: ignore[union-attr]
+
+
+def feed_for(viewer: Any) -> Feed:
+    """`list_feed_for`, read a page at a time."""
+    uid = _uid(viewer)
+    return Feed(None) if uid is None else Feed(_HOME_FEED, {"uid": uid})
+
+
+def workspace_feed_for(
+    viewer: Any, workspace_id: Any, *, kind: str = "", objective_id: Any = None
+) -> Feed:
+    """`list_workspace_posts_for` (403 when private and not a member), read a page at a time."""
+    ws = ws_queries.get_readable_workspace_for(viewer, workspace_id)
+    if kind and kind not in Kind.values:
+        return Feed(None)
+    oid = _objective_filter(objective_id)
+    query = _workspace_feed_query(kind, oid is not None)
+    ids = {"wid": ws.pk} if oid is None else {"wid": ws.pk, "oid": oid}
+    return Feed(query, ids, ws)
 
 
 def list_hashtag_posts_for(viewer: Any, tag: str) -> QuerySet[Post]:
@@ -199,6 +345,45 @@ def list_follows_for(viewer: Any) -> QuerySet[Follow]:
     )
 
 
+@dataclass(frozen=True)
+class Followed:
+    """A person (`username`) or a workspace (`workspace_id`) the viewer follows, by name."""
+
+    name: str
+    username: str | None
+    workspace_id: int | None
+
+
+FOLLOWS_SHOWN = 50
+_FOLLOWED = Frozen(
+    lambda uid: list_follows_for(_as_viewer(uid)).values_list(
+        "person__username",
+        "person__display_name",
+        "person__first_name",
+        "person__last_name",
+        "workspace_id",
+        "workspace__name",
+    )[:FOLLOWS_SHOWN]
+)
+
+
+def list_followed_for(viewer: Any) -> list[Followed]:
+    """`list_follows_for`, the first FOLLOWS_SHOWN as names (the home page's side bar)."""
+    uid = _uid(viewer)
+    if uid is None:
+        return []
+    User = get_user_model()
+    names = ["username", "display_name", "first_name", "last_name"]
+    out = []
+    for username, display, first, last, ws_id, ws_name in _FOLLOWED.rows(uid=uid):
+        if username is None:
+            out.append(Followed(ws_name, None, ws_id))
+        else:
+            person = User.from_db(None, names, [username, display, first, last])
+            out.append(Followed(person.name, username, None))
+    return out
+
+
 def follow_state(
     viewer: Any, *, person_id: int | None = None, workspace_id: int | None = None
 ) -> bool:
@@ -236,21 +421,27 @@ class PostCard:
 
 
 def decorate(viewer: Any, posts: list[Post]) -> list[PostCard]:
-    """Attach reaction counts (with the viewer's own) and attachments: two queries in all."""
+    """Attach reaction counts (with the viewer's own) and attachments: two queries in all.
+
+    Written in SQL: on a feed page, building these two ORM queries took longer than running them.
+    """
     ids = [p.pk for p in posts]
     counts: dict[int, dict[str, list[Any]]] = defaultdict(dict)
-    if ids:
-        uid = _uid(viewer)
-        rows = (
-            Reaction.objects.filter(post_id__in=ids)
-            .values("post_id", "emoji")
-            .annotate(n=Count("id"), mine=Count("id", filter=Q(user_id=uid)))
-        )
-        for r in rows:
-            counts[r["post_id"]][r["emoji"]] = [r["n"], r["mine"] > 0]
     files: dict[int, list[Attachment]] = defaultdict(list)
     if ids:
-        for a in Attachment.objects.filter(post_id__in=ids):
+        marks = ", ".join(["%s"] * len(ids))
+        r, att = Reaction._meta.db_table, Attachment._meta.db_table
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT post_id, emoji, COUNT(*), SUM(CASE WHEN user_id = %s THEN 1 ELSE 0 END) "
+                f"FROM {r} WHERE post_id IN ({marks}) GROUP BY post_id, emoji",
+                [_uid(viewer), *ids],
+            )
+            for post_id, emoji, n, mine in cur.fetchall():
+                counts[post_id][emoji] = [n, mine > 0]
+        cols = Loader.of(Attachment).columns("a")
+        sql = f"SELECT {cols} FROM {att} a WHERE a.post_id IN ({marks}) ORDER BY a.id"
+        for a in Loader.of(Attachment).load(connection.alias, sql, ids):
             files[a.post_id].append(a)
     cards = []
     for p in posts:

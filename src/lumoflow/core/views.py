@@ -37,21 +37,31 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The home feed: followed workspaces and people, announcements from my workspaces."""
-    from lumoflow.api.base import paginate
-    from lumoflow.conversation import actions, queries
+    from django.urls import reverse
 
-    items, nxt = paginate(
-        queries.list_feed_for(request.user),
-        limit=20,
-        cursor=request.GET.get("cursor") or None,
-        newest_first=True,
-        key="created_at",
+    from lumoflow.api.base import newest_first_page
+    from lumoflow.conversation import actions, queries
+    from lumoflow.conversation.cards import url_template
+
+    items, nxt = newest_first_page(
+        queries.feed_for(request.user).page, limit=20, cursor=request.GET.get("cursor") or None
     )
+    workspace_url = url_template("workspaces:detail")
+    follows = [
+        (
+            reverse("people:person", args=[f.username])
+            if f.username
+            else workspace_url.format(f.workspace_id),
+            f.name,
+            "person" if f.username else "workspace",
+        )
+        for f in queries.list_followed_for(request.user)
+    ]
     ctx = {
         "cards": queries.decorate(request.user, items),
         "next_cursor": nxt,
         "newest_id": items[0].pk if items else 0,
-        "follows": list(queries.list_follows_for(request.user)[:50]),
+        "follows": follows,
         "nav": "home",
     }
     response = render(request, "conversation/home.html", ctx)
