@@ -127,7 +127,7 @@ def _time_columns() -> Callable[[datetime], tuple[Any, Any]]:
         # cost: the ISO form of the UTC time without its "+00:00", and its first ten characters.
         if ts.tzinfo is None:
             return adapt(ts)
-        text = ts.astimezone(UTC).isoformat(" ")[:-6]
+        text = (ts if ts.tzinfo is UTC else ts.astimezone(UTC)).isoformat(" ")[:-6]
         return text, text[:10]
 
     return sqlite_utc

@@ -97,6 +97,7 @@ class Planner:
         base = base_rate(ws, self.people.n)
         season = clock.season()
         start = len(self.act.ws)
+        member_at = dict(zip(ws.members.tolist(), ws.joined.tolist(), strict=True))
         for t in range(max(0, t0), clock.weeks):
             wk = week(ws, t, t0, clock.weeks)
             count = rng.poisson(base * wk.intensity * season[t])
@@ -105,21 +106,23 @@ class Planner:
             if not count or not ok.any():
                 continue
             pool = Pool(ws.members[ok], ws.write[ok], self.people.dept[ws.members[ok]])
-            self._roots(ws, pool, wk, t, int(count))
+            self._roots(ws, pool, wk, t, int(count), member_at)
         self._reactions_and_views(ws, start)
 
-    def _roots(self, ws: WorkspacePlan, pool: Pool, wk: Week, t: int, count: int) -> None:
+    def _roots(
+        self, ws: WorkspacePlan, pool: Pool, wk: Week, t: int, count: int, member_at: dict[int, int]
+    ) -> None:
         rng, clock, people = self.rng, self.clock, self.people
         authors = np.array([pool.pick(rng) for _ in range(count)])
         weekday = rng.choice(5, size=count, p=WEEKDAY_P)
         sec = np.clip(rng.normal(12.5 * HOUR, 2.6 * HOUR, count), 7.6 * HOUR, 18.9 * HOUR)
         ts, off = clock.local_time(people.loc[authors], np.full(count, t), weekday, sec.astype(int))
-        member_at = dict(zip(ws.members.tolist(), ws.joined.tolist(), strict=True))
         kinds = rng.choice(len(KINDS), size=count, p=kind_p(ws))
-        for a, when, day_off, k in zip(authors, ts, off, kinds, strict=True):
-            if day_off or when < max(ws.created, member_at[int(a)]) or when >= clock.end_ts:
+        drawn = zip(authors.tolist(), ts.tolist(), off.tolist(), kinds.tolist(), strict=True)
+        for a, when, day_off, k in drawn:
+            if day_off or when < max(ws.created, member_at[a]) or when >= clock.end_ts:
                 continue
-            self._thread(ws, pool, wk, int(a), int(when), KINDS[int(k)], member_at)
+            self._thread(ws, pool, wk, a, when, KINDS[k], member_at)
 
     def _objective_slot(self, ws: WorkspacePlan, when: int) -> int:
         day = Clock.dt(when).date()
@@ -251,7 +254,9 @@ class Planner:
         is_root = np.array(act.parent[start:]) < 0
         kinds = [act.kind[p] for p in posts]
         t0 = int(clock.week_of(ws.created))
-        health = np.array([week(ws, int(t), t0, clock.weeks).health for t in clock.week_of(ts)])
+        post_week = clock.week_of(ts).tolist()
+        health_of = {t: week(ws, t, t0, clock.weeks).health for t in set(post_week)}
+        health = np.array([health_of[t] for t in post_week])
         lam = np.where(is_root, 1.3, 0.45) * health
         lam = np.where(np.array(kinds) == "announcement", 4.0 + 0.01 * len(ws.members), lam)
         self._reactions(ws, posts, ts, author, kinds, rng.poisson(lam))

@@ -186,14 +186,13 @@ class Loader:
             return
         r = np.concatenate(self.act.reactions, axis=1)
         order = np.lexsort((r[0].astype(np.int64), r[2].astype(np.int64)))
+        actors = self.ids.people[r[1, order].astype(np.int64)].tolist()
+        posts = self.ids.posts[r[0, order].astype(np.int64)].tolist()
         rows = [
-            talk.ReactionRow(
-                actor_id=int(self.ids.people[r[1, k]]),
-                post_id=int(self.ids.posts[r[0, k]]),
-                emoji=str(r[3, k]),
-                at=_dt(r[2, k]),
+            talk.ReactionRow(actor_id=a, post_id=p, emoji=str(e), at=_dt(t))
+            for a, p, e, t in zip(
+                actors, posts, r[3, order].tolist(), r[2, order].tolist(), strict=True
             )
-            for k in order
         ]
         for chunk in _chunks(rows, 20000):
             talk.bulk_add_reactions(chunk)

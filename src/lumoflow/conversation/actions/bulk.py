@@ -128,7 +128,7 @@ def _validate_rows(rows: Sequence[PostRow]) -> dict[int, tuple[int, int | None, 
     objectives = set(
         Objective.objects.filter(workspace_id__in=ws_ids).values_list("pk", "workspace_id")
     )
-    limit = _max_chars()
+    limit, kinds = _max_chars(), set(Kind.values)
     for i, r in enumerate(rows):
         if r.workspace_id not in known_ws:
             raise _bad(i, f"no workspace {r.workspace_id}")
@@ -140,7 +140,7 @@ def _validate_rows(rows: Sequence[PostRow]) -> dict[int, tuple[int, int | None, 
             raise _bad(i, f"body must have 1 to {limit} characters")
         if r.at.tzinfo is None:
             raise _bad(i, "timestamp without time zone")
-        if r.parent_id is None and r.kind not in Kind.values:
+        if r.parent_id is None and r.kind not in kinds:
             raise _bad(i, f"unknown kind {r.kind!r}")
         if r.parent_id is not None:
             p = parents.get(r.parent_id)
