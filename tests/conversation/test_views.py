@@ -294,3 +294,19 @@ def test_home_lists_what_i_follow_but_not_a_secret_workspace_i_left(
     assert f'<a href="/people/olivia">{org.olivia.name}</a>' in aside
     assert f'<a href="/workspaces/{org.launch.pk}">Launch</a>' in aside
     assert "Merger" not in aside
+
+
+@pytest.mark.parametrize("username", ["ola.nordmann", "ana+ops", "jörg", "a@b-c_d"])
+def test_home_links_people_as_the_url_resolver_does(
+    org: Any, browser_client: Any, username: str
+) -> None:
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    from tests.conftest import make_person
+
+    person = make_person(username, email="someone@example.com")
+    actions.follow(org.fred, username=username)
+    page = browser_client(org.fred).get("/").content.decode()
+    assert f'<a href="{escape(reverse("people:person", args=[username]))}">' in page
+    assert escape(person.name) in page

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 
@@ -37,33 +36,43 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The home feed: followed workspaces and people, announcements from my workspaces."""
-    from django.urls import reverse
+    from urllib.parse import quote
+
+    from django.template.loader import render_to_string
+    from django.utils.http import RFC3986_SUBDELIMS
+    from django.utils.safestring import mark_safe
 
     from lumoflow.api.base import newest_first_page
     from lumoflow.conversation import actions, queries
-    from lumoflow.conversation.cards import url_template
+    from lumoflow.conversation.cards import format_html, url_template
+
+    from . import fragments
 
     items, nxt = newest_first_page(
         queries.feed_for(request.user).page, limit=20, cursor=request.GET.get("cursor") or None
     )
-    workspace_url = url_template("workspaces:detail")
-    follows = [
-        (
-            reverse("people:person", args=[f.username])
+    # The side bar's links are written here, like the cards (conversation.cards): through the
+    # template engine and `reverse` they cost more than the rest of the list. A username is
+    # quoted in its link as `reverse` quotes it.
+    person_url, workspace_url = url_template("people:person"), url_template("workspaces:detail")
+    follows = "".join(
+        format_html(
+            '<li><span><a href="{}">{}</a></span><span class="muted">{}</span></li>',
+            person_url.format(quote(f.username, safe=RFC3986_SUBDELIMS + "/~:@"))
             if f.username
             else workspace_url.format(f.workspace_id),
             f.name,
             "person" if f.username else "workspace",
         )
         for f in queries.list_followed_for(request.user)
-    ]
+    )
     ctx = {
         "cards": queries.decorate(request.user, items),
         "next_cursor": nxt,
         "newest_id": items[0].pk if items else 0,
-        "follows": follows,
-        "nav": "home",
+        "follows": mark_safe(follows),  # noqa: S308 (every value escaped by format_html)
     }
-    response = render(request, "conversation/home.html", ctx)
+    content = render_to_string("conversation/home.html", ctx, request=request)
+    response = fragments.page(request, title="Home", nav="home", content=content)
     actions.record_post_views(request.user, items)
     return response
