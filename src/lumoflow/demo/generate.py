@@ -249,16 +249,17 @@ class Loader:
         at = np.concatenate([v[2], v[2, first] - 60])
         wsid = np.array(self.ids.workspaces)[np.concatenate([ws_of, ws_of[first]])]
         order = np.lexsort((obj, kinds, at))
-        columns = (
-            self.ids.people[who[order]].tolist(),
-            wsid[order].tolist(),
-            [demo_actions.VIEWABLE[k] for k in kinds[order].tolist()],
-            obj[order].tolist(),
-            [_dt(t) for t in at[order].tolist()],
-        )
-        rows = [demo_actions.ViewRow(*row) for row in zip(*columns, strict=True)]
-        for chunk in _chunks(rows, 50000):
-            demo_actions.bulk_record_views(chunk)
+        for chunk in _chunks(order, 50000):
+            columns = (
+                self.ids.people[who[chunk]].tolist(),
+                wsid[chunk].tolist(),
+                [demo_actions.VIEWABLE[k] for k in kinds[chunk].tolist()],
+                obj[chunk].tolist(),
+                [_dt(t) for t in at[chunk].tolist()],
+            )
+            demo_actions.bulk_record_views(
+                [demo_actions.ViewRow(*row) for row in zip(*columns, strict=True)]
+            )
         return len(order)
 
     def follow_for(self, indices: list[int]) -> None:
