@@ -304,13 +304,18 @@ def record_post_views(viewer: Any, posts: Sequence[Post], *, also: Sequence[Any]
         transaction.on_commit(lambda: _recorded_today.add(day, keys))
 
 
+# SQLite lets one writer in at a time and makes the others sleep (1 ms, 2 ms, 5 ms, ...) before
+# they try again: the threads of one process wait their turn for view writes at a lock instead.
+_SQLITE_VIEW_WRITER = threading.Lock()
+
+
 def _write_views(viewer: Any, rows: list[Any]) -> None:
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         record_views(viewer, rows)
         return
     # Views are counted once a day and cost a page an fsync each: on SQLite (WAL) they are
     # committed without waiting for the disk; a power cut may lose the last few, never corrupt.
-    with connection.cursor() as cur:
+    with _SQLITE_VIEW_WRITER, connection.cursor() as cur:
         cur.execute("PRAGMA synchronous")
         level = cur.fetchone()[0]
         cur.execute("PRAGMA synchronous=NORMAL")
