@@ -1,5 +1,6 @@
 """The bulk paths of the demo generator and the importers: batched INSERTs in one
-transaction, the same events as the single actions, no notifications."""
+transaction, the same events as the single actions, no notifications (except an idea's status:
+`bulk_set_idea_status` tells the idea's author after commit, as `set_idea_status` does)."""
 
 from __future__ import annotations
 
