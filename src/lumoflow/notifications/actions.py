@@ -44,9 +44,28 @@ def _recipients(post: Post, event: str, actor_id: int, mentioned: Iterable[int])
 
 
 def notify_conversation(
-    *, event: str, post_id: int, actor_id: int, mentioned: list[int], **_: Any
+    *,
+    event: str,
+    post_id: int = 0,
+    actor_id: int = 0,
+    mentioned: list[int] | None = None,
+    batch: Iterable[tuple[int, int]] = (),
+    **_: Any,
 ) -> None:
-    """Notify the people a conversation write concerns, respecting mutes and read access."""
+    """Notify the people a conversation write concerns, respecting mutes and read access.
+
+    `batch` holds many (post_id, actor_id) writes of the same event (bulk actions): they are
+    notified as one at a time would be, in one transaction.
+    """
+    if batch:
+        with transaction.atomic():
+            for pid, aid in batch:
+                _notify(event, pid, aid, [])
+        return
+    _notify(event, post_id, actor_id, mentioned or [])
+
+
+def _notify(event: str, post_id: int, actor_id: int, mentioned: list[int]) -> None:
     post = Post.objects.select_related("workspace").filter(pk=post_id).first()
     if post is None:
         return

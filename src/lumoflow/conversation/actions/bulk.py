@@ -419,8 +419,8 @@ def bulk_set_idea_status(rows: Sequence[IdeaStatusRow]) -> int:
     """Set the status of many ideas at once, as `set_idea_status` would row by row: all or nothing.
 
     Each actor must be an active owner or facilitator of the idea's workspace; the idea a visible
-    root post of kind idea. Records the same events and, like the single action, publishes each
-    change, so that the idea's author is notified after commit. Returns the number of rows.
+    root post of kind idea. Records the same events and publishes the changes as one batch, so
+    that each idea's author is notified after commit (in one transaction). Returns the row count.
     """
     rows = list(rows)
     if not rows:
@@ -459,6 +459,5 @@ def bulk_set_idea_status(rows: Sequence[IdeaStatusRow]) -> int:
         updates.append((r.status, note, r.post_id))
     _update_posts(("idea_status", "idea_note"), updates)
     record_many(events)
-    for r in rows:
-        publish(TOPIC, event="idea_status", post_id=r.post_id, actor_id=r.actor_id, mentioned=[])
+    publish(TOPIC, event="idea_status", batch=[(r.post_id, r.actor_id) for r in rows])
     return len(rows)
