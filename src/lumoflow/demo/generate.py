@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from lumoflow.conversation import actions as talk
-from lumoflow.conversation.actions.bulk import IdeaStatusRow, bulk_set_idea_status
+from lumoflow.conversation.actions import IdeaStatusRow, bulk_set_idea_status
 from lumoflow.people import actions as people_actions
 from lumoflow.workspaces import actions as ws_actions
 

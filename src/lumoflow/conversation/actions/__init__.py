@@ -5,15 +5,18 @@ check), validates, writes and records its ActivityEvent in one transaction. Noti
 off the topic published here ("conversation") and run after commit (`lumoflow.notifications`).
 
 The `bulk_*` functions serve the demo generator and the importers: batched INSERTs in one
-transaction, the same events as the single actions, no notifications.
+transaction, the same events as the single actions; of them only idea statuses notify (their
+authors, as the single action does).
 """
 
 from .bulk import (
+    IdeaStatusRow,
     PostRow,
     ReactionRow,
     bulk_accept_answers,
     bulk_add_reactions,
     bulk_create_posts,
+    bulk_set_idea_status,
 )
 from .engage import (
     accept_answer,
@@ -27,6 +30,7 @@ from .engage import (
 from .posts import create_post, create_reply, delete_post, edit_post, hide_post
 
 __all__ = [
+    "IdeaStatusRow",
     "PostRow",
     "ReactionRow",
     "accept_answer",
@@ -34,6 +38,7 @@ __all__ = [
     "bulk_accept_answers",
     "bulk_add_reactions",
     "bulk_create_posts",
+    "bulk_set_idea_status",
     "create_post",
     "create_reply",
     "delete_post",
