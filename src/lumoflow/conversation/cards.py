@@ -13,11 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape as _escape
 from typing import Any
+from urllib.parse import quote
 
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import EMOJIS
@@ -81,6 +83,11 @@ def url_template(name: str) -> str:
 
 
 _u = url_template
+
+
+def person_url(username: str) -> str:
+    """A person's page, the username quoted as `reverse` quotes it."""
+    return _u("people:person").format(quote(username, safe=RFC3986_SUBDELIMS + "/~:@"))
 
 
 def post_url(p: Any) -> str:
@@ -149,6 +156,17 @@ def _meta(p: Any, o: CardOptions, now: Any) -> str:
     return " · ".join(parts)
 
 
+@functools.cache
+def _picks() -> str:
+    """The reaction picker's buttons (the same on every card)."""
+    return "".join(
+        format_html(
+            '<button class="reaction" name="emoji" value="{}" title="React {}">{}</button>', e, e, e
+        )
+        for e in EMOJIS
+    )
+
+
 def _reactions(pk: int, reactions: Sequence[tuple[str, int, bool]], o: CardOptions) -> str:
     back = escape(f"{o.back}#post-{pk}")
     hidden = f'<input type="hidden" name="next" value="{back}">'
@@ -168,15 +186,7 @@ def _reactions(pk: int, reactions: Sequence[tuple[str, int, bool]], o: CardOptio
     )
     out = _form(_u("conversation:react").format(pk), o, hidden + buttons) if buttons else ""
     if o.can_react:
-        picks = "".join(
-            format_html(
-                '<button class="reaction" name="emoji" value="{}" title="React {}">{}</button>',
-                e,
-                e,
-                e,
-            )
-            for e in EMOJIS
-        )
+        picks = _picks()
         out += (
             '<details class="react-picker"><summary aria-label="Add a reaction">☺︎+</summary>'
             + _form(_u("conversation:react").format(pk), o, hidden + picks, extra=' class="picker"')
@@ -260,7 +270,7 @@ def render_card(card: PostCard, o: CardOptions, now: Any = None) -> str:
             classes,
             p.pk,
             author.name[:1].upper(),
-            reverse("people:person", args=[author.username]),
+            person_url(author.username),
             author.name,
         )
         + _pills(p)

@@ -36,15 +36,12 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The home feed: followed workspaces and people, announcements from my workspaces."""
-    from urllib.parse import quote
-
     from django.template.loader import render_to_string
-    from django.utils.http import RFC3986_SUBDELIMS
     from django.utils.safestring import mark_safe
 
     from lumoflow.api.base import newest_first_page
     from lumoflow.conversation import actions, queries
-    from lumoflow.conversation.cards import format_html, url_template
+    from lumoflow.conversation.cards import format_html, person_url, url_template
 
     from . import fragments
 
@@ -52,13 +49,12 @@ def home(request: HttpRequest) -> HttpResponse:
         queries.feed_for(request.user).page, limit=20, cursor=request.GET.get("cursor") or None
     )
     # The side bar's links are written here, like the cards (conversation.cards): through the
-    # template engine and `reverse` they cost more than the rest of the list. A username is
-    # quoted in its link as `reverse` quotes it.
-    person_url, workspace_url = url_template("people:person"), url_template("workspaces:detail")
+    # template engine and `reverse` they cost more than the rest of the list.
+    workspace_url = url_template("workspaces:detail")
     follows = "".join(
         format_html(
             '<li><span><a href="{}">{}</a></span><span class="muted">{}</span></li>',
-            person_url.format(quote(f.username, safe=RFC3986_SUBDELIMS + "/~:@"))
+            person_url(f.username)
             if f.username
             else workspace_url.format(f.workspace_id),
             f.name,

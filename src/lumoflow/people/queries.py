@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from lumoflow.core.errors import NotFound, Unauthenticated
+from lumoflow.core.sql import Loader
 
 from .models import ApiToken, Department, User
 
@@ -67,7 +68,7 @@ def _token_sql() -> str:
     if _TOKEN_SQL is None:
         u, t = User._meta.db_table, ApiToken._meta.db_table
         _TOKEN_SQL = (
-            f"SELECT u.*, t.id AS token_id, t.last_used_at AS token_last_used_at "
+            f"SELECT {Loader.of(User).columns('u')}, t.id, t.last_used_at "
             f"FROM {t} t JOIN {u} u ON u.id = t.user_id "
             f"WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active"
         )
@@ -78,7 +79,9 @@ def user_for_token(raw: str) -> User | None:
     """The active owner of a live token, or None (revoked, unknown, inactive user)."""
     if not raw:
         return None
-    found = list(User.objects.raw(_token_sql(), [token_digest(raw)]))
+    found = Loader.of(User).load(
+        "default", _token_sql(), [token_digest(raw)], extra=("token_id", "token_last_used_at")
+    )
     if not found:
         return None
     user = found[0]
