@@ -140,3 +140,32 @@ def test_the_body_is_shared_through_redis_too(org: Any, settings: Any) -> None:
     assert again < first / 2
     assert ">Edit<" in _card(_page(mia, org.launch), post.pk)
     assert ">Edit<" not in _card(_page(olivia, org.launch), post.pk)
+
+
+def test_a_body_is_rebuilt_when_a_relative_time_would_read_otherwise(
+    org: Any, monkeypatch: Any
+) -> None:
+    import time
+
+    from lumoflow.workspaces import page
+
+    conv.create_post(org.olivia, org.launch.pk, kind="update", body="Just posted")
+    mia = _client(org.mia)
+    assert "just now" in _page(mia, org.launch)
+    cached = _statements(lambda: _page(mia, org.launch))
+    later = time.time() + 61  # "just now" has become "1 min ago"
+    monkeypatch.setattr(page.time, "time", lambda: later)
+    assert _statements(lambda: _page(mia, org.launch)) > cached
+
+
+@pytest.mark.parametrize(
+    ("age", "lasts"),
+    [(30, 30), (90, 30), (3601, 3599), (86410, 86390), (40 * 86400, 86400)],
+)
+def test_how_long_an_age_reads_the_same(age: int, lasts: float) -> None:
+    import datetime as dt
+
+    from lumoflow.conversation.cards import ago_lasts
+
+    now = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
+    assert ago_lasts(now - dt.timedelta(seconds=age), now) == pytest.approx(lasts)

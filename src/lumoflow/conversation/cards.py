@@ -76,6 +76,15 @@ def ago(when: Any, now: Any) -> str:
     return timezone.localtime(when).strftime("%-d %b %Y")
 
 
+def ago_lasts(when: Any, now: Any) -> float:
+    """Seconds until `ago(when, now)` reads differently (a date never does: a day is given)."""
+    seconds = (now - when).total_seconds()
+    for span, step in ((60, 60), (3600, 60), (86400, 3600), (30 * 86400, 86400)):
+        if seconds < span:
+            return step - seconds % step
+    return 86400.0
+
+
 @functools.cache
 def url_template(name: str) -> str:
     """The URL pattern of a named view with one id, as a str.format template."""

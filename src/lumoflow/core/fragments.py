@@ -2,9 +2,10 @@
 per request.
 
 A fragment is cached under a key that names everything it depends on (the data's change marks
-from the activity log, the viewer's role, time zone, the minute for relative times, the filters),
-so a change shows at once and nothing is ever served stale. It holds no one's secrets: forms
-carry `CSRF_MARK` where the token goes, and `finish` swaps in the requesting person's token.
+from the activity log, the viewer's role, time zone, the filters), and is used only while
+`fresh` (relative times such as "5 min ago" read the same), so a change shows at once and
+nothing is ever served stale. It holds no one's secrets: forms carry `csrf_mark()` where the
+token goes, and `finish` swaps in the requesting person's token.
 The cache is Django's (in-process by default, Redis when LUMOFLOW_REDIS_URL is set).
 """
 
@@ -20,7 +21,6 @@ from django.core.cache import cache as django_cache
 from django.db import connection
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -28,7 +28,7 @@ from django.utils.safestring import mark_safe
 from .context import csrf_token
 
 T = TypeVar("T")
-LIFETIME = 120  # seconds; keys carry the minute, so an entry is never used after it
+LIFETIME = 3600  # seconds an entry may stay; its key and freshness decide whether it is used
 
 
 @cache
@@ -38,13 +38,10 @@ def csrf_mark() -> str:
     return "csrf" + salted_hmac("lumoflow.core.fragments", "csrf-mark").hexdigest()[:32]
 
 
-def minute() -> int:
-    """The current minute: keys of fragments showing relative times ("5 min ago") carry it."""
-    return int(timezone.now().timestamp() // 60)
-
-
-def cached(parts: tuple[Hashable, ...], build: Callable[[], T]) -> T:
-    """The value cached under `parts`, built and stored when missing.
+def cached(
+    parts: tuple[Hashable, ...], build: Callable[[], T], fresh: Callable[[T], bool] | None = None
+) -> T:
+    """The value cached under `parts`, built and stored when missing (or no longer `fresh`).
 
     Inside a transaction nothing is cached: what it reads may never be committed (and the ids
     of rolled-back change marks come back), so only committed data is ever shared.
@@ -53,7 +50,7 @@ def cached(parts: tuple[Hashable, ...], build: Callable[[], T]) -> T:
         return build()
     key = "frag:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
     found: Any = django_cache.get(key)
-    if found is None:
+    if found is None or (fresh is not None and not fresh(found)):
         found = build()
         django_cache.set(key, found, LIFETIME)
     return found  # type: ignore[no-any-return]

@@ -10,7 +10,9 @@ and finishes the body with them.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -47,6 +49,10 @@ class Body:
     html: str
     post_ids: list[int] = field(default_factory=list)
     cards: list[Any] = field(default_factory=list)  # conversation.cards.Facts
+    expires: float = 0.0  # epoch seconds: from then on some relative time or date reads otherwise
+
+    def fresh(self) -> bool:
+        return time.time() < self.expires
 
 
 def _filters(request: Any, kinds: list[str]) -> tuple[str, str, str]:
@@ -94,12 +100,13 @@ def body(request: Any, ws: Any, head: dict[str, Any]) -> Body:
         head["role"],
         head["membership"],
         timezone.get_current_timezone_name(),
-        fragments.minute(),
         kind,
         objective,
         cursor,
     )
-    return fragments.cached(parts, lambda: _build(request, ws, head, kind, objective, cursor))
+    return fragments.cached(
+        parts, lambda: _build(request, ws, head, kind, objective, cursor), Body.fresh
+    )
 
 
 def _build(
@@ -162,7 +169,24 @@ def _build(
         html=render_to_string("workspaces/_body.html", ctx),
         post_ids=[p.pk for p in items],
         cards=card_html.facts(cards),
+        expires=_expires([p.created_at for p in items], [q.created_at for q in ctx["unanswered"]]),
     )
+
+
+def _expires(shown: list[Any], asked: list[Any]) -> float:
+    """When the body would first read differently with no change to the data: a card's age
+    ("5 min ago"), a question's age ("asked 3 hours, 5 minutes ago": to the minute in its first
+    day, else to the hour), or the local date (progress against the period, due dates); at most
+    an hour from now."""
+    from lumoflow.conversation.cards import ago_lasts
+
+    now = timezone.now()
+    local = timezone.localtime(now)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    lasts = [3600.0, (midnight - local).total_seconds()]
+    lasts += [ago_lasts(when, now) for when in shown]
+    lasts += [60.0 if (now - when).total_seconds() < 86400 else 3600.0 for when in asked]
+    return now.timestamp() + max(1.0, min(lasts))
 
 
 _FOLLOW_MARK = "<!--follow-->"
