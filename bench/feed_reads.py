@@ -13,8 +13,9 @@ workspace's objectives, members and unanswered questions) and through the API
 (`/api/v1/feed`, `/api/v1/workspaces/{id}/posts`, with personal access tokens).
 
 Targets: throughput ratio ≥ 0.25 of hello and p95 ≤ 50 ms. A second server on the same database
-with view recording off (`LUMOFLOW_RECORD_VIEWS=0`) measures what recording the views costs: the
-feed with views must keep at least 80% of its throughput without.
+with view recording off (`LUMOFLOW_RECORD_VIEWS=0`), running beside the first and measured in the
+same rounds, case by case, measures what recording the views costs: the feed with views must keep
+at least 80% of its throughput without.
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ def counts() -> dict[str, int]:
     }
 
 
-def measure(server: common.Server, data: dict[str, Any], cookies: list[str]) -> dict[str, Any]:
+def _cases(server: common.Server, data: dict[str, Any], cookies: list[str]) -> dict[str, Any]:
     ws = data["workspaces"]
     base = server.url("")
 
@@ -181,22 +182,39 @@ def measure(server: common.Server, data: dict[str, Any], cookies: list[str]) -> 
 
         return url
 
-    cases: dict[str, dict[str, Any]] = {
+    return {
         "hello": {"url": base + "/hello"},
         "home": {"url": base + "/", "headers": cookie},
         "workspace": {"url": ws_url("/workspaces/{}"), "headers": cookie},
         "api_feed": {"url": base + "/api/v1/feed", "headers": bearer},
         "api_workspace": {"url": ws_url("/api/v1/workspaces/{}/posts"), "headers": bearer},
     }
-    for case in cases.values():
-        common.load(**case, concurrency=CONCURRENCY, duration=common.seconds(1), max_requests=200)
-    runs: dict[str, list[common.LoadResult]] = {k: [] for k in cases}
-    for _ in range(ROUNDS):
-        for key, case in cases.items():
-            runs[key].append(
-                common.load(**case, concurrency=CONCURRENCY, duration=common.seconds(5))
+
+
+def measure(servers: dict[str, tuple[common.Server, list[str]]], data: dict[str, Any]) -> Any:
+    """Interleaved rounds on both servers (views off, views on): hello, then each case on one
+    server and at once on the other, so that both sides of every ratio meet the same machine."""
+    cases = {key: _cases(server, data, cookies) for key, (server, cookies) in servers.items()}
+    for per_server in cases.values():
+        for case in per_server.values():
+            common.load(
+                **case, concurrency=CONCURRENCY, duration=common.seconds(1), max_requests=200
             )
-    return {k: common.median_result(v) for k, v in runs.items()}
+    runs: dict[str, dict[str, list[common.LoadResult]]] = {
+        key: {k: [] for k in per_server} for key, per_server in cases.items()
+    }
+    for _ in range(ROUNDS):
+        for name in cases["on"]:
+            for key, per_server in cases.items():
+                runs[key][name].append(
+                    common.load(
+                        **per_server[name], concurrency=CONCURRENCY, duration=common.seconds(5)
+                    )
+                )
+    return {
+        key: {k: common.median_result(v) for k, v in per_case.items()}
+        for key, per_case in runs.items()
+    }
 
 
 def _check(label: str, r: common.LoadResult) -> None:
@@ -248,14 +266,15 @@ def run() -> list[dict[str, Any]]:
                 seed_posts, total=min(chunk, total - start), authors=data["authors"], start=start
             )
         print(f"    seeded: {site.call(counts)}", flush=True)
-        results = {}
+        readers = data["readers"]
         off_site = dataclasses.replace(site, env={**site.env, "LUMOFLOW_RECORD_VIEWS": "0"})
-        for key, s in (("off", off_site), ("on", site)):
-            with s.serve() as server:
-                cookies = [
-                    common.login_session(server.url(""), name, PASSWORD) for name in data["readers"]
-                ]
-                results[key] = measure(server, data, cookies)
+        with site.serve() as on, off_site.serve() as off:
+            servers = {
+                key: (server, [common.login_session(server.url(""), n, PASSWORD) for n in readers])
+                for key, server in (("off", off), ("on", on))
+            }
+            results = measure(servers, data)
+        for key in ("off", "on"):
             for k, r in results[key].items():
                 print(f"    views {key}, {k}: {r.summary()}", flush=True)
         print(f"    after: {site.call(counts)}", flush=True)
