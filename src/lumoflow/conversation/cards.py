@@ -15,12 +15,13 @@ from html import escape as _escape
 from typing import Any
 from urllib.parse import quote
 
-from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
+
+from lumoflow.core.context import csrf_token
 
 from .models import EMOJIS
 from .queries import PostCard
@@ -56,7 +57,7 @@ def options_for(request: Any, **kw: Any) -> CardOptions:
     user = getattr(request, "user", None)
     return CardOptions(
         user_id=getattr(user, "pk", None),
-        csrf=get_token(request),
+        csrf=csrf_token(request),
         back=request.get_full_path(),
         **kw,
     )
