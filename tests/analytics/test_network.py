@@ -224,6 +224,23 @@ def test_replies_and_reactions_tie_to_the_parent_author() -> None:
     assert math.isclose(network_summary(frame_of(events)).density or 0, 3 / 12)
 
 
+def test_parent_author_of_simultaneous_edits_does_not_depend_on_row_order() -> None:
+    # given a page edited by two people in the same second, and a reply to it
+    events = rows(
+        ("2024-03-04T09:00Z", "bob", "wiki_edit", {"object_id": "page"}),
+        ("2024-03-04T09:00Z", "ann", "wiki_edit", {"object_id": "page"}),
+        ("2024-03-04T10:00Z", "cy", "reply", {"object_id": "r1", "parent_id": "page"}),
+    )
+    events[0]["event_id"], events[1]["event_id"] = "e1", "e0"
+    # when the rows come in either order
+    graphs = [build_graph(frame_of(order)) for order in (events, events[::-1])]
+    # then the first authoring event by (time, event id) names the author
+    for g in graphs:
+        assert [(g.names[a], g.names[b]) for a, b in zip(g.src, g.dst, strict=True)] == [
+            ("cy", "ann")
+        ]
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_ifub_diameter_is_exact(seed: int) -> None:
     from lumoflow.analytics.network import ifub_diameter

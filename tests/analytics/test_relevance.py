@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import random
 
 import numpy as np
 import pytest
 
+from lumoflow.analytics import relevance
 from lumoflow.analytics.relevance import (
     CALIBRATION_AUC,
     DEFAULT_THRESHOLD,
@@ -104,6 +106,38 @@ def test_on_topic_share_per_week_and_drift_terms() -> None:
     assert [w.on_topic_share for w in r.weekly] == pytest.approx([1.0, 0.5, 0.0])
     assert r.by_workspace["cloud"].value == pytest.approx(0.5)
     assert r.drift["cloud"][:2] == ["parking", "lunch"]
+
+
+CLOUD = [{"workspace": "cloud", "objectives": "Migrate services to Kubernetes"}]
+
+
+def test_drift_terms_that_grew_equally_come_in_alphabetical_order_whatever_the_row_order() -> None:
+    # given a workspace whose second half says the same three words in every post
+    chatter = ["parking near lunch", "lunch near parking", "near parking lunch"] * 2
+    events = _posts(0, ON, 0) + _posts(2, chatter, 20)
+    # when the log's rows come in order, reversed, or shuffled
+    results = [
+        on_topic_share(frame_of(order, workspaces=CLOUD))
+        for order in (events, events[::-1], random.Random(3).sample(events, len(events)))
+    ]
+    # then the tie between the terms is settled by the terms, not by the rows
+    assert [r.drift for r in results] == [{"cloud": ["lunch", "near", "parking"]}] * 3
+
+
+def test_drift_words_come_from_the_earliest_posts_of_the_second_half(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given second-half posts saying "lunches" early and "lunch" later, and a sample of two
+    monkeypatch.setattr(relevance, "WORD_SAMPLE", 2)
+    late = _posts(2, ["lunches today"] * 2, 20) + _posts(3, ["lunch today"] * 4, 30)
+    events = _posts(0, ON, 0) + late
+    # when the rows come in order or reversed
+    drifts = [
+        on_topic_share(frame_of(order, workspaces=CLOUD)).drift for order in (events, events[::-1])
+    ]
+    # then the stem is shown as the word of the two earliest posts either way
+    assert drifts[0] == drifts[1]
+    assert drifts[0] == {"cloud": ["lunches", "today"]}
 
 
 def test_without_objectives_there_is_nothing_to_score() -> None:

@@ -2,7 +2,8 @@
 
 The graph has one node per person (every listed person, whether or not they interacted) and a
 directed tie ``actor -> target`` for each reply (to the parent's author), mention, reaction and
-message, weighted by count. Computed with igraph; networkx serves only as the test oracle.
+message, weighted by count. An object's author is the actor of its first authoring event by
+(time, event id). Computed with igraph; networkx serves only as the test oracle.
 """
 
 from __future__ import annotations
@@ -116,9 +117,11 @@ def build_graph(frame: Frame) -> Graph:
     authored = pc.and_(
         pc.not_equal(hist["object_id"], ""), pc.is_in(hist["verb"], pa.array(AUTHOR_VERBS))
     )
-    parents = hist.select(["object_id", "actor", "ts"]).filter(authored)
+    parents = hist.select(["object_id", "actor", "ts", "event_id"]).filter(authored)
+    # an object's author is the actor of its first authoring event by (time, event id): edits
+    # at the same second (or without a time) must not be settled by the order of the rows
     ties = sql(
-        f"""WITH authors AS (SELECT object_id, arg_min(actor, coalesce(epoch(ts), 0))
+        f"""WITH authors AS (SELECT object_id, arg_min(actor, (coalesce(epoch(ts), 0), event_id))
                             AS author FROM parents GROUP BY 1),
                 t AS (SELECT e.actor AS src, CASE WHEN e.target_actor <> '' THEN e.target_actor
                                                   ELSE a.author END AS dst

@@ -35,6 +35,8 @@ CALIBRATION_AUC = 0.927
 CALIBRATION_SAMPLE = "tests/analytics/data/relevance_labelled.tsv (200 posts)"
 SCORED_VERBS = ("post", "reply", "article")
 STEM = 5
+#: Drift terms are shown as their most common full word in this many posts of the second half.
+WORD_SAMPLE = 500
 SPLIT_THREADS = max(1, min(4, os.cpu_count() or 1))
 _TOKEN = re.compile(r"[a-z0-9]{2,}")
 _STOP = frozenset(ENGLISH_STOP_WORDS)
@@ -53,7 +55,11 @@ def tokenise(texts: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray,
     """Vectorised :func:`analyse_text` over Arrow text: (doc index, stem id, vocabulary).
 
     Lower-case, split on anything but ``[a-z0-9]``, keep tokens of two or more characters that
-    are not stop words, cut to five characters; all in Arrow compute kernels.
+    are not stop words, cut to five characters; all in Arrow compute kernels. The vocabulary is
+    sorted (as scikit-learn's), so a stem's id does not depend on the order of the texts.
+
+    >>> tokenise(pa.array(["lunch then billing", "billing"]))[1:]
+    (array([1, 0, 0]), ['billi', 'lunch'])
     """
     if isinstance(texts, pa.ChunkedArray):
         texts = texts.combine_chunks()
@@ -71,12 +77,28 @@ def tokenise(texts: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray,
         pc.invert(pc.is_in(flat, pa.array(sorted(_STOP)))),
     )
     stems = pc.utf8_slice_codeunits(pc.filter(flat, keep), 0, STEM)
-    encoded = pc.dictionary_encode(stems)
+    term_ids, vocab = sorted_codes(stems)
+    doc_ids = np.asarray(pc.filter(docs, keep).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return doc_ids, term_ids, vocab
+
+
+def sorted_codes(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    """Codes of ``values`` into their distinct values in sorted order: (codes, distinct values).
+
+    Unlike plain dictionary encoding (codes by first appearance), the codes do not depend on the
+    order of the rows, so neither does anything that breaks ties by code.
+
+    >>> sorted_codes(pa.array(["w2", "w1", "w2"]))
+    (array([1, 0, 1]), ['w1', 'w2'])
+    """
+    encoded = pc.dictionary_encode(values)
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.combine_chunks()
-    doc_ids = np.asarray(pc.filter(docs, keep).to_numpy(zero_copy_only=False), dtype=np.int64)
-    term_ids = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    return doc_ids, term_ids, encoded.dictionary.to_pylist()
+    order = np.asarray(pc.array_sort_indices(encoded.dictionary), dtype=np.int64)
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    codes = rank[np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)]
+    return codes, encoded.dictionary.take(pa.array(order)).to_pylist()
 
 
 def tfidf_matrix(doc_ids: np.ndarray, term_ids: np.ndarray, n_docs: int,
@@ -180,9 +202,10 @@ def objective_texts(frame: Frame) -> dict[str, str]:
     hist = frame.history.select(["workspace", "verb", "text"])
     ev = hist.filter(pc.equal(hist["verb"], "objective"))
     tbl = sql(
-        """SELECT workspace, string_agg(t, ' ') AS t FROM (
+        """SELECT workspace, string_agg(t, ' ' ORDER BY t) AS t FROM (
              SELECT workspace, objectives || ' ' || purpose AS t FROM ws
-             UNION ALL SELECT workspace, text FROM ev) WHERE trim(t) <> '' GROUP BY 1""",
+             UNION ALL SELECT workspace, text FROM ev) WHERE trim(t) <> ''
+           GROUP BY 1 ORDER BY 1""",
         ws=ws.select(["workspace", "objectives", "purpose"]),
         ev=ev.select(["workspace", "text"]),
     )
@@ -226,7 +249,7 @@ def on_topic_share(frame: Frame, *, threshold: float = DEFAULT_THRESHOLD) -> Rel
         pc.and_(pc.is_in(ev["verb"], pa.array(SCORED_VERBS)), pc.not_equal(ev["text"], "")),
         pc.is_in(ev["workspace"], pa.array(list(objectives), pa.string())),
     )
-    posts = ev.select(["workspace", "actor", "ts", "text"]).filter(mask)
+    posts = ev.select(["event_id", "workspace", "actor", "ts", "text"]).filter(mask)
     base: dict[str, Any] = dict(
         scorer="tfidf",
         threshold=threshold,
@@ -243,9 +266,7 @@ def on_topic_share(frame: Frame, *, threshold: float = DEFAULT_THRESHOLD) -> Rel
             drift={},
             too_little_data=True,
         )
-    encoded = pc.dictionary_encode(posts["workspace"].combine_chunks())
-    names = encoded.dictionary.to_pylist()
-    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    codes, names = sorted_codes(posts["workspace"])
     scores, matrix, vocab = _scores(posts["text"], codes, names, objectives)
     on = scores >= threshold
     scored = posts.append_column("on", pa.array(on))
@@ -294,8 +315,9 @@ def _drift(
 ) -> dict[str, list[str]]:  # fmt: skip
     """Terms that grew while the on-topic share fell (first vs second half of the period).
 
-    Uses the TF-IDF rows already computed: a term's share of posts in each half. Stems are shown
-    as the most common full word they come from in that workspace's posts.
+    Uses the TF-IDF rows already computed: a term's share of posts in each half; equal growth
+    goes to the alphabetically first stem. Stems are shown as the most common full word they come
+    from in the workspace's first ``WORD_SAMPLE`` second-half posts by (time, event id).
     """
     ts = posts["ts"]
     if frame.start is None or frame.end is None or ts.null_count == len(ts):
@@ -314,17 +336,28 @@ def _drift(
         share_a = np.asarray(present[np.flatnonzero(a)].mean(axis=0)).ravel()
         share_b = np.asarray(present[np.flatnonzero(b)].mean(axis=0)).ravel()
         grow = share_b - share_a
+        # the vocabulary is sorted, so the stable sort breaks ties by the stem itself
         best = [j for j in np.argsort(-grow, kind="stable")[:top] if grow[j] > 0]
-        sample = posts["text"].take(pa.array(np.flatnonzero(b)[:500])).to_pylist()
+        sample = _first_posts(posts, np.flatnonzero(b), WORD_SAMPLE)["text"].to_pylist()
         out[str(name)] = [_full_word(vocab[j], sample) for j in best]
     return out
+
+
+def _first_posts(posts: pa.Table, rows: np.ndarray, k: int) -> pa.Table:
+    """The first ``k`` of ``posts[rows]`` by (ts, event_id), a key unique in a log."""
+    keys = posts.select(["ts", "event_id"]).take(pa.array(rows, pa.int64()))
+    first = pc.select_k_unstable(
+        keys, k=k, sort_keys=[("ts", "ascending"), ("event_id", "ascending")]
+    )
+    picked = rows[np.asarray(first.to_numpy(zero_copy_only=False), dtype=np.int64)]
+    return posts.take(pa.array(picked, pa.int64()))
 
 
 def _full_word(stem: str, texts: list[str]) -> str:
     """The most common word starting with ``stem`` in ``texts`` (the stem itself if none)."""
     pattern = re.compile(rf"\b{re.escape(stem)}[a-z0-9]*")
     found: dict[str, int] = {}
-    for text in texts:  # a sample of at most 500 posts
+    for text in texts:  # a sample of at most WORD_SAMPLE posts
         for word in pattern.findall(text.lower()):
             found[word] = found.get(word, 0) + 1
     return max(sorted(found), key=lambda w: found[w]) if found else stem
