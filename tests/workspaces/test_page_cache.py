@@ -14,6 +14,7 @@ from django.test import Client
 from lumoflow.conversation import actions as conv
 from lumoflow.core.fragments import csrf_mark
 from lumoflow.people import actions as people
+from tests.pages import card as _card
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,12 +29,6 @@ def _page(c: Client, ws: Any, query: str = "") -> str:
     r = c.get(f"/workspaces/{ws.pk}{query}")
     assert r.status_code == 200
     return r.content.decode()
-
-
-def _card(page: str, post_id: int) -> str:
-    m = re.search(rf'<article class="post[^"]*" id="post-{post_id}">.*?</article>', page, re.S)
-    assert m, f"post {post_id} not on the page"
-    return m.group(0)
 
 
 def _statements(fn: Any) -> int:

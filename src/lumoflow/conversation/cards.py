@@ -9,7 +9,8 @@ built with f-strings and the standard library's `html.escape`. Every value is es
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape as _escape
 from typing import Any
@@ -351,3 +352,48 @@ def personalise(
         if f.author_id == o.user_id:
             html = _splice(html, f"l{f.pk}", _links(f, o))
     return html
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A card as everyone sees it (`CardOptions.shared`), kept in the fragment cache."""
+
+    html: str
+    facts: Facts
+    expires: float  # epoch seconds: its age ("5 min ago") reads otherwise from then on
+
+    def fresh(self) -> bool:
+        return time.time() < self.expires
+
+
+def shared_cards(
+    posts: Sequence[Any], o: CardOptions, decorate: Callable[[list[Any]], list[PostCard]]
+) -> list[Shared]:
+    """The posts' cards as everyone with options `o` sees them, from the fragment cache while the
+    data behind them has not changed (each card's key holds its workspace's change mark and the
+    mark outside any workspace; see `core.fragments`) and its age reads the same. `posts` need
+    only `pk` and `workspace_id`; `decorate(missing)` loads and decorates the cards to render.
+    `personalise` then makes them the viewer's."""
+    from lumoflow.activity.queries import change_marks_of
+    from lumoflow.core import fragments
+
+    inside, outside = change_marks_of(p.workspace_id for p in posts)
+    zone = timezone.get_current_timezone_name()
+    flags = (o.back, o.show_workspace, o.can_react, o.can_facilitate, o.can_accept, o.accepted_id)
+    by_id = {p.pk: p for p in posts}
+    parts = {p.pk: ("card", p.pk, inside[p.workspace_id], outside, zone, *flags) for p in posts}
+
+    def build(ids: list[int]) -> dict[int, Shared]:
+        now = timezone.now()
+        cards = decorate([by_id[i] for i in ids])  # the posts, loaded and decorated
+        return {
+            c.post.pk: Shared(
+                render_card(c, o, now),
+                facts([c])[0],
+                now.timestamp() + min(3600.0, ago_lasts(c.post.created_at, now)),
+            )
+            for c in cards
+        }
+
+    found = fragments.cached_many(parts, build, Shared.fresh)
+    return [found[p.pk] for p in posts]

@@ -223,6 +223,48 @@ class Feed:
         _attach_card_relations(posts, self.workspace)
         return posts
 
+    def keys(self, n: int, before: Before | None = None) -> list[PostKey]:
+        """`page` without loading the posts: their ids, workspaces and times (for pages whose
+        cards come from the fragment cache; `posts_by_ids` loads the ones that do not)."""
+        if self.query is None:
+            return []
+        sql, params = self.query.sql(**self.ids)
+        if before is not None:
+            params += [connection.ops.adapt_datetimefield_value(before[0]), before[1]]
+        sql = _newest_first(sql, before=before is not None).replace(
+            "SELECT * FROM", "SELECT f.id, f.workspace_id, f.created_at FROM", 1
+        )
+        field = Post._meta.get_field("created_at")
+        convert = connection.ops.get_db_converters(field.get_col(Post._meta.db_table))
+        with connection.cursor() as cur:
+            cur.execute(sql, [*params, n])
+            rows = cur.fetchall()
+        out = []
+        for pk, ws, when in rows:
+            for fn in convert:
+                when = fn(when, field, connection)
+            out.append(PostKey(int(pk), int(ws), when))
+        return out
+
+
+@dataclass(frozen=True)
+class PostKey:
+    """A post on a feed page, as its cached card and view recording need it."""
+
+    pk: int
+    workspace_id: int
+    created_at: datetime
+
+
+def posts_by_ids(ids: list[int]) -> list[Post]:
+    """Posts (ids from a feed page the viewer may read) loaded as `Feed.page` loads them."""
+    if not ids:
+        return []
+    sql, params = Post.objects.filter(pk__in=ids).values(*_CARD_VALUES).query.sql_with_params()
+    posts = Loader.of(Post).load(connection.alias, sql, list(params), _CARD_EXTRA)
+    _attach_card_relations(posts, None)
+    return posts
+
 
 _AUTHOR_FIELDS = ["id", "username", "display_name", "first_name", "last_name"]
 
@@ -418,6 +460,21 @@ class PostCard:
     post: Post
     reactions: list[tuple[str, int, bool]] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+
+
+def my_reactions(viewer: Any, post_ids: list[int]) -> set[tuple[int, str]]:
+    """The viewer's own reactions among these posts, as (post id, emoji): one indexed query."""
+    uid = _uid(viewer)
+    if uid is None or not post_ids:
+        return set()
+    marks = ", ".join(["%s"] * len(post_ids))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT post_id, emoji FROM {Reaction._meta.db_table} "
+            f"WHERE user_id = %s AND post_id IN ({marks})",
+            [uid, *post_ids],
+        )
+        return {(int(p), str(e)) for p, e in cur.fetchall()}
 
 
 def decorate(viewer: Any, posts: list[Post]) -> list[PostCard]:

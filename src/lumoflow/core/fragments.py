@@ -28,6 +28,7 @@ from django.utils.safestring import mark_safe
 from .context import csrf_token
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 LIFETIME = 3600  # seconds an entry may stay; its key and freshness decide whether it is used
 
 
@@ -36,6 +37,10 @@ def csrf_mark() -> str:
     """Stands for the CSRF token in shared HTML; derived from the secret key, so unguessable
     (content that contained it would otherwise be handed someone's token)."""
     return "csrf" + salted_hmac("lumoflow.core.fragments", "csrf-mark").hexdigest()[:32]
+
+
+def _key(parts: tuple[Hashable, ...]) -> str:
+    return "frag:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 def cached(
@@ -48,12 +53,36 @@ def cached(
     """
     if connection.in_atomic_block:
         return build()
-    key = "frag:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    key = _key(parts)
     found: Any = django_cache.get(key)
     if found is None or (fresh is not None and not fresh(found)):
         found = build()
         django_cache.set(key, found, LIFETIME)
     return found  # type: ignore[no-any-return]
+
+
+def cached_many(
+    parts: dict[K, tuple[Hashable, ...]],
+    build: Callable[[list[K]], dict[K, T]],
+    fresh: Callable[[T], bool] | None = None,
+) -> dict[K, T]:
+    """`cached` for many values in two cache round trips: those missing (or no longer `fresh`)
+    are built together by `build(keys)`."""
+    if connection.in_atomic_block:
+        return build(list(parts))
+    keys = {k: _key(p) for k, p in parts.items()}
+    stored = django_cache.get_many(list(keys.values()))
+    found: dict[K, T] = {}
+    for k, key in keys.items():
+        value = stored.get(key)
+        if value is not None and (fresh is None or fresh(value)):
+            found[k] = value
+    missing = [k for k in parts if k not in found]
+    if missing:
+        made = build(missing)
+        django_cache.set_many({keys[k]: v for k, v in made.items()}, LIFETIME)
+        found.update(made)
+    return found
 
 
 def finish(html: str, request: Any) -> str:

@@ -40,13 +40,13 @@ def home(request: HttpRequest) -> HttpResponse:
     from django.utils.safestring import mark_safe
 
     from lumoflow.api.base import newest_first_page
-    from lumoflow.conversation import actions, queries
+    from lumoflow.conversation import actions, cards, queries
     from lumoflow.conversation.cards import format_html, person_url, url_template
 
     from . import fragments
 
-    items, nxt = newest_first_page(
-        queries.feed_for(request.user).page, limit=20, cursor=request.GET.get("cursor") or None
+    items, nxt = newest_first_page(  # type: ignore[type-var]  # rows with pk and created_at
+        queries.feed_for(request.user).keys, limit=20, cursor=request.GET.get("cursor") or None
     )
     # The side bar's links are written here, like the cards (conversation.cards): through the
     # template engine and `reverse` they cost more than the rest of the list.
@@ -54,16 +54,33 @@ def home(request: HttpRequest) -> HttpResponse:
     follows = "".join(
         format_html(
             '<li><span><a href="{}">{}</a></span><span class="muted">{}</span></li>',
-            person_url(f.username)
-            if f.username
-            else workspace_url.format(f.workspace_id),
+            person_url(f.username) if f.username else workspace_url.format(f.workspace_id),
             f.name,
             "person" if f.username else "workspace",
         )
         for f in queries.list_followed_for(request.user)
     )
+    # Cards as everyone sees them, cached until their data changes; then made this viewer's.
+    back = request.get_full_path()
+    shared = cards.CardOptions(
+        user_id=None, csrf=fragments.csrf_mark(), back=back, show_workspace=True, shared=True
+    )
+    made = cards.shared_cards(
+        items,
+        shared,
+        lambda keys: queries.decorate(None, queries.posts_by_ids([k.pk for k in keys])),
+    )
+    mine = cards.CardOptions(
+        user_id=request.user.pk, csrf=fragments.csrf_mark(), back=back, show_workspace=True
+    )
+    html = cards.personalise(
+        "\n".join(c.html for c in made),
+        [c.facts for c in made],
+        mine,
+        queries.my_reactions(request.user, [p.pk for p in items]),
+    )
     ctx = {
-        "cards": queries.decorate(request.user, items),
+        "cards_html": mark_safe(html),  # noqa: S308 (cards escape every value)
         "next_cursor": nxt,
         "newest_id": items[0].pk if items else 0,
         "follows": mark_safe(follows),  # noqa: S308 (every value escaped by format_html)

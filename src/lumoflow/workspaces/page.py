@@ -17,7 +17,6 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -213,30 +212,13 @@ def _follow_query(uid: int, wid: int) -> Any:
     return Follow.objects.filter(follower_id=uid, workspace_id=wid).values("id")
 
 
-def _reactions_query(uid: int) -> Any:
-    from lumoflow.conversation.models import Reaction
-
-    return Reaction.objects.filter(user_id=uid).values_list("post_id", "emoji")
-
-
 _FOLLOWING = Frozen(_follow_query)
-_REACTIONS = Frozen(_reactions_query)
-
-
-def _my_reactions(viewer_id: int, post_ids: list[int]) -> set[tuple[int, str]]:
-    """The viewer's own reactions among these posts (one query on the reaction index)."""
-    if not post_ids:
-        return set()
-    sql, params = _REACTIONS.sql(uid=viewer_id)
-    marks = ", ".join(["%s"] * len(post_ids))
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT * FROM ({sql}) mine WHERE post_id IN ({marks})", params + post_ids)
-        return {(int(p), str(e)) for p, e in cur.fetchall()}
 
 
 def context(request: Any, ws: Any) -> dict[str, Any]:
     """The page for this viewer: `body` (finished HTML), `can_read`, `seen_post_ids`."""
     from lumoflow.conversation import cards as card_html
+    from lumoflow.conversation import queries as cq
 
     ctx = head_context(request, ws)
     if not ctx["can_read"]:
@@ -251,9 +233,8 @@ def context(request: Any, ws: Any) -> dict[str, Any]:
         can_react=ctx["role"] is not None,
         can_facilitate=ctx["can_facilitate"],
     )
-    html = card_html.personalise(
-        shared.html, shared.cards, options, _my_reactions(uid, shared.post_ids)
-    )
+    mine = cq.my_reactions(request.user, shared.post_ids)
+    html = card_html.personalise(shared.html, shared.cards, options, mine)
     html = html.replace(_FOLLOW_MARK, _follow_form(request, ws.pk), 1)
     ctx["body"] = mark_safe(fragments.finish(html, request))  # noqa: S308 (built escaped)
     ctx["seen_post_ids"] = shared.post_ids

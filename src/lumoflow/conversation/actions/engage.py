@@ -156,6 +156,8 @@ def _follow_target(actor: Any, username: str | None, workspace_id: Any) -> tuple
             errors={"username": ["Give a username or a workspace_id, not both."]},
         )
     if username:
+        with FieldErrors() as errs:
+            errs.storable("username", username)
         User = get_user_model()
         person = User.objects.filter(username=username, is_active=True).first()
         if person is None:
@@ -280,7 +282,7 @@ def _post_created(post: Any) -> Any:
     return _created(post) or _created(post.__dict__.get("workspace"))
 
 
-def record_post_views(viewer: Any, posts: Sequence[Post], *, also: Sequence[Any] = ()) -> None:
+def record_post_views(viewer: Any, posts: Sequence[Any], *, also: Sequence[Any] = ()) -> None:
     """Record that the viewer saw these posts: one batched statement, once per person, post, day.
 
     Called after the page or answer is built, with `also` other (workspace, type, id) views of
