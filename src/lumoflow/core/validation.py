@@ -1,10 +1,58 @@
-"""Collect field errors and raise them together as one `Invalid`."""
+"""Check input before it reaches the database; collect field errors and raise them as one `Invalid`.
+
+Two kinds of input no database takes, whatever the form or API it came through:
+
+- text with a NUL character (U+0000), which PostgreSQL refuses in any string, or an unpaired
+  surrogate (U+D800 to U+DFFF, which a JSON `"\\ud800"` escape produces), which neither
+  database can encode as UTF-8;
+- ids outside the 64-bit integer columns hold (SQLite raises OverflowError on them).
+"""
 
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 from .errors import Invalid
+
+MAX_ID = 2**63 - 1
+"""The largest id a (64-bit) primary key holds."""
+
+NUL_MESSAGE = "Null characters are not allowed."  # the wording of Django's own form fields
+SURROGATE_MESSAGE = "Not valid Unicode text (it has an unpaired surrogate)."
+
+
+def text_problem(value: str) -> str | None:
+    """Say why no database text column can store `value`, or return None when one can.
+
+    >>> text_problem("Ship it 🚀") is None
+    True
+    >>> text_problem("a\\x00b")
+    'Null characters are not allowed.'
+    """
+    if "\x00" in value:
+        return NUL_MESSAGE
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return SURROGATE_MESSAGE
+    return None
+
+
+def as_id(value: Any) -> int | None:
+    """Return `value` (an int, or a string of digits) as an id, or None when no row can have it.
+
+    >>> as_id("42"), as_id(0), as_id(2**63), as_id("²"), as_id(True)
+    (42, None, None, None, None)
+    """
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    try:
+        n = int(value)
+    except ValueError:
+        return None
+    return n if 0 < n <= MAX_ID else None
 
 
 class FieldErrors:
@@ -23,20 +71,31 @@ class FieldErrors:
     def add(self, field: str, message: str) -> None:
         self.errors.setdefault(field, []).append(message)
 
+    def storable(self, field: str, value: str) -> bool:
+        """Note an error and return False when no database can store `value` as text."""
+        problem = text_problem(value)
+        if problem is not None:
+            self.add(field, problem)
+        return problem is None
+
     def require(self, field: str, value: str | None, *, max_length: int | None = None) -> str:
-        """Return the stripped value; note an error when blank or too long."""
+        """Return the stripped value; note an error when blank, unstorable or too long."""
         text = (value or "").strip()
         if not text:
             self.add(field, "This field is required.")
-        elif max_length is not None and len(text) > max_length:
-            self.add(field, f"At most {max_length} characters (this has {len(text)}).")
+        else:
+            self._fits(field, text, max_length)
         return text
 
     def limit(self, field: str, value: str | None, max_length: int) -> str:
+        """Return the stripped value; note an error when unstorable or too long."""
         text = (value or "").strip()
-        if len(text) > max_length:
-            self.add(field, f"At most {max_length} characters (this has {len(text)}).")
+        self._fits(field, text, max_length)
         return text
+
+    def _fits(self, field: str, text: str, max_length: int | None) -> None:
+        if self.storable(field, text) and max_length is not None and len(text) > max_length:
+            self.add(field, f"At most {max_length} characters (this has {len(text)}).")
 
     def check(self) -> None:
         if self.errors:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from lumoflow.conversation.models import Post
 from lumoflow.conversation.queries import readers_among
 from lumoflow.core.errors import Invalid
+from lumoflow.core.validation import as_id
 
 from .models import Mute, Notification, Type
 
@@ -90,11 +91,15 @@ def _notify(event: str, post_id: int, actor_id: int, mentioned: list[int]) -> No
 
 
 @transaction.atomic
-def mark_read(actor: Any, *, ids: list[int] | None = None) -> int:
-    """Mark the actor's own notifications read: these ids, or all when `ids` is None."""
+def mark_read(actor: Any, *, ids: Iterable[Any] | None = None) -> int:
+    """Mark the actor's own notifications read: these ids, or all when `ids` is None.
+
+    Ids that are not the actor's notifications are left alone, ids no row can have included
+    (SQLite cannot even compare them).
+    """
     qs = Notification.objects.filter(recipient_id=actor.pk, read_at=None)
     if ids is not None:
-        qs = qs.filter(pk__in=ids)
+        qs = qs.filter(pk__in={n for n in map(as_id, ids) if n is not None})
     return qs.update(read_at=timezone.now())
 
 

@@ -39,8 +39,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
-    actions.mark_read(request.user, ids=ids)
+    actions.mark_read(request.user, ids=request.POST.getlist("id") or None)
     return redirect("conversation:notifications:list")
 
 

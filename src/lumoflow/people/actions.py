@@ -18,7 +18,7 @@ from django.utils import timezone
 from lumoflow.activity.actions import EventRow, record, record_many
 from lumoflow.activity.models import Verb
 from lumoflow.core.errors import Invalid, NotFound, PermissionDenied
-from lumoflow.core.validation import FieldErrors
+from lumoflow.core.validation import FieldErrors, text_problem
 
 from . import queries
 from .models import ApiToken, Department, User
@@ -43,6 +43,9 @@ def parse_department_path(path: str) -> list[str]:
     >>> parse_department_path("Sales/Nordics")
     ['Sales', 'Nordics']
     """
+    problem = text_problem(path)
+    if problem is not None:
+        raise ValueError(f"department path {path!r}: {problem}")
     parts = [p.strip() for p in path.split("/")]
     if any(not p for p in parts):
         raise ValueError(f"department path '{path}' has an empty part")
@@ -93,6 +96,8 @@ def _check_department(errs: FieldErrors, path: str) -> None:
 
 
 def _lookup_manager(errs: FieldErrors, username: str) -> User | None:
+    if not errs.storable("manager", username):
+        return None
     mgr = User.objects.filter(username=username, is_active=True).first()
     if mgr is None:
         errs.add("manager", f"No person with username '{username}'.")
@@ -141,10 +146,13 @@ def update_profile(actor: Any, username: str, **changes: Any) -> User:
 @transaction.atomic
 def create_token(actor: Any, *, name: str = "") -> tuple[ApiToken, str]:
     """Create a personal access token for the actor; return it and the raw value (shown once)."""
+    name = (name or "").strip()[:100]
+    with FieldErrors() as errs:
+        errs.storable("name", name)
     raw = "lf_" + secrets.token_urlsafe(32)
     tok = ApiToken.objects.create(
         user=actor,
-        name=(name or "").strip()[:100],
+        name=name,
         digest=queries.token_digest(raw),
         prefix=raw[:8],
     )
@@ -205,8 +213,22 @@ def _read_people_csv(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[
         if len(row) != len(CSV_HEADER):
             errors.append(f"line {line_no}: expected {len(CSV_HEADER)} columns, found {len(row)}")
             continue
-        rows.append((line_no, {k: v.strip() for k, v in zip(CSV_HEADER, row, strict=True)}))
+        cells = {k: v.strip() for k, v in zip(CSV_HEADER, row, strict=True)}
+        unstorable = _unstorable(f"line {line_no}", cells)
+        if unstorable:
+            errors.extend(unstorable)
+            continue
+        rows.append((line_no, cells))
     return rows, errors
+
+
+def _unstorable(where: str, values: dict[str, Any]) -> list[str]:
+    """One message per text value no database can store (a NUL character, say)."""
+    return [
+        f"{where}: {name}: {problem}"
+        for name, value in values.items()
+        if isinstance(value, str) and (problem := text_problem(value)) is not None
+    ]
 
 
 def _row_errors(line: int, r: dict[str, str], known: set[str], seen: dict[str, int]) -> list[str]:
@@ -315,6 +337,7 @@ def _check_email(errs: FieldErrors, email: str) -> None:
         validate_email(email)
     except ValidationError:
         errs.add("email", f"'{email}' is not an e-mail address.")
+        return
     if User.objects.filter(email__iexact=email).exists():
         errs.add("email", f"The e-mail {email} already belongs to someone.")
 
@@ -401,13 +424,15 @@ class PersonRow:
 def _bulk_people_errors(rows: list[PersonRow]) -> list[str]:
     errors: list[str] = []
     names = [r.username for r in rows]
+    valid = [n for n in names if USERNAME_RE.match(n or "")]
     taken = set(
-        User.objects.filter(username__in=names).values_list("username", flat=True).iterator()
+        User.objects.filter(username__in=valid).values_list("username", flat=True).iterator()
     )
     known = set(names)
     seen: set[str] = set()
     zones = zoneinfo.available_timezones()
     for i, r in enumerate(rows, start=1):
+        errors += _unstorable(f"row {i}", vars(r))
         if not USERNAME_RE.match(r.username or ""):
             errors.append(f"row {i}: username '{r.username}' is not valid")
         elif r.username in seen or r.username in taken:

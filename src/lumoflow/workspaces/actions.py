@@ -19,7 +19,7 @@ from django.utils import timezone
 from lumoflow.activity.actions import EventRow, record, record_many
 from lumoflow.activity.models import Verb
 from lumoflow.core.errors import Conflict, Invalid, NotFound, PermissionDenied
-from lumoflow.core.validation import FieldErrors
+from lumoflow.core.validation import FieldErrors, text_problem
 
 from . import queries
 from .models import (
@@ -186,12 +186,14 @@ def join_workspace(actor: Any, workspace_id: Any, *, at: datetime | None = None)
     return m
 
 
-def _person(username: str) -> Any:
+def _person(username: str, field: str = "username") -> Any:
+    with FieldErrors() as errs:
+        errs.storable(field, username)
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
         raise Invalid(
             f"No person with username '{username}'.",
-            errors={"username": [f"No person with username '{username}'."]},
+            errors={field: [f"No person with username '{username}'."]},
         )
     return user
 
@@ -364,7 +366,7 @@ def create_objective(
         krs = [
             _key_result_fields(errs, kr, f"key_results.{i}.") for i, kr in enumerate(key_results)
         ]
-    owner_user = _person(owner) if owner else actor
+    owner_user = _person(owner, "owner") if owner else actor
     now = at or timezone.now()
     obj = Objective.objects.create(
         workspace=ws,
@@ -579,6 +581,8 @@ def bulk_record_check_ins(rows: list[CheckInRow], *, batch_size: int = 2000) -> 
             errors.append(f"row {i}: person {r.author_id} is not a member of the workspace")
         if not math.isfinite(r.value) or not 0 <= r.confidence <= 10 or len(r.note) > 2000:
             errors.append(f"row {i}: value must be finite, confidence 0–10, note ≤ 2000 chars")
+        if (problem := text_problem(r.note)) is not None:
+            errors.append(f"row {i}: note: {problem}")
     if errors:
         raise Invalid(f"{len(errors)} bad row(s); nothing was recorded.", errors={"rows": errors})
     cis = [

@@ -19,6 +19,7 @@ from lumoflow.activity.actions import EventRow, record_many
 from lumoflow.activity.models import Verb
 from lumoflow.core.errors import Invalid
 from lumoflow.core.oncommit import publish
+from lumoflow.core.validation import text_problem
 from lumoflow.workspaces import queries as ws_queries
 from lumoflow.workspaces.models import Membership, MembershipStatus, Objective, Workspace
 
@@ -139,6 +140,8 @@ def _validate_rows(rows: Sequence[PostRow]) -> dict[int, tuple[int, int | None, 
             raise _bad(i, f"person {r.author_id} is not an active member of {r.workspace_id}")
         if not r.body.strip() or len(r.body.strip()) > limit:
             raise _bad(i, f"body must have 1 to {limit} characters")
+        if (problem := text_problem(r.body)) is not None:
+            raise _bad(i, f"body: {problem}")
         if r.at.tzinfo is None:
             raise _bad(i, "timestamp without time zone")
         if r.parent_id is None and r.kind not in kinds:
@@ -442,6 +445,8 @@ def bulk_set_idea_status(rows: Sequence[IdeaStatusRow]) -> int:
             raise _bad(i, f"person {r.actor_id} may not set the status of idea {r.post_id}")
         if r.status not in IdeaStatus.values or len(note) > 2000:
             raise _bad(i, f"status {r.status!r} with a note of {len(note)} characters")
+        if (problem := text_problem(note)) is not None:
+            raise _bad(i, f"note: {problem}")
         events.append(
             EventRow(
                 actor_id=r.actor_id,
