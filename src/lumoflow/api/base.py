@@ -1,11 +1,12 @@
-"""The API object: auth (session or bearer token), RFC 9457 problems, cursor pagination."""
+"""The API object: auth (session or bearer token), RFC 9457 problems, cursor pagination, and
+the input types every router uses for text and ids."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from django.conf import settings
 from django.core import signing
@@ -14,13 +15,35 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from lumoflow.core.errors import Invalid, LumoFlowError, problem, problem_for
+from lumoflow.core.validation import MAX_ID, text_problem
 from lumoflow.people.queries import user_for_token
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
+
+
+def _storable(value: str) -> str:
+    problem = text_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("unstorable_text", problem)
+    return value
+
+
+Text = Annotated[
+    str, AfterValidator(_storable), Field(json_schema_extra={"pattern": "^[^\\x00]*$"})
+]
+"""Every string the API takes (body, query, path): text a database can store, else 422."""
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""Every id the API takes: a positive 64-bit integer, else 422 (it names no row)."""
+
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
+"""A page size: 1 to 100, else 422."""
 
 
 class BearerToken(HttpBearer):

@@ -14,7 +14,7 @@ from lumoflow.conversation.models import EMOJIS
 from lumoflow.notifications import actions as n_actions
 from lumoflow.notifications import queries as n_queries
 
-from .base import newest_first_page, paginate, unvalidated_json
+from .base import Id, Limit, Text, newest_first_page, paginate, unvalidated_json
 
 router = Router(tags=["conversation"])
 KindName = Literal["update", "question", "idea", "decision", "announcement"]
@@ -64,34 +64,34 @@ class PostPage(Schema):
 
 class PostIn(Schema):
     kind: KindName = "update"
-    body: str
-    objective_id: int | None = None
+    body: Text
+    objective_id: Id | None = None
 
 
 class ReplyIn(Schema):
-    body: str
+    body: Text
 
 
 class PostPatch(Schema):
-    body: str | None = None
-    objective_id: int | None = None
+    body: Text | None = None
+    objective_id: Id | None = None
 
 
 class HideIn(Schema):
-    reason: str = Field(..., max_length=500)
+    reason: Text = Field(..., max_length=500)
 
 
 class ReactionIn(Schema):
-    emoji: str = Field(..., description=" ".join(EMOJIS))
+    emoji: Text = Field(..., description=" ".join(EMOJIS))
 
 
 class AcceptIn(Schema):
-    reply_id: int
+    reply_id: Id
 
 
 class IdeaStatusIn(Schema):
     status: Literal["new", "under_review", "adopted", "declined"]
-    note: str = ""
+    note: Text = ""
 
 
 def cards_out(viewer: Any, posts: list[Any]) -> list[dict[str, Any]]:
@@ -161,11 +161,11 @@ def _one(request: HttpRequest, post_id: int) -> dict[str, Any]:
 @router.get("/workspaces/{workspace_id}/posts", response=PostPage, summary="Workspace feed")
 def workspace_posts(
     request: HttpRequest,
-    workspace_id: int,
+    workspace_id: Id,
     kind: KindName | None = None,
-    objective_id: int | None = None,
-    limit: int | None = None,
-    cursor: str | None = None,
+    objective_id: int | None = None,  # a filter: an id no row has finds nothing (404)
+    limit: Limit | None = None,
+    cursor: Text | None = None,
 ) -> HttpResponse:
     feed = queries.workspace_feed_for(
         request.user, workspace_id, kind=kind or "", objective_id=objective_id
@@ -174,18 +174,20 @@ def workspace_posts(
 
 
 @router.post("/workspaces/{workspace_id}/posts", response={201: PostOut}, summary="Post")
-def create_post(request: HttpRequest, workspace_id: int, payload: PostIn) -> Status:
+def create_post(request: HttpRequest, workspace_id: Id, payload: PostIn) -> Status:
     post = actions.create_post(request.user, workspace_id, **payload.model_dump())
     return Status(201, _one(request, post.pk))
 
 
 @router.get("/feed", response=PostPage, summary="Home feed: followed workspaces and people")
-def feed(request: HttpRequest, limit: int | None = None, cursor: str | None = None) -> HttpResponse:
+def feed(
+    request: HttpRequest, limit: Limit | None = None, cursor: Text | None = None
+) -> HttpResponse:
     return _feed_page(request, queries.feed_for(request.user), limit, cursor)
 
 
 @router.get("/posts/{post_id}", response=PostOut, summary="One post or reply")
-def get_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
+def get_post(request: HttpRequest, post_id: Id) -> dict[str, Any]:
     post = queries.get_post_for(request.user, post_id)
     out = cards_out(request.user, [post])[0]
     actions.record_post_views(request.user, [post])
@@ -193,27 +195,27 @@ def get_post(request: HttpRequest, post_id: int) -> dict[str, Any]:
 
 
 @router.patch("/posts/{post_id}", response=PostOut, summary="Edit my post; relink its objective")
-def patch_post(request: HttpRequest, post_id: int, payload: PostPatch) -> dict[str, Any]:
+def patch_post(request: HttpRequest, post_id: Id, payload: PostPatch) -> dict[str, Any]:
     changes = payload.model_dump(exclude_unset=True)
     actions.edit_post(request.user, post_id, **changes)
     return _one(request, post_id)
 
 
 @router.delete("/posts/{post_id}", response={204: None}, summary="Delete my post (soft)")
-def delete_post(request: HttpRequest, post_id: int) -> Status:
+def delete_post(request: HttpRequest, post_id: Id) -> Status:
     actions.delete_post(request.user, post_id)
     return Status(204, None)
 
 
 @router.post("/posts/{post_id}/hide", response={204: None}, summary="Hide a post (facilitators)")
-def hide_post(request: HttpRequest, post_id: int, payload: HideIn) -> Status:
+def hide_post(request: HttpRequest, post_id: Id, payload: HideIn) -> Status:
     actions.hide_post(request.user, post_id, reason=payload.reason)
     return Status(204, None)
 
 
 @router.get("/posts/{post_id}/replies", response=PostPage, summary="Replies in the thread")
 def replies(
-    request: HttpRequest, post_id: int, limit: int | None = None, cursor: str | None = None
+    request: HttpRequest, post_id: Id, limit: Limit | None = None, cursor: Text | None = None
 ) -> dict[str, Any]:
     qs = queries.list_replies_for(request.user, post_id)
     items, nxt = paginate(qs, limit=limit, cursor=cursor, key="created_at")
@@ -221,45 +223,45 @@ def replies(
 
 
 @router.post("/posts/{post_id}/replies", response={201: PostOut}, summary="Reply")
-def create_reply(request: HttpRequest, post_id: int, payload: ReplyIn) -> Status:
+def create_reply(request: HttpRequest, post_id: Id, payload: ReplyIn) -> Status:
     reply = actions.create_reply(request.user, post_id, body=payload.body)
     return Status(201, _one(request, reply.pk))
 
 
 @router.post("/posts/{post_id}/reactions", response={201: PostOut}, summary="React")
-def react(request: HttpRequest, post_id: int, payload: ReactionIn) -> Status:
+def react(request: HttpRequest, post_id: Id, payload: ReactionIn) -> Status:
     actions.add_reaction(request.user, post_id, emoji=payload.emoji)
     return Status(201, _one(request, post_id))
 
 
 @router.delete("/posts/{post_id}/reactions", response=PostOut, summary="Take a reaction back")
-def unreact(request: HttpRequest, post_id: int, payload: ReactionIn) -> dict[str, Any]:
+def unreact(request: HttpRequest, post_id: Id, payload: ReactionIn) -> dict[str, Any]:
     actions.remove_reaction(request.user, post_id, emoji=payload.emoji)
     return _one(request, post_id)
 
 
 @router.post("/posts/{post_id}/accept", response=PostOut, summary="Accept a reply as the answer")
-def accept(request: HttpRequest, post_id: int, payload: AcceptIn) -> dict[str, Any]:
+def accept(request: HttpRequest, post_id: Id, payload: AcceptIn) -> dict[str, Any]:
     actions.accept_answer(request.user, post_id, reply_id=payload.reply_id)
     return _one(request, post_id)
 
 
 @router.post("/posts/{post_id}/idea-status", response=PostOut, summary="Set an idea's status")
-def idea_status(request: HttpRequest, post_id: int, payload: IdeaStatusIn) -> dict[str, Any]:
+def idea_status(request: HttpRequest, post_id: Id, payload: IdeaStatusIn) -> dict[str, Any]:
     actions.set_idea_status(request.user, post_id, status=payload.status, note=payload.note)
     return _one(request, post_id)
 
 
 @router.get("/hashtags/{tag}", response=PostPage, summary="Posts with a hashtag")
 def hashtag(
-    request: HttpRequest, tag: str, limit: int | None = None, cursor: str | None = None
+    request: HttpRequest, tag: Text, limit: Limit | None = None, cursor: Text | None = None
 ) -> dict[str, Any]:
     return _page(request, queries.list_hashtag_posts_for(request.user, tag), limit, cursor)
 
 
 @router.get("/search", response=PostPage, summary="Search posts and replies I may read")
 def search(
-    request: HttpRequest, q: str = "", limit: int | None = None, cursor: str | None = None
+    request: HttpRequest, q: Text = "", limit: Limit | None = None, cursor: Text | None = None
 ) -> dict[str, Any]:
     qs = queries.search_posts_for(request.user, q)
     items, nxt = paginate(qs, limit=limit, cursor=cursor, newest_first=True, key="created_at")
@@ -267,8 +269,8 @@ def search(
 
 
 class FollowIn(Schema):
-    username: str | None = None
-    workspace_id: int | None = None
+    username: Text | None = None
+    workspace_id: Id | None = None
 
 
 class FollowOut(Schema):
@@ -296,7 +298,7 @@ def _follow_out(f: Any) -> FollowOut:
 
 @router.get("/follows", response=FollowPage, summary="What I follow")
 def list_follows(
-    request: HttpRequest, limit: int | None = None, cursor: str | None = None
+    request: HttpRequest, limit: Limit | None = None, cursor: Text | None = None
 ) -> dict[str, Any]:
     items, nxt = paginate(queries.list_follows_for(request.user), limit=limit, cursor=cursor)
     return {"items": [_follow_out(f) for f in items], "next": nxt}
@@ -334,11 +336,11 @@ class NotificationPage(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = None
+    ids: list[Id] | None = None
 
 
 class MutesIn(Schema):
-    muted: list[str]
+    muted: list[Text]
 
 
 def notification_out(n: Any) -> NotificationOut:
@@ -362,8 +364,8 @@ def notification_out(n: Any) -> NotificationOut:
 def notifications(
     request: HttpRequest,
     unread: bool = False,
-    limit: int | None = None,
-    cursor: str | None = None,
+    limit: Limit | None = None,
+    cursor: Text | None = None,
 ) -> dict[str, Any]:
     qs = n_queries.list_notifications_for(request.user, unread=unread)
     items, nxt = paginate(qs, limit=limit, cursor=cursor, newest_first=True, key="created_at")

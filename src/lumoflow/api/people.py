@@ -9,7 +9,7 @@ from ninja import Router, Schema
 
 from lumoflow.people import actions, queries
 
-from .base import paginate
+from .base import Limit, Text, paginate
 
 router = Router(tags=["people"])
 
@@ -49,12 +49,12 @@ class PeoplePage(Schema):
 
 
 class ProfileIn(Schema):
-    display_name: str | None = None
-    title: str | None = None
-    department: str | None = None
-    manager: str | None = None
-    location: str | None = None
-    time_zone: str | None = None
+    display_name: Text | None = None
+    title: Text | None = None
+    department: Text | None = None
+    manager: Text | None = None
+    location: Text | None = None
+    time_zone: Text | None = None
 
 
 class DepartmentOut(Schema):
@@ -90,10 +90,10 @@ def edit_me(request: HttpRequest, payload: ProfileIn) -> MeOut:
 @router.get("/people", response=PeoplePage, summary="The people directory")
 def people(
     request: HttpRequest,
-    q: str = "",
-    department: str = "",
-    limit: int | None = None,
-    cursor: str | None = None,
+    q: Text = "",
+    department: Text = "",
+    limit: Limit | None = None,
+    cursor: Text | None = None,
 ) -> dict[str, Any]:
     items, nxt = paginate(
         queries.list_people_for(request.user, q=q, department=department),
@@ -106,7 +106,7 @@ def people(
 
 @router.get("/departments", response=DepartmentPage, summary="The department tree, by path")
 def departments(
-    request: HttpRequest, limit: int | None = None, cursor: str | None = None
+    request: HttpRequest, limit: Limit | None = None, cursor: Text | None = None
 ) -> dict[str, Any]:
     items, nxt = paginate(
         queries.list_departments_for(request.user), limit=limit, cursor=cursor, key="path"

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from lumoflow.workspaces import actions, queries
 from lumoflow.workspaces.models import PURPOSE_MAX
 
-from .base import paginate
+from .base import Id, Limit, Text, paginate
 
 router = Router(tags=["workspaces"])
 
@@ -43,14 +43,14 @@ class WorkspacePage(Schema):
 
 
 class WorkspaceIn(Schema):
-    name: str = Field(..., max_length=120)
-    purpose: str = Field(..., max_length=PURPOSE_MAX)
+    name: Text = Field(..., max_length=120)
+    purpose: Text = Field(..., max_length=PURPOSE_MAX)
     visibility: Literal["public", "private", "secret"] = "public"
 
 
 class WorkspacePatch(Schema):
-    name: str | None = Field(None, max_length=120)
-    purpose: str | None = Field(None, max_length=PURPOSE_MAX)
+    name: Text | None = Field(None, max_length=120)
+    purpose: Text | None = Field(None, max_length=PURPOSE_MAX)
     visibility: Literal["public", "private", "secret"] | None = None
     archived: bool | None = None
     target_weekly_active_share: float | None = Field(None, ge=0, le=1)
@@ -83,7 +83,7 @@ def workspace_out(viewer: Any, ws: Any) -> WorkspaceOut:
 
 @router.get("/workspaces", response=WorkspacePage, summary="Workspaces I may see")
 def list_workspaces(
-    request: HttpRequest, limit: int | None = None, cursor: str | None = None
+    request: HttpRequest, limit: Limit | None = None, cursor: Text | None = None
 ) -> dict[str, Any]:
     items, nxt = paginate(queries.list_workspaces_for(request.user), limit=limit, cursor=cursor)
     return {"items": [workspace_out(request.user, w) for w in items], "next": nxt}
@@ -96,14 +96,14 @@ def create_workspace(request: HttpRequest, payload: WorkspaceIn) -> Status:
 
 
 @router.get("/workspaces/{workspace_id}", response=WorkspaceOut, summary="One workspace")
-def get_workspace(request: HttpRequest, workspace_id: int) -> WorkspaceOut:
+def get_workspace(request: HttpRequest, workspace_id: Id) -> WorkspaceOut:
     ws = queries.get_workspace_for(request.user, workspace_id)
     return workspace_out(request.user, ws)
 
 
 @router.patch("/workspaces/{workspace_id}", response=WorkspaceOut, summary="Change a workspace")
 def patch_workspace(
-    request: HttpRequest, workspace_id: int, payload: WorkspacePatch
+    request: HttpRequest, workspace_id: Id, payload: WorkspacePatch
 ) -> WorkspaceOut:
     changes = payload.model_dump(exclude_unset=True)
     archived = changes.pop("archived", None)
@@ -129,7 +129,7 @@ class MemberPage(Schema):
 
 
 class MemberIn(Schema):
-    username: str | None = Field(None, max_length=150)
+    username: Text | None = Field(None, max_length=150)
     role: Literal["owner", "facilitator", "member"] = "member"
 
 
@@ -145,7 +145,7 @@ def _member_out(m: Any) -> MemberOut:
 
 @router.get("/workspaces/{workspace_id}/members", response=MemberPage, summary="Members")
 def list_members(
-    request: HttpRequest, workspace_id: int, limit: int | None = None, cursor: str | None = None
+    request: HttpRequest, workspace_id: Id, limit: Limit | None = None, cursor: Text | None = None
 ) -> dict[str, Any]:
     items, nxt = paginate(
         queries.list_members_for(request.user, workspace_id), limit=limit, cursor=cursor
@@ -158,7 +158,7 @@ def list_members(
     response={201: MemberOut},
     summary="Join (empty body), ask to join a private workspace, or add a person (owners)",
 )
-def add_member(request: HttpRequest, workspace_id: int, payload: MemberIn) -> Status:
+def add_member(request: HttpRequest, workspace_id: Id, payload: MemberIn) -> Status:
     if payload.username:
         m = actions.add_member(
             request.user, workspace_id, username=payload.username, role=payload.role
@@ -174,7 +174,7 @@ def add_member(request: HttpRequest, workspace_id: int, payload: MemberIn) -> St
     response={204: None},
     summary="Leave, or remove a member (owners)",
 )
-def remove_member(request: HttpRequest, workspace_id: int, username: str) -> Status:
+def remove_member(request: HttpRequest, workspace_id: Id, username: Text) -> Status:
     actions.remove_member(request.user, workspace_id, username=username)
     return Status(204, None)
 
@@ -218,8 +218,8 @@ class ObjectivePage(Schema):
 
 
 class KeyResultIn(Schema):
-    metric_name: str = Field(..., max_length=200)
-    unit: str = Field("", max_length=40)
+    metric_name: Text = Field(..., max_length=200)
+    unit: Text = Field("", max_length=40)
     baseline: float
     target: float
     direction: Literal["increase", "decrease"] | None = None
@@ -227,9 +227,9 @@ class KeyResultIn(Schema):
 
 
 class ObjectiveIn(Schema):
-    title: str = Field(..., max_length=200)
-    description: str = Field("", max_length=5000)
-    owner: str | None = None
+    title: Text = Field(..., max_length=200)
+    description: Text = Field("", max_length=5000)
+    owner: Text | None = None
     start: dt.date
     end: dt.date
     key_results: list[KeyResultIn] = Field(..., min_length=1)
@@ -238,7 +238,7 @@ class ObjectiveIn(Schema):
 class CheckInIn(Schema):
     value: float
     confidence: int = Field(..., ge=0, le=10)
-    note: str = Field("", max_length=2000)
+    note: Text = Field("", max_length=2000)
     date: dt.date | None = None
 
 
@@ -288,7 +288,7 @@ def objective_out(obj: Any) -> ObjectiveOut:
     summary="Objectives with key results, progress and check-ins",
 )
 def list_objectives(
-    request: HttpRequest, workspace_id: int, limit: int | None = None, cursor: str | None = None
+    request: HttpRequest, workspace_id: Id, limit: Limit | None = None, cursor: Text | None = None
 ) -> dict[str, Any]:
     items, nxt = paginate(
         queries.list_objectives_for(request.user, workspace_id), limit=limit, cursor=cursor
@@ -301,7 +301,7 @@ def list_objectives(
     response={201: ObjectiveOut},
     summary="Add an objective (owners and facilitators)",
 )
-def create_objective(request: HttpRequest, workspace_id: int, payload: ObjectiveIn) -> Status:
+def create_objective(request: HttpRequest, workspace_id: Id, payload: ObjectiveIn) -> Status:
     data = payload.model_dump()
     obj = actions.create_objective(request.user, workspace_id, **data)
     created = queries.list_objectives_for(request.user, workspace_id).get(pk=obj.pk)
@@ -313,7 +313,7 @@ def create_objective(request: HttpRequest, workspace_id: int, payload: Objective
     response={201: CheckInOut},
     summary="Check in on a key result (members)",
 )
-def check_in(request: HttpRequest, key_result_id: int, payload: CheckInIn) -> Status:
+def check_in(request: HttpRequest, key_result_id: Id, payload: CheckInIn) -> Status:
     ci = actions.record_check_in(
         request.user,
         key_result_id,
