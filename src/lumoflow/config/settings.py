@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lumoflow.core.middleware.UnusableAddressMiddleware",
     "lumoflow.core.middleware.TimezoneMiddleware",
     "lumoflow.core.middleware.ErrorPagesMiddleware",
 ]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from lumoflow.api.base import paginate
 from lumoflow.core.errors import LumoFlowError
 from lumoflow.core.forms import run_action
+from lumoflow.core.validation import as_id
 from lumoflow.people import queries as people_queries
 from lumoflow.workspaces import queries as ws_queries
 
@@ -282,7 +283,8 @@ def new_posts(request: HttpRequest) -> HttpResponse:
             if ws_id
             else queries.list_feed_for(request.user)
         )
-        count = qs.filter(pk__gt=int(after)).count() if after.isdigit() else 0
+        newest = as_id(after)
+        count = qs.filter(pk__gt=newest).count() if newest else 0
     except LumoFlowError:
         count = 0
     return render(request, "conversation/_new_posts.html", {"count": count})

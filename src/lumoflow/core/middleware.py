@@ -1,4 +1,4 @@
-"""Show times in the viewer's own time zone (storage stays UTC)."""
+"""Request-wide middleware: the viewer's time zone, addresses no page can use, our error pages."""
 
 from __future__ import annotations
 
@@ -47,3 +47,25 @@ class ErrorPagesMiddleware:
             return None
         template = "404.html" if isinstance(exc, NotFound) else "403.html"
         return render(request, template, {"exception": exc.detail}, status=exc.status)
+
+
+class UnusableAddressMiddleware:
+    """Answer 400 to a page address (path or query) holding text no database can store (a NUL
+    character, say): every query and lookup behind the page would fail on it. The API checks
+    its own inputs field by field (422 problems)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.shortcuts import render
+
+        from .validation import text_problem
+
+        if not request.path.startswith("/api/"):
+            parts = [request.path, *request.GET.keys()]
+            parts += [v for values in request.GET.lists() for v in values[1]]
+            problem = next((p for v in parts if (p := text_problem(v))), None)
+            if problem:
+                return render(request, "400.html", {"exception": problem}, status=400)
+        return self.get_response(request)

@@ -12,11 +12,13 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.db import connections, router
 from django.utils import timezone
 
+from .validation import text_problem
+
 
 class SessionStore(DatabaseSessionStore):
     def load(self) -> dict[str, Any]:
         key = self.session_key
-        if not key:
+        if not key or text_problem(key):  # a forged cookie no database can look up
             self._session_key = None
             return {}
         model = self.model

@@ -34,7 +34,7 @@ CSV_HEADER = [
     "location",
     "time_zone",
 ]
-USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
+USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}\Z")
 
 
 def parse_department_path(path: str) -> list[str]:
