@@ -22,6 +22,7 @@ _NAV = {
     "admin": "admin:index",
     "logout": "people:logout",
     "follow": "conversation:follow",
+    "new_posts": "conversation:new_posts",
 }
 
 

@@ -112,7 +112,8 @@ def page(request: Any, *, title: str, nav: str, content: str) -> HttpResponse:
         "content_mark": mark_safe(_CONTENT),  # noqa: S308
     }
     chrome = cached(parts, lambda: render_to_string("_shell.html", context, request=request))
-    notes = render_to_string("_messages.html", {"messages": list(get_messages(request))})
+    shown = list(get_messages(request))
+    notes = render_to_string("_messages.html", {"messages": shown}) if shown else ""
     head, tail = chrome.split(_CONTENT, 1)
     html = head.replace(_TITLE, escape(title), 1) + notes + content + tail
     return HttpResponse(finish(html, request))

@@ -44,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
     from lumoflow.conversation.cards import format_html, person_url, url_template
 
     from . import fragments
+    from .context import urls
 
     items, nxt = newest_first_page(  # type: ignore[type-var]  # rows with pk and created_at
         queries.feed_for(request.user).keys, limit=20, cursor=request.GET.get("cursor") or None
@@ -84,8 +85,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "next_cursor": nxt,
         "newest_id": items[0].pk if items else 0,
         "follows": mark_safe(follows),  # noqa: S308 (every value escaped by format_html)
+        "first_page": not request.GET.get("cursor"),
+        "urls": urls(),
     }
-    content = render_to_string("conversation/home.html", ctx, request=request)
+    # Everything the content shows is in `ctx`: no context processors to run for it.
+    content = render_to_string("conversation/home.html", ctx)
     response = fragments.page(request, title="Home", nav="home", content=content)
     actions.record_post_views(request.user, items)
     return response
