@@ -164,3 +164,9 @@ def test_how_long_an_age_reads_the_same(age: int, lasts: float) -> None:
 
     now = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
     assert ago_lasts(now - dt.timedelta(seconds=age), now) == pytest.approx(lasts)
+
+
+def test_a_strange_objective_filter_shows_the_whole_feed(org: Any) -> None:
+    mia = _client(org.mia)
+    for value in ("²", "99999999999999999999999", "-3", "x"):
+        assert "Conversation" in _page(mia, org.launch, f"?objective={value}")

@@ -1,11 +1,11 @@
 """The workspace page: a header for the viewer around a body shared by everyone in the same role.
 
-The body (purpose, objectives and key results, composer, the feed page, unanswered questions,
-members) is the same for every viewer with the same role and membership, time zone, filters and
-minute, as long as nothing in the workspace changed: it is built once and cached under the
-workspace's change marks from the activity log (`core.fragments`). Per request the page reads
-the viewer's own state: session, role, follow, unread count, their reactions on the posts shown,
-and finishes the body with them.
+The body (head, purpose, objectives and key results, composer, the feed page, unanswered
+questions, members) is the same for every viewer with the same role and membership, time zone
+and filters, as long as nothing in the workspace changed and its relative times read the same:
+it is built once and cached under the workspace's change marks from the activity log
+(`core.fragments`). Per request the page reads the viewer's own state (session, follow, unread
+count, their reactions on the posts shown) and finishes the body with it.
 """
 
 from __future__ import annotations
@@ -24,21 +24,10 @@ from django.utils.safestring import mark_safe
 from lumoflow.activity.queries import change_marks
 from lumoflow.core import fragments
 from lumoflow.core.sql import Frozen
+from lumoflow.core.validation import as_id
 
 from . import queries
 from .models import Role
-
-
-@dataclass(frozen=True)
-class Seen:
-    """A post shown on the page, as view recording needs it."""
-
-    pk: int
-    workspace: Any
-
-    @property
-    def workspace_id(self) -> int:
-        return int(self.workspace.pk)
 
 
 @dataclass
@@ -46,7 +35,7 @@ class Body:
     """A shared body and what finishing it for one viewer needs (plain data: cheap to cache)."""
 
     html: str
-    post_ids: list[int] = field(default_factory=list)
+    posts: list[Any] = field(default_factory=list)  # conversation.queries.PostKey, in order
     cards: list[Any] = field(default_factory=list)  # conversation.cards.Facts
     expires: float = 0.0  # epoch seconds: from then on some relative time or date reads otherwise
 
@@ -60,7 +49,7 @@ def _filters(request: Any, kinds: list[str]) -> tuple[str, str, str]:
     cursor = request.GET.get("cursor", "")
     return (
         kind if kind in kinds else "",
-        objective if objective.isdigit() else "",
+        str(as_id(objective) or ""),
         cursor[:200],
     )
 
@@ -166,7 +155,7 @@ def _build(
     }
     return Body(
         html=render_to_string("workspaces/_body.html", ctx),
-        post_ids=[p.pk for p in items],
+        posts=[cq.PostKey(p.pk, p.workspace_id, p.created_at) for p in items],
         cards=card_html.facts(cards),
         expires=_expires([p.created_at for p in items], [q.created_at for q in ctx["unanswered"]]),
     )
@@ -216,7 +205,7 @@ _FOLLOWING = Frozen(_follow_query)
 
 
 def context(request: Any, ws: Any) -> dict[str, Any]:
-    """The page for this viewer: `body` (finished HTML), `can_read`, `seen_post_ids`."""
+    """The page for this viewer: `body` (finished HTML), `can_read`, `shown` (the posts)."""
     from lumoflow.conversation import cards as card_html
     from lumoflow.conversation import queries as cq
 
@@ -233,9 +222,9 @@ def context(request: Any, ws: Any) -> dict[str, Any]:
         can_react=ctx["role"] is not None,
         can_facilitate=ctx["can_facilitate"],
     )
-    mine = cq.my_reactions(request.user, shared.post_ids)
+    mine = cq.my_reactions(request.user, [p.pk for p in shared.posts])
     html = card_html.personalise(shared.html, shared.cards, options, mine)
     html = html.replace(_FOLLOW_MARK, _follow_form(request, ws.pk), 1)
     ctx["body"] = mark_safe(fragments.finish(html, request))  # noqa: S308 (built escaped)
-    ctx["seen_post_ids"] = shared.post_ids
+    ctx["shown"] = shared.posts
     return ctx

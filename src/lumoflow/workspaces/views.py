@@ -73,8 +73,7 @@ def detail(request: HttpRequest, workspace_id: int) -> HttpResponse:
     if ctx["can_read"]:
         from lumoflow.conversation.actions import record_post_views
 
-        seen = [page.Seen(pk, ws) for pk in ctx["seen_post_ids"]]
-        record_post_views(request.user, seen, also=[(ws, "workspace", ws.pk)])
+        record_post_views(request.user, ctx["shown"], also=[(ws, "workspace", ws.pk)])
     return response
 
 
