@@ -51,14 +51,7 @@ def cached(
     Inside a transaction nothing is cached: what it reads may never be committed (and the ids
     of rolled-back change marks come back), so only committed data is ever shared.
     """
-    if connection.in_atomic_block:
-        return build()
-    key = _key(parts)
-    found: Any = django_cache.get(key)
-    if found is None or (fresh is not None and not fresh(found)):
-        found = build()
-        django_cache.set(key, found, LIFETIME)
-    return found  # type: ignore[no-any-return]
+    return cached_many({0: parts}, lambda _: {0: build()}, fresh)[0]
 
 
 def cached_many(
