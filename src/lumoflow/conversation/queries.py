@@ -426,13 +426,24 @@ def list_followed_for(viewer: Any) -> list[Followed]:
     return out
 
 
+_FOLLOWS_PERSON = Frozen(
+    lambda uid, oid: Follow.objects.filter(follower_id=uid, person_id=oid).values("id")
+)
+_FOLLOWS_WORKSPACE = Frozen(
+    lambda uid, oid: Follow.objects.filter(follower_id=uid, workspace_id=oid).values("id")
+)
+
+
 def follow_state(
     viewer: Any, *, person_id: int | None = None, workspace_id: int | None = None
 ) -> bool:
-    qs = Follow.objects.filter(follower_id=_uid(viewer))
-    if person_id is not None:
-        return qs.filter(person_id=person_id).exists()
-    return qs.filter(workspace_id=workspace_id).exists()
+    """Whether the viewer follows this person (or workspace): one precompiled query."""
+    uid = _uid(viewer)
+    target = person_id if person_id is not None else workspace_id
+    if uid is None or target is None:
+        return False
+    query = _FOLLOWS_PERSON if person_id is not None else _FOLLOWS_WORKSPACE
+    return bool(query.count(uid=uid, oid=int(target)))
 
 
 def list_revisions_for(viewer: Any, post_id: Any) -> list[Any]:

@@ -23,7 +23,6 @@ from django.utils.safestring import mark_safe
 
 from lumoflow.activity.queries import change_marks
 from lumoflow.core import fragments
-from lumoflow.core.sql import Frozen
 from lumoflow.core.validation import as_id
 
 from . import queries
@@ -182,9 +181,10 @@ _FOLLOW_MARK = "<!--follow-->"
 
 def _follow_form(request: Any, workspace_id: int) -> str:
     """Follow or Unfollow, as this viewer needs it."""
+    from lumoflow.conversation.queries import follow_state
     from lumoflow.core.context import csrf_token, urls
 
-    following = bool(_FOLLOWING.count(uid=request.user.pk, wid=workspace_id))
+    following = follow_state(request.user, workspace_id=workspace_id)
     undo = '<input type="hidden" name="undo" value="1">' if following else ""
     return (
         f'<form method="post" action="{urls()["follow"]}">'
@@ -193,15 +193,6 @@ def _follow_form(request: Any, workspace_id: int) -> str:
         f'<input type="hidden" name="next" value="{escape(request.path)}">'
         f"{undo}<button>{'Unfollow' if following else 'Follow'}</button></form>"
     )
-
-
-def _follow_query(uid: int, wid: int) -> Any:
-    from lumoflow.conversation.models import Follow
-
-    return Follow.objects.filter(follower_id=uid, workspace_id=wid).values("id")
-
-
-_FOLLOWING = Frozen(_follow_query)
 
 
 def context(request: Any, ws: Any) -> dict[str, Any]:
