@@ -144,9 +144,10 @@ def browser_client() -> Any:
 
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path: Any, settings: Any) -> None:
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()  # cached page fragments are keyed on ids that a new test database reuses
+    for cache in caches.all():
+        cache.clear()  # cached page fragments are keyed on ids that a new test database reuses
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
     # Argon2 is the product's hasher; tests use a fast one so fixtures stay cheap.

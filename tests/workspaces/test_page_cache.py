@@ -121,13 +121,12 @@ def _redis_url() -> str:
 def test_the_body_is_shared_through_redis_too(org: Any, settings: Any) -> None:
     import uuid
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _redis_url(),
-            "KEY_PREFIX": uuid.uuid4().hex,  # apart from any other run on the same server
-        }
+    redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _redis_url(),
+        "KEY_PREFIX": uuid.uuid4().hex,  # apart from any other run on the same server
     }
+    settings.CACHES = {"default": redis, "fragments": redis}
     post = conv.create_post(org.mia, org.launch.pk, kind="update", body="Through Redis")
     mia, olivia = _client(org.mia), _client(org.olivia)
     first = _statements(lambda: _page(mia, org.launch))

@@ -173,17 +173,22 @@ DEFAULT_FROM_EMAIL = os.environ.get("LUMOFLOW_FROM_EMAIL", "lumoflow@localhost")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Per process on one machine (shared page fragments, page chrome: core.fragments); Redis past one.
+# Shared page fragments and page chrome (core.fragments) go in "fragments": per process on one
+# machine, kept as objects (core.cache); Redis past one machine.
+_ENTRIES = int(os.environ.get("LUMOFLOW_CACHE_ENTRIES", "2000"))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LUMOFLOW_CACHE_ENTRIES", "2000"))},
-    }
+        "OPTIONS": {"MAX_ENTRIES": _ENTRIES},
+    },
+    "fragments": {
+        "BACKEND": "lumoflow.core.cache.ObjectCache",
+        "OPTIONS": {"MAX_ENTRIES": _ENTRIES},
+    },
 }
 if redis_url := os.environ.get("LUMOFLOW_REDIS_URL"):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
-    }
+    _REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    CACHES = {"default": _REDIS, "fragments": _REDIS}
 
 SESSION_ENGINE = "lumoflow.core.sessions"
 SESSION_COOKIE_HTTPONLY = True

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 
 from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.sql import Frozen, Loader
+from lumoflow.people.models import person_name
 from lumoflow.workspaces import queries as ws_queries
 from lumoflow.workspaces.models import (
     Membership,
@@ -414,16 +415,12 @@ def list_followed_for(viewer: Any) -> list[Followed]:
     uid = _uid(viewer)
     if uid is None:
         return []
-    User = get_user_model()
-    names = ["username", "display_name", "first_name", "last_name"]
-    out = []
-    for username, display, first, last, ws_id, ws_name in _FOLLOWED.rows(uid=uid):
-        if username is None:
-            out.append(Followed(ws_name, None, ws_id))
-        else:
-            person = User.from_db(None, names, [username, display, first, last])
-            out.append(Followed(person.name, username, None))
-    return out
+    return [
+        Followed(ws_name, None, ws_id)
+        if username is None
+        else Followed(person_name(username, display, first, last), username, None)
+        for username, display, first, last, ws_id, ws_name in _FOLLOWED.rows(uid=uid)
+    ]
 
 
 _FOLLOWS_PERSON = Frozen(

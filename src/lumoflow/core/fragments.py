@@ -6,7 +6,8 @@ from the activity log, the viewer's role, time zone, the filters), and is used o
 `fresh` (relative times such as "5 min ago" read the same), so a change shows at once and
 nothing is ever served stale. It holds no one's secrets: forms carry `csrf_mark()` where the
 token goes, and `finish` swaps in the requesting person's token.
-The cache is Django's (in-process by default, Redis when LUMOFLOW_REDIS_URL is set).
+The cache is Django's "fragments" cache: in-process by default, kept as objects rather than
+copies (`core.cache`), so every cached value is immutable; Redis when LUMOFLOW_REDIS_URL is set.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from django.contrib.messages import get_messages
-from django.core.cache import cache as django_cache
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -64,7 +65,8 @@ def cached_many(
     if connection.in_atomic_block:
         return build(list(parts))
     keys = {k: _key(p) for k, p in parts.items()}
-    stored = django_cache.get_many(list(keys.values()))
+    store = caches["fragments"]
+    stored = store.get_many(list(keys.values()))
     found: dict[K, T] = {}
     for k, key in keys.items():
         value = stored.get(key)
@@ -73,7 +75,7 @@ def cached_many(
     missing = [k for k in parts if k not in found]
     if missing:
         made = build(missing)
-        django_cache.set_many({keys[k]: v for k, v in made.items()}, LIFETIME)
+        store.set_many({keys[k]: v for k, v in made.items()}, LIFETIME)
         found.update(made)
     return found
 

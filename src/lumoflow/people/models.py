@@ -10,6 +10,11 @@ from django.db import models
 from django.db.models.functions import Lower
 
 
+def person_name(username: str, display_name: str, first_name: str, last_name: str) -> str:
+    """How a person is named on every page: display name, else full name, else username."""
+    return display_name or f"{first_name} {last_name}".strip() or username
+
+
 def validate_time_zone(value: str) -> None:
     """Accept IANA time zone names only (e.g. Europe/Oslo)."""
     if value and value not in zoneinfo.available_timezones():
@@ -71,7 +76,7 @@ class User(AbstractUser):
 
     @property
     def name(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return person_name(self.username, self.display_name, self.first_name, self.last_name)
 
 
 class ApiToken(models.Model):

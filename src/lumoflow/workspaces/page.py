@@ -11,7 +11,7 @@ count, their reactions on the posts shown) and finishes the body with it.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
 from typing import Any
@@ -29,13 +29,14 @@ from . import queries
 from .models import Role
 
 
-@dataclass
+@dataclass(frozen=True)
 class Body:
-    """A shared body and what finishing it for one viewer needs (plain data: cheap to cache)."""
+    """A shared body and what finishing it for one viewer needs (plain, immutable data: it is
+    cached as it is and read by everyone)."""
 
     html: str
-    posts: list[Any] = field(default_factory=list)  # conversation.queries.PostKey, in order
-    cards: list[Any] = field(default_factory=list)  # conversation.cards.Facts
+    posts: tuple[Any, ...] = ()  # conversation.queries.PostKey, in order
+    cards: tuple[Any, ...] = ()  # conversation.cards.Facts
     expires: float = 0.0  # epoch seconds: from then on some relative time or date reads otherwise
 
     def fresh(self) -> bool:
@@ -154,8 +155,8 @@ def _build(
     }
     return Body(
         html=render_to_string("workspaces/_body.html", ctx),
-        posts=[cq.PostKey(p.pk, p.workspace_id, p.created_at) for p in items],
-        cards=card_html.facts(cards),
+        posts=tuple(cq.PostKey(p.pk, p.workspace_id, p.created_at) for p in items),
+        cards=tuple(card_html.facts(cards)),
         expires=_expires([p.created_at for p in items], [q.created_at for q in ctx["unanswered"]]),
     )
 
