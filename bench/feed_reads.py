@@ -8,6 +8,10 @@ their home feed, and workspace feeds in turn (so most views they record are new)
 compared with the bare JSON `/hello` of the same server in the same run; rounds are interleaved
 (hello, home, workspace, …) and the median round is kept.
 
+Newcomers, each a member of one workspace and following nothing yet, load their home feed too:
+what they may see is a sliver of the site, the case where a feed read newest-first over all posts
+would walk back through most of them.
+
 Both feeds are measured as pages (the home page; the workspace page, which also shows the
 workspace's objectives, members and unanswered questions) and through the API
 (`/api/v1/feed`, `/api/v1/workspaces/{id}/posts`, with personal access tokens).
@@ -31,6 +35,7 @@ WORKSPACES = 100
 MEMBERS = 30
 POSTS = 1_000_000
 READERS = 8
+NEWCOMERS = 4
 PASSWORD = "bench-feed-reader-3b9e"
 ROUNDS = 3
 CONCURRENCY = 8
@@ -53,7 +58,12 @@ def seed_org(people: int, workspaces: int) -> dict[str, Any]:
     with transaction.atomic():
         usernames = common.seed_people(people)
         readers = [f"reader{i}" for i in range(READERS)]
+        newcomers = [f"newcomer{i}" for i in range(NEWCOMERS)]
         tokens = []
+        for name in newcomers:
+            people_actions.create_person(
+                None, username=name, email=f"{name}@example.com", password=PASSWORD
+            )
         for name in readers:
             person = people_actions.create_person(
                 None, username=name, email=f"{name}@example.com", password=PASSWORD
@@ -69,6 +79,8 @@ def seed_org(people: int, workspaces: int) -> dict[str, Any]:
             for i in range(workspaces)
         ]
         users = get_user_model().objects
+        for r, name in enumerate(newcomers):  # a member of one workspace, following nothing yet
+            ws_actions.join_workspace(users.get(username=name), ws_ids[r % len(ws_ids)])
         for r, name in enumerate(readers):
             reader = users.get(username=name)
             for k in range(min(10, len(ws_ids))):
@@ -79,7 +91,13 @@ def seed_org(people: int, workspaces: int) -> dict[str, Any]:
                 conv.follow(reader, username=usernames[(r * 37 + k * 13) % len(usernames)])
     ids = dict(users.filter(username__in=usernames).values_list("username", "pk"))
     authors = {wid: [ids[u] for u in _members(i, usernames)] for i, wid in enumerate(ws_ids)}
-    return {"workspaces": ws_ids, "authors": authors, "readers": readers, "tokens": tokens}
+    return {
+        "workspaces": ws_ids,
+        "authors": authors,
+        "readers": readers,
+        "newcomers": newcomers,
+        "tokens": tokens,
+    }
 
 
 WORDS = [
@@ -166,12 +184,17 @@ def counts() -> dict[str, int]:
     }
 
 
-def _cases(server: common.Server, data: dict[str, Any], cookies: list[str]) -> dict[str, Any]:
+def _cases(
+    server: common.Server, data: dict[str, Any], cookies: list[str], newcomers: list[str]
+) -> dict[str, Any]:
     ws = data["workspaces"]
     base = server.url("")
 
     def cookie(client: int, seq: int) -> dict[str, str]:
         return {"Cookie": cookies[client % len(cookies)]}
+
+    def newcomer(client: int, seq: int) -> dict[str, str]:
+        return {"Cookie": newcomers[client % len(newcomers)]}
 
     def bearer(client: int, seq: int) -> dict[str, str]:
         return {"Authorization": f"Bearer {data['tokens'][client % len(data['tokens'])]}"}
@@ -185,16 +208,19 @@ def _cases(server: common.Server, data: dict[str, Any], cookies: list[str]) -> d
     return {
         "hello": {"url": base + "/hello"},
         "home": {"url": base + "/", "headers": cookie},
+        "home_newcomer": {"url": base + "/", "headers": newcomer},
         "workspace": {"url": ws_url("/workspaces/{}"), "headers": cookie},
         "api_feed": {"url": base + "/api/v1/feed", "headers": bearer},
         "api_workspace": {"url": ws_url("/api/v1/workspaces/{}/posts"), "headers": bearer},
     }
 
 
-def measure(servers: dict[str, tuple[common.Server, list[str]]], data: dict[str, Any]) -> Any:
+def measure(
+    servers: dict[str, tuple[common.Server, list[str], list[str]]], data: dict[str, Any]
+) -> Any:
     """Interleaved rounds on both servers (views off, views on): hello, then each case on one
     server and at once on the other, so that both sides of every ratio meet the same machine."""
-    cases = {key: _cases(server, data, cookies) for key, (server, cookies) in servers.items()}
+    cases = {key: _cases(server, data, *logins) for key, (server, *logins) in servers.items()}
     for per_server in cases.values():
         for case in per_server.values():
             common.load(
@@ -227,6 +253,7 @@ def figures(on: dict[str, Any], off: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     labels = (
         ("home", "home feed page"),
+        ("home_newcomer", "home feed page of a newcomer"),
         ("workspace", "workspace page with its feed"),
         ("api_feed", "GET /api/v1/feed"),
         ("api_workspace", "GET /api/v1/workspaces/{id}/posts"),
@@ -270,7 +297,11 @@ def run() -> list[dict[str, Any]]:
         off_site = dataclasses.replace(site, env={**site.env, "LUMOFLOW_RECORD_VIEWS": "0"})
         with site.serve() as on, off_site.serve() as off:
             servers = {
-                key: (server, [common.login_session(server.url(""), n, PASSWORD) for n in readers])
+                key: (
+                    server,
+                    [common.login_session(server.url(""), n, PASSWORD) for n in readers],
+                    [common.login_session(server.url(""), n, PASSWORD) for n in data["newcomers"]],
+                )
                 for key, server in (("off", off), ("on", on))
             }
             results = measure(servers, data)

@@ -184,7 +184,7 @@ def test_site_serves_the_production_server_with_session_and_token(tiny_scale: No
     assert not data_dir.exists()
 
 
-@pytest.mark.parametrize("name", ["workspace_api", "concurrent_writers"])
+@pytest.mark.parametrize("name", ["workspace_api", "concurrent_writers", "feed_reads"])
 def test_benchmark_runs_at_a_tiny_scale(name: str, tiny_scale: None) -> None:
     # given
     import importlib

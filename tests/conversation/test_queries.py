@@ -87,8 +87,18 @@ def _pages(feed: queries.Feed, n: int) -> list[Post]:
             return out
 
 
+@pytest.fixture(params=["window", "sources", "both"])
+def home_window(request: Any, monkeypatch: Any) -> int:
+    """The home feed read through its window of newest posts, source by source, or both (a
+    window of three posts: the rest of a page from the sources)."""
+    size = {"window": queries.HOME_WINDOW, "sources": 1, "both": 3}[request.param]
+    monkeypatch.setattr(queries, "HOME_WINDOW", size)
+    monkeypatch.setattr(queries, "_FIRST_PAGE_CUT", {})
+    return size
+
+
 @pytest.mark.parametrize("who", VIEWERS)
-def test_home_feed_in_sql_is_the_orm_feed(talk: Any, who: str) -> None:
+def test_home_feed_in_sql_is_the_orm_feed(talk: Any, who: str, home_window: int) -> None:
     # given
     viewer = getattr(talk, who)
     # when
@@ -97,6 +107,33 @@ def test_home_feed_in_sql_is_the_orm_feed(talk: Any, who: str) -> None:
     orm = _orm(queries.list_feed_for(viewer))
     _same_cards(sql, orm)
     assert [p.pk for p in _pages(queries.feed_for(viewer), 1)] == [p.pk for p in orm]
+    assert [k.pk for k in queries.feed_for(viewer).keys(100)] == [p.pk for p in orm]
+    keys, before = [], None
+    while page := queries.feed_for(viewer).keys(2, before):
+        keys += page
+        before = (page[-1].created_at, page[-1].pk)
+    assert [k.pk for k in keys] == [p.pk for p in orm]
+
+
+def test_sources_read_in_batches_give_the_same_feed(talk: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(queries, "HOME_WINDOW", 1)
+    monkeypatch.setattr(queries, "_FIRST_PAGE_CUT", {})
+    monkeypatch.setattr(queries, "_SOURCES_PER_QUERY", 1)
+    for who in VIEWERS:
+        viewer = getattr(talk, who)
+        orm = _orm(queries.list_feed_for(viewer))
+        assert [p.pk for p in queries.feed_for(viewer).page(100)] == [p.pk for p in orm]
+
+
+def test_a_quiet_viewers_home_feed_reads_only_their_sources(talk: Any, monkeypatch: Any) -> None:
+    # Ada follows only Fred, whose posts are older than a window of two root posts: the page
+    # comes from Fred's posts, in a constant number of queries, without walking the others.
+    monkeypatch.setattr(queries, "HOME_WINDOW", 2)
+    monkeypatch.setattr(queries, "_FIRST_PAGE_CUT", {})
+    with CaptureQueriesContext(connection) as ctx:
+        posts = queries.feed_for(talk.ada).page(20)
+    assert [p.body for p in posts] == ["decision by fred in launch", "question by fred in launch"]
+    assert len(ctx.captured_queries) <= 6
 
 
 def test_home_feed_never_shows_what_the_viewer_may_not_read(talk: Any) -> None:
@@ -125,8 +162,18 @@ def test_workspace_feed_in_sql_is_the_orm_feed(talk: Any, who: str, where: str, 
 
 
 def test_a_page_costs_one_query(talk: Any) -> None:
-    feed = queries.feed_for(talk.olivia)
+    feed = queries.workspace_feed_for(talk.olivia, talk.launch.pk)
     with CaptureQueriesContext(connection) as ctx:
         posts = feed.page(20)
         [(p.author.name, p.workspace.name, p.objective and p.objective.title) for p in posts]
     assert posts and len(ctx.captured_queries) == 1
+
+
+def test_a_home_page_costs_two_queries_then_one(talk: Any, monkeypatch: Any) -> None:
+    # The window's bound, then the page; the first page's bound is kept a while.
+    monkeypatch.setattr(queries, "_FIRST_PAGE_CUT", {})
+    for expected in (2, 1):
+        with CaptureQueriesContext(connection) as ctx:
+            posts = queries.feed_for(talk.olivia).page(20)
+            [(p.author.name, p.workspace.name, p.objective and p.objective.title) for p in posts]
+        assert posts and len(ctx.captured_queries) == expected

@@ -7,6 +7,7 @@ workspace never reaches a non-member. Deleted and hidden posts are left out of e
 from __future__ import annotations
 
 import functools
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -198,9 +199,36 @@ def _workspace_feed_query(kind: str, by_objective: bool) -> Frozen:
 
 
 @functools.cache
-def _newest_first(sql: str, *, before: bool) -> str:
-    older = "WHERE (f.created_at, f.id) < (%s, %s) " if before else ""
-    return f"SELECT * FROM ({sql}) f {older}ORDER BY f.created_at DESC, f.id DESC LIMIT %s"
+def _newest_first(sql: str, *, before: bool, since: bool = False, keys: bool = False) -> str:
+    """`sql` (a feed query) newest first, limited; optionally older than a `before` bound and
+    not older than a `since` bound; with `keys`, only the columns of a `PostKey`."""
+    bounds = (["(f.created_at, f.id) < (%s, %s)"] if before else []) + (
+        ["(f.created_at, f.id) >= (%s, %s)"] if since else []
+    )
+    where = f"WHERE {' AND '.join(bounds)} " if bounds else ""
+    columns = "f.id, f.workspace_id, f.created_at" if keys else "*"
+    return f"SELECT {columns} FROM ({sql}) f {where}ORDER BY f.created_at DESC, f.id DESC LIMIT %s"
+
+
+def _bound(key: Before) -> list[Any]:
+    return [connection.ops.adapt_datetimefield_value(key[0]), key[1]]
+
+
+def _to_keys(rows: list[tuple[Any, ...]]) -> list[PostKey]:
+    field = Post._meta.get_field("created_at")
+    convert = connection.ops.get_db_converters(field.get_col(Post._meta.db_table))
+    out = []
+    for pk, ws, when in rows:
+        for fn in convert:
+            when = fn(when, field, connection)
+        out.append(PostKey(int(pk), int(ws), when))
+    return out
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
 
 
 @dataclass(frozen=True)
@@ -211,16 +239,26 @@ class Feed:
     ids: dict[str, int] = field(default_factory=dict)
     workspace: Workspace | None = None
 
+    def _bounded(
+        self, n: int, before: Before | None, since: Before | None = None, *, keys: bool
+    ) -> tuple[str, list[Any]]:
+        assert self.query is not None
+        sql, params = self.query.sql(**self.ids)
+        for bound in (before, since):
+            if bound is not None:
+                params += _bound(bound)
+        sql = _newest_first(sql, before=before is not None, since=since is not None, keys=keys)
+        return sql, [*params, n]
+
     def page(self, n: int, before: Before | None = None) -> list[Post]:
         """The `n` newest posts (older than `before` when given), each with its author,
         workspace and objective loaded, as `_feed_select` loads them."""
         if self.query is None:
             return []
-        sql, params = self.query.sql(**self.ids)
-        if before is not None:
-            params += [connection.ops.adapt_datetimefield_value(before[0]), before[1]]
-        sql = _newest_first(sql, before=before is not None)
-        posts = Loader.of(Post).load(connection.alias, sql, [*params, n], _CARD_EXTRA)
+        return self._posts(*self._bounded(n, before, keys=False))
+
+    def _posts(self, sql: str, params: list[Any]) -> list[Post]:
+        posts = Loader.of(Post).load(connection.alias, sql, params, _CARD_EXTRA)
         _attach_card_relations(posts, self.workspace)
         return posts
 
@@ -229,23 +267,130 @@ class Feed:
         cards come from the fragment cache; `posts_by_ids` loads the ones that do not)."""
         if self.query is None:
             return []
-        sql, params = self.query.sql(**self.ids)
-        if before is not None:
-            params += [connection.ops.adapt_datetimefield_value(before[0]), before[1]]
-        sql = _newest_first(sql, before=before is not None).replace(
-            "SELECT * FROM", "SELECT f.id, f.workspace_id, f.created_at FROM", 1
+        return _to_keys(_fetch(*self._bounded(n, before, keys=True)))
+
+
+# The home feed walks the newest root posts of the whole site and keeps the viewer's: one short
+# index walk while what the viewer follows is a fair share of what is posted. For someone whose
+# sources are quiet (a new person following little) that walk would reach back through every
+# post there is, so it is bounded to the HOME_WINDOW newest root posts. When the window holds
+# less than a page, the rest is read source by source: each followed workspace, each followed
+# person and the announcements of each of the viewer's workspaces, each an index range read of at
+# most a page, merged. Both ways apply the rules of `list_feed_for`.
+HOME_WINDOW = 2000
+CUT_KEPT = 30.0  # seconds (see `HomeFeed._cut`)
+_FIRST_PAGE_CUT: dict[str, tuple[float, Before | None]] = {}
+
+
+_KEY_COLUMNS = ("id", "workspace_id", "created_at")
+_SOURCE_POSTS = {  # a workspace's ids come from `_FOLLOWED_IDS` and `_MEMBER_IDS`: readable ones
+    "workspace": Frozen(lambda sid: _workspace_roots(sid).values(*_KEY_COLUMNS)),
+    "announcements": Frozen(
+        lambda sid: _workspace_roots(sid, kind=Kind.ANNOUNCEMENT).values(*_KEY_COLUMNS)
+    ),
+    "person": Frozen(
+        lambda uid, sid: (
+            visible_posts()
+            .filter(
+                author_id=sid,
+                parent__isnull=True,
+                workspace__in=ws_queries.readable_workspace_ids(_as_viewer(uid)),
+            )
+            .values(*_KEY_COLUMNS)
         )
-        field = Post._meta.get_field("created_at")
-        convert = connection.ops.get_db_converters(field.get_col(Post._meta.db_table))
-        with connection.cursor() as cur:
-            cur.execute(sql, [*params, n])
-            rows = cur.fetchall()
-        out = []
-        for pk, ws, when in rows:
-            for fn in convert:
-                when = fn(when, field, connection)
-            out.append(PostKey(int(pk), int(ws), when))
-        return out
+    ),
+}
+_FOLLOWED_IDS = Frozen(
+    lambda uid: (
+        Follow.objects.filter(follower_id=uid)
+        .filter(
+            Q(person__isnull=False)
+            | Q(workspace__in=ws_queries.readable_workspace_ids(_as_viewer(uid)))
+        )
+        .values_list("workspace_id", "person_id")
+    )
+)
+_MEMBER_IDS = Frozen(
+    lambda uid: ws_queries.member_workspace_ids(_as_viewer(uid)).values_list("workspace_id")
+)
+_SOURCES_PER_QUERY = 200  # SQLite allows 500 terms in a compound SELECT
+
+
+@functools.cache
+def _window_cut_sql(before: bool) -> str:
+    t = connection.ops.quote_name(Post._meta.db_table)
+    older = "AND (created_at, id) < (%s, %s) " if before else ""
+    return (
+        f"SELECT created_at, id FROM {t} WHERE parent_id IS NULL {older}"
+        "ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET %s"
+    )
+
+
+@dataclass(frozen=True)
+class HomeFeed(Feed):
+    """`list_feed_for`, a page at a time: the newest HOME_WINDOW root posts first, then source
+    by source (see HOME_WINDOW). At most six queries a page, whatever its size (two while the
+    window holds a page)."""
+
+    def _cut(self, before: Before | None) -> Before | None:
+        """The oldest (created_at, id) of the window (None: the window reaches the first post).
+
+        Any cut gives the same page (the window reads what is newer, the sources what is older):
+        it only decides how much each way reads. So the first page's cut, the same for everyone,
+        is kept for a while; new posts only widen the window a little meanwhile.
+        """
+        kept = _FIRST_PAGE_CUT.get(connection.alias) if before is None else None
+        if kept and kept[0] > time.monotonic():
+            return kept[1]
+        params = [*(_bound(before) if before else []), HOME_WINDOW - 1]
+        rows = _fetch(_window_cut_sql(before is not None), params)
+        keys = _to_keys([(pk, 0, when) for when, pk in rows])
+        cut = (keys[0].created_at, keys[0].pk) if keys else None
+        if before is None:
+            _FIRST_PAGE_CUT[connection.alias] = (time.monotonic() + CUT_KEPT, cut)
+        return cut
+
+    def _older(self, n: int, cut: Before) -> list[PostKey]:
+        """The `n` newest posts older than `cut`, read source by source."""
+        uid = self.ids["uid"]
+        sources = [
+            ("workspace", w) if w is not None else ("person", p)
+            for w, p in _FOLLOWED_IDS.rows(uid=uid)
+        ]
+        sources += [("announcements", w) for (w,) in _MEMBER_IDS.rows(uid=uid)]
+        found: list[PostKey] = []
+        for at in range(0, len(sources), _SOURCES_PER_QUERY):
+            parts, params = [], []
+            for i, (what, sid) in enumerate(sources[at : at + _SOURCES_PER_QUERY]):
+                ids = {"uid": uid, "sid": sid} if what == "person" else {"sid": sid}
+                sql, p = _SOURCE_POSTS[what].sql(**ids)
+                parts.append(f"SELECT * FROM ({_newest_first(sql, before=True)}) s{i}")
+                params += [*p, *_bound(cut), n]
+            merged = (
+                f"SELECT DISTINCT u.id, u.workspace_id, u.created_at "
+                f"FROM ({' UNION ALL '.join(parts)}) u "
+                "ORDER BY u.created_at DESC, u.id DESC LIMIT %s"
+            )
+            found += _to_keys(_fetch(merged, [*params, n]))
+        if len(sources) > _SOURCES_PER_QUERY:  # a post can come from two batches
+            found = sorted(set(found), key=lambda k: (k.created_at, k.pk), reverse=True)
+        return found[:n]
+
+    def page(self, n: int, before: Before | None = None) -> list[Post]:
+        cut = self._cut(before)
+        posts = self._posts(*self._bounded(n, before, cut, keys=False))
+        if cut is not None and len(posts) < n:
+            older = self._older(n - len(posts), cut)
+            by_id = {p.pk: p for p in posts_by_ids([k.pk for k in older])}
+            posts += [by_id[k.pk] for k in older if k.pk in by_id]
+        return posts
+
+    def keys(self, n: int, before: Before | None = None) -> list[PostKey]:
+        cut = self._cut(before)
+        found = _to_keys(_fetch(*self._bounded(n, before, cut, keys=True)))
+        if cut is not None and len(found) < n:
+            found += self._older(n - len(found), cut)
+        return found
 
 
 @dataclass(frozen=True)
@@ -305,7 +450,7 @@ def _attach_card_relations(posts: list[Post], workspace: Workspace | None) -> No
 def feed_for(viewer: Any) -> Feed:
     """`list_feed_for`, read a page at a time."""
     uid = _uid(viewer)
-    return Feed(None) if uid is None else Feed(_HOME_FEED, {"uid": uid})
+    return Feed(None) if uid is None else HomeFeed(_HOME_FEED, {"uid": uid})
 
 
 def workspace_feed_for(
