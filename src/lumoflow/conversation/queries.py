@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, IntegerField, Q, QuerySet, Value
 
 from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.sql import Frozen, Loader
@@ -280,10 +280,12 @@ class Feed:
 HOME_WINDOW = 2000
 CUT_KEPT = 30.0  # seconds (see `HomeFeed._cut`)
 _FIRST_PAGE_CUT: dict[str, tuple[float, Before | None]] = {}
+_QUIET: dict[int, float] = {}  # viewer id: until when to read their sources at once
+_QUIET_KEPT = 10_000  # viewers remembered at most
 
 
 _KEY_COLUMNS = ("id", "workspace_id", "created_at")
-_SOURCE_POSTS = {  # a workspace's ids come from `_FOLLOWED_IDS` and `_MEMBER_IDS`: readable ones
+_SOURCE_POSTS = {  # workspace ids come from `_SOURCES`: readable ones
     "workspace": Frozen(lambda sid: _workspace_roots(sid).values(*_KEY_COLUMNS)),
     "announcements": Frozen(
         lambda sid: _workspace_roots(sid, kind=Kind.ANNOUNCEMENT).values(*_KEY_COLUMNS)
@@ -300,18 +302,26 @@ _SOURCE_POSTS = {  # a workspace's ids come from `_FOLLOWED_IDS` and `_MEMBER_ID
         )
     ),
 }
-_FOLLOWED_IDS = Frozen(
+_SOURCES = Frozen(  # (workspace id, person id, announcements only): what the viewer follows
     lambda uid: (
         Follow.objects.filter(follower_id=uid)
         .filter(
             Q(person__isnull=False)
             | Q(workspace__in=ws_queries.readable_workspace_ids(_as_viewer(uid)))
         )
-        .values_list("workspace_id", "person_id")
+        .order_by()
+        .values_list("workspace_id", "person_id", Value(False, output_field=BooleanField()))
+        .union(
+            ws_queries.member_workspace_ids(_as_viewer(uid))
+            .order_by()
+            .values_list(
+                "workspace_id",
+                Value(None, output_field=IntegerField()),
+                Value(True, output_field=BooleanField()),
+            ),
+            all=True,
+        )
     )
-)
-_MEMBER_IDS = Frozen(
-    lambda uid: ws_queries.member_workspace_ids(_as_viewer(uid)).values_list("workspace_id")
 )
 _SOURCES_PER_QUERY = 200  # SQLite allows 500 terms in a compound SELECT
 
@@ -329,8 +339,7 @@ def _window_cut_sql(before: bool) -> str:
 @dataclass(frozen=True)
 class HomeFeed(Feed):
     """`list_feed_for`, a page at a time: the newest HOME_WINDOW root posts first, then source
-    by source (see HOME_WINDOW). At most six queries a page, whatever its size (two while the
-    window holds a page)."""
+    by source (see HOME_WINDOW). Two queries while the window holds a page; at most five."""
 
     def _cut(self, before: Before | None) -> Before | None:
         """The oldest (created_at, id) of the window (None: the window reaches the first post).
@@ -350,22 +359,22 @@ class HomeFeed(Feed):
             _FIRST_PAGE_CUT[connection.alias] = (time.monotonic() + CUT_KEPT, cut)
         return cut
 
-    def _older(self, n: int, cut: Before) -> list[PostKey]:
-        """The `n` newest posts older than `cut`, read source by source."""
+    def _by_source(self, n: int, before: Before | None) -> list[PostKey]:
+        """The `n` newest posts (older than `before`), read source by source."""
         uid = self.ids["uid"]
         sources = [
-            ("workspace", w) if w is not None else ("person", p)
-            for w, p in _FOLLOWED_IDS.rows(uid=uid)
+            ("announcements", w) if member else ("workspace", w) if w else ("person", p)
+            for w, p, member in _SOURCES.rows(uid=uid)
         ]
-        sources += [("announcements", w) for (w,) in _MEMBER_IDS.rows(uid=uid)]
         found: list[PostKey] = []
         for at in range(0, len(sources), _SOURCES_PER_QUERY):
             parts, params = [], []
             for i, (what, sid) in enumerate(sources[at : at + _SOURCES_PER_QUERY]):
                 ids = {"uid": uid, "sid": sid} if what == "person" else {"sid": sid}
                 sql, p = _SOURCE_POSTS[what].sql(**ids)
-                parts.append(f"SELECT * FROM ({_newest_first(sql, before=True)}) s{i}")
-                params += [*p, *_bound(cut), n]
+                sql = _newest_first(sql, before=before is not None)
+                parts.append(f"SELECT * FROM ({sql}) s{i}")
+                params += [*p, *(_bound(before) if before else []), n]
             merged = (
                 f"SELECT DISTINCT u.id, u.workspace_id, u.created_at "
                 f"FROM ({' UNION ALL '.join(parts)}) u "
@@ -376,21 +385,42 @@ class HomeFeed(Feed):
             found = sorted(set(found), key=lambda k: (k.created_at, k.pk), reverse=True)
         return found[:n]
 
+    def _quiet(self) -> bool:
+        """Whether this viewer's window held less than a page lately: then read their sources
+        at once (the window would only cost a walk)."""
+        return _QUIET.get(self.ids["uid"], 0.0) > time.monotonic()
+
+    def _rest_from(self, n: int, found: list[Any], cut: Before | None) -> Before | None:
+        """After reading the window (down to `cut`) into `found`: the bound below which the
+        sources are to be read for the rest of the page, or None when the page is whole."""
+        if cut is None or len(found) >= n:
+            return None
+        if len(_QUIET) >= _QUIET_KEPT:
+            _QUIET.clear()
+        _QUIET[self.ids["uid"]] = time.monotonic() + CUT_KEPT
+        return cut
+
     def page(self, n: int, before: Before | None = None) -> list[Post]:
-        cut = self._cut(before)
-        posts = self._posts(*self._bounded(n, before, cut, keys=False))
-        if cut is not None and len(posts) < n:
-            older = self._older(n - len(posts), cut)
-            by_id = {p.pk: p for p in posts_by_ids([k.pk for k in older])}
-            posts += [by_id[k.pk] for k in older if k.pk in by_id]
-        return posts
+        if self._quiet():
+            posts: list[Post] = []
+            cut: Before | None = before
+        else:
+            cut = self._cut(before)
+            posts = self._posts(*self._bounded(n, before, cut, keys=False))
+            cut = self._rest_from(n, posts, cut)
+            if cut is None:
+                return posts
+        older = self._by_source(n - len(posts), cut)
+        by_id = {p.pk: p for p in posts_by_ids([k.pk for k in older])}
+        return posts + [by_id[k.pk] for k in older if k.pk in by_id]
 
     def keys(self, n: int, before: Before | None = None) -> list[PostKey]:
+        if self._quiet():
+            return self._by_source(n, before)
         cut = self._cut(before)
         found = _to_keys(_fetch(*self._bounded(n, before, cut, keys=True)))
-        if cut is not None and len(found) < n:
-            found += self._older(n - len(found), cut)
-        return found
+        rest = self._rest_from(n, found, cut)
+        return found if rest is None else found + self._by_source(n - len(found), rest)
 
 
 @dataclass(frozen=True)
