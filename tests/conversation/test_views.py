@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import pytest
@@ -239,6 +241,23 @@ def test_new_posts_poll(org: Any, browser_client: Any) -> None:
     c = browser_client(org.mia)
     r = c.get("/feed/new", {"workspace": org.launch.pk, "after": first.pk})
     assert "1 new post" in r.content.decode()
+
+
+@pytest.mark.parametrize("where", ["home", "workspace"])
+def test_an_empty_feed_hears_of_new_posts_too(org: Any, browser_client: Any, where: str) -> None:
+    # given: Mia's feed is empty (she follows nothing, no announcements yet); others have posted
+    actions.create_post(org.olivia, org.finance.pk, kind="update", body="Elsewhere")
+    c = browser_client(org.mia)
+    page_url = "/" if where == "home" else f"/workspaces/{org.launch.pk}"
+    page = c.get(page_url).content.decode()
+    poll = re.search(r'hx-get="([^"]*feed/new[^"]*)"', page)
+    assert poll, "the page polls for new posts"
+    url = html.unescape(poll.group(1))
+    assert "new post" not in c.get(url).content.decode()
+    # when: an announcement arrives in her workspace
+    actions.create_post(org.olivia, org.launch.pk, kind="announcement", body="Launch is on")
+    # then: the poll of the page she has open counts it
+    assert "1 new post" in c.get(url).content.decode()
 
 
 def test_mention_suggestions(org: Any, browser_client: Any) -> None:

@@ -423,6 +423,14 @@ class HomeFeed(Feed):
         return found if rest is None else found + self._by_source(n - len(found), rest)
 
 
+def newest_post_id() -> int:
+    """The id of the newest post or reply on the site: where an empty feed's "new posts" poll
+    starts counting (no content, only a number)."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(Post._meta.db_table)}")
+        return int(cur.fetchone()[0] or 0)
+
+
 @dataclass(frozen=True)
 class PostKey:
     """A post on a feed page, as its cached card and view recording need it."""

@@ -83,7 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
     ctx = {
         "cards_html": mark_safe(html),  # noqa: S308 (cards escape every value)
         "next_cursor": nxt,
-        "newest_id": items[0].pk if items else 0,
+        "newest_id": items[0].pk if items else queries.newest_post_id(),
         "follows": mark_safe(follows),  # noqa: S308 (every value escaped by format_html)
         "first_page": not request.GET.get("cursor"),
         "urls": urls(),

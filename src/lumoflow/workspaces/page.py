@@ -143,7 +143,7 @@ def _build(
         "cards": cards,
         "cards_html": card_html.render_cards(cards, options),
         "next_cursor": nxt,
-        "newest_id": items[0].pk if items else 0,
+        "newest_id": items[0].pk if items else cq.newest_post_id(),
         "kinds": Kind.choices,
         "kind": kind,
         "objective_filter": int(objective) if objective else None,
