@@ -37,6 +37,19 @@ def test_outcomes_are_counted() -> None:
     assert v.knowledge_reuse_views == 2  # dee on a1, ann on wiki1
 
 
+def test_a_wiki_pages_author_is_who_wrote_it_first() -> None:
+    # Zoe writes the page, Adam edits it later: Adam reading it is reuse, Zoe reading it is not
+    # (whatever the names' order, and the network addresses replies to the same author).
+    events = rows(
+        ("2024-03-04T09:00Z", "zoe", "wiki_edit", {"object_id": "w1"}),
+        ("2024-03-04T10:00Z", "adam", "wiki_edit", {"object_id": "w1"}),
+        ("2024-03-05T09:00Z", "zoe", "view", {"object_id": "w1"}),
+        ("2024-03-05T09:10Z", "zoe", "view", {"object_id": "w1"}),
+        ("2024-03-05T09:20Z", "adam", "view", {"object_id": "w1"}),
+    )
+    assert value_outcomes(frame_of(events)).knowledge_reuse_views == 1
+
+
 def test_hours_saved_use_every_listed_assumption() -> None:
     a = ValueAssumptions(
         minutes_per_answered_question=(6, 12, 24), minutes_per_reuse=(3, 6, 9), hourly_cost=100.0

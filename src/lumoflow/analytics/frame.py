@@ -26,6 +26,8 @@ ENGAGED_VERBS = ("post", "reply", "reaction", "message")
 CONTRIBUTION_VERBS = ENGAGED_VERBS + ("article", "wiki_edit", "decision", "check_in")
 #: Verbs that make an interaction tie from actor to target (the network).
 TIE_VERBS = ("reply", "mention", "reaction", "message")
+#: Verbs that author an object (whose author a reply or reaction is addressed to).
+AUTHOR_VERBS = ("post", "reply", "message", "article", "wiki_edit", "decision", "check_in")
 WEEK = dt.timedelta(days=7)
 
 
@@ -241,6 +243,28 @@ def with_actor_codes(frame: Frame, table: pa.Table, columns: list[str]) -> pa.Ta
         frame.cache[key] = pa.chunked_array([encoded.indices], pa.int32())
     out = table.select(columns)
     return out.set_column(columns.index("actor"), "actor", frame.cache[key])
+
+
+def object_authors(frame: Frame) -> pa.Table:
+    """``(object_id, author)``: each object's author, the actor of its first authoring event
+    (``AUTHOR_VERBS``) by (time, event id). Later edits (a wiki page's next editors) make no
+    author, and events at the same second (or without a time) are not settled by row order.
+
+    >>> from lumoflow.analytics.log import make_log
+    >>> rows = [dict(event_id="2", ts="2024-03-04T10:00Z", actor="adam", verb="wiki_edit",
+    ...              object_id="w1"),
+    ...         dict(event_id="1", ts="2024-03-04T09:00Z", actor="zoe", verb="wiki_edit",
+    ...              object_id="w1")]
+    >>> object_authors(make_frame(make_log(rows))).to_pylist()
+    [{'object_id': 'w1', 'author': 'zoe'}]
+    """
+    hist = frame.history.select(["object_id", "actor", "verb", "ts", "event_id"])
+    return sql(
+        f"""SELECT object_id, arg_min(actor, (coalesce(epoch(ts), 0), event_id)) AS author
+            FROM hist WHERE object_id <> '' AND verb IN {verb_list(AUTHOR_VERBS)}
+            GROUP BY 1 ORDER BY 1""",
+        hist=hist,
+    )
 
 
 def verb_list(verbs: tuple[str, ...]) -> str:

@@ -18,11 +18,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lumoflow.analytics.frame import TIE_VERBS, Frame, members_table, sql, verb_list
+from lumoflow.analytics.frame import (
+    TIE_VERBS,
+    Frame,
+    members_table,
+    object_authors,
+    sql,
+    verb_list,
+)
 from lumoflow.analytics.privacy import Guarded, guard, pseudonym
 
-#: Verbs that author an object (whose author a reply or reaction is addressed to).
-AUTHOR_VERBS = ("post", "reply", "message", "article", "wiki_edit", "decision", "check_in")
 #: Above this many people, betweenness and the diameter are estimated (``estimated: true``).
 EXACT_LIMIT = 20_000
 #: Pivots for the sampled betweenness estimate (Brandes & Pich 2007).
@@ -113,24 +118,16 @@ class NetworkSummary:
 def build_graph(frame: Frame) -> Graph:
     """Build the interaction graph of ``frame`` (see the module docstring)."""
     ev = frame.events.select(["actor", "verb", "target_actor", "parent_id"])
-    hist = frame.history
-    authored = pc.and_(
-        pc.not_equal(hist["object_id"], ""), pc.is_in(hist["verb"], pa.array(AUTHOR_VERBS))
-    )
-    parents = hist.select(["object_id", "actor", "ts", "event_id"]).filter(authored)
-    # an object's author is the actor of its first authoring event by (time, event id): edits
-    # at the same second (or without a time) must not be settled by the order of the rows
+    # a reply or reaction without a target is addressed to its parent's author
     ties = sql(
-        f"""WITH authors AS (SELECT object_id, arg_min(actor, (coalesce(epoch(ts), 0), event_id))
-                            AS author FROM parents GROUP BY 1),
-                t AS (SELECT e.actor AS src, CASE WHEN e.target_actor <> '' THEN e.target_actor
+        f"""WITH t AS (SELECT e.actor AS src, CASE WHEN e.target_actor <> '' THEN e.target_actor
                                                   ELSE a.author END AS dst
                       FROM ev e LEFT JOIN authors a ON e.target_actor = '' AND a.object_id =
                            e.parent_id AND e.parent_id <> ''
                       WHERE e.verb IN {verb_list(TIE_VERBS)})
            SELECT src, dst, count(*) AS weight FROM t WHERE dst IS NOT NULL GROUP BY 1, 2""",
         ev=ev,
-        parents=parents,
+        authors=object_authors(frame),
     )
     members = members_table(frame)
     names = pc.unique(

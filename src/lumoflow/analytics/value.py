@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from lumoflow.analytics.frame import Frame, sql
+from lumoflow.analytics.frame import Frame, object_authors, sql
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,9 @@ def value_outcomes(frame: Frame, *, assumptions: ValueAssumptions | None = None)
       an ``idea_status`` event whose text starts with "adopted"; decisions: ``decision`` events
       plus posts of kind ``decision``; key-result movement: ``check_in`` events and the distinct
       key results (``object_id``) checked in;
-    * knowledge reuse: ``view`` events by someone other than the author on an accepted answer, a
-      saved answer, a wiki page or an article;
+    * knowledge reuse: ``view`` events by someone other than the author (who wrote it first:
+      :func:`~lumoflow.analytics.frame.object_authors`) on an accepted answer, a saved answer, a
+      wiki page or an article;
     * hours saved (low / base / high) = answered × minutes per answer + reuse × minutes per reuse,
       ÷ 60; cost saved = hours × hourly cost.
 
@@ -90,8 +91,6 @@ def value_outcomes(frame: Frame, *, assumptions: ValueAssumptions | None = None)
              ans AS (SELECT DISTINCT q.object_id FROM q JOIN h ON
                        coalesce(nullif(h.thread_id, ''), h.parent_id) = q.object_id AND (
                        (h.verb = 'reply' AND h.actor <> q.actor) OR h.verb = 'accept_answer')),
-             authors AS (SELECT object_id, min(actor) AS author FROM h WHERE object_id <> ''
-                         AND verb IN ('post', 'reply', 'wiki_edit', 'article') GROUP BY 1),
              knowledge AS (SELECT DISTINCT object_id FROM h WHERE object_id <> '' AND verb IN
                            ('accept_answer', 'knowledge_saved', 'wiki_edit', 'article'))
         SELECT (SELECT count(*) FROM q) AS questions,
@@ -108,6 +107,7 @@ def value_outcomes(frame: Frame, *, assumptions: ValueAssumptions | None = None)
                   WHERE v.verb = 'view' AND v.actor IS DISTINCT FROM au.author) AS reuse""",
         period=frame.events.select(cols),
         hist=hist,
+        authors=object_authors(frame),
     ).to_pylist()[0]
     levels = ("low", "base", "high")
     hours = {
