@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -10,6 +10,12 @@ from ninja import Router, Schema
 from lumoflow.people import actions, queries
 
 from .base import Limit, Text, paginate
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from lumoflow.people.models import Department
+    from lumoflow.people.queries import PeopleCount
 
 router = Router(tags=["people"])
 
@@ -108,6 +114,7 @@ def people(
 def departments(
     request: HttpRequest, limit: Limit | None = None, cursor: Text | None = None
 ) -> dict[str, Any]:
+    items: list[WithAnnotations[Department, PeopleCount]]
     items, nxt = paginate(
         queries.list_departments_for(request.user), limit=limit, cursor=cursor, key="path"
     )

@@ -8,7 +8,7 @@ Events are read in bulk, straight into Arrow columns; the writer is `lumoflow.an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -105,7 +105,9 @@ def _people() -> pa.Table:
     for u, display, first, last, dept, manager, loc, joined, bot, tz in rows:
         name = display or f"{first} {last}".strip() or u
         people.append((u, name, dept or "", manager or "", loc, joined, bot, tz))
-    cols = list(zip(*people, strict=True)) if people else [[] for _ in PEOPLE_SCHEMA]
+    cols: list[Sequence[Any]] = (
+        list(zip(*people, strict=True)) if people else [[] for _ in PEOPLE_SCHEMA]
+    )
     return pa.table(
         [pa.array(c, f.type) for c, f in zip(cols, PEOPLE_SCHEMA, strict=True)],
         schema=PEOPLE_SCHEMA,
@@ -124,7 +126,9 @@ def _workspaces(viewer: Any) -> pa.Table:
     rows = [
         (str(w.pk), w.name, w.purpose, "\n".join(texts.get(w.pk, [])), w.created_at) for w in qs
     ]
-    cols = list(zip(*rows, strict=True)) if rows else [[] for _ in WORKSPACES_SCHEMA]
+    cols: list[Sequence[Any]] = (
+        list(zip(*rows, strict=True)) if rows else [[] for _ in WORKSPACES_SCHEMA]
+    )
     return pa.table(
         [pa.array(c, f.type) for c, f in zip(cols, WORKSPACES_SCHEMA, strict=True)],
         schema=WORKSPACES_SCHEMA,

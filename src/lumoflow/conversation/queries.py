@@ -228,7 +228,8 @@ def _to_keys(rows: list[tuple[Any, ...]]) -> list[PostKey]:
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        return cur.fetchall()
+        rows: list[tuple[Any, ...]] = cur.fetchall()
+        return rows
 
 
 @dataclass(frozen=True)

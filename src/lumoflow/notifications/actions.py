@@ -7,7 +7,7 @@ write's transaction commits, in the same request, and notifies only people who m
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,9 +26,10 @@ def _recipients(post: Post, event: str, actor_id: int, mentioned: Iterable[int])
     for uid in mentioned:
         out.setdefault(uid, Type.MENTION)
     if event == "reply":
-        parent = Post.objects.only("author_id").get(pk=post.parent_id)
+        # A reply has a parent and a thread (constraint post_reply_has_thread).
+        parent = Post.objects.only("author_id").get(pk=cast(int, post.parent_id))
         out.setdefault(parent.author_id, Type.REPLY)
-        root = post.thread_id
+        root = cast(int, post.thread_id)
         takers = set(
             Post.objects.filter(thread_id=root, deleted_at=None)
             .exclude(pk=post.pk)

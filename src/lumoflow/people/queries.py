@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
@@ -14,6 +14,19 @@ from lumoflow.core.errors import NotFound, Unauthenticated
 from lumoflow.core.sql import Loader
 
 from .models import ApiToken, Department, User
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    # Columns that `list_departments_for` and `user_for_token` add to the rows they read.
+    class PeopleCount(TypedDict):
+        people_count: int
+
+    class TokenUse(TypedDict):
+        token_id: int
+        token_last_used_at: datetime | str | None
 
 
 def _require_signed_in(viewer: Any) -> None:
@@ -48,7 +61,7 @@ def get_person_for(viewer: Any, username: str) -> User:
     return person
 
 
-def list_departments_for(viewer: Any) -> QuerySet[Department]:
+def list_departments_for(viewer: Any) -> QuerySet[WithAnnotations[Department, PeopleCount]]:
     _require_signed_in(viewer)
     return Department.objects.annotate(
         people_count=Count("people", filter=Q(people__is_active=True))
@@ -84,7 +97,7 @@ def user_for_token(raw: str) -> User | None:
     )
     if not found:
         return None
-    user = found[0]
+    user: WithAnnotations[User, TokenUse] = found[0]
     now = timezone.now()
     last = user.token_last_used_at
     if isinstance(last, str):  # SQLite hands back text for an annotated column

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import (
@@ -38,6 +38,22 @@ from .models import (
     Workspace,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class ViewerFacts(TypedDict):
+        """What `_annotated` and `get_workspace_for` add to a workspace about its viewer."""
+
+        member_count: int
+        viewer_role: str | None
+        viewer_status: str | None
+        has_objective: bool | int  # SQLite's raw EXISTS gives 0 or 1
+        annotated_for: int | None
+
+
 MANAGE_ROLES = (Role.OWNER,)
 FACILITATE_ROLES = (Role.OWNER, Role.FACILITATOR)
 
@@ -46,11 +62,12 @@ def _uid(viewer: Any) -> int | None:
     return viewer.pk if getattr(viewer, "is_authenticated", False) else None
 
 
-def member_workspace_ids(viewer: Any) -> QuerySet[Membership]:
+def member_workspace_ids(viewer: Any) -> QuerySet[Membership, Mapping[str, object]]:
     """Ids of workspaces where the viewer is an active member (a subquery)."""
-    return Membership.objects.filter(user_id=_uid(viewer), status=MembershipStatus.ACTIVE).values(
-        "workspace_id"
-    )
+    # No viewer: user_id=None reads as IS NULL and matches no row (the stubs refuse None).
+    return Membership.objects.filter(  # type: ignore[misc]
+        user_id=_uid(viewer), status=MembershipStatus.ACTIVE
+    ).values("workspace_id")
 
 
 def my_workspace_ids(viewer: Any) -> set[int]:
@@ -94,7 +111,7 @@ def list_workspaces_for(viewer: Any, *, include_archived: bool = True) -> QueryS
     return _annotated(qs, uid).order_by(F("archived_at").asc(nulls_first=True), "name", "id")
 
 
-def readable_workspace_ids(viewer: Any) -> QuerySet[Workspace]:
+def readable_workspace_ids(viewer: Any) -> QuerySet[Workspace, Mapping[str, object]]:
     """Ids of workspaces whose content the viewer may read: public ones and their own."""
     if _uid(viewer) is None:
         return Workspace.objects.none().values("id")
@@ -151,7 +168,7 @@ def get_workspace_for(viewer: Any, workspace_id: Any) -> Workspace:
         if uid
         else []
     )
-    ws = found[0] if found else None
+    ws: WithAnnotations[Workspace, ViewerFacts] | None = found[0] if found else None
     if ws is None or (
         ws.visibility == Visibility.SECRET and ws.viewer_status != MembershipStatus.ACTIVE
     ):

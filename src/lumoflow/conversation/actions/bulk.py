@@ -67,7 +67,7 @@ def _active_pairs(user_ids: set[int], ws_ids: set[int]) -> set[tuple[int, int]]:
 
 def _parents(ids: set[int]) -> dict[int, tuple[int, int | None, int]]:
     """id -> (workspace_id, thread_id, author_id) of existing posts."""
-    out = {}
+    out: dict[int, tuple[int, int | None, int]] = {}
     for chunk in _chunks(sorted(ids), 900):
         rows = Post.objects.filter(pk__in=chunk).values_list(
             "pk", "workspace_id", "thread_id", "author_id"
