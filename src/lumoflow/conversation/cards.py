@@ -80,7 +80,7 @@ def ago(when: Any, now: Any) -> str:
 
 def ago_lasts(when: Any, now: Any) -> float:
     """Seconds until `ago(when, now)` reads differently (a date never does: a day is given)."""
-    seconds = (now - when).total_seconds()
+    seconds: float = (now - when).total_seconds()
     for span, step in ((60, 60), (3600, 60), (86400, 3600), (30 * 86400, 86400)):
         if seconds < span:
             return step - seconds % step

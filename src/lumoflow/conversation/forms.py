@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import cast
+
 from django import forms
 from django.conf import settings
 
@@ -38,11 +41,13 @@ class PostForm(forms.Form):
     objective_id = forms.TypedChoiceField(
         label="Objective", required=False, coerce=int, empty_value=None, choices=[]
     )
-    files = MultipleFileField(label="Attach files", required=False)
+    # The form's metaclass moves declared fields to base_fields: BaseForm.files stays the upload.
+    files = MultipleFileField(label="Attach files", required=False)  # type: ignore[assignment]
 
-    def __init__(self, *args: object, objectives: list[tuple[int, str]] = (), **kw: object):
+    def __init__(self, *args: object, objectives: Iterable[tuple[int, str]] = (), **kw: object):
         super().__init__(*args, **kw)  # type: ignore[arg-type]
-        self.fields["objective_id"].choices = [("", "No objective")] + list(objectives)
+        objective = cast(forms.TypedChoiceField, self.fields["objective_id"])
+        objective.choices = [("", "No objective")] + list(objectives)
 
 
 class ReplyForm(forms.Form):
@@ -51,7 +56,8 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Reply…", "data-mentions": "1"}),
         max_length=settings.LUMOFLOW_MAX_POST_CHARS,
     )
-    files = MultipleFileField(label="Attach files", required=False)
+    # The form's metaclass moves declared fields to base_fields: BaseForm.files stays the upload.
+    files = MultipleFileField(label="Attach files", required=False)  # type: ignore[assignment]
 
 
 class EditForm(forms.Form):
@@ -63,9 +69,10 @@ class EditForm(forms.Form):
         label="Objective", required=False, coerce=int, empty_value=None, choices=[]
     )
 
-    def __init__(self, *args: object, objectives: list[tuple[int, str]] = (), **kw: object):
+    def __init__(self, *args: object, objectives: Iterable[tuple[int, str]] = (), **kw: object):
         super().__init__(*args, **kw)  # type: ignore[arg-type]
-        self.fields["objective_id"].choices = [("", "No objective")] + list(objectives)
+        objective = cast(forms.TypedChoiceField, self.fields["objective_id"])
+        objective.choices = [("", "No objective")] + list(objectives)
 
 
 class IdeaStatusForm(forms.Form):

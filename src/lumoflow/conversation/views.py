@@ -249,7 +249,7 @@ def follow(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     """Serve a file to someone who may read its post; never inline anything but images."""
     att = queries.get_attachment_for(request.user, attachment_id)
     inline = att.content_type.startswith("image/")

@@ -13,7 +13,7 @@ copies (`core.cache`), so every cached value is immutable; Redis when LUMOFLOW_R
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from functools import cache
 from typing import Any, TypeVar
 
@@ -56,7 +56,7 @@ def cached(
 
 
 def cached_many(
-    parts: dict[K, tuple[Hashable, ...]],
+    parts: Mapping[K, tuple[Hashable, ...]],
     build: Callable[[list[K]], dict[K, T]],
     fresh: Callable[[T], bool] | None = None,
 ) -> dict[K, T]:

@@ -547,7 +547,8 @@ def admin_save(actor: Any, obj: Any, *, created: bool) -> None:
     if not actor.is_staff:
         raise PermissionDenied("Only administrators can use the admin site.")
     if isinstance(obj, Department):
-        obj.path = f"{obj.parent.path}/{obj.name}" if obj.parent_id else obj.name
+        parent = obj.parent if obj.parent_id else None
+        obj.path = f"{parent.path}/{obj.name}" if parent is not None else obj.name
         parse_department_path(obj.path)
     if isinstance(obj, User) and obj.manager_id:
         _check_manager(obj, obj.manager)

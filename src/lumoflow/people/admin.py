@@ -25,7 +25,7 @@ class ActionsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(User)
-class PersonAdmin(ActionsAdmin, UserAdmin):  # type: ignore[misc]
+class PersonAdmin(ActionsAdmin, UserAdmin):  # type: ignore[type-arg]  # generic in the stubs only
     list_display = (
         "username",
         "display_name",
@@ -49,7 +49,7 @@ class PersonAdmin(ActionsAdmin, UserAdmin):  # type: ignore[misc]
             actions.admin_delete(request.user, person)
 
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *UserAdmin.fieldsets,  # type: ignore[misc]  # set by UserAdmin; the stubs allow None
         (
             "Profile",
             {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,21 +17,29 @@ from lumoflow.core.forms import page_number, run_action
 from . import actions, queries
 from .forms import ProfileForm, TokenForm
 
+if TYPE_CHECKING:
+    from .models import User
 
-def _initial(user: object) -> dict[str, object]:
+    class SignedInRequest(HttpRequest):
+        user: User  # login_required lets no one else through
+
+
+def _initial(user: User) -> dict[str, object]:
     u = user
+    department = u.department if u.department_id else None
+    manager = u.manager if u.manager_id else None
     return {
         "display_name": u.display_name,
-        "title": u.title,  # type: ignore[attr-defined]
-        "department": u.department.path if u.department_id else "",  # type: ignore[attr-defined]
-        "manager": u.manager.username if u.manager_id else "",  # type: ignore[attr-defined]
+        "title": u.title,
+        "department": department.path if department is not None else "",
+        "manager": manager.username if manager is not None else "",
         "location": u.location,
-        "time_zone": u.time_zone,  # type: ignore[attr-defined]
+        "time_zone": u.time_zone,
     }
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: SignedInRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, initial=_initial(request.user))
     if request.method == "POST" and form.is_valid():
         done = run_action(

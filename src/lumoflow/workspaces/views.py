@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -154,8 +154,9 @@ def members(request: HttpRequest, workspace_id: int) -> HttpResponse:
             except LumoFlowError as exc:
                 _fail(request, exc)
             return redirect("workspaces:members", workspace_id=ws.pk)
-        if form.is_valid() and run_action(
-            form, lambda: actions.add_member(request.user, ws.pk, **form.cleaned_data)
+        if form.is_valid() and (
+            run_action(form, lambda: actions.add_member(request.user, ws.pk, **form.cleaned_data))
+            is not None
         ):
             messages.success(
                 request, f"{form.cleaned_data['username']} is now {form.cleaned_data['role']}."
@@ -239,13 +240,16 @@ def check_in(request: HttpRequest, key_result_id: int) -> HttpResponse:
         raise Http404
     ws_id = kr.objective.workspace_id
     form = check_in_form(kr.pk, request.POST)
-    if form.is_valid() and run_action(
-        form, lambda: actions.record_check_in(request.user, kr.pk, **form.cleaned_data)
+    if form.is_valid() and (
+        run_action(form, lambda: actions.record_check_in(request.user, kr.pk, **form.cleaned_data))
+        is not None
     ):
         messages.success(request, f"Checked in on “{kr.metric_name}”.")
     else:
+        # A form's error lists yield their messages as text (the stubs also allow the errors).
+        by_field = cast("dict[str, list[str]]", form.errors)
         errors = "; ".join(
-            f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v) for k, v in form.errors.items()
+            f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v) for k, v in by_field.items()
         )
         messages.error(request, f"Check-in not saved. {errors}")
     return redirect("workspaces:detail", workspace_id=ws_id)

@@ -169,7 +169,9 @@ def _follow_target(actor: Any, username: str | None, workspace_id: Any) -> tuple
 
 
 @transaction.atomic
-def follow(actor: Any, *, username: str | None = None, workspace_id: int | None = None) -> Follow:
+def follow(
+    actor: Any, *, username: str | None = None, workspace_id: int | str | None = None
+) -> Follow:
     """Follow a person or a workspace one may see. Following twice is a Conflict."""
     person, ws = _follow_target(actor, username, workspace_id)
     now = timezone.now()
@@ -191,7 +193,9 @@ def follow(actor: Any, *, username: str | None = None, workspace_id: int | None 
 
 
 @transaction.atomic
-def unfollow(actor: Any, *, username: str | None = None, workspace_id: int | None = None) -> None:
+def unfollow(
+    actor: Any, *, username: str | None = None, workspace_id: int | str | None = None
+) -> None:
     person, ws = _follow_target(actor, username, workspace_id)
     deleted, _ = Follow.objects.filter(follower=actor, person=person, workspace=ws).delete()
     if not deleted:
