@@ -174,7 +174,7 @@ def workspace_posts(
 
 
 @router.post("/workspaces/{workspace_id}/posts", response={201: PostOut}, summary="Post")
-def create_post(request: HttpRequest, workspace_id: Id, payload: PostIn) -> Status:
+def create_post(request: HttpRequest, workspace_id: Id, payload: PostIn) -> Status[dict[str, Any]]:
     post = actions.create_post(request.user, workspace_id, **payload.model_dump())
     return Status(201, _one(request, post.pk))
 
@@ -202,13 +202,13 @@ def patch_post(request: HttpRequest, post_id: Id, payload: PostPatch) -> dict[st
 
 
 @router.delete("/posts/{post_id}", response={204: None}, summary="Delete my post (soft)")
-def delete_post(request: HttpRequest, post_id: Id) -> Status:
+def delete_post(request: HttpRequest, post_id: Id) -> Status[None]:
     actions.delete_post(request.user, post_id)
     return Status(204, None)
 
 
 @router.post("/posts/{post_id}/hide", response={204: None}, summary="Hide a post (facilitators)")
-def hide_post(request: HttpRequest, post_id: Id, payload: HideIn) -> Status:
+def hide_post(request: HttpRequest, post_id: Id, payload: HideIn) -> Status[None]:
     actions.hide_post(request.user, post_id, reason=payload.reason)
     return Status(204, None)
 
@@ -223,13 +223,13 @@ def replies(
 
 
 @router.post("/posts/{post_id}/replies", response={201: PostOut}, summary="Reply")
-def create_reply(request: HttpRequest, post_id: Id, payload: ReplyIn) -> Status:
+def create_reply(request: HttpRequest, post_id: Id, payload: ReplyIn) -> Status[dict[str, Any]]:
     reply = actions.create_reply(request.user, post_id, body=payload.body)
     return Status(201, _one(request, reply.pk))
 
 
 @router.post("/posts/{post_id}/reactions", response={201: PostOut}, summary="React")
-def react(request: HttpRequest, post_id: Id, payload: ReactionIn) -> Status:
+def react(request: HttpRequest, post_id: Id, payload: ReactionIn) -> Status[dict[str, Any]]:
     actions.add_reaction(request.user, post_id, emoji=payload.emoji)
     return Status(201, _one(request, post_id))
 
@@ -305,13 +305,13 @@ def list_follows(
 
 
 @router.post("/follows", response={201: FollowOut}, summary="Follow a person or a workspace")
-def create_follow(request: HttpRequest, payload: FollowIn) -> Status:
+def create_follow(request: HttpRequest, payload: FollowIn) -> Status[FollowOut]:
     f = actions.follow(request.user, **payload.model_dump())
     return Status(201, _follow_out(f))
 
 
 @router.delete("/follows", response={204: None}, summary="Stop following")
-def delete_follow(request: HttpRequest, payload: FollowIn) -> Status:
+def delete_follow(request: HttpRequest, payload: FollowIn) -> Status[None]:
     actions.unfollow(request.user, **payload.model_dump())
     return Status(204, None)
 

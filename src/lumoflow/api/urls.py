@@ -5,6 +5,8 @@ from __future__ import annotations
 from . import conversation, people, workspaces
 from .base import api
 
+__all__ = ["api", "urlpatterns"]
+
 api.add_router("", people.router)
 api.add_router("", workspaces.router)
 api.add_router("", conversation.router)

@@ -90,7 +90,7 @@ def list_workspaces(
 
 
 @router.post("/workspaces", response={201: WorkspaceOut}, summary="Create a workspace")
-def create_workspace(request: HttpRequest, payload: WorkspaceIn) -> Status:
+def create_workspace(request: HttpRequest, payload: WorkspaceIn) -> Status[WorkspaceOut]:
     ws = actions.create_workspace(request.user, **payload.model_dump())
     return Status(201, workspace_out(request.user, queries.get_workspace_for(request.user, ws.pk)))
 
@@ -158,7 +158,7 @@ def list_members(
     response={201: MemberOut},
     summary="Join (empty body), ask to join a private workspace, or add a person (owners)",
 )
-def add_member(request: HttpRequest, workspace_id: Id, payload: MemberIn) -> Status:
+def add_member(request: HttpRequest, workspace_id: Id, payload: MemberIn) -> Status[MemberOut]:
     if payload.username:
         m = actions.add_member(
             request.user, workspace_id, username=payload.username, role=payload.role
@@ -174,7 +174,7 @@ def add_member(request: HttpRequest, workspace_id: Id, payload: MemberIn) -> Sta
     response={204: None},
     summary="Leave, or remove a member (owners)",
 )
-def remove_member(request: HttpRequest, workspace_id: Id, username: Text) -> Status:
+def remove_member(request: HttpRequest, workspace_id: Id, username: Text) -> Status[None]:
     actions.remove_member(request.user, workspace_id, username=username)
     return Status(204, None)
 
@@ -301,7 +301,9 @@ def list_objectives(
     response={201: ObjectiveOut},
     summary="Add an objective (owners and facilitators)",
 )
-def create_objective(request: HttpRequest, workspace_id: Id, payload: ObjectiveIn) -> Status:
+def create_objective(
+    request: HttpRequest, workspace_id: Id, payload: ObjectiveIn
+) -> Status[ObjectiveOut]:
     data = payload.model_dump()
     obj = actions.create_objective(request.user, workspace_id, **data)
     created = queries.list_objectives_for(request.user, workspace_id).get(pk=obj.pk)
@@ -313,7 +315,7 @@ def create_objective(request: HttpRequest, workspace_id: Id, payload: ObjectiveI
     response={201: CheckInOut},
     summary="Check in on a key result (members)",
 )
-def check_in(request: HttpRequest, key_result_id: Id, payload: CheckInIn) -> Status:
+def check_in(request: HttpRequest, key_result_id: Id, payload: CheckInIn) -> Status[CheckInOut]:
     ci = actions.record_check_in(
         request.user,
         key_result_id,

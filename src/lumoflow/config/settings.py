@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -91,7 +93,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict[str, object]:
+def _database() -> Mapping[str, object]:
     """Read DATABASE_URL (PostgreSQL in production), else the embedded SQLite database."""
     url = os.environ.get("DATABASE_URL")
     if url:
@@ -176,7 +178,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Shared page fragments and page chrome (core.fragments) go in "fragments": per process on one
 # machine, kept as objects (core.cache); Redis past one machine.
 _ENTRIES = int(os.environ.get("LUMOFLOW_CACHE_ENTRIES", "2000"))
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": _ENTRIES},

@@ -14,7 +14,7 @@ class Type(models.TextChoices):
     IDEA_STATUS = "idea_status", "A status change on my idea"
 
 
-LABELS = {
+LABELS: dict[str, str] = {
     Type.MENTION: "mentioned you",
     Type.REPLY: "replied to your post",
     Type.THREAD: "replied in a thread you take part in",
