@@ -33,7 +33,7 @@ lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/mypy src/lumoflow/analytics src/lumoflow/core
+	$(BIN)/mypy src/lumoflow
 
 test: setup lint test-sqlite test-postgres
 
