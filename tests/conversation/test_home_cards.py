@@ -57,3 +57,24 @@ def test_a_shared_card_never_reaches_someone_who_may_not_read_it(org: Any) -> No
     assert "Quarter close numbers" in _home(org.mia)
     conv.follow(org.otto, username="olivia")
     assert "Quarter close numbers" not in _home(org.otto)
+
+
+def test_views_seen_on_the_home_page_are_committed_in_their_own_transaction(org: Any) -> None:
+    # Outside a request's transaction views are written in one of their own, committed without
+    # waiting for the disk (PostgreSQL's asynchronous commit, SQLite's synchronous=NORMAL).
+    from django.db import connection
+
+    from lumoflow.activity.models import ActivityEvent
+
+    conv.follow(org.mia, workspace_id=org.launch.pk)
+    post = conv.create_post(org.olivia, org.launch.pk, kind="update", body="Seen")
+    _home(org.mia)
+    seen = ActivityEvent.objects.filter(actor=org.mia, verb="view", object_id=str(post.pk))
+    assert seen.count() == 1
+    with connection.cursor() as cur:  # the setting was local to the views' transaction
+        if connection.vendor == "postgresql":
+            cur.execute("SHOW synchronous_commit")
+            assert cur.fetchone()[0] == "on"
+        else:
+            cur.execute("PRAGMA synchronous")
+            assert cur.fetchone()[0] != 1  # back to what it was (FULL, not NORMAL)

@@ -97,7 +97,15 @@ def _database() -> Mapping[str, object]:
     """Read DATABASE_URL (PostgreSQL in production), else the embedded SQLite database."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if os.environ.get("LUMOFLOW_PG_PREPARED", "1") != "0":
+            # Parameters bound by the server, and statements run five times on a connection
+            # prepared there: every page runs the same few reads, and planning them cost
+            # PostgreSQL more than running them. Set LUMOFLOW_PG_PREPARED=0 behind a connection
+            # pooler that cannot keep prepared statements.
+            options = {"server_side_binding": True, "prepare_threshold": 5}
+            db["OPTIONS"] = {**db.get("OPTIONS", {}), **options}
+        return db
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "lumoflow.sqlite3",
