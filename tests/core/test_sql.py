@@ -61,3 +61,19 @@ def test_deactivated_person_is_signed_out(org: Any) -> None:
     client.force_login(org.mia)
     get_user_model().objects.filter(pk=org.mia.pk).update(is_active=False)
     assert client.get("/workspaces").status_code == 302
+
+
+@pytest.mark.django_db
+def test_statistics_are_refreshed_after_a_bulk_load_on_postgresql() -> None:
+    from django.db import connection
+
+    from lumoflow.core.sql import refresh_statistics
+
+    refresh_statistics()
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":  # -1: never analysed
+            cur.execute("SELECT reltuples FROM pg_class WHERE relname = 'conversation_post'")
+            assert cur.fetchone()[0] >= 0
+        else:  # SQLite plans without statistics, as this project's indexes expect
+            cur.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            assert cur.fetchone()[0] == 0

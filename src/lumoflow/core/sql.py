@@ -141,3 +141,14 @@ class Loader:
                 setattr(obj, name, value)
             out.append(obj)
         return out
+
+
+def refresh_statistics(using: str = "default") -> None:
+    """After a bulk load: PostgreSQL plans from table statistics, which autovacuum refreshes
+    only a while later; until then it may read a million rows where an index walk would do.
+    Refresh them at once. (SQLite's planner keeps no statistics unless asked, and this project's
+    indexes are laid out for it as it is: nothing to do there.)"""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")

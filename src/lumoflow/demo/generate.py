@@ -14,6 +14,7 @@ from django.db import transaction
 
 from lumoflow.conversation import actions as talk
 from lumoflow.conversation.actions import IdeaStatusRow, bulk_set_idea_status
+from lumoflow.core.sql import refresh_statistics
 from lumoflow.people import actions as people_actions
 from lumoflow.workspaces import actions as ws_actions
 
@@ -351,6 +352,7 @@ def generate(
         step("views")
         loader.follow_for(sorted(set(logins.values())))
         step("follows")
+    refresh_statistics()
     from .summary import summarise
 
     summary = summarise(options, clock, people, wss, act, loader.ids, logins)
