@@ -214,15 +214,16 @@ def _bound(key: Before) -> list[Any]:
     return [connection.ops.adapt_datetimefield_value(key[0]), key[1]]
 
 
-def _to_keys(rows: list[tuple[Any, ...]]) -> list[PostKey]:
+def _created_at(value: Any) -> datetime:
+    """A `created_at` read with plain SQL, converted as the ORM converts it."""
     field = Post._meta.get_field("created_at")
-    convert = connection.ops.get_db_converters(field.get_col(Post._meta.db_table))
-    out = []
-    for pk, ws, when in rows:
-        for fn in convert:
-            when = fn(when, field, connection)
-        out.append(PostKey(int(pk), int(ws), when))
-    return out
+    for fn in connection.ops.get_db_converters(field.get_col(Post._meta.db_table)):
+        value = fn(value, field, connection)
+    return value  # type: ignore[no-any-return]
+
+
+def _to_keys(rows: list[tuple[Any, ...]]) -> list[PostKey]:
+    return [PostKey(int(pk), int(ws), _created_at(when)) for pk, ws, when in rows]
 
 
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
@@ -354,8 +355,7 @@ class HomeFeed(Feed):
             return kept[1]
         params = [*(_bound(before) if before else []), HOME_WINDOW - 1]
         rows = _fetch(_window_cut_sql(before is not None), params)
-        keys = _to_keys([(pk, 0, when) for when, pk in rows])
-        cut = (keys[0].created_at, keys[0].pk) if keys else None
+        cut = (_created_at(rows[0][0]), int(rows[0][1])) if rows else None
         if before is None:
             _FIRST_PAGE_CUT[connection.alias] = (time.monotonic() + CUT_KEPT, cut)
         return cut
