@@ -175,11 +175,7 @@ _CARD_VALUES = (*(f.attname for f in Post._meta.concrete_fields), *_CARD_RELATED
 _CARD_EXTRA = tuple(name.replace("__", "_") for name in _CARD_RELATED)
 
 
-def _as_viewer(uid: int) -> Any:
-    return get_user_model()(pk=uid)
-
-
-_HOME_FEED = Frozen(lambda uid: list_feed_for(_as_viewer(uid)).values(*_CARD_VALUES))
+_HOME_FEED = Frozen(lambda viewer: list_feed_for(viewer).values(*_CARD_VALUES))
 _WORKSPACE_FEEDS: dict[tuple[str, bool], Frozen] = {}
 
 
@@ -293,28 +289,27 @@ _SOURCE_POSTS = {  # workspace ids come from `_SOURCES`: readable ones
         lambda sid: _workspace_roots(sid, kind=Kind.ANNOUNCEMENT).values(*_KEY_COLUMNS)
     ),
     "person": Frozen(
-        lambda uid, sid: (
+        lambda viewer, sid: (
             visible_posts()
             .filter(
                 author_id=sid,
                 parent__isnull=True,
-                workspace__in=ws_queries.readable_workspace_ids(_as_viewer(uid)),
+                workspace__in=ws_queries.readable_workspace_ids(viewer),
             )
             .values(*_KEY_COLUMNS)
         )
     ),
 }
 _SOURCES = Frozen(  # (workspace id, person id, announcements only): what the viewer follows
-    lambda uid: (
-        Follow.objects.filter(follower_id=uid)
+    lambda viewer: (
+        Follow.objects.filter(follower_id=viewer.pk)
         .filter(
-            Q(person__isnull=False)
-            | Q(workspace__in=ws_queries.readable_workspace_ids(_as_viewer(uid)))
+            Q(person__isnull=False) | Q(workspace__in=ws_queries.readable_workspace_ids(viewer))
         )
         .order_by()
         .values_list("workspace_id", "person_id", Value(False, output_field=BooleanField()))
         .union(
-            ws_queries.member_workspace_ids(_as_viewer(uid))
+            ws_queries.member_workspace_ids(viewer)
             .order_by()
             .values_list(
                 "workspace_id",
@@ -362,16 +357,16 @@ class HomeFeed(Feed):
 
     def _by_source(self, n: int, before: Before | None) -> list[PostKey]:
         """The `n` newest posts (older than `before`), read source by source."""
-        uid = self.ids["uid"]
+        uid = self.ids["viewer"]
         sources = [
             ("announcements", w) if member else ("workspace", w) if w else ("person", p)
-            for w, p, member in _SOURCES.rows(uid=uid)
+            for w, p, member in _SOURCES.rows(viewer=uid)
         ]
         found: list[PostKey] = []
         for at in range(0, len(sources), _SOURCES_PER_QUERY):
             parts, params = [], []
             for i, (what, sid) in enumerate(sources[at : at + _SOURCES_PER_QUERY]):
-                ids = {"uid": uid, "sid": sid} if what == "person" else {"sid": sid}
+                ids = {"viewer": uid, "sid": sid} if what == "person" else {"sid": sid}
                 sql, p = _SOURCE_POSTS[what].sql(**ids)
                 sql = _newest_first(sql, before=before is not None)
                 parts.append(f"SELECT * FROM ({sql}) s{i}")
@@ -389,7 +384,7 @@ class HomeFeed(Feed):
     def _quiet(self) -> bool:
         """Whether this viewer's window held less than a page lately: then read their sources
         at once (the window would only cost a walk)."""
-        return _QUIET.get(self.ids["uid"], 0.0) > time.monotonic()
+        return _QUIET.get(self.ids["viewer"], 0.0) > time.monotonic()
 
     def _rest_from(self, n: int, found: list[Any], cut: Before | None) -> Before | None:
         """After reading the window (down to `cut`) into `found`: the bound below which the
@@ -398,7 +393,7 @@ class HomeFeed(Feed):
             return None
         if len(_QUIET) >= _QUIET_KEPT:
             _QUIET.clear()
-        _QUIET[self.ids["uid"]] = time.monotonic() + CUT_KEPT
+        _QUIET[self.ids["viewer"]] = time.monotonic() + CUT_KEPT
         return cut
 
     def page(self, n: int, before: Before | None = None) -> list[Post]:
@@ -489,7 +484,7 @@ def _attach_card_relations(posts: list[Post], workspace: Workspace | None) -> No
 def feed_for(viewer: Any) -> Feed:
     """`list_feed_for`, read a page at a time."""
     uid = _uid(viewer)
-    return Feed(None) if uid is None else HomeFeed(_HOME_FEED, {"uid": uid})
+    return Feed(None) if uid is None else HomeFeed(_HOME_FEED, {"viewer": uid})
 
 
 def workspace_feed_for(
@@ -583,7 +578,7 @@ class Followed:
 
 FOLLOWS_SHOWN = 50
 _FOLLOWED = Frozen(
-    lambda uid: list_follows_for(_as_viewer(uid)).values_list(
+    lambda viewer: list_follows_for(viewer).values_list(
         "person__username",
         "person__display_name",
         "person__first_name",
@@ -603,7 +598,7 @@ def list_followed_for(viewer: Any) -> list[Followed]:
         Followed(ws_name, None, ws_id)
         if username is None
         else Followed(person_name(username, display, first, last), username, None)
-        for username, display, first, last, ws_id, ws_name in _FOLLOWED.rows(uid=uid)
+        for username, display, first, last, ws_id, ws_name in _FOLLOWED.rows(viewer=uid)
     ]
 
 

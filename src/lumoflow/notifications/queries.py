@@ -26,20 +26,13 @@ def list_notifications_for(viewer: Any, *, unread: bool = False) -> QuerySet[Not
     return qs.select_related("actor", "post", "workspace")
 
 
-class _Viewer:
-    is_authenticated = True
-
-    def __init__(self, pk: int) -> None:
-        self.pk = pk
-
-
-_UNREAD = Frozen(lambda uid: list_notifications_for(_Viewer(uid), unread=True).values("id"))
+_UNREAD = Frozen(lambda viewer: list_notifications_for(viewer, unread=True).values("id"))
 
 
 def unread_count_for(viewer: Any) -> int:
     """The header's badge (every page): the same rule as the list, precompiled."""
     uid = _uid(viewer)
-    return 0 if uid is None else _UNREAD.count(uid=uid)
+    return 0 if uid is None else _UNREAD.count(viewer=uid)
 
 
 def muted_types_for(viewer: Any) -> set[str]:

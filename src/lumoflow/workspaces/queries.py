@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lumoflow.core.errors import NotFound, PermissionDenied
-from lumoflow.core.sql import Loader
+from lumoflow.core.sql import Frozen
 
 from . import progress
 from .models import (
@@ -120,31 +120,8 @@ def readable_workspace_ids(viewer: Any) -> QuerySet[Workspace, Mapping[str, obje
     ).values("id")
 
 
-_ONE_WORKSPACE_SQL: str | None = None
-_ONE_WORKSPACE_EXTRA = ("member_count", "viewer_role", "viewer_status", "has_objective")
-
-
-def _one_workspace_sql() -> str:
-    """The single-workspace read as SQL, built once per process.
-
-    The same columns and annotations as `_annotated`; written out because building the ORM
-    query cost more than running it on the hot path (workspace page and API).
-    """
-    global _ONE_WORKSPACE_SQL
-    if _ONE_WORKSPACE_SQL is None:
-        w, m, o = (x._meta.db_table for x in (Workspace, Membership, Objective))
-        _ONE_WORKSPACE_SQL = (
-            f"SELECT {Loader.of(Workspace).columns('w')}, "
-            f"(SELECT COUNT(*) FROM {m} a WHERE a.workspace_id = w.id AND a.status = 'active')"
-            f" AS member_count, "
-            f"(SELECT v.role FROM {m} v WHERE v.workspace_id = w.id AND v.user_id = %s)"
-            f" AS viewer_role, "
-            f"(SELECT v.status FROM {m} v WHERE v.workspace_id = w.id AND v.user_id = %s)"
-            f" AS viewer_status, "
-            f"EXISTS (SELECT 1 FROM {o} b WHERE b.workspace_id = w.id) AS has_objective "
-            f"FROM {w} w WHERE w.id = %s"
-        )
-    return _ONE_WORKSPACE_SQL
+# The single-workspace read (workspace page and API, every request): `_annotated` precompiled.
+_ONE_WORKSPACE = Frozen(lambda viewer, wid: _annotated(Workspace.objects.filter(pk=wid), viewer.pk))
 
 
 def get_workspace_for(viewer: Any, workspace_id: Any) -> Workspace:
@@ -161,13 +138,7 @@ def get_workspace_for(viewer: Any, workspace_id: Any) -> Workspace:
     except (TypeError, ValueError):
         raise NotFound(f"No workspace {workspace_id!r}.")
     uid = _uid(viewer)
-    found = (
-        Loader.of(Workspace).load(
-            "default", _one_workspace_sql(), [uid, uid, wid], extra=_ONE_WORKSPACE_EXTRA
-        )
-        if uid
-        else []
-    )
+    found = _ONE_WORKSPACE.models(viewer=uid, wid=wid) if uid else []
     ws: WithAnnotations[Workspace, ViewerFacts] | None = found[0] if found else None
     if ws is None or (
         ws.visibility == Visibility.SECRET and ws.viewer_status != MembershipStatus.ACTIVE
