@@ -76,6 +76,26 @@ def test_small_weeks_are_suppressed_not_shown() -> None:
     assert p.by_department["eng"].value is None and p.by_department["eng"].suppressed
 
 
+def test_a_week_nobody_was_active_in_is_zero_not_suppressed() -> None:
+    # given: activity in the first and third weeks, none in the second
+    events = rows(
+        *[("2024-03-04", f"u{i}", "post") for i in range(5)],
+        *[("2024-03-18", f"u{i}", "post") for i in range(5)],
+        workspace="w",
+    )
+    # when
+    p = participation(frame_of(events, min_group_size=5))
+    # then: the silent week reads as zero people, not as a hidden small group
+    silent = p.weekly[1]
+    assert (silent.week, silent.active, silent.posts, silent.suppressed) == (
+        dt.date(2024, 3, 11),
+        0,
+        0,
+        False,
+    )
+    assert [w.active for w in p.weekly] == [5, 0, 5]
+
+
 def test_newcomers_return_within_30_days_and_inactive_contributors() -> None:
     events = rows(
         ("2024-01-01T09:00Z", "ann", "post"),

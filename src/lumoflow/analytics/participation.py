@@ -258,7 +258,8 @@ def _weekly(frame: Frame, n_members: int) -> list[WeekParticipation]:
     mgs = frame.options.min_group_size
     out = []
     for r in tbl.to_pylist():  # one row per week, not per event
-        hide = r["active"] < mgs
+        # a week nobody was active in is a zero, not a small group: it is shown as zero
+        hide = 0 < r["active"] < mgs
         share = r["active"] / n_members if n_members else None
         sticky = r["active"] / r["m28"] if r["m28"] else None
         vals = {
