@@ -11,10 +11,11 @@ from ninja import Field, Router, Schema, Status
 from lumoflow.conversation import actions, queries
 from lumoflow.conversation.cards import post_url, url_template
 from lumoflow.conversation.models import EMOJIS
+from lumoflow.core.pagination import newest_first_page, paginate
 from lumoflow.notifications import actions as n_actions
 from lumoflow.notifications import queries as n_queries
 
-from .base import Id, Limit, Text, newest_first_page, paginate, unvalidated_json
+from .base import Id, Limit, Text, unvalidated_json
 
 router = Router(tags=["conversation"])
 KindName = Literal["update", "question", "idea", "decision", "announcement"]

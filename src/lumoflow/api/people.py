@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from lumoflow.core.pagination import paginate
 from lumoflow.people import actions, queries
 
-from .base import Limit, Text, paginate
+from .base import Limit, Text
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations

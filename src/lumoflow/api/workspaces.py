@@ -8,10 +8,11 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from lumoflow.core.pagination import paginate
 from lumoflow.workspaces import actions, queries
 from lumoflow.workspaces.models import PURPOSE_MAX
 
-from .base import Id, Limit, Text, paginate
+from .base import Id, Limit, Text
 
 router = Router(tags=["workspaces"])
 

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from lumoflow.api.base import paginate
 from lumoflow.core.errors import LumoFlowError
 from lumoflow.core.forms import run_action
+from lumoflow.core.pagination import paginate
 from lumoflow.core.validation import as_id
 from lumoflow.people import queries as people_queries
 from lumoflow.workspaces import queries as ws_queries

@@ -39,9 +39,9 @@ def home(request: HttpRequest) -> HttpResponse:
     from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
 
-    from lumoflow.api.base import newest_first_page
     from lumoflow.conversation import actions, cards, queries
     from lumoflow.conversation.cards import format_html, person_url, url_template
+    from lumoflow.core.pagination import newest_first_page
 
     from . import fragments
     from .context import urls

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from lumoflow.api.base import paginate
+from lumoflow.core.pagination import paginate
 
 from . import actions, queries
 

@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 
 from lumoflow.activity.queries import change_marks
 from lumoflow.core import fragments
+from lumoflow.core.pagination import paginate
 from lumoflow.core.validation import as_id
 
 from . import queries
@@ -100,7 +101,6 @@ def body(request: Any, ws: Any, head: dict[str, Any]) -> Body:
 def _build(
     request: Any, ws: Any, head: dict[str, Any], kind: str, objective: str, cursor: str
 ) -> Body:
-    from lumoflow.api.base import paginate
     from lumoflow.conversation import cards as card_html
     from lumoflow.conversation import queries as cq
     from lumoflow.conversation.forms import PostForm
