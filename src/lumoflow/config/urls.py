@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from lumoflow.api.urls import api
+from lumoflow.conversation import views as conversation_views
 from lumoflow.core import views as core_views
 
 urlpatterns = [
@@ -15,5 +16,5 @@ urlpatterns = [
     path("", include("lumoflow.people.urls")),
     path("", include("lumoflow.workspaces.urls")),
     path("", include("lumoflow.conversation.urls")),
-    path("", core_views.home, name="home"),
+    path("", conversation_views.home, name="home"),
 ]

@@ -1,4 +1,5 @@
-"""Conversation pages: permalink, composer, replies, reactions, answers, hashtags, follows.
+"""Conversation pages: the home feed, permalink, composer, replies, reactions, answers,
+hashtags, follows.
 
 Thin: parse the form, call one action or query, render. Our errors raised here become the 404/403
 pages through the error middleware; form errors are shown on the form.
@@ -12,18 +13,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from lumoflow.core import fragments
+from lumoflow.core.context import urls
 from lumoflow.core.errors import LumoFlowError
 from lumoflow.core.forms import run_action
-from lumoflow.core.pagination import paginate
+from lumoflow.core.pagination import newest_first_page, paginate
 from lumoflow.core.validation import as_id
+from lumoflow.notifications.queries import unread_count_for
 from lumoflow.people import queries as people_queries
 from lumoflow.workspaces import queries as ws_queries
 
-from . import actions, queries
+from . import actions, cards, queries
+from .cards import format_html, person_url, url_template
 from .forms import EditForm, IdeaStatusForm, PostForm, ReplyForm
 from .models import EMOJIS
 
@@ -55,6 +62,64 @@ def feed_page(request: HttpRequest, qs: Any) -> dict[str, Any]:
 
 def objective_choices(viewer: Any, ws: Any) -> list[tuple[int, str]]:
     return [(o.pk, o.title) for o in ws_queries.list_objectives_for(viewer, ws.pk)]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The home feed: followed workspaces and people, announcements from my workspaces."""
+    items, nxt = newest_first_page(  # type: ignore[type-var]  # rows with pk and created_at
+        queries.feed_for(request.user).keys, limit=20, cursor=request.GET.get("cursor") or None
+    )
+    # The side bar's links are written here, like the cards (conversation.cards): through the
+    # template engine and `reverse` they cost more than the rest of the list.
+    workspace_url = url_template("workspaces:detail")
+    follows = "".join(
+        format_html(
+            '<li><span><a href="{}">{}</a></span><span class="muted">{}</span></li>',
+            person_url(f.username) if f.username else workspace_url.format(f.workspace_id),
+            f.name,
+            "person" if f.username else "workspace",
+        )
+        for f in queries.list_followed_for(request.user)
+    )
+    # Cards as everyone sees them, cached until their data changes; then made this viewer's.
+    back = request.get_full_path()
+    shared = cards.CardOptions(
+        user_id=None, csrf=fragments.csrf_mark(), back=back, show_workspace=True, shared=True
+    )
+    made = cards.shared_cards(
+        items,
+        shared,
+        lambda keys: queries.decorate(None, queries.posts_by_ids([k.pk for k in keys])),
+    )
+    mine = cards.CardOptions(
+        user_id=request.user.pk, csrf=fragments.csrf_mark(), back=back, show_workspace=True
+    )
+    html = cards.personalise(
+        "\n".join(c.html for c in made),
+        [c.facts for c in made],
+        mine,
+        queries.my_reactions(request.user, [p.pk for p in items]),
+    )
+    ctx = {
+        "cards_html": mark_safe(html),  # noqa: S308 (cards escape every value)
+        "next_cursor": nxt,
+        "newest_id": items[0].pk if items else queries.newest_post_id(),
+        "follows": mark_safe(follows),  # noqa: S308 (every value escaped by format_html)
+        "first_page": not request.GET.get("cursor"),
+        "urls": urls(),
+    }
+    # Everything the content shows is in `ctx`: no context processors to run for it.
+    content = render_to_string("conversation/home.html", ctx)
+    response = fragments.page(
+        request,
+        title="Home",
+        nav="home",
+        content=content,
+        shows=(unread_count_for(request.user),),
+    )
+    actions.record_post_views(request.user, items)
+    return response
 
 
 @login_required

@@ -88,17 +88,17 @@ def finish(html: str, request: Any) -> str:
 _TITLE, _CONTENT = "<!--title-->", "<!--content-->"
 
 
-def page(request: Any, *, title: str, nav: str, content: str) -> HttpResponse:
+def page(
+    request: Any, *, title: str, nav: str, content: str, shows: tuple[Hashable, ...]
+) -> HttpResponse:
     """A page in the site's chrome (base.html), the chrome rendered once per person and section.
 
-    The chrome shows the person's name, their unread count and the section they are in: those
-    make its key. Messages (shown once) and the CSRF token are put in per request; `content` is
-    finished HTML.
+    The chrome shows the person's name, the section they are in and what the apps put in it for
+    them (`shows`: their unread count): those make its key. Messages (shown once) and the CSRF
+    token are put in per request; `content` is finished HTML.
     """
-    from lumoflow.notifications.queries import unread_count_for
-
     user = request.user
-    parts = ("chrome", user.pk, user.name, user.is_staff, nav, unread_count_for(user))
+    parts = ("chrome", user.pk, user.name, user.is_staff, nav, *shows)
     context = {
         "nav": nav,
         "messages": (),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from lumoflow.core import fragments
 from lumoflow.core.errors import Invalid, LumoFlowError, NotFound, PermissionDenied
 from lumoflow.core.forms import run_action
+from lumoflow.notifications.queries import unread_count_for
 
 from . import actions, page, queries
 from .forms import (
@@ -69,7 +70,13 @@ def check_in_form(key_result_id: int, data: Any = None) -> CheckInForm:
 def detail(request: HttpRequest, workspace_id: int) -> HttpResponse:
     ws = _workspace(request, workspace_id)
     ctx = page.context(request, ws)
-    response = fragments.page(request, title=ws.name, nav="workspaces", content=ctx["body"])
+    response = fragments.page(
+        request,
+        title=ws.name,
+        nav="workspaces",
+        content=ctx["body"],
+        shows=(unread_count_for(request.user),),
+    )
     if ctx["can_read"]:
         from lumoflow.conversation.actions import record_post_views
 
