@@ -39,8 +39,11 @@ SUMMARY_KEYS = {
     "avg_clustering",
     "triangles",
     "diameter",
+    "effective_diameter",
     "ei_index",
+    "ei_index_directed",
     "modularity_departments",
+    "isolated",
 }
 
 
@@ -81,6 +84,17 @@ def test_json_has_the_documented_top_level_and_network_keys(
     assert set(data) == TOP_KEYS
     assert set(data["network"]) >= SUMMARY_KEYS
     assert set(data["network"]["ei_index"]) == {"overall", "by_department"}
+    assert set(data["network"]["ei_index_directed"]) == {
+        "overall",
+        "sent_by_department",
+        "received_by_department",
+    }
+    assert set(data["network"]["effective_diameter"]) == {
+        "value",
+        "estimated",
+        "sources",
+        "percentile",
+    }
     assert {
         "events",
         "events_by_verb",
@@ -137,6 +151,33 @@ def test_individuals_are_only_shown_when_asked_and_pseudonymised(
     assert {b["person"] for b in json.loads(out)["network"]["brokers"]["top"]} <= {
         f"u{i}" for i in range(6)
     }
+
+
+def test_top_sets_how_many_brokers_are_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = str(_canonical(tmp_path))
+    _, out, _ = _run(capsys, log, "--format", "json", "--individuals")
+    assert len(json.loads(out)["network"]["brokers"]["top"]) == 6  # everyone, under 10
+    code, out, err = _run(capsys, log, "--format", "json", "--individuals", "--top", "2")
+    assert code == 0, err
+    assert len(json.loads(out)["network"]["brokers"]["top"]) == 2
+    code, out, _ = _run(capsys, log, "--individuals", "--top", "1")
+    brokers = out.split("brokers (betweenness, constraint):\n")[1].split("\n\n")[0]
+    assert code == 0 and len(brokers.splitlines()) == 1
+
+
+def test_text_shows_isolated_people_directed_ei_and_effective_diameter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = str(_canonical(tmp_path))
+    code, out, _ = _run(capsys, log)
+    assert code == 0
+    data = json.loads(_run(capsys, log, "--format", "json")[1])["network"]
+    eff = data["effective_diameter"]["value"]
+    assert f"90% effective diameter {eff:.1f}\n" in out
+    assert f"isolated people {data['isolated']['count']} (" in out
+    assert "(directed ties " in out
 
 
 def test_workspace_and_period_select_events(
@@ -201,6 +242,9 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "bad people line": ([log, "--people", write("p.txt", "a x\nb\n")], "p.txt, line 2"),
         "bad date": ([log, "--from", "last week"], "not a date"),
         "missing input": ([str(tmp_path / "nothing.txt")], "no such file"),
+        "top zero": ([log, "--individuals", "--top", "0"], "--top: must be a whole number"),
+        "top not a number": ([log, "--individuals", "--top", "ten"], "at least 1, not 'ten'"),
+        "top without individuals": ([log, "--top", "3"], "--top only applies with --individuals"),
     }
 
 
@@ -219,6 +263,9 @@ CASES = [
     "bad people line",
     "bad date",
     "missing input",
+    "top zero",
+    "top not a number",
+    "top without individuals",
 ]
 
 

@@ -6,13 +6,21 @@ import math
 import random
 from typing import Any
 
+import igraph as ig
 import networkx as nx
 import numpy as np
 import pytest
 
 from lumoflow.analytics.frame import Options, make_frame
 from lumoflow.analytics.log import make_log
-from lumoflow.analytics.network import betweenness, build_graph, diameter, network_summary
+from lumoflow.analytics.network import (
+    betweenness,
+    build_graph,
+    diameter,
+    effective_diameter,
+    hop_counts,
+    network_summary,
+)
 
 from .conftest import frame_of, rows
 
@@ -94,8 +102,46 @@ def _oracle(d: nx.DiGraph, dept: dict[Any, str]) -> dict[str, Any]:
         "ei": (external - internal) / (external + internal) if external + internal else None,
         "modularity": nx.community.modularity(u, list(groups.values())),
         "peripheral": sum(1 for c in nx.core_number(u).values() if c <= 1),
+        "isolated": nx.number_of_isolates(u),
+        "effective_diameter": _snap_effective_diameter(u),
+        "ei_directed": _directed_ei(no_loops, dept),
         "betweenness": nx.betweenness_centrality(u, normalized=False),
         "u": u,
+    }
+
+
+def _snap_effective_diameter(u: nx.Graph) -> float | None:
+    """SNAP's GetBfsEffDiam from every person, written plainly over networkx's distances."""
+    hist: dict[int, int] = {}
+    for _, lengths in nx.all_pairs_shortest_path_length(u):
+        for d in lengths.values():
+            hist[d] = hist.get(d, 0) + 1
+    if max(hist) == 0:
+        return None
+    target = 0.9 * sum(hist.values())
+    below = 0
+    for d in range(max(hist) + 1):
+        within = below + hist[d]
+        if within > target:
+            return 1.0 if d == 0 else d - 1 + (target - below) / (within - below)
+        below = within
+    raise AssertionError("unreachable")
+
+
+def _directed_ei(d: nx.DiGraph, dept: dict[Any, str]) -> dict[str, Any]:
+    """E-I over directed ties by hand: overall, and per department as sender and receiver."""
+    known = [(a, b) for a, b in d.edges() if dept[a] and dept[b]]
+
+    def ei(ties: list[tuple[Any, Any]]) -> float | None:
+        e = sum(1 for a, b in ties if dept[a] != dept[b])
+        i = len(ties) - e
+        return (e - i) / (e + i) if ties else None
+
+    groups = {g for g in dept.values() if g}
+    return {
+        "overall": ei(known),
+        "sent": {g: ei([t for t in known if dept[t[0]] == g]) for g in groups},
+        "received": {g: ei([t for t in known if dept[t[1]] == g]) for g in groups},
     }
 
 
@@ -126,6 +172,113 @@ def test_summary_matches_networkx(name: str) -> None:
     assert s.ei_index.overall == pytest.approx(expected["ei"])
     assert s.modularity_departments == pytest.approx(expected["modularity"], abs=1e-12)
     assert s.peripheral["count"] == expected["peripheral"]
+    assert s.isolated["count"] == expected["isolated"]
+    assert s.isolated["share"] == pytest.approx(expected["isolated"] / expected["nodes"])
+    assert not s.effective_diameter.estimated
+    assert s.effective_diameter.sources == expected["nodes"]
+    assert s.effective_diameter.value == pytest.approx(expected["effective_diameter"], abs=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_directed_ei_index_matches_hand_count(name: str) -> None:
+    # given
+    d, dept = GRAPHS[name]()
+    expected = _oracle(d, dept)["ei_directed"]
+    # when
+    log = _log_from_digraph(d, dept)
+    got = network_summary(make_frame(log, options=Options(min_group_size=1))).ei_index_directed
+    # then
+    assert got.overall == pytest.approx(expected["overall"], abs=1e-12)
+    for side in ("sent", "received"):
+        by = getattr(got, f"{side}_by_department")
+        assert set(by) == set(expected[side]), side
+        for group, want in expected[side].items():
+            assert by[group].value == (None if want is None else pytest.approx(want)), group
+            assert by[group].people == sum(1 for v in d.nodes() if dept[v] == group)
+
+
+def test_directed_ei_index_differs_when_exchanges_are_two_way_inside_only() -> None:
+    # given: sales write to each other both ways; one sales person writes to support
+    d = nx.DiGraph([("ann", "bob"), ("bob", "ann"), ("ann", "cy")])
+    dept = {"ann": "sales", "bob": "sales", "cy": "support"}
+    # when
+    s = network_summary(make_frame(_log_from_digraph(d, dept), options=Options(min_group_size=1)))
+    # then: one pair each way undirected, two internal ties to one external directed
+    assert s.ei_index.overall == 0
+    assert s.ei_index_directed.overall == pytest.approx(-1 / 3)
+    assert s.ei_index_directed.sent_by_department["support"].value is None
+    assert s.ei_index_directed.received_by_department["support"].value == 1.0
+    assert s.ei_index_directed.received_by_department["sales"].value == -1.0
+
+
+def test_directed_ei_index_of_small_departments_is_suppressed() -> None:
+    d, dept = _karate()
+    s = network_summary(make_frame(_log_from_digraph(d, dept), options=Options(min_group_size=20)))
+    sizes = {g: sum(1 for v in dept.values() if v == g) for g in set(dept.values())}
+    for by in (s.ei_index_directed.sent_by_department, s.ei_index_directed.received_by_department):
+        for group, got in by.items():
+            assert got.suppressed == (sizes[group] < 20), group
+            assert got.suppressed == (got.value is None), group
+
+
+def test_isolated_people_have_no_tie_but_to_themselves() -> None:
+    # given: ann and bob talk, cy writes only to herself, dee is listed and silent
+    events = rows(
+        ("2024-03-04T09:00Z", "ann", "message", {"target_actor": "bob"}),
+        ("2024-03-04T09:00Z", "cy", "message", {"target_actor": "cy"}),
+    )
+    people = [{"actor": a, "department": "x"} for a in ("ann", "bob", "cy", "dee")]
+    # when
+    s = network_summary(frame_of(events, people=people, individuals=True, names=True))
+    # then
+    assert s.isolated == {"count": 2, "share": 0.5, "people": ["cy", "dee"]}
+    hidden = network_summary(frame_of(events, people=people))
+    assert hidden.isolated == {"count": 2, "share": 0.5}
+
+
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_hop_counts_from_every_source_equal_the_path_length_histogram(name: str) -> None:
+    d, dept = GRAPHS[name]()
+    u = build_graph(make_frame(_log_from_digraph(d, dept))).undirected_simple()
+    exact = hop_counts(u)
+    searched = hop_counts(u, list(range(u.vcount())))
+    assert searched.tolist() == exact.tolist()
+    assert exact.sum() == sum(len(c) ** 2 for c in nx.connected_components(_oracle(d, dept)["u"]))
+
+
+def test_effective_diameter_is_sampled_above_the_work_budget() -> None:
+    # given a 3,000-person small world, and a budget that fits 250 searches
+    nxg = nx.connected_watts_strogatz_graph(3000, 6, 0.05, seed=2)
+    u = ig.Graph(n=3000, edges=list(nxg.edges()))
+    exact = effective_diameter(u, seed=1)
+    budget = 250 * (u.vcount() + 2 * u.ecount())
+    # when
+    first = effective_diameter(u, seed=1, work=budget)
+    again = effective_diameter(u, seed=1, work=budget)
+    # then: labelled, reproducible, and close to the exact value
+    assert not exact.estimated and exact.sources == 3000
+    assert first.estimated and first.sources == 250
+    assert first == again
+    assert first.value == pytest.approx(exact.value, abs=0.1)
+    print(f"effective diameter exact {exact.value:.3f}, from 250 people {first.value:.3f}")
+
+
+def test_effective_diameter_takes_at_least_the_minimum_sample() -> None:
+    nxg = nx.connected_watts_strogatz_graph(1000, 4, 0.1, seed=3)
+    u = ig.Graph(n=1000, edges=list(nxg.edges()))
+    e = effective_diameter(u, seed=1, work=1000, min_sources=120)
+    assert e.estimated and e.sources == 120 and e.value is not None
+
+
+def test_effective_diameter_without_ties_is_none() -> None:
+    # given people who only ever write to themselves
+    events = rows(("2024-03-04T09:00Z", "ann", "message", {"target_actor": "ann"}))
+    people = [{"actor": a} for a in ("ann", "bob")]
+    # when
+    s = network_summary(frame_of(events, people=people))
+    # then
+    assert s.effective_diameter.value is None and not s.effective_diameter.estimated
+    assert s.isolated["count"] == 2
 
 
 @pytest.mark.parametrize("name", sorted(GRAPHS))
@@ -177,6 +330,15 @@ def test_brokers_betweenness_matches_networkx(name: str) -> None:
         assert b.betweenness == pytest.approx(expected[int(b.person)], abs=1e-9)
     top = sorted(expected.values(), reverse=True)[: len(s.brokers["top"])]
     assert [b.betweenness for b in s.brokers["top"]] == pytest.approx(top)
+
+
+def test_brokers_list_as_many_people_as_asked() -> None:
+    d, dept = _karate()
+    log = _log_from_digraph(d, dept)
+    for top, want in ((3, 3), (10, 10), (100, 34)):
+        opts = Options(min_group_size=1, individuals=True, top_brokers=top)
+        s = network_summary(make_frame(log, options=opts))
+        assert s.brokers is not None and len(s.brokers["top"]) == want, top
 
 
 def test_brokers_are_pseudonymised_unless_names_are_asked_for() -> None:

@@ -38,6 +38,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def _top(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog=PROG,
@@ -56,6 +66,9 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--individuals", action="store_true", help="include brokers and load lists")
     p.add_argument("--names", action="store_true", help="with --individuals: real ids")
+    p.add_argument(
+        "--top", type=_top, metavar="N", help="with --individuals: brokers listed (default 10)"
+    )
     p.add_argument("--input-format", choices=INPUT_FORMATS)
     p.add_argument(
         "--epoch", type=_date, help="origin for edge-list times before 1990 (default 2000-01-01)"
@@ -99,6 +112,8 @@ def run(args: argparse.Namespace) -> str:
         raise LogError("--min-group-size must be at least 1")
     if args.names and not args.individuals:
         raise LogError("--names only applies with --individuals")
+    if args.top is not None and not args.individuals:
+        raise LogError("--top only applies with --individuals (brokers are individual figures)")
     out = _out_path(args.out, args.format) if args.out else None
     period = Period.from_dates(args.start, args.end)
     epoch = dt.datetime.combine(args.epoch, dt.time(), UTC) if args.epoch else DEFAULT_EPOCH
@@ -109,6 +124,7 @@ def run(args: argparse.Namespace) -> str:
         min_group_size=args.min_group_size,
         individuals=args.individuals,
         names=args.names,
+        top_brokers=args.top or Options.top_brokers,
         pseudonym_key=os.urandom(16).hex(),
     )
     from tqdm import tqdm

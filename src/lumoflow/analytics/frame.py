@@ -57,6 +57,8 @@ class Options:
     include_bots: bool = False
     individuals: bool = False
     names: bool = False
+    #: Brokers listed with ``individuals`` (``lumoflow analyze --top N``).
+    top_brokers: int = 10
     pseudonym_key: str = "lumoflow"
     seed: int = 42
     extra: dict[str, Any] = field(default_factory=dict)

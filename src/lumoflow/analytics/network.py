@@ -34,6 +34,16 @@ EXACT_LIMIT = 20_000
 BETWEENNESS_PIVOTS = 64
 #: Sweeps for the diameter lower bound (Magnien, Latapy & Habib 2009).
 DIAMETER_SWEEPS = 8
+#: The effective diameter is exact while a search from every person fits this many steps
+#: (people × (people + 2 × ties): about 4,000 people with 20 ties each, a couple of seconds);
+#: beyond it, searches start from a sample of people that fits (``estimated: true``).
+EFFECTIVE_DIAMETER_WORK = 400_000_000
+#: Fewest people the sampled effective diameter searches from.
+EFFECTIVE_DIAMETER_MIN_SOURCES = 100
+#: Share of connected pairs the effective diameter covers (SNAP's "90-percentile").
+EFFECTIVE_PERCENTILE = 0.9
+#: Sources per igraph call when sampling: bounds the block of distances held at once.
+_SOURCE_CHUNK = 64
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,26 @@ class EIIndex:
 
 
 @dataclass(frozen=True)
+class DirectedEIIndex:
+    """E-I index over directed ties: overall, and per department for the ties its people send
+    and for the ties they receive."""
+
+    overall: float | None
+    sent_by_department: dict[str, Guarded]
+    received_by_department: dict[str, Guarded]
+
+
+@dataclass(frozen=True)
+class EffectiveDiameter:
+    """The effective diameter, whether it was estimated, and from how many people it searched."""
+
+    value: float | None
+    estimated: bool
+    sources: int
+    percentile: float = EFFECTIVE_PERCENTILE
+
+
+@dataclass(frozen=True)
 class Broker:
     person: str
     betweenness: float
@@ -107,9 +137,12 @@ class NetworkSummary:
     triangles: int
     diameter: int | None
     diameter_estimated: bool
+    effective_diameter: EffectiveDiameter
     ei_index: EIIndex
+    ei_index_directed: DirectedEIIndex
     modularity_departments: float | None
     leiden: dict[str, Any]
+    isolated: dict[str, Any]
     peripheral: dict[str, Any]
     load_concentration: float | None
     brokers: dict[str, Any] | None
@@ -189,31 +222,101 @@ def ei_index(g: Graph, min_group_size: int) -> EIIndex:
     Source: Krackhardt & Stern (1988), "Informal networks and organizational crises".
     """
     first, second, _ = g.simple_pairs()
-    dept = g.dept
-    labels, codes = np.unique(np.array(dept, dtype=object).astype(str), return_inverse=True)
+    labels, codes = _department_codes(g.dept)
     known = labels != ""
     a, b = codes[first], codes[second]
     keep = known[a] & known[b]
     a, b = a[keep], b[keep]
     internal = a == b
-    e_all, i_all = int((~internal).sum()), int(internal.sum())
-    overall = (e_all - i_all) / (e_all + i_all) if e_all + i_all else None
     k = labels.size
     i_d = np.bincount(a[internal], minlength=k)
     e_d = np.bincount(a[~internal], minlength=k) + np.bincount(b[~internal], minlength=k)
-    size = np.bincount(codes, minlength=k)
-    by = {}
-    for j in np.flatnonzero(known):
-        tot = int(i_d[j] + e_d[j])
-        by[str(labels[j])] = guard(
-            (e_d[j] - i_d[j]) / tot if tot else None, int(size[j]), min_group_size
-        )
-    return EIIndex(overall, by)
+    overall = _ei(int((~internal).sum()), int(internal.sum()))
+    return EIIndex(overall, _ei_by_department(labels, codes, e_d, i_d, min_group_size))
+
+
+def ei_index_directed(g: Graph, min_group_size: int) -> DirectedEIIndex:
+    """E-I index over directed ties, overall and per department as sender and as receiver.
+
+    Definition
+    ----------
+    ``(E − I) / (E + I)`` where each directed tie ``a -> b`` between two different people counts
+    once (however many messages it carries): E when ``a`` and ``b`` are in different departments,
+    I when they share one. A reciprocated tie counts twice, so unlike the undirected index this
+    one weighs two-way exchanges more than one-way ones. ``sent_by_department`` counts the ties a
+    department's people send, ``received_by_department`` the ties they receive: a department
+    that writes across the organisation but is answered only from inside shows a high "sent"
+    and a low "received" index. People without a department are left out; −1: all ties
+    internal; +1: all external. Departments under ``min_group_size`` people are suppressed.
+
+    Source
+    ------
+    Krackhardt & Stern (1988), "Informal networks and organizational crises"; over directed
+    ties as the mixing matrix of Bojanowski & Corten (2014), "Measuring segregation in social
+    networks" (R ``netseg::ei`` with ``directed = TRUE``).
+
+    Examples
+    --------
+    Ann and Bob (sales) write to each other, Ann also writes to Cy (support). Undirected, that
+    is one internal and one external pair: (1 − 1) / 2 = 0. Directed, two internal ties and
+    one external: (1 − 2) / 3 = −1/3. Sales sends two internal ties and one external (−1/3),
+    receives only internal ones (−1); support receives one external tie (+1) and sends none.
+
+    >>> g = Graph(["ann", "bob", "cy"], np.array([0, 1, 0]), np.array([1, 0, 2]),
+    ...           np.ones(3, dtype=np.int64), ["sales", "sales", "support"])
+    >>> round(ei_index(g, 1).overall, 3), round(ei_index_directed(g, 1).overall, 3)
+    (0.0, -0.333)
+    >>> e = ei_index_directed(g, 1)
+    >>> [(d, None if x.value is None else round(x.value, 3))
+    ...  for d, x in (*e.sent_by_department.items(), *e.received_by_department.items())]
+    [('sales', -0.333), ('support', None), ('sales', -1.0), ('support', 1.0)]
+    """
+    labels, codes = _department_codes(g.dept)
+    known = labels != ""
+    tie = g.src != g.dst
+    a, b = codes[g.src[tie]], codes[g.dst[tie]]
+    keep = known[a] & known[b]
+    a, b = a[keep], b[keep]
+    internal = a == b
+    k = labels.size
+
+    def per(end: np.ndarray) -> dict[str, Guarded]:
+        e_d = np.bincount(end[~internal], minlength=k)
+        i_d = np.bincount(end[internal], minlength=k)
+        return _ei_by_department(labels, codes, e_d, i_d, min_group_size)
+
+    overall = _ei(int((~internal).sum()), int(internal.sum()))
+    return DirectedEIIndex(overall, per(a), per(b))
+
+
+def _department_codes(dept: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted department labels ("" for none) and each person's index into them."""
+    labels, codes = np.unique(np.array(dept, dtype=object).astype(str), return_inverse=True)
+    return labels, codes.astype(np.int64)
+
+
+def _ei(external: int, internal: int) -> float | None:
+    return (external - internal) / (external + internal) if external + internal else None
+
+
+def _ei_by_department(
+    labels: np.ndarray,
+    codes: np.ndarray,
+    external: np.ndarray,
+    internal: np.ndarray,
+    min_group_size: int,
+) -> dict[str, Guarded]:
+    """Each named department's E-I index from its tie counts, guarded by its head count."""
+    size = np.bincount(codes, minlength=labels.size)
+    return {
+        str(labels[j]): guard(_ei(int(external[j]), int(internal[j])), int(size[j]), min_group_size)
+        for j in np.flatnonzero(labels != "")
+    }
 
 
 def department_membership(dept: list[str]) -> list[int]:
     """Group index per node; a person without a department is a group of one."""
-    labels, codes = np.unique(np.array(dept, dtype=object).astype(str), return_inverse=True)
+    labels, codes = _department_codes(dept)
     out = codes.astype(np.int64)
     blank = np.flatnonzero(labels == "")
     if blank.size:
@@ -269,6 +372,111 @@ def ifub_diameter(g: ig.Graph) -> int:
     return lower
 
 
+def hop_counts(u: ig.Graph, sources: list[int] | None = None) -> np.ndarray:
+    """Ordered pairs (s, t) with t reachable from s in ``u``, counted by hop distance.
+
+    ``counts[d]`` is the number of pairs at distance ``d``; ``counts[0]`` counts each source
+    with itself, as SNAP's breadth-first searches do. From every person (``sources=None``)
+    igraph's path-length histogram does it in one call (each unordered pair counted both ways);
+    from a sample, one breadth-first search per source, ``_SOURCE_CHUNK`` sources at a time.
+    Unweighted; people out of reach are not counted.
+    """
+    if sources is None:
+        hist = u.path_length_hist(directed=False)
+        bins = np.array([(start, count) for start, _, count in hist.bins()], dtype=np.int64)
+        counts = np.zeros(int(bins[:, 0].max()) + 1 if bins.size else 1, dtype=np.int64)
+        if bins.size:
+            counts[bins[:, 0]] = 2 * bins[:, 1]
+        counts[0] = u.vcount()
+        return counts
+    counts = np.zeros(1, dtype=np.int64)
+    for i in range(0, len(sources), _SOURCE_CHUNK):
+        dist = np.asarray(u.distances(source=sources[i : i + _SOURCE_CHUNK]), dtype=float)
+        found = np.bincount(dist[np.isfinite(dist)].astype(np.int64).ravel())
+        if found.size > counts.size:
+            counts = np.pad(counts, (0, found.size - counts.size))
+        counts[: found.size] += found
+    return counts
+
+
+def interpolated_percentile(counts: np.ndarray, percentile: float = EFFECTIVE_PERCENTILE) -> float:
+    """The hop distance within which ``percentile`` of the pairs of ``counts`` lie, interpolated.
+
+    Definition: SNAP's ``CalcEffDiam``. With ``C(d)`` the cumulative count of pairs within ``d``
+    hops and ``t = percentile × C(max)``, find the first ``d`` with ``C(d) > t`` and return
+    ``d − 1 + (t − C(d − 1)) / (C(d) − C(d − 1))``; when already ``C(0) > t`` SNAP returns 1.
+
+    Examples
+    --------
+    Five pairs at 0 hops, 10 at 1 hop, 5 at 2: t = 18, C = (5, 15, 20), so 1 + 3/5.
+
+    >>> interpolated_percentile(np.array([5, 10, 5]))
+    1.6
+    """
+    cdf = np.cumsum(counts, dtype=float)
+    target = percentile * cdf[-1]
+    d = int(np.argmax(cdf > target))
+    if d == 0:
+        return 1.0
+    return float((d - 1) + (target - cdf[d - 1]) / (cdf[d] - cdf[d - 1]))
+
+
+def effective_diameter(
+    u: ig.Graph,
+    *,
+    seed: int,
+    work: int = EFFECTIVE_DIAMETER_WORK,
+    min_sources: int = EFFECTIVE_DIAMETER_MIN_SOURCES,
+) -> EffectiveDiameter:
+    """The 90% effective diameter: the number of hops within which 90% of connected pairs lie.
+
+    Definition
+    ----------
+    Over the undirected graph (every person, loops removed, unweighted), take every ordered
+    pair of people (s, t) with t reachable from s, each person with itself at 0 hops, and the
+    distribution of their hop distances; the effective diameter is its 90th percentile,
+    interpolated linearly between whole hops (:func:`interpolated_percentile`), exactly as SNAP's
+    ``GetBfsEffDiam`` computes the "90-percentile effective diameter" of its data set pages.
+    Exact (a search from every person) while that takes at most ``work`` steps, people ×
+    (people + 2 × ties): a few thousand people. Beyond, SNAP's own estimate: searches from a
+    uniform sample of people (fixed ``seed``), as many as fit in ``work`` but at least
+    ``min_sources``, with ``estimated`` set. ``None`` when no two people are connected.
+
+    Source
+    ------
+    Leskovec, Kleinberg & Faloutsos (2007), "Graph evolution: densification and shrinking
+    diameters", ACM TKDD 1(1), section 2 (effective diameter, with interpolation); SNAP
+    ``snap-core/bfsdfs.h`` ``GetBfsEffDiam`` and ``anf.cpp`` ``CalcEffDiam``.
+
+    Examples
+    --------
+    A path a - b - c: 3 pairs at 0 hops, 4 at 1, 2 at 2 (t = 8.1 of 9), so 1 + 1.1 / 2.
+
+    >>> e = effective_diameter(ig.Graph(n=3, edges=[(0, 1), (1, 2)]), seed=1)
+    >>> round(e.value, 2), e.estimated, e.sources
+    (1.55, False, 3)
+
+    Notes
+    -----
+    A graph where more than 90% of connected pairs are people paired with themselves (nearly
+    everyone isolated) gets SNAP's value 1. The sampled estimate is unbiased for the
+    distribution; on a 10,000-person graph it uses the budget's share of searches
+    (``bench/analytics_network.py`` times it against the exact value).
+    """
+    n = u.vcount()
+    per_source = n + 2 * u.ecount()
+    if u.ecount() == 0:
+        return EffectiveDiameter(None, False, n)
+    if n * per_source <= work or min_sources >= n:
+        return EffectiveDiameter(interpolated_percentile(hop_counts(u)), False, n)
+    k = min(n - 1, max(min_sources, work // per_source))
+    rng = np.random.default_rng(seed)
+    sources = np.sort(rng.choice(n, size=k, replace=False)).tolist()
+    counts = hop_counts(u, sources)
+    value = interpolated_percentile(counts) if counts[1:].any() else None
+    return EffectiveDiameter(value, True, k)
+
+
 def betweenness(
     u: ig.Graph, *, seed: int, exact_limit: int = EXACT_LIMIT, pivots: int = BETWEENNESS_PIVOTS
 ) -> tuple[np.ndarray, bool]:
@@ -322,11 +530,14 @@ def network_summary(frame: Frame, graph: Graph | None = None) -> NetworkSummary:
     ``reciprocity`` as networkx ``overall_reciprocity``; ``density`` directed, self-loops
     excluded; weak/strong components and the node and tie counts of the largest of each;
     ``avg_clustering`` undirected, self-loops removed, averaged over all people (isolated = 0);
-    ``triangles`` undirected; ``diameter`` undirected, largest weak component; ``ei_index``;
+    ``triangles`` undirected; ``diameter`` undirected, largest weak component;
+    ``effective_diameter`` the 90% effective diameter (:func:`effective_diameter`);
+    ``ei_index`` (undirected) and ``ei_index_directed``;
     ``modularity_departments`` of the department partition (undirected simple, unweighted);
-    Leiden communities; ``peripheral``: core number ≤ 1; ``load_concentration``: share of ties
-    held by the top 5% of people; ``brokers`` (only with ``individuals``): betweenness and Burt's
-    constraint.
+    Leiden communities; ``isolated``: people with no tie to anyone else (a tie to oneself
+    does not count); ``peripheral``: core number ≤ 1 (isolated people included);
+    ``load_concentration``: share of ties held by the top 5% of people; ``brokers`` (only with
+    ``individuals``): the ``top_brokers`` people by betweenness, with Burt's constraint.
 
     Source
     ------
@@ -344,6 +555,8 @@ def network_summary(frame: Frame, graph: Graph | None = None) -> NetworkSummary:
     >>> s = network_summary(make_frame(make_log(rows), options=Options(min_group_size=1)))
     >>> s.nodes, s.edges, s.self_loops, s.reciprocity, s.triangles, s.components_weak
     (4, 5, 1, 0.4, 1, 2)
+    >>> s.isolated["count"], round(s.effective_diameter.value, 3)
+    (1, 0.833)
     """
     g = graph or build_graph(frame)
     opts = frame.options
@@ -362,12 +575,6 @@ def network_summary(frame: Frame, graph: Graph | None = None) -> NetworkSummary:
     membership = department_membership(g.dept)
     has_dept = any(x != "" for x in g.dept)
     core = np.asarray(u.coreness(), dtype=np.int64)
-    peripheral: dict[str, Any] = {
-        "count": int(np.count_nonzero(core <= 1)),
-        "share": float(np.count_nonzero(core <= 1) / n) if n else None,
-    }
-    if opts.individuals:
-        peripheral["people"] = [_name(g.names[i], opts) for i in np.flatnonzero(core <= 1)[:100]]
     top = max(1, math.ceil(0.05 * n)) if n else 0
     load = float(np.sort(deg)[::-1][:top].sum() / deg.sum()) if deg.sum() else None
     return NetworkSummary(
@@ -386,10 +593,13 @@ def network_summary(frame: Frame, graph: Graph | None = None) -> NetworkSummary:
         triangles=triangles,
         diameter=diam,
         diameter_estimated=estimated,
+        effective_diameter=effective_diameter(u, seed=opts.seed),
         ei_index=ei_index(g, opts.min_group_size),
+        ei_index_directed=ei_index_directed(g, opts.min_group_size),
         modularity_departments=float(u.modularity(membership)) if has_dept and u.ecount() else None,
         leiden=leiden(u, g.dept, seed=opts.seed),
-        peripheral=peripheral,
+        isolated=_people(deg == 0, g, opts),
+        peripheral=_people(core <= 1, g, opts),
         load_concentration=load,
         brokers=brokers(u, g, frame) if opts.individuals else None,
     )
@@ -399,14 +609,24 @@ def _name(actor: str, opts: Any) -> str:
     return actor if opts.names else pseudonym(actor, opts.pseudonym_key)
 
 
-def brokers(u: ig.Graph, g: Graph, frame: Frame, *, top: int = 10) -> dict[str, Any]:
+def _people(mask: np.ndarray, g: Graph, opts: Any) -> dict[str, Any]:
+    """How many people ``mask`` picks and their share; with ``individuals`` the first 100."""
+    count = int(np.count_nonzero(mask))
+    out: dict[str, Any] = {"count": count, "share": count / g.n if g.n else None}
+    if opts.individuals:
+        out["people"] = [_name(g.names[i], opts) for i in np.flatnonzero(mask)[:100]]
+    return out
+
+
+def brokers(u: ig.Graph, g: Graph, frame: Frame, *, top: int | None = None) -> dict[str, Any]:
     """Top brokers by betweenness, with Burt's constraint (lower = more brokerage).
 
-    Individual-level: only returned when asked for, pseudonymised unless names are asked for.
+    ``top`` people (default: the options' ``top_brokers``, 10). Individual-level: only
+    returned when asked for, pseudonymised unless names are asked for.
     """
     opts = frame.options
     btw, estimated = betweenness(u, seed=opts.seed)
-    order = np.argsort(-btw, kind="stable")[:top]
+    order = np.argsort(-btw, kind="stable")[: opts.top_brokers if top is None else top]
     cons = np.asarray(u.constraint(vertices=order.tolist(), weights="weight"), dtype=float)
     people = [
         Broker(_name(g.names[i], opts), float(btw[i]), None if math.isnan(c) else float(c))

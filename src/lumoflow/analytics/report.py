@@ -156,6 +156,12 @@ def _pct(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.0%}"
 
 
+def _effective(n: NetworkSummary) -> str:
+    e = n.effective_diameter
+    note = f" (estimated from {e.sources} people)" if e.estimated else ""
+    return _fmt(e.value, ".1f") + note
+
+
 def render_text(report: Report) -> str:
     """A readable report: fading verdicts and their evidence first."""
     out: list[str] = []
@@ -207,13 +213,16 @@ def render_text(report: Report) -> str:
             f"{n.largest_wcc_edges} edges), strong {n.components_strong} (largest "
             f"{n.largest_scc_nodes} nodes, {n.largest_scc_edges} edges)",
             f"  average clustering {_fmt(n.avg_clustering, '.4f')}, triangles {n.triangles}, "
-            f"diameter {_fmt(n.diameter)}{' (estimated)' if n.diameter_estimated else ''}",
-            f"  E-I index {_fmt(n.ei_index.overall, '.4f')}, department modularity "
+            f"diameter {_fmt(n.diameter)}{' (estimated)' if n.diameter_estimated else ''}, "
+            f"90% effective diameter {_effective(n)}",
+            f"  E-I index {_fmt(n.ei_index.overall, '.4f')} (directed ties "
+            f"{_fmt(n.ei_index_directed.overall, '.4f')}), department modularity "
             f"{_fmt(n.modularity_departments, '.4f')}",
             f"  Leiden: {n.leiden['count']} communities, modularity "
             f"{_fmt(n.leiden['modularity'], '.4f')}, NMI with departments "
             f"{_fmt(n.leiden['nmi_departments'], '.3f')}",
-            f"  peripheral people {n.peripheral['count']}, top-5% load share "
+            f"  isolated people {n.isolated['count']} ({_pct(n.isolated['share'])}), "
+            f"peripheral people {n.peripheral['count']}, top-5% load share "
             f"{_pct(n.load_concentration)}",
             "",
         ]
