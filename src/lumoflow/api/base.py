@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from django.conf import settings
@@ -12,10 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import AfterValidator, Field
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from lumoflow.core.errors import LumoFlowError, problem, problem_for
+from lumoflow.core.limits import too_long
 from lumoflow.core.pagination import MAX_LIMIT
 from lumoflow.core.validation import MAX_ID, text_problem
 from lumoflow.people.queries import user_for_token
@@ -35,6 +38,34 @@ Text = Annotated[
     str, AfterValidator(_storable), Field(json_schema_extra={"pattern": "^[^\\x00]*$"})
 ]
 """Every string the API takes (body, query, path): text a database can store, else 422."""
+
+
+@dataclass(frozen=True)
+class AtMost:
+    """`Annotated[Text, AtMost(limits.X)]`: text of at most X characters once stripped, as the
+    actions count; longer text gets a 422 with the actions' own message, and the schema says
+    `maxLength`."""
+
+    limit: int
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self._fits, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        found = handler(schema)
+        found["maxLength"] = self.limit
+        return found
+
+    def _fits(self, value: str) -> str:
+        length = len(value.strip())
+        if length > self.limit:
+            raise PydanticCustomError("string_too_long", too_long(self.limit, length))
+        return value
+
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 """Every id the API takes: a positive 64-bit integer, else 422 (it names no row)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
@@ -11,11 +11,12 @@ from ninja import Field, Router, Schema, Status
 from lumoflow.conversation import actions, queries
 from lumoflow.conversation.cards import post_url, url_template
 from lumoflow.conversation.models import EMOJIS
+from lumoflow.core import limits
 from lumoflow.core.pagination import newest_first_page, paginate
 from lumoflow.notifications import actions as n_actions
 from lumoflow.notifications import queries as n_queries
 
-from .base import Id, Limit, Text, unvalidated_json
+from .base import AtMost, Id, Limit, Text, unvalidated_json
 
 router = Router(tags=["conversation"])
 KindName = Literal["update", "question", "idea", "decision", "announcement"]
@@ -79,7 +80,7 @@ class PostPatch(Schema):
 
 
 class HideIn(Schema):
-    reason: Text = Field(..., max_length=500)
+    reason: Annotated[Text, AtMost(limits.HIDDEN_REASON)]
 
 
 class ReactionIn(Schema):
@@ -92,7 +93,7 @@ class AcceptIn(Schema):
 
 class IdeaStatusIn(Schema):
     status: Literal["new", "under_review", "adopted", "declined"]
-    note: Text = ""
+    note: Annotated[Text, AtMost(limits.IDEA_STATUS_NOTE)] = ""
 
 
 def cards_out(viewer: Any, posts: list[Any]) -> list[dict[str, Any]]:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from lumoflow.core import limits
 from lumoflow.core.pagination import paginate
 from lumoflow.people import actions, queries
 
-from .base import Limit, Text
+from .base import AtMost, Limit, Text
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -56,11 +57,11 @@ class PeoplePage(Schema):
 
 
 class ProfileIn(Schema):
-    display_name: Text | None = None
-    title: Text | None = None
-    department: Text | None = None
-    manager: Text | None = None
-    location: Text | None = None
+    display_name: Annotated[Text, AtMost(limits.PERSON_NAME)] | None = None
+    title: Annotated[Text, AtMost(limits.PERSON_NAME)] | None = None
+    department: Annotated[Text, AtMost(limits.DEPARTMENT_PATH)] | None = None
+    manager: Annotated[Text, AtMost(limits.USERNAME)] | None = None
+    location: Annotated[Text, AtMost(limits.PERSON_NAME)] | None = None
     time_zone: Text | None = None
 
 

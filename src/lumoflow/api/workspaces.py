@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from lumoflow.core import limits
 from lumoflow.core.pagination import paginate
 from lumoflow.workspaces import actions, queries
-from lumoflow.workspaces.models import PURPOSE_MAX
 
-from .base import Id, Limit, Text
+from .base import AtMost, Id, Limit, Text
 
 router = Router(tags=["workspaces"])
 
@@ -44,14 +44,14 @@ class WorkspacePage(Schema):
 
 
 class WorkspaceIn(Schema):
-    name: Text = Field(..., max_length=120)
-    purpose: Text = Field(..., max_length=PURPOSE_MAX)
+    name: Annotated[Text, AtMost(limits.WORKSPACE_NAME)]
+    purpose: Annotated[Text, AtMost(limits.WORKSPACE_PURPOSE)]
     visibility: Literal["public", "private", "secret"] = "public"
 
 
 class WorkspacePatch(Schema):
-    name: Text | None = Field(None, max_length=120)
-    purpose: Text | None = Field(None, max_length=PURPOSE_MAX)
+    name: Annotated[Text, AtMost(limits.WORKSPACE_NAME)] | None = None
+    purpose: Annotated[Text, AtMost(limits.WORKSPACE_PURPOSE)] | None = None
     visibility: Literal["public", "private", "secret"] | None = None
     archived: bool | None = None
     target_weekly_active_share: float | None = Field(None, ge=0, le=1)
@@ -130,7 +130,7 @@ class MemberPage(Schema):
 
 
 class MemberIn(Schema):
-    username: Text | None = Field(None, max_length=150)
+    username: Annotated[Text, AtMost(limits.USERNAME)] | None = None
     role: Literal["owner", "facilitator", "member"] = "member"
 
 
@@ -219,8 +219,8 @@ class ObjectivePage(Schema):
 
 
 class KeyResultIn(Schema):
-    metric_name: Text = Field(..., max_length=200)
-    unit: Text = Field("", max_length=40)
+    metric_name: Annotated[Text, AtMost(limits.KEY_RESULT_METRIC)]
+    unit: Annotated[Text, AtMost(limits.KEY_RESULT_UNIT)] = ""
     baseline: float
     target: float
     direction: Literal["increase", "decrease"] | None = None
@@ -228,8 +228,8 @@ class KeyResultIn(Schema):
 
 
 class ObjectiveIn(Schema):
-    title: Text = Field(..., max_length=200)
-    description: Text = Field("", max_length=5000)
+    title: Annotated[Text, AtMost(limits.OBJECTIVE_TITLE)]
+    description: Annotated[Text, AtMost(limits.OBJECTIVE_DESCRIPTION)] = ""
     owner: Text | None = None
     start: dt.date
     end: dt.date
@@ -239,7 +239,7 @@ class ObjectiveIn(Schema):
 class CheckInIn(Schema):
     value: float
     confidence: int = Field(..., ge=0, le=10)
-    note: Text = Field("", max_length=2000)
+    note: Annotated[Text, AtMost(limits.CHECK_IN_NOTE)] = ""
     date: dt.date | None = None
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 
+from lumoflow.core import limits
 from lumoflow.core.context import csrf_token
 
 from .models import EMOJIS
@@ -237,7 +238,8 @@ def _links(p: Any, o: CardOptions) -> str:
             + _form(
                 _u("conversation:hide").format(p.pk),
                 o,
-                '<label>Reason <input type="text" name="reason" required maxlength="500">'
+                '<label>Reason <input type="text" name="reason" required '
+                f'maxlength="{limits.HIDDEN_REASON}">'
                 '</label><button class="danger">Hide post</button>',
             )
             + "</details>"

@@ -4,7 +4,9 @@ from collections.abc import Iterable
 from typing import cast
 
 from django import forms
-from django.conf import settings
+
+from lumoflow.core import limits
+from lumoflow.core.forms import text_field
 
 from .models import IdeaStatus, Kind
 
@@ -27,7 +29,8 @@ class MultipleFileField(forms.FileField):
 
 class PostForm(forms.Form):
     kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.UPDATE)
-    body = forms.CharField(
+    body = text_field(
+        limits.post_body(),
         label="Message",
         widget=forms.Textarea(
             attrs={
@@ -36,7 +39,6 @@ class PostForm(forms.Form):
                 "data-mentions": "1",
             }
         ),
-        max_length=settings.LUMOFLOW_MAX_POST_CHARS,
     )
     objective_id = forms.TypedChoiceField(
         label="Objective", required=False, coerce=int, empty_value=None, choices=[]
@@ -51,19 +53,19 @@ class PostForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(
+    body = text_field(
+        limits.post_body(),
         label="Reply",
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Reply…", "data-mentions": "1"}),
-        max_length=settings.LUMOFLOW_MAX_POST_CHARS,
     )
     # The form's metaclass moves declared fields to base_fields: BaseForm.files stays the upload.
     files = MultipleFileField(label="Attach files", required=False)  # type: ignore[assignment]
 
 
 class EditForm(forms.Form):
-    body = forms.CharField(
+    body = text_field(
+        limits.post_body(),
         widget=forms.Textarea(attrs={"rows": 6, "data-mentions": "1"}),
-        max_length=settings.LUMOFLOW_MAX_POST_CHARS,
     )
     objective_id = forms.TypedChoiceField(
         label="Objective", required=False, coerce=int, empty_value=None, choices=[]
@@ -77,4 +79,4 @@ class EditForm(forms.Form):
 
 class IdeaStatusForm(forms.Form):
     status = forms.ChoiceField(choices=IdeaStatus.choices)
-    note = forms.CharField(required=False, max_length=2000)
+    note = text_field(limits.IDEA_STATUS_NOTE, required=False)

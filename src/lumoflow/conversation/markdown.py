@@ -19,8 +19,16 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
-MENTION_RE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_.+-]{1,150}?)(?=[.,;:!?)]*(?:\s|$))")
-HASHTAG_RE = re.compile(r"(?<![\w&#/])#([^\W\d_][\w-]{0,99}|\d+[^\W\d][\w-]{0,98})", re.UNICODE)
+from lumoflow.core import limits
+
+MENTION_RE = re.compile(
+    rf"(?<![\w@/.])@([A-Za-z0-9_.+-]{{1,{limits.USERNAME}}}?)(?=[.,;:!?)]*(?:\s|$))"
+)
+HASHTAG_RE = re.compile(
+    rf"(?<![\w&#/])#([^\W\d_][\w-]{{0,{limits.HASHTAG - 1}}}"
+    rf"|\d+[^\W\d][\w-]{{0,{limits.HASHTAG - 2}}})",
+    re.UNICODE,
+)
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("strikethrough")
 _md.enable("table")

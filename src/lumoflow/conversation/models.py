@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from lumoflow.core import limits
+
 EMOJIS = ("👍", "❤️", "🎉", "💡", "✅", "👀")
 
 
@@ -47,7 +49,7 @@ class Post(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
-    hidden_reason = models.CharField(max_length=500, blank=True)
+    hidden_reason = models.CharField(max_length=limits.HIDDEN_REASON, blank=True)
     reply_count = models.PositiveIntegerField(default=0)
     accepted_answer = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -129,7 +131,7 @@ class Mention(models.Model):
 
 class Hashtag(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="hashtags")
-    tag = models.CharField(max_length=100)
+    tag = models.CharField(max_length=limits.HASHTAG)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "tag"], name="hashtag_unique")]

@@ -19,6 +19,7 @@ from django.db.models import BooleanField, IntegerField, Q, QuerySet, Value
 
 from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.sql import Frozen, Loader
+from lumoflow.core.validation import id_or_not_found
 from lumoflow.people.models import person_name
 from lumoflow.workspaces import queries as ws_queries
 from lumoflow.workspaces.models import (
@@ -34,17 +35,6 @@ from .models import EMOJIS, Attachment, Follow, Hashtag, Kind, Post, Reaction
 
 def _uid(viewer: Any) -> int | None:
     return viewer.pk if getattr(viewer, "is_authenticated", False) else None
-
-
-def _int(value: Any, what: str) -> int:
-    """An id, or NotFound (also for numbers no database column holds)."""
-    try:
-        n = int(value)
-        if not -(2**63) <= n < 2**63:
-            raise ValueError
-        return n
-    except (TypeError, ValueError):
-        raise NotFound(f"No {what} {value!r}.")
 
 
 def visible_posts() -> QuerySet[Post]:
@@ -90,7 +80,7 @@ def _feed_select(qs: QuerySet[Post], *, replies: bool = False) -> QuerySet[Post]
 
 def get_post_for(viewer: Any, post_id: Any) -> Post:
     """A visible post or reply the viewer may read, else NotFound (missing or not allowed)."""
-    pid = _int(post_id, "post")
+    pid = id_or_not_found(post_id, "post")
     post = _feed_select(readable_posts_for(viewer), replies=True).filter(pk=pid).first()
     if post is None:
         raise NotFound(f"No post {pid}.")
@@ -134,7 +124,7 @@ def _workspace_roots(
 
 
 def _objective_filter(objective_id: Any) -> int | None:
-    return None if objective_id in (None, "") else _int(objective_id, "objective")
+    return None if objective_id in (None, "") else id_or_not_found(objective_id, "objective")
 
 
 def list_workspace_posts_for(
@@ -628,7 +618,7 @@ def list_revisions_for(viewer: Any, post_id: Any) -> list[Any]:
 
 
 def get_attachment_for(viewer: Any, attachment_id: Any) -> Attachment:
-    aid = _int(attachment_id, "attachment")
+    aid = id_or_not_found(attachment_id, "attachment")
     att = (
         Attachment.objects.filter(pk=aid, post__in=readable_posts_for(viewer))
         .select_related("post")

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from django import forms
 
 from lumoflow.core.errors import Invalid, LumoFlowError
+from lumoflow.core.limits import TOO_LONG
 
 T = TypeVar("T")
 
@@ -27,6 +28,12 @@ def run_action(form: forms.Form, fn: Callable[[], T]) -> T | None:
     except LumoFlowError as exc:
         form.add_error(None, exc.detail)
         return None
+
+
+def text_field(limit: int, **kwargs: Any) -> forms.CharField:
+    """A text field of at most `limit` characters, refused with the actions' own message."""
+    message = TOO_LONG.format(limit="%(limit_value)d", length="%(show_value)d")
+    return forms.CharField(max_length=limit, error_messages={"max_length": message}, **kwargs)
 
 
 def page_number(value: Any) -> int:

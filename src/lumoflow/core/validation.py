@@ -13,7 +13,8 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
-from .errors import Invalid
+from .errors import Invalid, NotFound
+from .limits import too_long
 
 MAX_ID = 2**63 - 1
 """The largest id a (64-bit) primary key holds."""
@@ -53,6 +54,22 @@ def as_id(value: Any) -> int | None:
     except ValueError:
         return None
     return n if 0 < n <= MAX_ID else None
+
+
+def id_or_not_found(value: Any, what: str) -> int:
+    """Return `value` as an id (see `as_id`), or raise NotFound naming `what`.
+
+    >>> id_or_not_found("7", "post")
+    7
+    >>> id_or_not_found("x", "post")
+    Traceback (most recent call last):
+    ...
+    lumoflow.core.errors.NotFound: No post 'x'.
+    """
+    n = as_id(value)
+    if n is None:
+        raise NotFound(f"No {what} {value!r}.")
+    return n
 
 
 class FieldErrors:
@@ -95,7 +112,7 @@ class FieldErrors:
 
     def _fits(self, field: str, text: str, max_length: int | None) -> None:
         if self.storable(field, text) and max_length is not None and len(text) > max_length:
-            self.add(field, f"At most {max_length} characters (this has {len(text)}).")
+            self.add(field, too_long(max_length, len(text)))
 
     def check(self) -> None:
         if self.errors:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from lumoflow.activity.actions import EventRow, record, record_many
 from lumoflow.activity.models import Verb
+from lumoflow.core import limits
 from lumoflow.core.errors import Invalid, NotFound, PermissionDenied
 from lumoflow.core.validation import FieldErrors, text_problem
 
@@ -34,7 +35,7 @@ CSV_HEADER = [
     "location",
     "time_zone",
 ]
-USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}\Z")
+USERNAME_RE = re.compile(rf"^[\w.@+-]{{1,{limits.USERNAME}}}\Z")
 
 
 def parse_department_path(path: str) -> list[str]:
@@ -49,8 +50,10 @@ def parse_department_path(path: str) -> list[str]:
     parts = [p.strip() for p in path.split("/")]
     if any(not p for p in parts):
         raise ValueError(f"department path '{path}' has an empty part")
-    if any(len(p) > 100 for p in parts):
-        raise ValueError(f"department path '{path}' has a part over 100 characters")
+    if any(len(p) > limits.DEPARTMENT_NAME for p in parts):
+        raise ValueError(
+            f"department path '{path}' has a part over {limits.DEPARTMENT_NAME} characters"
+        )
     return parts
 
 
@@ -116,7 +119,7 @@ def update_profile(actor: Any, username: str, **changes: Any) -> User:
     with FieldErrors() as errs:
         for f in ("display_name", "title", "location"):
             if f in changes:
-                changes[f] = errs.limit(f, changes[f], 150)
+                changes[f] = errs.limit(f, changes[f], limits.PERSON_NAME)
         if "time_zone" in changes:
             changes["time_zone"] = _valid_tz(errs, changes["time_zone"])
         if changes.get("department"):
@@ -146,7 +149,7 @@ def update_profile(actor: Any, username: str, **changes: Any) -> User:
 @transaction.atomic
 def create_token(actor: Any, *, name: str = "") -> tuple[ApiToken, str]:
     """Create a personal access token for the actor; return it and the raw value (shown once)."""
-    name = (name or "").strip()[:100]
+    name = (name or "").strip()[: limits.TOKEN_NAME]
     with FieldErrors() as errs:
         errs.storable("name", name)
     raw = "lf_" + secrets.token_urlsafe(32)
@@ -247,8 +250,10 @@ def _row_errors(line: int, r: dict[str, str], known: set[str], seen: dict[str, i
         validate_email(r["email"])
     except ValidationError:
         errs.append(f"line {line}: '{r['email']}' is not an e-mail address")
-    if len(r["name"]) > 150 or len(r["title"]) > 150 or len(r["location"]) > 150:
-        errs.append(f"line {line}: name, title and location take at most 150 characters")
+    if max(len(r["name"]), len(r["title"]), len(r["location"])) > limits.PERSON_NAME:
+        errs.append(
+            f"line {line}: name, title and location take at most {limits.PERSON_NAME} characters"
+        )
     if r["department"]:
         try:
             parse_department_path(r["department"])
@@ -364,13 +369,13 @@ def create_person(
         raise PermissionDenied("Only administrators can add people.")
     with FieldErrors() as errs:
         if not USERNAME_RE.match(username or ""):
-            errs.add("username", "Use 1–150 letters, digits and . @ + - _ only.")
+            errs.add("username", f"Use 1–{limits.USERNAME} letters, digits and . @ + - _ only.")
         elif User.objects.filter(username__iexact=username).exists():
             errs.add("username", f"The username '{username}' is taken.")
         if email:
             _check_email(errs, email)
         for f, v in (("name", name), ("title", title), ("location", location)):
-            errs.limit(f, v, 150)
+            errs.limit(f, v, limits.PERSON_NAME)
         time_zone = _valid_tz(errs, time_zone)
         if department:
             _check_department(errs, department)
@@ -440,8 +445,10 @@ def _bulk_people_errors(rows: list[PersonRow]) -> list[str]:
         seen.add(r.username)
         if r.time_zone and r.time_zone not in zones:
             errors.append(f"row {i}: '{r.time_zone}' is not a known time zone")
-        if max(len(r.name), len(r.title), len(r.location)) > 150:
-            errors.append(f"row {i}: name, title and location take at most 150 characters")
+        if max(len(r.name), len(r.title), len(r.location)) > limits.PERSON_NAME:
+            errors.append(
+                f"row {i}: name, title and location take at most {limits.PERSON_NAME} characters"
+            )
         if r.manager and r.manager not in known:
             errors.append(f"row {i}: manager '{r.manager}' is not in the rows")
         if r.manager == r.username:

@@ -9,6 +9,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from lumoflow.core.sql import Frozen
+from lumoflow.core.validation import as_id
 
 _BY_ID = Frozen(lambda user_id: get_user_model().objects.filter(pk=user_id))
 
@@ -18,9 +19,8 @@ class UsernameOrEmailBackend(ModelBackend):
 
     def get_user(self, user_id: Any) -> Any:
         """The signed-in person of a session (every request): one precompiled query."""
-        try:
-            pk = int(user_id)
-        except (TypeError, ValueError):
+        pk = as_id(user_id)
+        if pk is None:
             return None
         found = _BY_ID.models(user_id=pk)
         user = found[0] if found else None

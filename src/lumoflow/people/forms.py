@@ -5,6 +5,9 @@ import zoneinfo
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from lumoflow.core import limits
+from lumoflow.core.forms import text_field
+
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
@@ -18,22 +21,22 @@ TZ_CHOICES = [("", "— not set —")] + [(z, z) for z in sorted(zoneinfo.availa
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label="Display name", max_length=150, required=False)
-    title = forms.CharField(max_length=150, required=False)
-    department = forms.CharField(
-        max_length=500,
+    display_name = text_field(limits.PERSON_NAME, label="Display name", required=False)
+    title = text_field(limits.PERSON_NAME, required=False)
+    department = text_field(
+        limits.DEPARTMENT_PATH,
         required=False,
         help_text="A path such as Sales/Nordics; missing parts are created.",
     )
-    manager = forms.CharField(max_length=150, required=False, help_text="Your manager's username.")
-    location = forms.CharField(max_length=150, required=False)
+    manager = text_field(limits.USERNAME, required=False, help_text="Your manager's username.")
+    location = text_field(limits.PERSON_NAME, required=False)
     time_zone = forms.ChoiceField(label="Time zone", choices=TZ_CHOICES, required=False)
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(
+    name = text_field(
+        limits.TOKEN_NAME,
         label="Token name",
-        max_length=100,
         required=False,
         help_text="What the token is for, e.g. 'reporting script'.",
     )

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
+from lumoflow.core import limits
+
 
 def person_name(username: str, display_name: str, first_name: str, last_name: str) -> str:
     """How a person is named on every page: display name, else full name, else username."""
@@ -24,12 +26,14 @@ def validate_time_zone(value: str) -> None:
 class Department(models.Model):
     """A node of the organisation tree: Company > Division > Department > Team."""
 
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=limits.DEPARTMENT_NAME)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     path = models.CharField(
-        max_length=500, unique=True, help_text="Slash-separated, e.g. Sales/Nordics"
+        max_length=limits.DEPARTMENT_PATH,
+        unique=True,
+        help_text="Slash-separated, e.g. Sales/Nordics",
     )
 
     class Meta:
@@ -51,15 +55,15 @@ class Department(models.Model):
 class User(AbstractUser):
     """A person. Signs in with username or e-mail."""
 
-    display_name = models.CharField(max_length=150, blank=True)
-    title = models.CharField(max_length=150, blank=True)
+    display_name = models.CharField(max_length=limits.PERSON_NAME, blank=True)
+    title = models.CharField(max_length=limits.PERSON_NAME, blank=True)
     department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
     manager = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
-    location = models.CharField(max_length=150, blank=True)
+    location = models.CharField(max_length=limits.PERSON_NAME, blank=True)
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
     is_bot = models.BooleanField(default=False)
 
@@ -83,7 +87,7 @@ class ApiToken(models.Model):
     """A personal access token; only its SHA-256 digest is stored."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=limits.TOKEN_NAME, blank=True)
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -18,12 +18,12 @@ from django.utils import timezone
 
 from lumoflow.activity.actions import EventRow, record, record_many
 from lumoflow.activity.models import Verb
+from lumoflow.core import limits
 from lumoflow.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from lumoflow.core.validation import FieldErrors, text_problem
 
 from . import queries
 from .models import (
-    PURPOSE_MAX,
     CheckIn,
     Direction,
     KeyResult,
@@ -34,8 +34,6 @@ from .models import (
     Visibility,
     Workspace,
 )
-
-NAME_MAX = 120
 
 
 def _not_archived(ws: Workspace) -> None:
@@ -61,8 +59,8 @@ def create_workspace(
 ) -> Workspace:
     """Create a workspace with the actor as its first owner. Anyone signed in may."""
     with FieldErrors() as errs:
-        name = errs.require("name", name, max_length=NAME_MAX)
-        purpose = errs.require("purpose", purpose, max_length=PURPOSE_MAX)
+        name = errs.require("name", name, max_length=limits.WORKSPACE_NAME)
+        purpose = errs.require("purpose", purpose, max_length=limits.WORKSPACE_PURPOSE)
         visibility = _choice(errs, "visibility", visibility, Visibility)
     now = at or timezone.now()
     ws = Workspace.objects.create(
@@ -115,9 +113,13 @@ def update_workspace(actor: Any, workspace_id: Any, **changes: Any) -> Workspace
         )
     with FieldErrors() as errs:
         if "name" in changes:
-            changes["name"] = errs.require("name", changes["name"], max_length=NAME_MAX)
+            changes["name"] = errs.require(
+                "name", changes["name"], max_length=limits.WORKSPACE_NAME
+            )
         if "purpose" in changes:
-            changes["purpose"] = errs.require("purpose", changes["purpose"], max_length=PURPOSE_MAX)
+            changes["purpose"] = errs.require(
+                "purpose", changes["purpose"], max_length=limits.WORKSPACE_PURPOSE
+            )
         if "visibility" in changes:
             changes["visibility"] = _choice(errs, "visibility", changes["visibility"], Visibility)
         for share in ("target_weekly_active_share", "target_on_topic_share"):
@@ -305,7 +307,7 @@ def _number(errs: FieldErrors, field: str, value: Any) -> float:
 def _key_result_fields(errs: FieldErrors, data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {
         "metric_name": errs.require(
-            prefix + "metric_name", data.get("metric_name"), max_length=200
+            prefix + "metric_name", data.get("metric_name"), max_length=limits.KEY_RESULT_METRIC
         ),
         "unit": errs.limit(prefix + "unit", data.get("unit"), 40),
         "baseline": _number(errs, prefix + "baseline", data.get("baseline")),
@@ -356,8 +358,8 @@ def create_objective(
     _not_archived(ws)
     key_results = key_results or []
     with FieldErrors() as errs:
-        title = errs.require("title", title, max_length=200)
-        description = errs.limit("description", description, 5000)
+        title = errs.require("title", title, max_length=limits.OBJECTIVE_TITLE)
+        description = errs.limit("description", description, limits.OBJECTIVE_DESCRIPTION)
         start_d, end_d = _date(errs, "start", start), _date(errs, "end", end)
         if "start" not in errs.errors and "end" not in errs.errors and end_d <= start_d:
             errs.add("end", "The end must come after the start.")
@@ -439,7 +441,7 @@ def record_check_in(
         except (TypeError, ValueError):
             errs.add("confidence", "Must be a whole number from 0 to 10.")
             conf = 0
-        note = errs.limit("note", note, 2000)
+        note = errs.limit("note", note, limits.CHECK_IN_NOTE)
         day = _date(errs, "date", on) if on else timezone.localdate()
     now = at or timezone.now()
     try:
@@ -579,8 +581,15 @@ def bulk_record_check_ins(rows: list[CheckInRow], *, batch_size: int = 2000) -> 
             errors.append(f"row {i}: no open key result {r.key_result_id}")
         elif (kr.objective.workspace_id, r.author_id) not in members:
             errors.append(f"row {i}: person {r.author_id} is not a member of the workspace")
-        if not math.isfinite(r.value) or not 0 <= r.confidence <= 10 or len(r.note) > 2000:
-            errors.append(f"row {i}: value must be finite, confidence 0–10, note ≤ 2000 chars")
+        if (
+            not math.isfinite(r.value)
+            or not 0 <= r.confidence <= 10
+            or len(r.note) > limits.CHECK_IN_NOTE
+        ):
+            errors.append(
+                f"row {i}: value must be finite, confidence 0–10, "
+                f"note ≤ {limits.CHECK_IN_NOTE} chars"
+            )
         if (problem := text_problem(r.note)) is not None:
             errors.append(f"row {i}: note: {problem}")
     if errors:

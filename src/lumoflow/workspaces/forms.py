@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import PURPOSE_MAX, Direction, Role, Visibility
+from lumoflow.core import limits
+from lumoflow.core.forms import text_field
+
+from .models import Direction, Role, Visibility
 
 
 class WorkspaceForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    purpose = forms.CharField(
-        max_length=PURPOSE_MAX,
+    name = text_field(limits.WORKSPACE_NAME)
+    purpose = text_field(
+        limits.WORKSPACE_PURPOSE,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One paragraph: why this workspace exists and for whom.",
     )
@@ -33,17 +36,17 @@ class TargetsForm(forms.Form):
 
 
 class ObjectiveForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(
-        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    title = text_field(limits.OBJECTIVE_TITLE)
+    description = text_field(
+        limits.OBJECTIVE_DESCRIPTION, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class KeyResultForm(forms.Form):
-    metric_name = forms.CharField(label="Metric", max_length=200)
-    unit = forms.CharField(max_length=40, required=False)
+    metric_name = text_field(limits.KEY_RESULT_METRIC, label="Metric")
+    unit = text_field(limits.KEY_RESULT_UNIT, required=False)
     baseline = forms.FloatField()
     target = forms.FloatField()
     direction = forms.ChoiceField(
@@ -62,11 +65,11 @@ class CheckInForm(forms.Form):
     confidence = forms.IntegerField(
         min_value=0, max_value=10, initial=7, help_text="0 = no chance, 10 = certain"
     )
-    note = forms.CharField(
-        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    note = text_field(
+        limits.CHECK_IN_NOTE, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class MemberForm(forms.Form):
-    username = forms.CharField(max_length=150)
+    username = text_field(limits.USERNAME)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)

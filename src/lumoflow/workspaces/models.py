@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-PURPOSE_MAX = 2000
+from lumoflow.core import limits
 
 
 class Visibility(models.TextChoices):
@@ -32,8 +32,8 @@ class MembershipStatus(models.TextChoices):
 class Workspace(models.Model):
     """A place for work towards a stated business objective."""
 
-    name = models.CharField(max_length=120)
-    purpose = models.TextField(max_length=PURPOSE_MAX)
+    name = models.CharField(max_length=limits.WORKSPACE_NAME)
+    purpose = models.TextField(max_length=limits.WORKSPACE_PURPOSE)
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
@@ -97,8 +97,8 @@ class Membership(models.Model):
 
 class Objective(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="objectives")
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True, max_length=5000)
+    title = models.CharField(max_length=limits.OBJECTIVE_TITLE)
+    description = models.TextField(blank=True, max_length=limits.OBJECTIVE_DESCRIPTION)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     start = models.DateField()
     end = models.DateField()
@@ -123,8 +123,8 @@ class Direction(models.TextChoices):
 
 class KeyResult(models.Model):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
-    metric_name = models.CharField(max_length=200)
-    unit = models.CharField(max_length=40, blank=True)
+    metric_name = models.CharField(max_length=limits.KEY_RESULT_METRIC)
+    unit = models.CharField(max_length=limits.KEY_RESULT_UNIT, blank=True)
     baseline = models.FloatField()
     target = models.FloatField()
     direction = models.CharField(
@@ -148,7 +148,7 @@ class CheckIn(models.Model):
     key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="check_ins")
     value = models.FloatField()
     confidence = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
-    note = models.TextField(blank=True, max_length=2000)
+    note = models.TextField(blank=True, max_length=limits.CHECK_IN_NOTE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     date = models.DateField(default=date.today)
     created_at = models.DateTimeField()

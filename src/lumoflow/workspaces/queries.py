@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.sql import Frozen
+from lumoflow.core.validation import id_or_not_found
 
 from . import progress
 from .models import (
@@ -131,12 +132,7 @@ def get_workspace_for(viewer: Any, workspace_id: Any) -> Workspace:
     """
     if isinstance(workspace_id, Workspace) and _annotation(viewer, workspace_id)[0]:
         return workspace_id
-    try:
-        wid = int(workspace_id)
-        if not 0 < wid < 2**63:
-            raise ValueError
-    except (TypeError, ValueError):
-        raise NotFound(f"No workspace {workspace_id!r}.")
+    wid = id_or_not_found(workspace_id, "workspace")
     uid = _uid(viewer)
     found = _ONE_WORKSPACE.models(viewer=uid, wid=wid) if uid else []
     ws: WithAnnotations[Workspace, ViewerFacts] | None = found[0] if found else None
@@ -244,10 +240,7 @@ def list_objectives_for(viewer: Any, workspace_id: Any) -> QuerySet[Objective]:
 
 
 def get_objective_for(viewer: Any, objective_id: Any) -> Objective:
-    try:
-        oid = int(objective_id)
-    except (TypeError, ValueError):
-        raise NotFound(f"No objective {objective_id!r}.")
+    oid = id_or_not_found(objective_id, "objective")
     obj = Objective.objects.filter(pk=oid, workspace__in=readable_workspace_ids(viewer)).first()
     if obj is None:
         raise NotFound(f"No objective {oid}.")
@@ -255,10 +248,7 @@ def get_objective_for(viewer: Any, objective_id: Any) -> Objective:
 
 
 def get_key_result_for(viewer: Any, key_result_id: Any) -> KeyResult:
-    try:
-        kid = int(key_result_id)
-    except (TypeError, ValueError):
-        raise NotFound(f"No key result {key_result_id!r}.")
+    kid = id_or_not_found(key_result_id, "key result")
     kr = (
         KeyResult.objects.select_related("objective__workspace")
         .filter(pk=kid, objective__workspace__in=readable_workspace_ids(viewer))

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 
 from lumoflow.activity.actions import EventRow, record_many
 from lumoflow.activity.models import Verb
+from lumoflow.core import limits
 from lumoflow.core.errors import Invalid
 from lumoflow.core.oncommit import publish
 from lumoflow.core.validation import text_problem
@@ -28,7 +29,6 @@ from ..models import EMOJIS, Hashtag, IdeaStatus, Kind, Mention, Post, Reaction
 from .common import (
     _PLAIN,
     TOPIC,
-    _max_chars,
 )
 
 
@@ -130,7 +130,7 @@ def _validate_rows(rows: Sequence[PostRow]) -> dict[int, tuple[int, int | None, 
     objectives = set(
         Objective.objects.filter(workspace_id__in=ws_ids).values_list("pk", "workspace_id")
     )
-    limit, kinds = _max_chars(), set(Kind.values)
+    limit, kinds = limits.post_body(), set(Kind.values)
     for i, r in enumerate(rows):
         if r.workspace_id not in known_ws:
             raise _bad(i, f"no workspace {r.workspace_id}")
@@ -443,7 +443,7 @@ def bulk_set_idea_status(rows: Sequence[IdeaStatusRow]) -> int:
             raise _bad(i, f"{r.post_id} is not an idea")
         if (r.actor_id, idea[0]) not in deciders:
             raise _bad(i, f"person {r.actor_id} may not set the status of idea {r.post_id}")
-        if r.status not in IdeaStatus.values or len(note) > 2000:
+        if r.status not in IdeaStatus.values or len(note) > limits.IDEA_STATUS_NOTE:
             raise _bad(i, f"status {r.status!r} with a note of {len(note)} characters")
         if (problem := text_problem(note)) is not None:
             raise _bad(i, f"note: {problem}")

@@ -7,13 +7,13 @@ import re
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from lumoflow.activity.actions import record
 from lumoflow.activity.models import Verb
+from lumoflow.core import limits
 from lumoflow.core.errors import Conflict
-from lumoflow.core.validation import FieldErrors
+from lumoflow.core.validation import FieldErrors, as_id
 from lumoflow.workspaces.models import Objective, Workspace
 
 from .. import markdown, queries
@@ -24,12 +24,10 @@ _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.'?!;:()/-]*")
 
 
 # ------------------------------------------------------------------------ helpers
-def _max_chars() -> int:
-    return int(settings.LUMOFLOW_MAX_POST_CHARS)
-
-
 def _check_body(errs: FieldErrors, body: Any) -> str:
-    return errs.require("body", body if isinstance(body, str) else "", max_length=_max_chars())
+    return errs.require(
+        "body", body if isinstance(body, str) else "", max_length=limits.post_body()
+    )
 
 
 def _render(body: str, usernames: list[str]) -> tuple[str, dict[str, int]]:
@@ -54,12 +52,8 @@ def _writable_workspace(actor: Any, ws: Workspace, what: str) -> None:
 def _objective(errs: FieldErrors, ws_id: int, objective_id: Any) -> int | None:
     if objective_id in (None, ""):
         return None
-    try:
-        oid = int(objective_id)
-    except (TypeError, ValueError):
-        errs.add("objective_id", "Not an objective of this workspace.")
-        return None
-    if not Objective.objects.filter(pk=oid, workspace_id=ws_id).exists():
+    oid = as_id(objective_id)
+    if oid is None or not Objective.objects.filter(pk=oid, workspace_id=ws_id).exists():
         errs.add("objective_id", "Not an objective of this workspace.")
         return None
     return oid

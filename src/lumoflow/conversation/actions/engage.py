@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from lumoflow.activity.actions import record, record_views
 from lumoflow.activity.models import ActivityEvent, Verb
+from lumoflow.core import limits
 from lumoflow.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from lumoflow.core.oncommit import publish
 from lumoflow.core.validation import FieldErrors
@@ -129,7 +130,7 @@ def set_idea_status(
     with FieldErrors() as errs:
         if status not in IdeaStatus.values:
             errs.add("status", f"Must be one of: {', '.join(IdeaStatus.values)}.")
-        note = errs.limit("note", note, 2000)
+        note = errs.limit("note", note, limits.IDEA_STATUS_NOTE)
     now = at or timezone.now()
     post.idea_status, post.idea_note = status, note
     post.save(update_fields=["idea_status", "idea_note"])

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from lumoflow.activity.actions import record
 from lumoflow.activity.models import Verb
+from lumoflow.core import limits
 from lumoflow.core.errors import PermissionDenied
 from lumoflow.core.oncommit import publish
 from lumoflow.core.validation import FieldErrors
@@ -258,7 +259,7 @@ def hide_post(actor: Any, post_id: Any, *, reason: str) -> None:
     post = queries.get_post_for(actor, post_id)
     ws_queries.require_role(actor, post.workspace, ws_queries.FACILITATE_ROLES, "hide posts")
     with FieldErrors() as errs:
-        reason = errs.require("reason", reason, max_length=500)
+        reason = errs.require("reason", reason, max_length=limits.HIDDEN_REASON)
     now = timezone.now()
     post.hidden_at, post.hidden_reason = now, reason
     post.save(update_fields=["hidden_at", "hidden_reason"])

@@ -1,0 +1,52 @@
+"""Every length limit on text people type, stated once.
+
+The model field, the form field, the API schema and the action all read their limit from here,
+and all refuse text one character too long with the same message (`too_long`). A post's body is
+the exception that proves the rule: its limit is a setting (`LUMOFLOW_MAX_POST_CHARS`), read
+through `post_body()` by every one of them.
+
+Changing a number here that a model uses needs a migration (`lumoflow makemigrations`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+# people
+USERNAME = 150
+PERSON_NAME = 150
+"""A person's display name, title and location each."""
+DEPARTMENT_PATH = 500
+DEPARTMENT_NAME = 100
+TOKEN_NAME = 100
+
+# workspaces
+WORKSPACE_NAME = 120
+WORKSPACE_PURPOSE = 2000
+OBJECTIVE_TITLE = 200
+OBJECTIVE_DESCRIPTION = 5000
+KEY_RESULT_METRIC = 200
+KEY_RESULT_UNIT = 40
+CHECK_IN_NOTE = 2000
+
+# conversation
+IDEA_STATUS_NOTE = 2000
+HIDDEN_REASON = 500
+HASHTAG = 100
+"""The longest `#tag` the Markdown linkifier finds."""
+
+TOO_LONG = "At most {limit} characters (this has {length})."
+
+
+def too_long(limit: int, length: int) -> str:
+    """The one message for text past its limit.
+
+    >>> too_long(2000, 2001)
+    'At most 2000 characters (this has 2001).'
+    """
+    return TOO_LONG.format(limit=limit, length=length)
+
+
+def post_body() -> int:
+    """The most characters a post or reply holds (the setting, read when asked)."""
+    return int(settings.LUMOFLOW_MAX_POST_CHARS)
