@@ -1,0 +1,34 @@
+"""Every write to people, departments and tokens, each recording its ActivityEvent.
+
+One module per seam: `profile` (a person's own profile), `tokens` (personal access tokens),
+`admin` (one person at a time, the admin site), `csv_import` (a CSV file, all or nothing), `bulk`
+(many people at once); `checks` holds the rules a person's fields follow, stated once for all.
+"""
+
+from __future__ import annotations
+
+from .admin import admin_delete, admin_save, create_person, ensure_admin
+from .bulk import bulk_create_people
+from .checks import USERNAME_RE, PersonRow, ensure_department, parse_department_path
+from .csv_import import CSV_HEADER, ImportReport, import_people
+from .profile import PROFILE_FIELDS, update_profile
+from .tokens import create_token, revoke_token
+
+__all__ = [
+    "CSV_HEADER",
+    "PROFILE_FIELDS",
+    "USERNAME_RE",
+    "ImportReport",
+    "PersonRow",
+    "admin_delete",
+    "admin_save",
+    "bulk_create_people",
+    "create_person",
+    "create_token",
+    "ensure_admin",
+    "ensure_department",
+    "import_people",
+    "parse_department_path",
+    "revoke_token",
+    "update_profile",
+]
