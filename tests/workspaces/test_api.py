@@ -85,3 +85,25 @@ def test_key_result_target_equal_to_baseline_is_rejected(org, api):
     )
     assert r.status_code == 422
     assert "key_results.0.target" in r.json()["errors"]
+
+
+def test_patch_renaming_and_archiving_is_one_change(org, api):
+    # given an owner renaming and archiving in one request
+    before = ActivityEvent.objects.filter(workspace_id=org.launch.pk, verb="workspace").count()
+    client = api(org.olivia)
+    # when
+    r = client.patch(f"/workspaces/{org.launch.pk}", {"name": "Launch (done)", "archived": True})
+    # then both hold, each recorded
+    assert r.status_code == 200, r.content
+    assert (r.json()["name"], r.json()["archived"]) == ("Launch (done)", True)
+    events = ActivityEvent.objects.filter(workspace_id=org.launch.pk, verb="workspace")
+    assert events.count() == before + 2
+
+
+def test_patch_with_a_bad_field_archives_nothing(org, api):
+    # given a rename that fails validation, sent with an archive
+    r = api(org.olivia).patch(f"/workspaces/{org.launch.pk}", {"name": "  ", "archived": True})
+    # then neither part is applied
+    assert r.status_code == 422, r.content
+    ws = api(org.olivia).get(f"/workspaces/{org.launch.pk}").json()
+    assert ws["archived"] is False and ws["name"] == org.launch.name

@@ -61,7 +61,6 @@ class WorkspacePatch(Schema):
 
 def workspace_out(viewer: Any, ws: Any) -> WorkspaceOut:
     lacks, due = queries.objective_deadline(ws)
-    count = getattr(ws, "member_count", None)
     return WorkspaceOut(
         id=ws.pk,
         name=ws.name,
@@ -69,7 +68,7 @@ def workspace_out(viewer: Any, ws: Any) -> WorkspaceOut:
         visibility=ws.visibility,
         created_at=ws.created_at,
         archived=ws.is_archived,
-        member_count=count if count is not None else ws.memberships.filter(status="active").count(),
+        member_count=queries.active_member_count(ws),
         my_role=queries.role_of(viewer, ws),
         can_read=queries.can_read(viewer, ws),
         needs_objective=lacks,
@@ -106,14 +105,10 @@ def get_workspace(request: HttpRequest, workspace_id: Id) -> WorkspaceOut:
 def patch_workspace(
     request: HttpRequest, workspace_id: Id, payload: WorkspacePatch
 ) -> WorkspaceOut:
-    changes = payload.model_dump(exclude_unset=True)
-    archived = changes.pop("archived", None)
-    ws = queries.get_workspace_for(request.user, workspace_id)
-    if changes:
-        ws = actions.update_workspace(request.user, workspace_id, **changes)
-    if archived is not None and archived != ws.is_archived:
-        actions.archive_workspace(request.user, workspace_id, archived=archived)
-    return workspace_out(request.user, queries.get_workspace_for(request.user, workspace_id))
+    ws = actions.change_workspace(
+        request.user, workspace_id, **payload.model_dump(exclude_unset=True)
+    )
+    return workspace_out(request.user, ws)
 
 
 class MemberOut(Schema):
@@ -166,7 +161,6 @@ def add_member(request: HttpRequest, workspace_id: Id, payload: MemberIn) -> Sta
         )
     else:
         m = actions.join_workspace(request.user, workspace_id)
-    m.refresh_from_db()
     return Status(201, _member_out(m))
 
 

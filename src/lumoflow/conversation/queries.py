@@ -97,7 +97,20 @@ def require_member(viewer: Any, post_or_ws: Post | Workspace, what: str) -> str:
 
 
 def can_facilitate(viewer: Any, workspace: Workspace) -> bool:
-    return ws_queries.role_of(viewer, workspace) in ws_queries.FACILITATE_ROLES
+    return ws_queries.may_facilitate(ws_queries.role_of(viewer, workspace))
+
+
+def may_accept_answer(viewer: Any, question: Post, role: str | None) -> bool:
+    """Whether the viewer, holding `role` in the question's workspace, may accept an answer to
+    it: the person who asked, or a facilitator or owner of the workspace."""
+    return question.author_id == _uid(viewer) or ws_queries.may_facilitate(role)
+
+
+def count_posts_after(viewer: Any, after: int, *, workspace_id: Any = None) -> int:
+    """How many posts newer than post `after` the viewer's home feed (or a workspace's feed)
+    holds: the "new posts" notice."""
+    qs = list_workspace_posts_for(viewer, workspace_id) if workspace_id else list_feed_for(viewer)
+    return qs.filter(pk__gt=after).count()
 
 
 def readers_among(workspace: Workspace, user_ids: list[int]) -> set[int]:
@@ -613,7 +626,9 @@ def follow_state(
 
 
 def list_revisions_for(viewer: Any, post_id: Any) -> list[Any]:
-    post = get_post_for(viewer, post_id)
+    """Earlier versions of a post the viewer may read (`post_id` may be a post that
+    `get_post_for` returned for this viewer)."""
+    post = post_id if isinstance(post_id, Post) else get_post_for(viewer, post_id)
     return list(post.revisions.select_related("edited_by"))
 
 

@@ -32,7 +32,7 @@ from lumoflow.workspaces import queries as ws_queries
 from . import actions, cards, queries
 from .cards import format_html, person_url, url_template
 from .forms import EditForm, IdeaStatusForm, PostForm, ReplyForm
-from .models import EMOJIS
+from .models import EMOJIS, Kind
 
 PAGE = 20
 
@@ -140,14 +140,14 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
         "accepted_list": [accepted] if accepted else [],
         "ws": post.workspace,
         "role": role,
-        "can_facilitate": role in ws_queries.FACILITATE_ROLES,
+        "can_facilitate": ws_queries.may_facilitate(role),
         "can_react": role is not None,
-        "can_accept": post.kind == "question"
-        and (post.author_id == request.user.pk or role in ws_queries.FACILITATE_ROLES),
+        "can_accept": post.kind == Kind.QUESTION
+        and queries.may_accept_answer(request.user, post, role),
         "reply_form": ReplyForm(),
         "idea_form": IdeaStatusForm(initial={"status": post.idea_status}),
         "following_author": queries.follow_state(request.user, person_id=post.author_id),
-        "revisions": list(post.revisions.select_related("edited_by")) if post.edited_at else [],
+        "revisions": queries.list_revisions_for(request.user, post) if post.edited_at else [],
         "emojis": EMOJIS,
         "nav": "workspaces",
     }
@@ -342,14 +342,14 @@ def new_posts(request: HttpRequest) -> HttpResponse:
     """htmx poll: how many feed posts arrived after `after` (a post id)."""
     after = request.GET.get("after", "")
     try:
-        ws_id = request.GET.get("workspace")
-        qs = (
-            queries.list_workspace_posts_for(request.user, ws_id)
-            if ws_id
-            else queries.list_feed_for(request.user)
-        )
         newest = as_id(after)
-        count = qs.filter(pk__gt=newest).count() if newest else 0
+        count = (
+            queries.count_posts_after(
+                request.user, newest, workspace_id=request.GET.get("workspace")
+            )
+            if newest
+            else 0
+        )
     except LumoFlowError:
         count = 0
     return render(request, "conversation/_new_posts.html", {"count": count})

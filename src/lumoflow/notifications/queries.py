@@ -26,6 +26,11 @@ def list_notifications_for(viewer: Any, *, unread: bool = False) -> QuerySet[Not
     return qs.select_related("actor", "post", "workspace")
 
 
+def get_notification_for(viewer: Any, notification_id: int) -> Notification | None:
+    """One of the viewer's notifications, or None (another's, or about a post gone from view)."""
+    return list_notifications_for(viewer).filter(pk=notification_id).first()
+
+
 _UNREAD = Frozen(lambda viewer: list_notifications_for(viewer, unread=True).values("id"))
 
 

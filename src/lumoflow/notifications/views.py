@@ -55,7 +55,7 @@ def mutes(request: HttpRequest) -> HttpResponse:
 @login_required
 def open_one(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Mark one notification read and go to what it is about."""
-    n = queries.list_notifications_for(request.user).filter(pk=notification_id).first()
+    n = queries.get_notification_for(request.user, notification_id)
     if n is None or n.post is None:
         return redirect("conversation:notifications:list")
     actions.mark_read(request.user, ids=[n.pk])

@@ -162,6 +162,20 @@ def archive_workspace(actor: Any, workspace_id: Any, *, archived: bool = True) -
 
 
 @transaction.atomic
+def change_workspace(
+    actor: Any, workspace_id: Any, *, archived: bool | None = None, **changes: Any
+) -> Workspace:
+    """`update_workspace` with `changes`, then `archive_workspace` when `archived` differs from
+    the workspace's state: all or nothing, in one transaction. Owners only."""
+    ws = queries.get_workspace_for(actor, workspace_id)
+    if changes:
+        ws = update_workspace(actor, ws.pk, **changes)
+    if archived is not None and archived != ws.is_archived:
+        archive_workspace(actor, ws.pk, archived=archived)
+    return queries.get_workspace_for(actor, ws.pk)
+
+
+@transaction.atomic
 def join_workspace(actor: Any, workspace_id: Any, *, at: datetime | None = None) -> Membership:
     """Join a public workspace, or ask to join a private one. Secret ones are invisible."""
     ws = queries.get_workspace_for(actor, workspace_id)

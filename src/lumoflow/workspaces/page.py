@@ -27,7 +27,6 @@ from lumoflow.core.pagination import paginate
 from lumoflow.core.validation import as_id
 
 from . import queries
-from .models import Role
 
 
 @dataclass(frozen=True)
@@ -68,8 +67,8 @@ def head_context(request: Any, ws: Any) -> dict[str, Any]:
         "role": role,
         "membership": queries.membership_status(request.user, ws),
         "can_read": queries.can_read(request.user, ws),
-        "is_owner": role == Role.OWNER,
-        "can_facilitate": role in queries.FACILITATE_ROLES,
+        "is_owner": queries.may_manage(role),
+        "can_facilitate": queries.may_facilitate(role),
         "lacks_objective": lacks,
         "objective_due": due,
         "objective_overdue": lacks and due < timezone.localdate(),

@@ -183,6 +183,26 @@ def membership_status(viewer: Any, workspace: Workspace) -> str | None:
     return m.status if m else None
 
 
+def may_manage(role: str | None) -> bool:
+    """Whether a workspace role manages members, roles and settings (owners)."""
+    return role in MANAGE_ROLES
+
+
+def may_facilitate(role: str | None) -> bool:
+    """Whether a workspace role sets objectives and moderates (owners and facilitators)."""
+    return role in FACILITATE_ROLES
+
+
+def active_member_count(workspace: Workspace) -> int:
+    """Active members of a workspace (read with it by `get_workspace_for`)."""
+    count = getattr(workspace, "member_count", None)
+    if count is None:
+        count = Membership.objects.filter(
+            workspace=workspace, status=MembershipStatus.ACTIVE
+        ).count()
+    return int(count)
+
+
 def can_read(viewer: Any, workspace: Workspace) -> bool:
     return workspace.visibility == Visibility.PUBLIC or role_of(viewer, workspace) is not None
 

@@ -25,7 +25,6 @@ from .forms import (
     TargetsForm,
     WorkspaceForm,
 )
-from .models import Role
 
 
 def _workspace(request: HttpRequest, workspace_id: int) -> Any:
@@ -87,7 +86,7 @@ def detail(request: HttpRequest, workspace_id: int) -> HttpResponse:
 @login_required
 def settings_page(request: HttpRequest, workspace_id: int) -> HttpResponse:
     ws = _workspace(request, workspace_id)
-    if queries.role_of(request.user, ws) != Role.OWNER:
+    if not queries.may_manage(queries.role_of(request.user, ws)):
         raise PermissionDenied("Only owners can change a workspace's settings.")
     initial = {"name": ws.name, "purpose": ws.purpose, "visibility": ws.visibility}
     targets_initial = {

@@ -92,7 +92,8 @@ def accept_answer(
     question = queries.get_post_for(actor, question_id)
     if question.is_reply or question.kind != Kind.QUESTION:
         raise Conflict("Only a question can have an accepted answer.")
-    if question.author_id != actor.pk and not queries.can_facilitate(actor, question.workspace):
+    role = ws_queries.role_of(actor, question.workspace)
+    if not queries.may_accept_answer(actor, question, role):
         raise PermissionDenied("Only the person who asked, or a facilitator, accepts an answer.")
     try:
         reply = queries.get_post_for(actor, reply_id)
