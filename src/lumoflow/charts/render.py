@@ -1,0 +1,32 @@
+"""Render a chart spec to SVG with vl-convert, and read its text alternative."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import vl_convert
+
+#: The Vega-Lite release the specs are written for (Altair's schema).
+VEGA_LITE = "6.4"
+_LOCK = threading.Lock()
+
+
+def to_svg(spec: dict[str, Any]) -> str:
+    """The chart as a standalone SVG document (vl-convert, no network: data must be inline).
+
+    The ``<svg>`` carries ``role="img"`` and the spec's description as its ``aria-label``.
+    """
+    with _LOCK:  # one Vega runtime per process; calls are serialised
+        svg: str = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE, allowed_base_urls=[])
+    return svg
+
+
+def text_alternative(spec: dict[str, Any]) -> tuple[str, list[str], list[list[str]]]:
+    """The sentence, column names and rows that say in words what the chart shows."""
+    table = spec.get("usermeta", {}).get("table", {})
+    return (
+        str(spec.get("description", "")),
+        list(table.get("columns", [])),
+        list(table.get("rows", [])),
+    )

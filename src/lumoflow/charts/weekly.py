@@ -1,0 +1,247 @@
+"""A weekly series as a Vega-Lite spec: zero weeks at zero, hidden weeks as a labelled band.
+
+The spec is plain data built with Altair; the same dict is rendered to SVG for the static report
+(:func:`lumoflow.charts.render.to_svg`) and drawn by vega-embed in the browser. Its text
+alternative (a sentence and the data as a table) travels inside the spec: ``description`` and
+``usermeta["table"]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import altair as alt
+
+from lumoflow.charts import numbers
+from lumoflow.charts.style import BAND, INK, MARK, TREND, WIDTH, spec_of
+
+#: How the states of a week are named in the data of the spec.
+SHOWN, HIDDEN, EMPTY = "shown", "hidden", "no data"
+
+
+def hidden_label(min_group_size: int) -> str:
+    """The words written on a hidden week: ``fewer than 5 people``."""
+    return f"fewer than {min_group_size} people"
+
+
+def _rows(
+    points: Sequence[Mapping[str, Any]], min_group_size: int, kind: str
+) -> list[dict[str, Any]]:
+    """One row per week: its value, state, run number (a line breaks between runs), label."""
+    out: list[dict[str, Any]] = []
+    run, previous = 0, None
+    for p in points:
+        week = dt.date.fromisoformat(str(p["week"])[:10])
+        value = p.get("value")
+        state = HIDDEN if p.get("suppressed") else SHOWN if numbers.is_number(value) else EMPTY
+        if state == SHOWN and previous != SHOWN:
+            run += 1
+        previous = state
+        label = {HIDDEN: hidden_label(min_group_size), EMPTY: "no data"}.get(state)
+        out.append(
+            {
+                "week": week.isoformat(),
+                # a hidden week's band is centred on the week's point, half a week each side
+                "band_from": f"{week - dt.timedelta(days=4)}T12:00:00Z",
+                "band_to": f"{week + dt.timedelta(days=3)}T12:00:00Z",
+                "value": value if state == SHOWN else None,
+                "state": state,
+                "run": run,
+                "label": label or numbers.figure(value, kind),
+            }
+        )
+    return out
+
+
+def _week_axis(rows: Sequence[Mapping[str, Any]]) -> alt.Axis:
+    """Months on a long series; on a short one, at most 8 ticks on the weeks' Mondays."""
+    common: dict[str, Any] = {"labelFlush": True, "labelOverlap": True, "grid": False}
+    if len(rows) > 20:
+        return alt.Axis(format="%b %Y", **common)
+    step = max(1, -(-len(rows) // 8))
+    values = [
+        dt.datetime.fromisoformat(r["week"] + "T00:00:00+00:00").timestamp() * 1000
+        for r in rows[::step]
+    ]
+    return alt.Axis(format="%-d %b", values=values, **common)
+
+
+def weeks(n: int) -> str:
+    """``1 week``, ``3 weeks``."""
+    return f"{n} week" + ("" if n == 1 else "s")
+
+
+def _hidden_runs(rows: Sequence[Mapping[str, Any]]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for i, r in enumerate(rows):
+        if r["state"] != HIDDEN:
+            continue
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def _sentence(
+    title: str,
+    rows: Sequence[Mapping[str, Any]],
+    kind: str,
+    min_group_size: int,
+    changepoint: str | None,
+) -> str:
+    if not rows:
+        return f"{title}: no weeks to show."
+    shown = [r for r in rows if r["state"] == SHOWN]
+    hidden = sum(r["state"] == HIDDEN for r in rows)
+    text = (
+        f"{title}, {len(rows)} weeks from the week of {numbers.day(rows[0]['week'])} "
+        f"to the week of {numbers.day(rows[-1]['week'])}"
+    )
+    if shown:
+        top = max(shown, key=lambda r: r["value"])
+        text += (
+            f": highest {numbers.figure(top['value'], kind)} (week of "
+            f"{numbers.day(top['week'])}), last shown {numbers.figure(shown[-1]['value'], kind)}"
+        )
+        zeros = sum(r["value"] == 0 for r in shown)
+        if zeros:
+            text += f"; {weeks(zeros)} at zero"
+    if hidden:
+        text += f"; {weeks(hidden)} hidden ({hidden_label(min_group_size)})"
+    if changepoint:
+        text += f"; the level changed in the week of {numbers.day(changepoint)}"
+    return text + "."
+
+
+def weekly_chart(
+    points: Sequence[Mapping[str, Any]],
+    *,
+    title: str,
+    y_title: str,
+    kind: str = "count",
+    min_group_size: int = 5,
+    trend: Sequence[Mapping[str, Any]] | None = None,
+    changepoint: str | None = None,
+    width: int | str = WIDTH,
+    height: int = 200,
+) -> dict[str, Any]:
+    """Vega-Lite spec of a weekly series with hidden weeks, its trend and its changepoint.
+
+    Parameters
+    ----------
+    points
+        One mapping per week, in order: ``week`` (ISO date of the week's Monday), ``value``
+        (a number, ``None`` when there is nothing to show) and ``suppressed`` (the privacy guard
+        hid it). A zero is drawn at zero; a hidden week is a grey band labelled
+        "fewer than N people"; a week without data is a gap.
+    kind
+        How values read: ``count``, ``hours``, ``share`` (axis in percent) or ``decimal``.
+    trend
+        Fitted trend, ``[{"week", "value"}]``, drawn as a dashed line.
+    changepoint
+        ISO date of the week where the level changed, drawn as a labelled rule.
+    width
+        Pixels, or ``"container"`` for pages that size the chart to their column.
+
+    Returns
+    -------
+    dict
+        The spec, with ``description`` (a sentence) and ``usermeta["table"]`` (the data
+        formatted for people) as its text alternative.
+
+    Examples
+    --------
+    >>> spec = weekly_chart([{"week": "2024-03-04", "value": 0, "suppressed": False},
+    ...                      {"week": "2024-03-11", "value": None, "suppressed": True}],
+    ...                     title="Active people", y_title="people")
+    >>> spec["usermeta"]["table"]["rows"]
+    [['4 March 2024', '0'], ['11 March 2024', 'fewer than 5 people']]
+    """
+    rows = _rows(points, min_group_size, kind)
+    label = hidden_label(min_group_size)
+    base = alt.Chart(alt.InlineData(values=rows))
+    span = len(rows)
+    x = alt.X("week:T", title=None, axis=_week_axis(rows), scale=alt.Scale(type="utc"))
+    y_axis = alt.Axis(
+        format=".0%" if kind == "share" else "~s",
+        tickMinStep=1 if kind == "count" else alt.Undefined,
+    )
+    y = alt.Y("value:Q", title=y_title, axis=y_axis, scale=alt.Scale(zero=True, nice=True))
+    layers: list[alt.Chart] = []
+    if any(r["state"] == HIDDEN for r in rows):
+        layers.append(
+            base.transform_filter(f"datum.state === '{HIDDEN}'")
+            .mark_rect(color=BAND, opacity=0.55)
+            .encode(
+                x=alt.X(
+                    "band_from:T", title=None, axis=_week_axis(rows), scale=alt.Scale(type="utc")
+                ),
+                x2="band_to:T",
+                color=alt.Color(
+                    "state:N",
+                    scale=alt.Scale(domain=[HIDDEN], range=[BAND]),
+                    legend=alt.Legend(
+                        title=None,
+                        orient="top",
+                        labelExpr=f"'{label} (hidden)'",
+                        symbolType="square",
+                    ),
+                ),
+            )
+        )
+        first, last = max(_hidden_runs(rows), key=lambda r: r[1] - r[0])
+        pixels = width if isinstance(width, int) else WIDTH
+        if (last - first + 1) / span * pixels >= 130:  # wide enough to carry its own label
+            layers.append(
+                alt.Chart(
+                    alt.InlineData(values=[{"week": rows[first]["band_from"], "text": label}])
+                )
+                .mark_text(align="left", baseline="bottom", dx=4, dy=-4, color=INK, fontSize=11)
+                .encode(x="week:T", y=alt.value(height), text="text:N")
+            )
+    tooltip = [alt.Tooltip("week:T", title="week of"), alt.Tooltip("label:N", title=y_title)]
+    shown = base.transform_filter(f"datum.state === '{SHOWN}'")
+    layers.append(shown.mark_line(color=MARK, strokeWidth=2).encode(x=x, y=y, detail="run:N"))
+    layers.append(
+        shown.mark_circle(color=MARK, size=18 if span <= 60 else 8, opacity=1).encode(
+            x=x, y=y, tooltip=tooltip
+        )
+    )
+    if trend:
+        layers.append(
+            alt.Chart(alt.InlineData(values=[dict(t) for t in trend]))
+            .mark_line(color=TREND, strokeDash=[6, 4], strokeWidth=2)
+            .encode(x="week:T", y="value:Q")
+        )
+    cp_known = changepoint in {r["week"] for r in rows}
+    if changepoint:
+        cp = [{"week": changepoint, "text": f"change: week of {numbers.day(changepoint)}"}]
+        rule = alt.Chart(alt.InlineData(values=cp))
+        layers.append(rule.mark_rule(color=TREND, strokeDash=[2, 3]).encode(x="week:T"))
+        late = [r["week"] for r in rows].index(changepoint) > 0.6 * span if cp_known else False
+        layers.append(
+            rule.mark_text(
+                align="right" if late else "left",
+                baseline="top",
+                dx=-4 if late else 4,
+                dy=2,
+                color=TREND,
+                fontSize=11,
+            ).encode(x="week:T", y=alt.value(0), text="text:N")
+        )
+    chart = alt.layer(*layers).properties(title=title, width=width, height=height)
+    table = {
+        "columns": ["Week of", y_title[0].upper() + y_title[1:]],
+        "rows": [[numbers.day(r["week"]), r["label"]] for r in rows],
+    }
+    return spec_of(
+        chart,
+        description=_sentence(title, rows, kind, min_group_size, changepoint),
+        table=table,
+    )
+
+
+__all__ = ["hidden_label", "weekly_chart"]
