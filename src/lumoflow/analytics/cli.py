@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> str:
     if args.format == "json":
         text = json.dumps(report_data(report), indent=2, ensure_ascii=False) + "\n"
     elif args.format == "html":
-        text = render_html(report)
+        text = render_html(report_data(report), source=args.input)
     else:
         text = render_text(report)
     if out is not None:

@@ -1,154 +1,153 @@
-"""A self-contained HTML report (inline CSS and SVG charts, no external resources)."""
+"""The report an executive reads: one self-contained HTML page (inline CSS and SVG charts).
+
+It renders only the report's JSON-ready data (:func:`lumoflow.analytics.report.report_data`),
+the same guarded data as ``--format json``, so the formats agree by construction: what the data
+hides, the page cannot show. The verdict and its evidence come first, then one section per
+question, each opening with one plain sentence. Every term is explained on hover and in the
+glossary at the end; charts are Vega-Lite specs from :mod:`lumoflow.charts` rendered to SVG.
+"""
 
 from __future__ import annotations
 
-import html
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
-from lumoflow.analytics.report import Report, render_text
+from lumoflow.analytics import html_sections
+from lumoflow.analytics.glossary import TERMS
+from lumoflow.analytics.html_page import Page, esc
+from lumoflow.charts import numbers
 
-_CSS = """body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;
-color:#1d2733}h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid
-#dde3ea}.verdict{display:inline-block;padding:.2em .7em;border-radius:1em;font-weight:600}
-.fading{background:#fde2e1;color:#9b1c1c}.growing{background:#dcfce7;color:#166534}
-.stable{background:#e0ecff;color:#1e3a8a}.too_little_data{background:#eee;color:#444}
-table{border-collapse:collapse}td,th{padding:.15em .8em;text-align:left;border-bottom:1px solid
-#eef1f4}pre{background:#f6f8fa;padding:1em;overflow:auto}svg{max-width:100%}"""
+CSS = """
+*{box-sizing:border-box}
+body{font:16px/1.55 "Liberation Sans",Arial,Helvetica,sans-serif;color:#1d2733;margin:0;
+background:#f5f7fa}
+main{max-width:980px;margin:0 auto;padding:1.5em 1.2em 3em;background:#fff}
+h1{font-size:1.6em;line-height:1.25;margin:.2em 0}
+h2{font-size:1.25em;margin:2em 0 .4em;padding-top:.6em;border-top:1px solid #dde3ea}
+h3{font-size:1em;margin:1.4em 0 .4em}
+.sub{color:#5b6b7c;margin:.2em 0 1.2em}
+.lead{font-size:1.08em}
+abbr[title]{text-decoration:underline dotted #7c8b9a;cursor:help}
+.verdict{border-radius:10px;padding:1em 1.2em;margin:1em 0;border:1px solid}
+.verdict .label{font-size:1.35em;font-weight:700;margin:0}
+.v-fading{background:#fdecec;border-color:#f3b4b4}.v-fading .label{color:#9b1c1c}
+.v-growing{background:#e7f8ee;border-color:#a7e3bd}.v-growing .label{color:#166534}
+.v-stable{background:#eaf1ff;border-color:#b9cdf6}.v-stable .label{color:#1e3a8a}
+.v-inconclusive{background:#fff6e0;border-color:#f1d189}.v-inconclusive .label{color:#8a5a00}
+.v-too_little_data,.v-other{background:#f1f3f5;border-color:#d5dbe1}
+.verdict ul{margin:.5em 0 0;padding-left:1.2em}
+.pill{display:inline-block;padding:.05em .6em;border-radius:1em;font-size:.9em;font-weight:600;
+white-space:nowrap}
+.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:.7em;
+margin:1em 0;padding:0}
+.figures div{background:#f5f7fa;border-radius:8px;padding:.6em .8em}
+.figures dt{font-size:.85em;color:#5b6b7c}
+.figures dd{margin:0;font-size:1.35em;font-weight:700}
+.scroll{overflow-x:auto}
+table{border-collapse:collapse;margin:.5em 0;font-size:.95em}
+th,td{padding:.3em .8em .3em 0;text-align:left;border-bottom:1px solid #eef1f4;vertical-align:top}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+figure{margin:1.2em 0}
+figure svg{max-width:100%;height:auto;display:block}
+figcaption{color:#5b6b7c;font-size:.9em;margin-top:.3em}
+details summary{cursor:pointer;color:#2563eb;font-size:.9em}
+.empty{color:#5b6b7c;font-style:italic}
+dl.glossary{columns:2 320px;column-gap:2em;font-size:.9em}
+dl.glossary div{break-inside:avoid;margin-bottom:.6em}dl.glossary dt{font-weight:700}
+dl.glossary dd{margin:0}
+footer{margin-top:2em;color:#5b6b7c;font-size:.9em}
+.narrow{display:none}
+@media (max-width:600px){body{font-size:15px}.wide{display:none}.narrow{display:block}
+main{padding:1em .8em}h1{font-size:1.35em}
+.figures{grid-template-columns:repeat(2,1fr)}.figures dd{font-size:1.15em}}
+"""
 
 
-def line_chart(
-    title: str,
-    labels: Sequence[str],
-    values: Sequence[float | None],
-    *,
-    width: int = 900,
-    height: int = 220,
-) -> str:
-    """An inline SVG line chart; ``None`` values are gaps (e.g. suppressed weeks)."""
-    pad_l, pad_b, pad_t = 48, 28, 24
-    pts = [v for v in values if v is not None]
-    top = max(pts) if pts else 1.0
-    top = top or 1.0
-    n = max(len(values) - 1, 1)
-    w, h = width - pad_l - 10, height - pad_b - pad_t
+def _period(inp: Mapping[str, Any]) -> tuple[str, int | None]:
+    period = inp.get("period") or {}
+    start, end = period.get("from"), period.get("to")
+    if not start or not end:
+        return "no dates in the input", None
+    first = dt.datetime.fromisoformat(str(start).replace("Z", "+00:00"))
+    last = dt.datetime.fromisoformat(str(end).replace("Z", "+00:00")) - dt.timedelta(microseconds=1)
+    monday = first.date() - dt.timedelta(days=first.weekday())
+    weeks = (last.date() - monday).days // 7 + 1  # ISO weeks touched, as the charts count
+    return f"{numbers.day(first.date())} to {numbers.day(last.date())}", weeks
 
-    def xy(i: int, v: float) -> str:
-        return f"{pad_l + w * i / n:.1f},{pad_t + h - h * v / top:.1f}"
 
-    segments: list[list[str]] = [[]]
-    for i, v in enumerate(values):
-        if v is None:
-            segments.append([])
-        else:
-            segments[-1].append(xy(i, v))
-    lines = "".join(
-        f'<polyline fill="none" stroke="#2563eb" stroke-width="2" points="{" ".join(s)}"/>'
-        for s in segments
-        if s
+def _header(page: Page, source: str | None) -> tuple[str, str]:
+    inp = page.data.get("input") or {}
+    name = source or inp.get("source") or inp.get("format") or "interaction log"
+    when, weeks = _period(inp)
+    title = f"Measurement report: {name}"
+    facts = [when + (f" ({weeks} weeks)" if weeks else "")]
+    facts.append(f"{numbers.count(inp.get('selected_events', inp.get('events', 0)))} events")
+    members = (page.data.get("participation") or {}).get("members")
+    people = inp.get("people") or (members if numbers.is_number(members) else 0)
+    facts.append(f"{numbers.count(people)} people")
+    if inp.get("workspaces"):
+        facts.append(f"{numbers.count(inp['workspaces'])} workspaces")
+    if inp.get("workspace"):
+        facts.append(f"workspace {inp['workspace']}")
+    note = ""
+    if inp.get("relative_dates") or inp.get("epoch"):
+        note = (
+            "<p class='sub'>The input's times are offsets, not dates: the dates below count "
+            f"from {esc(inp.get('epoch') or 'the chosen origin')} and are relative.</p>"
+        )
+    head = (
+        f"<header><h1>{esc(title)}</h1><p class='sub'>{esc(' · '.join(facts))}</p>{note}</header>"
     )
-    ticks = ""
-    if labels:
-        for i in sorted({0, len(labels) // 2, len(labels) - 1}):
-            ticks += (
-                f'<text x="{pad_l + w * i / n:.1f}" y="{height - 8}" font-size="11" '
-                f'text-anchor="middle">{html.escape(str(labels[i]))}</text>'
-            )
+    return head, esc(title)
+
+
+def _glossary(page: Page) -> str:
+    if not page.used:
+        return ""
+    items = "".join(
+        f'<div><dt id="g-{k}">{esc(TERMS[k][0])}</dt><dd>{esc(TERMS[k][1])}</dd></div>'
+        for k in sorted(page.used, key=lambda k: TERMS[k][0].lower())
+    )
+    return f'<section id="glossary"><h2>Glossary</h2><dl class="glossary">{items}</dl></section>'
+
+
+def _footer(page: Page) -> str:
+    privacy = page.data.get("privacy") or {}
+    hidden = int(privacy.get("suppressed_groups") or 0)
+    text = (
+        f"Privacy: figures about fewer than {page.min_group_size} people are never shown"
+        + (f" ({numbers.count(hidden)} groups hidden in this report)" if hidden else "")
+        + ". People appear by name only when asked for."
+    )
+    same = "Made by LumoFlow from the same data as its JSON output."
+    return f"<footer><p>{esc(text)}</p><p>{same}</p></footer>"
+
+
+SECTIONS: tuple[Callable[[Page], str], ...] = (
+    html_sections.verdict,
+    html_sections.participation,
+    html_sections.responsiveness,
+    html_sections.relevance,
+    html_sections.network,
+    html_sections.value,
+)
+
+
+def render_html(data: Mapping[str, Any], *, source: str | None = None) -> str:
+    """Render the report's JSON-ready data as one self-contained HTML page.
+
+    ``source`` names the input in the title (the file or folder measured); without it the
+    input's own source or format is used.
+    """
+    page = Page(data)
+    name = Path(source).name if source else None
+    header, title = _header(page, name)
+    body = "".join(render(page) for render in SECTIONS)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'role="img" aria-label="{html.escape(title)}"><text x="{pad_l}" y="16" '
-        f'font-size="13" font-weight="600">{html.escape(title)}</text>'
-        f'<line x1="{pad_l}" y1="{pad_t + h}" x2="{pad_l + w}" y2="{pad_t + h}" '
-        f'stroke="#999"/><text x="{pad_l - 6}" y="{pad_t + 4}" font-size="11" '
-        f'text-anchor="end">{top:.3g}</text><text x="{pad_l - 6}" y="{pad_t + h}" '
-        f'font-size="11" text-anchor="end">0</text>{lines}{ticks}</svg>'
+        "<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{title}</title><style>{CSS}</style></head><body><main>"
+        f"{header}{body}{_glossary(page)}{_footer(page)}</main></body></html>\n"
     )
-
-
-def _table(rows: Sequence[tuple[str, Any]]) -> str:
-    body = "".join(
-        f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows
-    )
-    return f"<table>{body}</table>"
-
-
-def render_html(report: Report, *, title: str = "LumoFlow measurement report") -> str:
-    """Render ``report`` as one HTML page a manager can open from an e-mail."""
-    parts = [
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>"
-        f"{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1>"
-    ]
-    f = report.fading
-    if f is not None:
-        parts.append(
-            f"<h2>Is it fading?</h2><p><span class='verdict {f.verdict}'>"
-            f"{html.escape(f.verdict.replace('_', ' '))}</span></p><ul>"
-            + "".join(f"<li>{html.escape(e)}</li>" for e in f.evidence)
-            + "</ul>"
-        )
-        if f.by_workspace:
-            rows = sorted(f.by_workspace.items(), key=lambda kv: kv[0])[:200]
-            parts.append(
-                "<table><tr><th>workspace</th><th>verdict</th><th>evidence</th></tr>"
-                + "".join(
-                    f"<tr><td>{html.escape(w)}</td><td><span class='verdict "
-                    f"{v.verdict}'>{v.verdict}</span></td><td>"
-                    f"{html.escape(' '.join(v.evidence[:2]))}</td></tr>"
-                    for w, v in rows
-                )
-                + "</table>"
-            )
-    p = report.participation
-    if p is not None and p.weekly:
-        labels = [w.week.isoformat() for w in p.weekly]
-        parts.append("<h2>Participation</h2>")
-        parts.append(line_chart("Active people per week", labels, [w.active for w in p.weekly]))
-        parts.append(
-            line_chart(
-                "Engaged people per week (posted, replied, reacted)",
-                labels,
-                [w.engaged for w in p.weekly],
-            )
-        )
-    r = report.responsiveness
-    if r is not None and r.weekly:
-        parts.append(
-            line_chart(
-                "Median hours to first reply, by week of the post",
-                [w.week.isoformat() for w in r.weekly],
-                [w.median_first_reply_h for w in r.weekly],
-            )
-        )
-    rel = report.relevance
-    if rel is not None and rel.weekly:
-        parts.append(
-            "<h2>Relevance</h2>"
-            + line_chart(
-                "On-topic share of posts per week",
-                [w.week.isoformat() for w in rel.weekly],
-                [w.on_topic_share for w in rel.weekly],
-            )
-        )
-    n = report.network
-    if n is not None:
-        parts.append(
-            "<h2>Network</h2>"
-            + _table(
-                [
-                    ("people", n.nodes),
-                    ("ties (directed)", n.edges),
-                    ("reciprocity", n.reciprocity),
-                    ("average clustering", n.avg_clustering),
-                    ("diameter", n.diameter),
-                    ("E-I index", n.ei_index.overall),
-                    ("department modularity", n.modularity_departments),
-                    ("Leiden communities", n.leiden["count"]),
-                    ("peripheral people", n.peripheral["count"]),
-                    ("top-5% share of ties", n.load_concentration),
-                ]
-            )
-        )
-    parts.append(f"<h2>Full summary</h2><pre>{html.escape(render_text(report))}</pre>")
-    parts.append("</body></html>\n")
-    return "".join(parts)

@@ -53,6 +53,15 @@ def input_summary(log: InteractionLog, frame: Frame, fmt: str) -> dict[str, Any]
         },
         "people": log.people.num_rows,
         "workspaces": log.workspaces.num_rows,
+        "workspace_names": {
+            w: n
+            for w, n in zip(
+                log.workspaces["workspace"].to_pylist(),
+                log.workspaces["name"].to_pylist(),
+                strict=True,
+            )
+            if n and n != w
+        },
         "first_ts": pc.min(ev["ts"]).as_py() if has_ts else None,
         "last_ts": pc.max(ev["ts"]).as_py() if has_ts else None,
         "selected_events": frame.events.num_rows,
