@@ -126,6 +126,11 @@ TERMS: dict[str, tuple[str, str]] = {
         "Components",
         "Separate parts of the network with no path between them.",
     ),
+    "brokers": (
+        "Brokers",
+        "People on many of the shortest paths between others (betweenness), whose contacts "
+        "rarely know each other (low constraint, Burt): they carry information between groups.",
+    ),
     "verdict": (
         "Verdict",
         "Fading, growing, stable, inconclusive or too little data: the rule reads the weekly "

@@ -446,12 +446,12 @@ def network(page: Page) -> str:
         "E-I index by department",
         "decimal",
     )
-    eff = n.get("effective_diameter")
-    if isinstance(eff, Mapping):
-        eff = eff.get("value")
+    eff = n.get("effective_diameter") or {}
+    if not isinstance(eff, Mapping):
+        eff = {"value": eff}
     rows = [
         ("People", page.value(nodes, "count")),
-        ("Ties (one per direction, each counted once)", page.value(edges, "count")),
+        ("Ties (A to B and B to A count as two)", page.value(edges, "count")),
         (page.term("density"), page.value(n.get("density"))),
         (page.term("components"), page.value(n.get("components_weak"), "count")),
         ("People in the largest component", page.value(n.get("largest_wcc_nodes"), "count")),
@@ -469,13 +469,33 @@ def network(page: Page) -> str:
         ),
         (page.term("nmi"), page.value(leiden.get("nmi_departments"))),
     ]
-    if numbers.is_number(eff):
-        rows.insert(6, (page.term("effective_diameter"), page.value(eff)))
-    if numbers.is_number((n.get("ei_index") or {}).get("directed")):
-        rows.append(
-            (page.term("ei_index", "E-I index, directed"), page.value(n["ei_index"]["directed"]))
+    if numbers.is_number(eff.get("value")):
+        sampled = (
+            f" (estimated from {numbers.count(eff['sources'])} people)"
+            if eff.get("estimated") and numbers.is_number(eff.get("sources"))
+            else ""
         )
-    return section("network", q, sentence + ".", body + table(rows))
+        rows.insert(6, (page.term("effective_diameter"), page.value(eff["value"]) + sampled))
+    directed = (n.get("ei_index_directed") or {}).get("overall")
+    rows.insert(3, (page.term("ei_index", "E-I index over directed ties"), page.value(directed)))
+    rows.insert(3, (page.term("ei_index"), page.value(ei)))
+    return section("network", q, sentence + ".", body + table(rows) + _brokers(page, n))
+
+
+def _brokers(page: Page, n: Mapping[str, Any]) -> str:
+    """The people who bridge groups, only when individuals were asked for."""
+    top = (n.get("brokers") or {}).get("top") or []
+    if not top:
+        return ""
+    rows = [
+        (
+            esc(b.get("person")),
+            f"{page.value(b.get('betweenness'))} / {page.value(b.get('constraint'))}",
+        )
+        for b in top
+        if isinstance(b, Mapping)
+    ]
+    return f"<h3>Brokers: people who bridge groups (betweenness / constraint)</h3>{table(rows)}"
 
 
 # -- What is it worth? --------------------------------------------------------------------------
