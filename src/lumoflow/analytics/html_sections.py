@@ -495,7 +495,7 @@ def _brokers(page: Page, n: Mapping[str, Any]) -> str:
         for b in top
         if isinstance(b, Mapping)
     ]
-    return f"<h3>Brokers: people who bridge groups (betweenness / constraint)</h3>{table(rows)}"
+    return f"<h3>{page.term('brokers')}: betweenness / constraint</h3>{table(rows)}"
 
 
 # -- What is it worth? --------------------------------------------------------------------------
