@@ -29,7 +29,8 @@ h2{font-size:1.25em;margin:2em 0 .4em;padding-top:.6em;border-top:1px solid #dde
 h3{font-size:1em;margin:1.4em 0 .4em}
 .sub{color:#5b6b7c;margin:.2em 0 1.2em}
 .lead{font-size:1.08em}
-abbr[title]{text-decoration:underline dotted #7c8b9a;cursor:help}
+abbr[title]{text-decoration:underline dotted #7c8b9a;cursor:help;white-space:nowrap}
+.verdict li.weak{color:#5b6b7c}
 .verdict{border-radius:10px;padding:1em 1.2em;margin:1em 0;border:1px solid}
 .verdict .label{font-size:1.35em;font-weight:700;margin:0}
 .v-fading{background:#fdecec;border-color:#f3b4b4}.v-fading .label{color:#9b1c1c}
@@ -69,7 +70,7 @@ def _period(inp: Mapping[str, Any]) -> tuple[str, int | None]:
     period = inp.get("period") or {}
     start, end = period.get("from"), period.get("to")
     if not start or not end:
-        return "no dates in the input", None
+        return ("no dates in the input" if inp.get("events") else ""), None
     first = dt.datetime.fromisoformat(str(start).replace("Z", "+00:00"))
     last = dt.datetime.fromisoformat(str(end).replace("Z", "+00:00")) - dt.timedelta(microseconds=1)
     monday = first.date() - dt.timedelta(days=first.weekday())
@@ -82,15 +83,16 @@ def _header(page: Page, source: str | None) -> tuple[str, str]:
     name = source or inp.get("source") or inp.get("format") or "interaction log"
     when, weeks = _period(inp)
     title = f"Measurement report: {name}"
-    facts = [when + (f" ({weeks} weeks)" if weeks else "")]
-    facts.append(f"{numbers.count(inp.get('selected_events', inp.get('events', 0)))} events")
+    facts = [when + (f" ({weeks} weeks)" if weeks else "")] if when else []
     members = (page.data.get("participation") or {}).get("members")
-    people = inp.get("people") or (members if numbers.is_number(members) else 0)
-    facts.append(f"{numbers.count(people)} people")
-    if inp.get("workspaces"):
-        facts.append(f"{numbers.count(inp['workspaces'])} workspaces")
+    counts = (
+        (inp.get("selected_events", inp.get("events")), "events"),
+        (inp.get("people") or members, "people"),
+        (inp.get("workspaces"), "workspaces"),
+    )
+    facts += [f"{numbers.count(n)} {what}" for n, what in counts if numbers.is_number(n) and n]
     if inp.get("workspace"):
-        facts.append(f"workspace {inp['workspace']}")
+        facts.append(f"workspace {page.workspace(str(inp['workspace']))}")
     note = ""
     if inp.get("relative_dates") or inp.get("epoch"):
         note = (
@@ -144,7 +146,12 @@ def render_html(data: Mapping[str, Any], *, source: str | None = None) -> str:
     page = Page(data)
     name = Path(source).name if source else None
     header, title = _header(page, name)
-    body = "".join(render(page) for render in SECTIONS)
+    selection = (page.data.get("privacy") or {}).get("selection") or {}
+    if selection.get("suppressed"):
+        reason = selection.get("reason") or "The selection holds too few people to be shown."
+        body = f'<section id="withheld"><p class="lead">{esc(reason)}</p></section>'
+    else:
+        body = "".join(render(page) for render in SECTIONS)
     return (
         "<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"

@@ -80,11 +80,17 @@ def _evidence_text(item: object) -> str:
     return str(item)
 
 
+def _weak(item: object) -> str:
+    """Evidence from a test that was not significant is shown, greyed, never as a reason."""
+    weak = isinstance(item, Mapping) and item.get("significant") is False
+    return ' class="weak"' if weak else ""
+
+
 def _verdict_box(page: Page, verdict: str, evidence: Sequence[object]) -> str:
     label, meaning = VERDICTS.get(verdict, (verdict.replace("_", " ").capitalize(), ""))
     kind = verdict if verdict in VERDICTS else "other"
     items = "".join(
-        f"<li>{link_terms(page, esc(_evidence_text(e)))}</li>"
+        f"<li{_weak(e)}>{link_terms(page, esc(_evidence_text(e)))}</li>"
         for e in evidence
         if _evidence_text(e)
     )
