@@ -1,0 +1,134 @@
+"""Joining, adding, approving, changing the role of and removing members."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from lumoflow.activity.actions import record
+from lumoflow.activity.models import Verb
+from lumoflow.core.errors import Conflict, NotFound
+from lumoflow.core.validation import FieldErrors
+
+from .. import queries
+from ..models import (
+    Membership,
+    MembershipStatus,
+    Role,
+    Visibility,
+    Workspace,
+)
+from .common import active_person, one_of, refuse_archived
+
+
+@transaction.atomic
+def join_workspace(actor: Any, workspace_id: Any, *, at: datetime | None = None) -> Membership:
+    """Join a public workspace, or ask to join a private one. Secret ones are invisible."""
+    ws = queries.get_workspace_for(actor, workspace_id)
+    refuse_archived(ws)
+    existing = queries.membership_of(actor, ws)
+    if existing is not None:
+        state = "a member" if existing.status == MembershipStatus.ACTIVE else "waiting for approval"
+        raise Conflict(f"You are already {state} in '{ws.name}'.")
+    if ws.visibility == Visibility.SECRET:
+        raise NotFound(f"No workspace {ws.pk}.")
+    now = at or timezone.now()
+    status = (
+        MembershipStatus.ACTIVE
+        if ws.visibility == Visibility.PUBLIC
+        else MembershipStatus.REQUESTED
+    )
+    m = Membership.objects.create(
+        workspace=ws, user=actor, role=Role.MEMBER, status=status, joined_at=now
+    )
+    if status == MembershipStatus.ACTIVE:
+        record(actor, Verb.JOIN, workspace=ws, obj=ws, ts=now, data={"role": Role.MEMBER})
+    else:
+        record(actor, Verb.MEMBERSHIP, workspace=ws, obj=ws, ts=now, data={"change": "requested"})
+    return m
+
+
+def _owner_count(ws: Workspace) -> int:
+    return Membership.objects.filter(
+        workspace=ws, role=Role.OWNER, status=MembershipStatus.ACTIVE
+    ).count()
+
+
+@transaction.atomic
+def add_member(
+    actor: Any,
+    workspace_id: Any,
+    *,
+    username: str,
+    role: str = Role.MEMBER,
+    at: datetime | None = None,
+) -> Membership:
+    """Add a person (or approve their request) with a role, or change their role. Owners only."""
+    ws = queries.get_workspace_for(actor, workspace_id)
+    queries.require_role(actor, ws, queries.MANAGE_ROLES, "manage members")
+    refuse_archived(ws)
+    with FieldErrors() as errs:
+        role = one_of(errs, "role", role, Role)
+    person = active_person(username)
+    now = at or timezone.now()
+    m = Membership.objects.filter(workspace=ws, user=person).first()
+    if m is None:
+        m = Membership.objects.create(workspace=ws, user=person, role=role, joined_at=now)
+        record(
+            actor,
+            Verb.JOIN,
+            workspace=ws,
+            obj=ws,
+            target_actor=person,
+            ts=now,
+            data={"role": role, "added_by": actor.pk},
+        )
+        return m
+    if (
+        m.status == MembershipStatus.ACTIVE
+        and m.role == Role.OWNER
+        and role != Role.OWNER
+        and _owner_count(ws) == 1
+    ):
+        raise Conflict("The last owner cannot step down: make someone else an owner first.")
+    was_requested = m.status == MembershipStatus.REQUESTED
+    m.role, m.status = role, MembershipStatus.ACTIVE
+    if was_requested:
+        m.joined_at = now
+    m.save()
+    verb = Verb.JOIN if was_requested else Verb.MEMBERSHIP
+    record(
+        actor,
+        verb,
+        workspace=ws,
+        obj=ws,
+        target_actor=person,
+        ts=now,
+        data={"role": role, "change": "approved" if was_requested else "role"},
+    )
+    return m
+
+
+@transaction.atomic
+def remove_member(actor: Any, workspace_id: Any, *, username: str) -> None:
+    """Remove a member (owners) or leave (oneself). The last owner cannot leave."""
+    ws = queries.get_workspace_for(actor, workspace_id)
+    person = active_person(username)
+    if person.pk != actor.pk:
+        queries.require_role(actor, ws, queries.MANAGE_ROLES, "remove members")
+    m = Membership.objects.filter(workspace=ws, user=person).first()
+    if m is None:
+        raise NotFound(f"'{username}' is not a member of '{ws.name}'.")
+    if m.role == Role.OWNER and m.status == MembershipStatus.ACTIVE and _owner_count(ws) == 1:
+        raise Conflict("The last owner cannot leave: make someone else an owner first.")
+    m.delete()
+    record(
+        person if person.pk == actor.pk else actor,
+        Verb.LEAVE,
+        workspace=ws,
+        obj=ws,
+        target_actor=None if person.pk == actor.pk else person,
+    )

@@ -1,0 +1,139 @@
+"""Create, change and archive a workspace."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from lumoflow.activity.actions import record
+from lumoflow.activity.models import Verb
+from lumoflow.core import limits
+from lumoflow.core.errors import Conflict, Invalid
+from lumoflow.core.validation import FieldErrors
+
+from .. import queries
+from ..models import (
+    Membership,
+    Role,
+    Visibility,
+    Workspace,
+)
+from .common import decimal_between, one_of
+
+
+@transaction.atomic
+def create_workspace(
+    actor: Any,
+    *,
+    name: str,
+    purpose: str,
+    visibility: str = Visibility.PUBLIC,
+    at: datetime | None = None,
+) -> Workspace:
+    """Create a workspace with the actor as its first owner. Anyone signed in may."""
+    with FieldErrors() as errs:
+        name = errs.require("name", name, max_length=limits.WORKSPACE_NAME)
+        purpose = errs.require("purpose", purpose, max_length=limits.WORKSPACE_PURPOSE)
+        visibility = one_of(errs, "visibility", visibility, Visibility)
+    now = at or timezone.now()
+    ws = Workspace.objects.create(
+        name=name, purpose=purpose, visibility=visibility, created_by=actor, created_at=now
+    )
+    Membership.objects.create(workspace=ws, user=actor, role=Role.OWNER, joined_at=now)
+    record(
+        actor,
+        Verb.WORKSPACE,
+        workspace=ws,
+        obj=ws,
+        text=purpose,
+        ts=now,
+        data={"change": "created", "name": name, "visibility": visibility},
+    )
+    record(actor, Verb.JOIN, workspace=ws, obj=ws, ts=now, data={"role": Role.OWNER})
+    return ws
+
+
+@transaction.atomic
+def update_workspace(actor: Any, workspace_id: Any, **changes: Any) -> Workspace:
+    """Change name, purpose, visibility or engagement targets. Owners only."""
+    ws = queries.get_workspace_for(actor, workspace_id)
+    queries.require_role(actor, ws, queries.MANAGE_ROLES, "change the workspace")
+    allowed = {
+        "name",
+        "purpose",
+        "visibility",
+        "target_weekly_active_share",
+        "target_first_reply_hours",
+        "target_on_topic_share",
+    }
+    unknown = set(changes) - allowed
+    if unknown:
+        raise Invalid(
+            f"Unknown field(s): {', '.join(sorted(unknown))}.",
+            errors={k: ["Unknown field."] for k in sorted(unknown)},
+        )
+    with FieldErrors() as errs:
+        if "name" in changes:
+            changes["name"] = errs.require(
+                "name", changes["name"], max_length=limits.WORKSPACE_NAME
+            )
+        if "purpose" in changes:
+            changes["purpose"] = errs.require(
+                "purpose", changes["purpose"], max_length=limits.WORKSPACE_PURPOSE
+            )
+        if "visibility" in changes:
+            changes["visibility"] = one_of(errs, "visibility", changes["visibility"], Visibility)
+        for share in ("target_weekly_active_share", "target_on_topic_share"):
+            if share in changes:
+                changes[share] = decimal_between(errs, share, changes[share], 0, 1)
+        if "target_first_reply_hours" in changes:
+            changes["target_first_reply_hours"] = decimal_between(
+                errs, "target_first_reply_hours", changes["target_first_reply_hours"], 0, 10000
+            )
+    for key, value in changes.items():
+        setattr(ws, key, value)
+    ws.save(update_fields=list(changes) or None)
+    record(
+        actor,
+        Verb.WORKSPACE,
+        workspace=ws,
+        obj=ws,
+        data={"change": "updated", "fields": sorted(changes)},
+    )
+    return queries.get_workspace_for(actor, ws.pk)
+
+
+@transaction.atomic
+def archive_workspace(actor: Any, workspace_id: Any, *, archived: bool = True) -> Workspace:
+    """Archive (read-only) or unarchive a workspace. Owners only."""
+    ws = queries.get_workspace_for(actor, workspace_id)
+    queries.require_role(actor, ws, queries.MANAGE_ROLES, "archive the workspace")
+    if archived == ws.is_archived:
+        raise Conflict(f"Workspace '{ws.name}' is already {'archived' if archived else 'active'}.")
+    ws.archived_at = timezone.now() if archived else None
+    ws.save(update_fields=["archived_at"])
+    record(
+        actor,
+        Verb.WORKSPACE,
+        workspace=ws,
+        obj=ws,
+        data={"change": "archived" if archived else "unarchived"},
+    )
+    return ws
+
+
+@transaction.atomic
+def change_workspace(
+    actor: Any, workspace_id: Any, *, archived: bool | None = None, **changes: Any
+) -> Workspace:
+    """`update_workspace` with `changes`, then `archive_workspace` when `archived` differs from
+    the workspace's state: all or nothing, in one transaction. Owners only."""
+    ws = queries.get_workspace_for(actor, workspace_id)
+    if changes:
+        ws = update_workspace(actor, ws.pk, **changes)
+    if archived is not None and archived != ws.is_archived:
+        archive_workspace(actor, ws.pk, archived=archived)
+    return queries.get_workspace_for(actor, ws.pk)
