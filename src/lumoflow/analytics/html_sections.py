@@ -150,16 +150,22 @@ def verdict(page: Page) -> str:
         trend = (fading.get("trends") or {}).get("active_contributors") or {}
         weeks = [str(p["week"])[:10] for p in points]
         cp = trend.get("changepoint")
+        line = _trend_line(trend, weeks)
         out += page.chart(
             weekly_chart(
                 points,
                 title="People contributing each week",
                 y_title="people",
                 min_group_size=page.min_group_size,
-                trend=_trend_line(trend, weeks),
+                trend=line,
                 changepoint=str(cp)[:10] if cp else None,
             )
         )
+        key = [f"the dashed line is the {page.term('trend', 'trend')}"] if line else []
+        if cp:
+            key.append(f"the dotted line marks the {page.term('changepoint', 'changepoint')}")
+        if key:
+            out += f"<p>In the chart, {' and '.join(key)}.</p>"
     out += _workspace_verdicts(page, fading.get("by_workspace") or {})
     return f'<section id="verdict"><h2>Is it fading?</h2>{out}</section>'
 
