@@ -38,10 +38,12 @@ def scale() -> float:
     return value
 
 
-def graph_arrays(seed: int = 11) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+def graph_arrays(
+    seed: int = 11, *, people: int = 100_000, ties: int = 1_000_000
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """(people, src, dst, department): ties mostly inside departments of ~200 people."""
-    n = max(200, round(100_000 * scale()))
-    m = max(2000, round(1_000_000 * scale()))
+    n = max(200, round(people * scale()))
+    m = max(2000, round(ties * scale()))
     rng = np.random.default_rng(seed)
     dept = rng.integers(0, max(1, n // 200), size=n)
     order = np.argsort(dept, kind="stable")

@@ -14,6 +14,7 @@ import pytest
 from lumoflow.analytics.frame import Options, make_frame
 from lumoflow.analytics.log import make_log
 from lumoflow.analytics.network import (
+    HANDOVER_STEPS,
     betweenness,
     build_graph,
     diameter,
@@ -251,7 +252,7 @@ def test_effective_diameter_is_sampled_above_the_work_budget() -> None:
     nxg = nx.connected_watts_strogatz_graph(3000, 6, 0.05, seed=2)
     u = ig.Graph(n=3000, edges=list(nxg.edges()))
     exact = effective_diameter(u, seed=1)
-    budget = 250 * (u.vcount() + 2 * u.ecount())
+    budget = 250 * (u.vcount() + 2 * u.ecount() + HANDOVER_STEPS * u.vcount())
     # when
     first = effective_diameter(u, seed=1, work=budget)
     again = effective_diameter(u, seed=1, work=budget)
@@ -401,6 +402,20 @@ def test_parent_author_of_simultaneous_edits_does_not_depend_on_row_order() -> N
         assert [(g.names[a], g.names[b]) for a, b in zip(g.src, g.dst, strict=True)] == [
             ("cy", "ann")
         ]
+
+
+def test_diameter_is_estimated_when_the_exact_search_would_exceed_its_work() -> None:
+    # given: 40 hubs around a centre, 25 people on each: most people are on the farthest level
+    edges = [(0, h) for h in range(1, 41)]
+    edges += [(h, 41 + 25 * (h - 1) + i) for h in range(1, 41) for i in range(25)]
+    u = ig.Graph(n=1041, edges=edges)
+    steps = u.vcount() + 2 * u.ecount()
+    # when
+    exact = diameter(u, seed=1)
+    capped = diameter(u, seed=1, work=100 * steps)
+    # then: iFUB needs a search from each of the ~1,000 farthest people; capped, the sweeps answer
+    assert exact == (nx.diameter(nx.Graph(edges)), False) == (4, False)
+    assert capped == (4, True)
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -34,16 +34,22 @@ EXACT_LIMIT = 20_000
 BETWEENNESS_PIVOTS = 64
 #: Sweeps for the diameter lower bound (Magnien, Latapy & Habib 2009).
 DIAMETER_SWEEPS = 8
+#: The exact diameter gives up (and is estimated) when its searches would take more steps than
+#: this (searches × (people + 2 × ties)): on dense graphs iFUB can need one per person.
+DIAMETER_WORK = 200_000_000
 #: The effective diameter is exact while a search from every person fits this many steps
-#: (people × (people + 2 × ties): about 4,000 people with 20 ties each, a couple of seconds);
+#: (people × (people + 2 × ties): about 3,000 people with 20 ties each, about a second);
 #: beyond it, searches start from a sample of people that fits (``estimated: true``).
-EFFECTIVE_DIAMETER_WORK = 400_000_000
+EFFECTIVE_DIAMETER_WORK = 200_000_000
 #: Fewest people the sampled effective diameter searches from.
 EFFECTIVE_DIAMETER_MIN_SOURCES = 100
 #: Share of connected pairs the effective diameter covers (SNAP's "90-percentile").
 EFFECTIVE_PERCENTILE = 0.9
 #: Sources per igraph call when sampling: bounds the block of distances held at once.
 _SOURCE_CHUNK = 64
+#: A sampled search also hands each person's distance from igraph to numpy, which costs about
+#: as much as this many search steps (measured); the one-call exact histogram does not.
+HANDOVER_STEPS = 16
 
 
 @dataclass(frozen=True)
@@ -325,8 +331,11 @@ def department_membership(dept: list[str]) -> list[int]:
     return [int(x) for x in out]
 
 
-def diameter(u: ig.Graph, *, seed: int, exact_limit: int = EXACT_LIMIT) -> tuple[int | None, bool]:
-    """Diameter of the largest connected component; estimated above ``exact_limit`` people.
+def diameter(
+    u: ig.Graph, *, seed: int, exact_limit: int = EXACT_LIMIT, work: int = DIAMETER_WORK
+) -> tuple[int | None, bool]:
+    """Diameter of the largest connected component; estimated above ``exact_limit`` people or
+    when the exact search would take more than ``work`` steps.
 
     The estimate is the best lower bound of repeated double sweeps (BFS from a random node, then
     from the farthest node found), Magnien, Latapy & Habib (2009); it is exact on trees and
@@ -337,10 +346,13 @@ def diameter(u: ig.Graph, *, seed: int, exact_limit: int = EXACT_LIMIT) -> tuple
     comps = u.connected_components()
     lcc = comps.giant()
     if lcc.vcount() <= exact_limit:
-        return ifub_diameter(lcc), False
+        exact = ifub_diameter(lcc, max_searches=work // (lcc.vcount() + 2 * lcc.ecount()))
+        if exact is not None:
+            return exact, False
     rng = np.random.default_rng(seed)
     best = 0
-    for start in rng.choice(lcc.vcount(), size=DIAMETER_SWEEPS, replace=False):
+    sweeps = min(DIAMETER_SWEEPS, lcc.vcount())
+    for start in rng.choice(lcc.vcount(), size=sweeps, replace=False):
         d1 = np.asarray(lcc.distances(source=int(start))[0])
         far = int(np.argmax(d1))
         d2 = np.asarray(lcc.distances(source=far)[0])
@@ -348,12 +360,13 @@ def diameter(u: ig.Graph, *, seed: int, exact_limit: int = EXACT_LIMIT) -> tuple
     return best, True
 
 
-def ifub_diameter(g: ig.Graph) -> int:
+def ifub_diameter(g: ig.Graph, *, max_searches: int | None = None) -> int | None:
     """Exact diameter of a connected undirected graph by iFUB (Crescenzi et al. 2013).
 
     Breadth-first search from a high-degree node u; then the eccentricities of the nodes farthest
     from u, level by level, until the lower bound exceeds twice the next level. Exact, and on
-    social networks it needs a few searches instead of one per person.
+    social networks it needs a few searches instead of one per person; on dense graphs the
+    farthest level can hold most people: ``None`` when it would take more than ``max_searches``.
     """
     if g.vcount() <= 1:
         return 0
@@ -361,8 +374,12 @@ def ifub_diameter(g: ig.Graph) -> int:
     dist = np.asarray(g.distances(source=u)[0], dtype=np.int64)
     level = int(dist.max())
     lower, upper = level, 2 * level
+    searches = 1
     while upper > lower and level > 0:
         fringe = np.flatnonzero(dist == level).tolist()
+        searches += len(fringe)
+        if max_searches is not None and searches > max_searches:
+            return None
         farthest = int(max(g.eccentricity(vertices=fringe)))
         lower = max(lower, farthest)
         if lower > 2 * (level - 1):
@@ -439,8 +456,9 @@ def effective_diameter(
     ``GetBfsEffDiam`` computes the "90-percentile effective diameter" of its data set pages.
     Exact (a search from every person) while that takes at most ``work`` steps, people ×
     (people + 2 × ties): a few thousand people. Beyond, SNAP's own estimate: searches from a
-    uniform sample of people (fixed ``seed``), as many as fit in ``work`` but at least
-    ``min_sources``, with ``estimated`` set. ``None`` when no two people are connected.
+    uniform sample of people (fixed ``seed``), as many as fit in ``work`` (each costing
+    people + 2 × ties steps plus the hand-over of its distances) but at least ``min_sources``,
+    with ``estimated`` set. ``None`` when no two people are connected.
 
     Source
     ------
@@ -459,9 +477,9 @@ def effective_diameter(
     Notes
     -----
     A graph where more than 90% of connected pairs are people paired with themselves (nearly
-    everyone isolated) gets SNAP's value 1. The sampled estimate is unbiased for the
-    distribution; on a 10,000-person graph it uses the budget's share of searches
-    (``bench/analytics_network.py`` times it against the exact value).
+    everyone isolated) gets SNAP's value 1. Sampling sources uniformly estimates the distance
+    distribution without bias; ``bench/analytics_effective_diameter.py`` times the estimate on
+    10,000 people against the exact value.
     """
     n = u.vcount()
     per_source = n + 2 * u.ecount()
@@ -469,7 +487,7 @@ def effective_diameter(
         return EffectiveDiameter(None, False, n)
     if n * per_source <= work or min_sources >= n:
         return EffectiveDiameter(interpolated_percentile(hop_counts(u)), False, n)
-    k = min(n - 1, max(min_sources, work // per_source))
+    k = min(n - 1, max(min_sources, work // (per_source + HANDOVER_STEPS * n)))
     rng = np.random.default_rng(seed)
     sources = np.sort(rng.choice(n, size=k, replace=False)).tolist()
     counts = hop_counts(u, sources)
