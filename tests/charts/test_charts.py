@@ -48,7 +48,7 @@ def test_weekly_chart_is_a_vega_lite_spec_carrying_its_text_alternative() -> Non
     # then
     assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
     assert sentence.startswith("Active people, 4 weeks from the week of 4 March 2024")
-    assert "highest 8 (week of 11 March 2024)" in sentence and "1 week at zero" in sentence
+    assert "highest 8 (the week of 11 March 2024)" in sentence and "1 week at zero" in sentence
     assert columns == ["Week of", "People"]
     assert rows[2] == ["18 March 2024", "0"]
 
@@ -126,3 +126,22 @@ def test_svg_loads_nothing_from_outside() -> None:
     assert svg.lstrip().startswith("<svg")
     outside = re.sub(r'xmlns(:\w+)?="http://www\.w3\.org/[^"]+"', "", svg)
     assert "http" not in outside and "<image" not in outside
+
+
+def test_weeks_are_numbered_when_times_are_offsets_not_dates() -> None:
+    # given: times placed at an origin (a Saturday) rather than real dates
+    points = [
+        {"week": w, "value": v, "suppressed": False}
+        for w, v in (("1999-12-27", 5), ("2000-01-03", 7), ("2000-01-10", 6))
+    ]
+    # when
+    spec = weekly_chart(
+        points, title="t", y_title="people", changepoint="2000-01-03", origin="2000-01-01"
+    )
+    svg = to_svg(spec)
+    # then: no calendar date anywhere, weeks counted from the origin's week
+    sentence, columns, rows = text_alternative(spec)
+    assert [r[0] for r in rows] == ["week 1", "week 2", "week 3"] and columns[0] == "Week"
+    assert "from week 1 to week 3" in sentence and "changed in week 2" in sentence
+    assert "change: week 2" in _texts(svg) and "week 1" in _texts(svg)
+    assert not any(re.search(r"\b(2000|1999|Jan|Dec)\b", t) for t in _texts(svg))

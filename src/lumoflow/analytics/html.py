@@ -66,7 +66,7 @@ main{padding:1em .8em}h1{font-size:1.35em}
 """
 
 
-def _period(inp: Mapping[str, Any]) -> tuple[str, int | None]:
+def _period(inp: Mapping[str, Any], origin: str | None = None) -> tuple[str, int | None]:
     period = inp.get("period") or {}
     start, end = period.get("from"), period.get("to")
     if not start or not end:
@@ -75,13 +75,16 @@ def _period(inp: Mapping[str, Any]) -> tuple[str, int | None]:
     last = dt.datetime.fromisoformat(str(end).replace("Z", "+00:00")) - dt.timedelta(microseconds=1)
     monday = first.date() - dt.timedelta(days=first.weekday())
     weeks = (last.date() - monday).days // 7 + 1  # ISO weeks touched, as the charts count
+    if origin is not None:
+        first_week = numbers.week(first.date(), origin)
+        return f"{first_week} to {numbers.week(last.date(), origin)} of the input", weeks
     return f"{numbers.day(first.date())} to {numbers.day(last.date())}", weeks
 
 
 def _header(page: Page, source: str | None) -> tuple[str, str]:
     inp = page.data.get("input") or {}
     name = source or inp.get("source") or inp.get("format") or "interaction log"
-    when, weeks = _period(inp)
+    when, weeks = _period(inp, page.origin)
     title = f"Measurement report: {name}"
     facts = [when + (f" ({weeks} weeks)" if weeks else "")] if when else []
     members = (page.data.get("participation") or {}).get("members")
@@ -94,10 +97,10 @@ def _header(page: Page, source: str | None) -> tuple[str, str]:
     if inp.get("workspace"):
         facts.append(f"workspace {page.workspace(str(inp['workspace']))}")
     note = ""
-    if inp.get("relative_dates") or inp.get("epoch"):
+    if page.origin:
         note = (
-            "<p class='sub'>The input's times are offsets, not dates: the dates below count "
-            f"from {esc(inp.get('epoch') or 'the chosen origin')} and are relative.</p>"
+            "<p class='sub'>The input's times are offsets from its start, not dates: weeks are "
+            "numbered from its first week, and no calendar date in this report is real.</p>"
         )
     head = (
         f"<header><h1>{esc(title)}</h1><p class='sub'>{esc(' · '.join(facts))}</p>{note}</header>"

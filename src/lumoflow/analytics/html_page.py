@@ -39,6 +39,9 @@ class Page:
         self.data = data
         privacy = data.get("privacy") or {}
         self.min_group_size = int(privacy.get("min_group_size") or 5)
+        epoch = (data.get("input") or {}).get("epoch")
+        #: when times are offsets, not dates: their origin (weeks are then numbered)
+        self.origin = str(epoch)[:10] if epoch else None
         self.used: list[str] = []
         self.charts = 0
 

@@ -157,6 +157,7 @@ def verdict(page: Page) -> str:
                 title="People contributing each week",
                 y_title="people",
                 min_group_size=page.min_group_size,
+                origin=page.origin,
                 trend=line,
                 changepoint=str(cp)[:10] if cp else None,
             )
@@ -236,6 +237,7 @@ def participation(page: Page) -> str:
                 title="People active each week (reading included)",
                 y_title="people",
                 min_group_size=page.min_group_size,
+                origin=page.origin,
             )
         )
     body += _group_bars(
@@ -364,6 +366,7 @@ def _weekly_figure(
         y_title=y_title,
         kind=kind,
         min_group_size=page.min_group_size,
+        origin=page.origin,
     )
     return page.chart(spec)
 

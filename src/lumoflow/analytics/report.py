@@ -53,6 +53,8 @@ def input_summary(log: InteractionLog, frame: Frame, fmt: str) -> dict[str, Any]
         },
         "people": log.people.num_rows,
         "workspaces": log.workspaces.num_rows,
+        # when times are offsets placed at an origin (--epoch), not dates: that origin
+        "epoch": log.meta.get("epoch") or None,
         "workspace_names": {
             w: n
             for w, n in zip(

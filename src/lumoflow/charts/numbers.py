@@ -115,6 +115,25 @@ def day(value: dt.date | str) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def week(value: dt.date | str, origin: dt.date | str | None = None) -> str:
+    """A week named by its Monday, or numbered from ``origin`` when times are offsets.
+
+    >>> week("2024-03-04"), week("2000-01-17", origin="2000-01-01")
+    ('the week of 4 March 2024', 'week 4')
+    """
+    if origin is None:
+        return f"the week of {day(value)}"
+    return f"week {week_number(value, origin)}"
+
+
+def week_number(value: dt.date | str, origin: dt.date | str) -> int:
+    """The week's number counted from the week holding ``origin`` (that week is week 1)."""
+    start, first = (
+        dt.date.fromisoformat(v[:10]) if isinstance(v, str) else v for v in (value, origin)
+    )
+    return ((start - first).days + first.weekday()) // 7 + 1
+
+
 def figure(value: object, kind: str = "decimal") -> str:
     """Format ``value`` by ``kind`` (count, decimal, share, change, hours); "n/a" when absent.
 

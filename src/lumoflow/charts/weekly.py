@@ -55,9 +55,17 @@ def _rows(
     return out
 
 
-def _week_axis(rows: Sequence[Mapping[str, Any]]) -> alt.Axis:
-    """Months on a long series; on a short one, at most 8 ticks on the weeks' Mondays."""
+def _week_axis(rows: Sequence[Mapping[str, Any]], origin: str | None) -> alt.Axis:
+    """Months on a long series; on a short one, at most 8 ticks on the weeks' Mondays; week
+    numbers when times are offsets from ``origin``."""
     common: dict[str, Any] = {"labelFlush": True, "labelOverlap": True, "grid": False}
+    if origin is not None:
+        monday = dt.date.fromisoformat(origin[:10])
+        monday -= dt.timedelta(days=monday.weekday())
+        ms = dt.datetime.combine(monday, dt.time(), dt.UTC).timestamp() * 1000
+        return alt.Axis(
+            labelExpr=f"'week ' + (floor((datum.value - {ms:.0f}) / 604800000) + 1)", **common
+        )
     if len(rows) > 20:
         return alt.Axis(format="%b %Y", **common)
     step = max(1, -(-len(rows) // 8))
@@ -66,6 +74,10 @@ def _week_axis(rows: Sequence[Mapping[str, Any]]) -> alt.Axis:
         for r in rows[::step]
     ]
     return alt.Axis(format="%-d %b", values=values, **common)
+
+
+def _week_cell(week: str, origin: str | None) -> str:
+    return numbers.day(week) if origin is None else numbers.week(week, origin)
 
 
 def weeks(n: int) -> str:
@@ -91,20 +103,21 @@ def _sentence(
     kind: str,
     min_group_size: int,
     changepoint: str | None,
+    origin: str | None,
 ) -> str:
     if not rows:
         return f"{title}: no weeks to show."
     shown = [r for r in rows if r["state"] == SHOWN]
     hidden = sum(r["state"] == HIDDEN for r in rows)
     text = (
-        f"{title}, {len(rows)} weeks from the week of {numbers.day(rows[0]['week'])} "
-        f"to the week of {numbers.day(rows[-1]['week'])}"
+        f"{title}, {len(rows)} weeks from {numbers.week(rows[0]['week'], origin)} "
+        f"to {numbers.week(rows[-1]['week'], origin)}"
     )
     if shown:
         top = max(shown, key=lambda r: r["value"])
         text += (
-            f": highest {numbers.figure(top['value'], kind)} (week of "
-            f"{numbers.day(top['week'])}), last shown {numbers.figure(shown[-1]['value'], kind)}"
+            f": highest {numbers.figure(top['value'], kind)} ({numbers.week(top['week'], origin)})"
+            f", last shown {numbers.figure(shown[-1]['value'], kind)}"
         )
         zeros = sum(r["value"] == 0 for r in shown)
         if zeros:
@@ -112,7 +125,7 @@ def _sentence(
     if hidden:
         text += f"; {weeks(hidden)} hidden ({hidden_label(min_group_size)})"
     if changepoint:
-        text += f"; the level changed in the week of {numbers.day(changepoint)}"
+        text += f"; the level changed in {numbers.week(changepoint, origin)}"
     return text + "."
 
 
@@ -125,6 +138,7 @@ def weekly_chart(
     min_group_size: int = 5,
     trend: Sequence[Mapping[str, Any]] | None = None,
     changepoint: str | None = None,
+    origin: str | None = None,
     width: int | str = WIDTH,
     height: int = 200,
 ) -> dict[str, Any]:
@@ -143,6 +157,9 @@ def weekly_chart(
         Fitted trend, ``[{"week", "value"}]``, drawn as a dashed line.
     changepoint
         ISO date of the week where the level changed, drawn as a labelled rule.
+    origin
+        When times are offsets rather than dates: the origin they count from. Weeks are then
+        named by number (week 1 holds the origin), never by a calendar date.
     width
         Pixels, or ``"container"`` for pages that size the chart to their column.
 
@@ -164,7 +181,7 @@ def weekly_chart(
     label = hidden_label(min_group_size)
     base = alt.Chart(alt.InlineData(values=rows))
     span = len(rows)
-    x = alt.X("week:T", title=None, axis=_week_axis(rows), scale=alt.Scale(type="utc"))
+    x = alt.X("week:T", title=None, axis=_week_axis(rows, origin), scale=alt.Scale(type="utc"))
     y_axis = alt.Axis(
         format=".0%" if kind == "share" else "~s",
         tickMinStep=1 if kind == "count" else alt.Undefined,
@@ -177,7 +194,10 @@ def weekly_chart(
             .mark_rect(color=BAND, opacity=0.55)
             .encode(
                 x=alt.X(
-                    "band_from:T", title=None, axis=_week_axis(rows), scale=alt.Scale(type="utc")
+                    "band_from:T",
+                    title=None,
+                    axis=_week_axis(rows, origin),
+                    scale=alt.Scale(type="utc"),
                 ),
                 x2="band_to:T",
                 color=alt.Color(
@@ -218,7 +238,8 @@ def weekly_chart(
         )
     cp_known = changepoint in {r["week"] for r in rows}
     if changepoint:
-        cp = [{"week": changepoint, "text": f"change: week of {numbers.day(changepoint)}"}]
+        when = numbers.week(changepoint, origin).removeprefix("the ")
+        cp = [{"week": changepoint, "text": f"change: {when}"}]
         rule = alt.Chart(alt.InlineData(values=cp))
         layers.append(rule.mark_rule(color=TREND, strokeDash=[2, 3]).encode(x="week:T"))
         late = [r["week"] for r in rows].index(changepoint) > 0.6 * span if cp_known else False
@@ -234,12 +255,12 @@ def weekly_chart(
         )
     chart = alt.layer(*layers).properties(title=title, width=width, height=height)
     table = {
-        "columns": ["Week of", y_title[0].upper() + y_title[1:]],
-        "rows": [[numbers.day(r["week"]), r["label"]] for r in rows],
+        "columns": ["Week of" if origin is None else "Week", y_title[0].upper() + y_title[1:]],
+        "rows": [[_week_cell(r["week"], origin), r["label"]] for r in rows],
     }
     return spec_of(
         chart,
-        description=_sentence(title, rows, kind, min_group_size, changepoint),
+        description=_sentence(title, rows, kind, min_group_size, changepoint, origin),
         table=table,
     )
 
