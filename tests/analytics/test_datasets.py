@@ -13,7 +13,7 @@ import networkx as nx
 import pytest
 
 from lumoflow.analytics.cli import main
-from lumoflow.analytics.fading import fading_signal
+from lumoflow.analytics.fading import VERDICTS, fading_signal
 from lumoflow.analytics.frame import make_frame, weeks_of
 from lumoflow.analytics.participation import participation
 from lumoflow.analytics.readers import load_input
@@ -134,8 +134,9 @@ def test_temporal_departments_run_fading_and_participation(dept: int) -> None:
     assert p.members == nodes and p.contributions == temporal
     assert 114 <= len(weeks_of(frame)) <= 116 and len(p.weekly) == len(weeks_of(frame))
     assert sum(w.people for w in p.weekly) > 0
-    assert f.verdict in {"fading", "stable", "growing"}
-    assert f.evidence and f.trends["active_contributors"].weeks == len(p.weekly)
+    assert f.verdict in VERDICTS
+    # weeks tested: whole weeks outside the hole (see test_fading_datasets)
+    assert f.evidence and 0 < f.trends["active_contributors"].weeks < len(p.weekly)
 
 
 def test_temporal_department_network_has_the_published_static_edges(tmp_path: Path) -> None:

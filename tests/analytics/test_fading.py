@@ -1,21 +1,42 @@
-"""Fading verdicts on logs whose weekly activity is planted."""
+"""Fading verdicts on logs whose weekly activity is planted, and the tests behind them."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
 
-from lumoflow.analytics.fading import FadingRule, changepoint, fading_signal
+from lumoflow.analytics.fading import (
+    VERDICTS,
+    FadingRule,
+    Verdict,
+    changepoint,
+    fading_signal,
+    verdict,
+)
+from lumoflow.analytics.frame import Period
+from lumoflow.analytics.weekly_change import (
+    relative_change,
+    round_level,
+    round_p,
+    silent_runs,
+    step_test,
+    trend_test,
+)
 
 from .conftest import frame_of
 
 MONDAY = dt.date(2024, 1, 1)
 
 
-def _log(counts: list[int], workspace: str = "w", prefix: str = "p") -> list[dict[str, object]]:
-    out = []
+def weekly_posts(
+    counts: list[int], workspace: str = "w", prefix: str = "p"
+) -> list[dict[str, object]]:
+    """One post per active person per week, on the Tuesday of the week."""
+    out: list[dict[str, object]] = []
     for w, n in enumerate(counts):
         day = MONDAY + dt.timedelta(weeks=w, days=1)
         for p in range(n):
@@ -32,59 +53,119 @@ def _log(counts: list[int], workspace: str = "w", prefix: str = "p") -> list[dic
     return out
 
 
+def _whole_weeks(weeks: int) -> Period:
+    """Monday of the first week to Sunday of the last: every week complete."""
+    return Period.from_dates(MONDAY, MONDAY + dt.timedelta(weeks=weeks, days=-1))
+
+
+def _verdict(counts: Sequence[float]) -> Verdict:
+    weeks = [MONDAY + dt.timedelta(weeks=i) for i in range(len(counts))]
+    x = np.asarray(counts, dtype=float)
+    return verdict({"active_contributors": x}, weeks, members=50, min_group_size=5)
+
+
 def test_fading_when_contributors_drop_with_a_changepoint() -> None:
+    # given weekly actives that halve and more from one week to the next
     counts = [24] * 10 + [9] * 10
-    f = fading_signal(frame_of(_log(counts), min_group_size=5))
+    # when
+    f = fading_signal(frame_of(weekly_posts(counts), period=_whole_weeks(20), min_group_size=5))
+    # then the step test finds it, and says so
     assert f.verdict == "fading"
     assert f.trends["active_contributors"].changepoint == MONDAY + dt.timedelta(weeks=10)
-    assert f.evidence[0].startswith(
-        "Weekly active contributors fell from 24 to 9 since 11 March 2024 (−62%, p "
+    first = f.evidence[0]
+    assert first.test.startswith("PELT changepoint + Mann–Whitney") and first.significant
+    assert first.sentence.startswith(
+        "Weekly active contributors fell from 24 to 9 in a step in the week of 11 March 2024 "
+        "(−62%; PELT changepoint, then Mann–Whitney test"
     )
-    assert f.trends["active_contributors"].p < 0.05
+    assert first.p is not None and first.p < 0.05
 
 
 def test_growing_is_the_mirror_image() -> None:
-    f = fading_signal(frame_of(_log(list(range(6, 26))), min_group_size=5))
+    f = fading_signal(
+        frame_of(weekly_posts(list(range(6, 26))), period=_whole_weeks(20), min_group_size=5)
+    )
     assert f.verdict == "growing"
     assert f.trends["active_contributors"].sen_slope == pytest.approx(1.0)
+    assert f.trends["active_contributors"].intercept == pytest.approx(6.0)
 
 
 def test_stable_when_the_series_only_wobbles() -> None:
     rng = np.random.default_rng(3)
     counts = list(20 + rng.integers(-3, 4, size=20))
-    f = fading_signal(frame_of(_log(counts), min_group_size=5))
+    f = fading_signal(frame_of(weekly_posts(counts), period=_whole_weeks(20), min_group_size=5))
     assert f.verdict == "stable"
+    assert all(e.significant is not True for e in f.evidence), f.evidence
 
 
-def test_a_decline_without_significance_or_size_is_not_fading() -> None:
+def test_a_significant_but_small_decline_is_stable_and_says_why() -> None:
     counts = [20] * 10 + [17] * 10  # −15%: below the 25% rule
-    assert fading_signal(frame_of(_log(counts), min_group_size=5)).verdict == "stable"
+    f = fading_signal(frame_of(weekly_posts(counts), period=_whole_weeks(20), min_group_size=5))
+    assert f.verdict == "stable"
+    assert any("less than the 25% that counts as fading" in e.sentence for e in f.evidence)
 
 
-def test_too_little_data_with_few_active_weeks_or_few_people() -> None:
-    assert fading_signal(frame_of(_log([9, 8, 7, 6, 5, 4]))).verdict == "too_little_data"
-    small = fading_signal(frame_of(_log([4, 4, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1]), min_group_size=5))
+def test_too_little_data_with_few_weeks_few_active_weeks_or_few_people() -> None:
+    short = fading_signal(frame_of(weekly_posts([9, 8, 7, 6, 5, 4]), period=_whole_weeks(6)))
+    assert short.verdict == "too_little_data"
+    assert short.evidence[0].sentence == (
+        "Too little data: 6 weeks from the first activity to the end of the period, "
+        "at least 12 needed."
+    )
+    sparse = _verdict([5, 0, 0, 6, 0, 0, 5, 0, 0, 6, 0, 0, 5, 0, 0, 6])
+    assert sparse.verdict == "too_little_data"
+    assert "activity in 6 weeks, at least 8 needed" in sparse.evidence[0].sentence
+    small = fading_signal(
+        frame_of(weekly_posts([4, 4, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1]), min_group_size=5)
+    )
     assert small.verdict == "too_little_data"
-    assert "fewer than 5 members" in small.evidence[0]
+    assert "fewer than 5 members" in small.evidence[0].sentence
+    assert small.trends == {}
+
+
+def test_weeks_before_the_first_activity_do_not_count() -> None:
+    # given a workspace that started in week 14 of an 24-week period: 10 active weeks
+    v = _verdict([0] * 14 + [20] * 10)
+    assert v.verdict == "too_little_data"
+    assert "10 weeks from the first activity" in v.evidence[0].sentence
 
 
 def test_each_workspace_gets_its_own_verdict() -> None:
-    events = _log([24] * 10 + [9] * 10, "down", "d") + _log(list(range(6, 26)), "up", "u")
-    f = fading_signal(frame_of(events, min_group_size=5))
+    events = weekly_posts([24] * 10 + [9] * 10, "down", "d") + weekly_posts(
+        list(range(6, 26)), "up", "u"
+    )
+    f = fading_signal(frame_of(events, period=_whole_weeks(20), min_group_size=5))
     assert {w: v.verdict for w, v in f.by_workspace.items()} == {"down": "fading", "up": "growing"}
 
 
 def test_the_rule_is_configurable() -> None:
     counts = [20] * 10 + [17] * 10
     strict = FadingRule(drop=0.10)
-    f = fading_signal(frame_of(_log(counts), min_group_size=5), rule=strict)
+    f = fading_signal(
+        frame_of(weekly_posts(counts), period=_whole_weeks(20), min_group_size=5), rule=strict
+    )
     assert f.verdict == "fading"
 
 
+def test_partial_weeks_at_the_ends_are_left_out() -> None:
+    # given events on Tuesdays and no --from/--to: the first and last weeks are partial
+    f = fading_signal(frame_of(weekly_posts([20] * 14), min_group_size=5))
+    # then the twelve whole weeks between them are tested
+    assert f.trends["active_contributors"].weeks == 12
+    assert f.verdict == "stable"
+
+
 def test_gravity_falls_when_people_do_less() -> None:
-    f = fading_signal(frame_of(_log([24] * 10 + [9] * 10), min_group_size=5))
+    f = fading_signal(frame_of(weekly_posts([24] * 10 + [9] * 10), min_group_size=5))
     assert f.gravity is not None and f.gravity < 0
     assert sum(f.levels.values()) == 9
+
+
+def test_every_verdict_has_a_name_of_the_documented_five() -> None:
+    assert set(VERDICTS) == {"fading", "stable", "growing", "inconclusive", "too_little_data"}
+
+
+# --------------------------------------------------------------------------- the tests behind
 
 
 def test_changepoint_finds_the_step() -> None:
@@ -93,8 +174,6 @@ def test_changepoint_finds_the_step() -> None:
 
 
 def test_changepoint_search_equals_ruptures_pelt_with_l2_cost() -> None:
-    import math
-
     import ruptures as rpt
 
     rng = np.random.default_rng(11)
@@ -106,3 +185,44 @@ def test_changepoint_search_equals_ruptures_pelt_with_l2_cost() -> None:
         bounds = [0, *cuts, x.size]
         means = [x[a:b].mean() for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
         assert changepoint(x) == cuts[int(np.argmax(np.abs(np.diff(means))))]
+
+
+def test_step_test_u_is_mann_whitney_and_p_is_never_below_pettitt() -> None:
+    from scipy.stats import mannwhitneyu
+
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        x = np.concatenate([rng.poisson(20, 12), rng.poisson(12, 14)]).astype(float)
+        s = step_test(x)
+        assert s is not None
+        assert s.u == mannwhitneyu(x[: s.at], x[s.at :]).statistic
+        # Pettitt: K = max over every split week, p = 2 exp(−6K² / (n³ + n²))
+        n = x.size
+        ranks = __import__("scipy.stats").stats.rankdata(x)
+        k = max(abs(2 * ranks[:t].sum() - t * (n + 1)) for t in range(1, n))
+        assert s.p >= min(1.0, 2 * math.exp(-6 * k**2 / (n**3 + n**2))) - 1e-12
+
+
+def test_trend_test_keeps_the_time_of_left_out_weeks() -> None:
+    # given a line 2·t + 1 with weeks 3 and 4 left out
+    t = np.array([0, 1, 2, 5, 6, 7, 8], dtype=float)
+    r = trend_test(2 * t + 1, t)
+    assert r is not None and r.slope == 2.0 and r.intercept == 1.0
+
+
+def test_silent_runs_at_the_end_and_inside() -> None:
+    x = np.array([5, 6, 5, 0, 0, 0, 0, 0, 6, 5, 6, 5, 0, 0])
+    inside, end = silent_runs(x)
+    assert (inside.start, inside.weeks) == (3, 5)
+    assert (end.start, end.weeks) == (12, 2)
+    # the end: q = (silent elsewhere + 1) / (weeks elsewhere + 2) = 6/14, p = q²
+    assert end.p == pytest.approx((6 / 14) ** 2)
+    # inside: could have started in any of 10 places
+    assert inside.p == pytest.approx(min(1.0, 10 * (3 / 11) ** 5))
+
+
+def test_numbers_are_compared_as_they_are_shown() -> None:
+    assert round_level(37.4) == round_level(36.6) == 37
+    assert relative_change(37.4, 36.6) == 0.0
+    assert relative_change(20, 15) == -0.25
+    assert round_p(0.0499) == 0.05 and round_p(0.0494) == 0.049

@@ -34,7 +34,7 @@ def test_analytics_find_the_fading_workspace(small_demo: dict, report: dict) -> 
     fading = str(small_demo["planted"]["fading_workspace"]["id"])
     verdict = report["fading"]["by_workspace"][fading]
     assert verdict["verdict"] == "fading"
-    assert any("fell" in line for line in verdict["evidence"])
+    assert any("fell" in item["sentence"] for item in verdict["evidence"])
     # and the steady workspace is not called fading
     steady = str(small_demo["planted"]["steady_workspace"]["id"])
     assert report["fading"]["by_workspace"][steady]["verdict"] != "fading"

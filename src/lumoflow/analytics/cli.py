@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 from lumoflow.analytics.frame import Options, Period
 from lumoflow.analytics.log import UTC, LogError
 from lumoflow.analytics.privacy import DEFAULT_MIN_GROUP_SIZE
-from lumoflow.analytics.readers import DEFAULT_EPOCH, INPUT_FORMATS, load_input
+from lumoflow.analytics.readers import DEFAULT_EPOCH, EPOCH_KEY, INPUT_FORMATS, load_input
 
 PROG = "lumoflow analyze"
 #: Inputs with at least this many events get a progress bar on stderr.
@@ -126,6 +126,8 @@ def run(args: argparse.Namespace) -> str:
         names=args.names,
         top_brokers=args.top or Options.top_brokers,
         pseudonym_key=os.urandom(16).hex(),
+        # times that were offsets from the epoch: reports give relative weeks, not dates
+        epoch=epoch if EPOCH_KEY in log.meta else None,
     )
     from tqdm import tqdm
 

@@ -1,32 +1,43 @@
 """Fading: is a workspace dying down, steady or growing, and why (in words).
 
-Every weekly series (active contributors, posts, replies, median first reply) gets a Mann–Kendall
-trend test with the Hamed–Rao correction for autocorrelation, Sen's slope, and a changepoint
-(PELT). Orbit-model gravity summarises how the weight of the membership moved.
+The weekly series of a log (active contributors, posts, replies, median first reply) over the
+weeks observed, each workspace's verdict by :func:`lumoflow.analytics.fading_verdict.verdict`
+(tests for a stop, a step, a gradual trend and holes in the data), and Orbit-model gravity, which
+summarises how the weight of the membership moved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pymannkendall as mk
-import ruptures as rpt
 
+from lumoflow.analytics.fading_verdict import (
+    VERDICTS,
+    Evidence,
+    FadingRule,
+    Trend,
+    Verdict,
+    too_little,
+    trend,
+    verdict,
+)
 from lumoflow.analytics.frame import (
     ENGAGED_VERBS,
+    WEEK,
     Frame,
+    members_table,
     sql,
     verb_list,
     weeks_of,
     with_actor_codes,
 )
+from lumoflow.analytics.weekly_change import changepoint
 
 SERIES = ("active_contributors", "posts", "replies", "median_first_reply_h")
 #: Orbit levels and weights: exploring 1, participating 4, contributing 7, leading 10.
@@ -47,47 +58,11 @@ ORBIT_THRESHOLDS = (1.0, 3.0, 8.0)
 
 
 @dataclass(frozen=True)
-class FadingRule:
-    """The verdict rule (defaults as documented; configurable per workspace)."""
-
-    min_weeks: int = 12
-    min_active_weeks: int = 8
-    p_value: float = 0.05
-    drop: float = 0.25
-    window_weeks: int | None = None
-
-
-@dataclass(frozen=True)
-class Trend:
-    """Trend of one weekly series."""
-
-    weeks: int
-    first: float | None
-    last: float | None
-    change: float | None
-    p: float | None
-    sen_slope: float | None
-    changepoint: dt.date | None
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """Fading verdict with its evidence sentences."""
-
-    verdict: str
-    evidence: list[str]
-    members: int
-    trends: dict[str, Trend]
-    gravity: float | None
-    levels: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class Fading:
     """The verdict for the whole selection and, for a log of many workspaces, per workspace."""
 
     verdict: str
-    evidence: list[str]
+    evidence: list[Evidence]
     members: int
     trends: dict[str, Trend]
     gravity: float | None
@@ -96,9 +71,12 @@ class Fading:
     rule: FadingRule
 
 
-def weekly_series(frame: Frame, *, by_workspace: bool) -> dict[str, dict[str, np.ndarray]]:
-    """The four weekly series per workspace ('' = whole selection), zero-filled over the weeks."""
-    weeks = weeks_of(frame)
+def weekly_series(
+    frame: Frame, *, by_workspace: bool, weeks: list[dt.date] | None = None
+) -> dict[str, dict[str, np.ndarray]]:
+    """The four weekly series per workspace ('' = whole selection), zero-filled over ``weeks``
+    (default: the weeks of the frame)."""
+    weeks = weeks_of(frame) if weeks is None else weeks
     key = "workspace" if by_workspace else "''"
     tbl = sql(
         f"""WITH e AS (SELECT {key} AS ws, actor, verb, CAST(date_trunc('week', ts) AS DATE) AS week
@@ -132,146 +110,6 @@ def weekly_series(frame: Frame, *, by_workspace: bool) -> dict[str, dict[str, np
                 vals = np.asarray(table[c].to_numpy(zero_copy_only=False), dtype=float)[sel]
                 slot["median_first_reply_h" if c == "m" else c][idx[sel]] = vals
     return out
-
-
-def changepoint(x: np.ndarray) -> int | None:
-    """Index of the largest mean shift found by PELT (``ruptures``, l2 cost, jump=1).
-
-    Penalty: 2·σ²·ln(n), σ estimated robustly from the week-to-week differences (MAD). The search
-    runs in ruptures' C implementation of PELT (``KernelCPD`` with the linear kernel, which is the
-    l2 cost); it gives the same breakpoints as ``Pelt(model="l2", jump=1)``, hundreds of times
-    faster (checked by the tests).
-    """
-    x = np.asarray(x, dtype=float)
-    x = x[~np.isnan(x)]
-    if x.size < 6:
-        return None
-    sigma = float(np.median(np.abs(np.diff(x))) / 0.6745 / math.sqrt(2))
-    sigma = sigma or float(np.std(x)) or 1.0
-    algo = rpt.KernelCPD(kernel="linear", min_size=2, jump=1).fit(x.reshape(-1, 1))
-    bkps = [int(b) for b in algo.predict(pen=2 * sigma**2 * math.log(x.size))]
-    cuts = [b for b in bkps if b < x.size]
-    if not cuts:
-        return None
-    bounds = [0, *cuts, x.size]
-    means = [x[a:b].mean() for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-    shifts = np.abs(np.diff(means))
-    return int(cuts[int(np.argmax(shifts))])
-
-
-def trend(x: np.ndarray, weeks: list[dt.date]) -> Trend:
-    """Hamed–Rao modified Mann–Kendall test, Sen's slope, first/last quarter means, changepoint."""
-    valid = ~np.isnan(x)
-    xv = x[valid]
-    wv = [w for w, ok in zip(weeks, valid, strict=True) if ok]
-    if xv.size < 4:
-        return Trend(int(xv.size), None, None, None, None, None, None)
-    q = max(1, xv.size // 4)
-    first, last = float(xv[:q].mean()), float(xv[-q:].mean())
-    change = (last - first) / first if first > 0 else None
-    p: float | None
-    if np.ptp(xv) == 0:
-        p, slope = 1.0, 0.0
-    else:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            res = mk.hamed_rao_modification_test(xv)
-            if math.isnan(res.p):  # residuals without variance: nothing to correct for
-                res = mk.original_test(xv)
-        p = None if math.isnan(res.p) else float(res.p)
-        slope = float(res.slope)  # Sen's slope
-    cp = changepoint(xv)
-    return Trend(int(xv.size), first, last, change, p, slope, wv[cp] if cp is not None else None)
-
-
-def _p_text(p: float | None) -> str:
-    if p is None:
-        return "p n/a"
-    return "p < 0.01" if p < 0.01 else f"p = {p:.2f}"
-
-
-def _count_text(v: float, mgs: int) -> str:
-    return f"fewer than {mgs}" if v < mgs else f"{v:.0f}"
-
-
-def _sentence(label: str, t: Trend, unit: str, mgs: int, people: bool) -> str | None:
-    if t.first is None or t.last is None or (t.first == 0 and t.last == 0 and not t.sen_slope):
-        return None
-    moved = "rose" if t.last > t.first else "fell" if t.last < t.first else "stayed"
-
-    def fmt(v: float) -> str:
-        return _count_text(v, mgs) if people else f"{v:.0f}{unit}"
-
-    since = f" since {t.changepoint.day} {t.changepoint:%B %Y}" if t.changepoint else ""
-    pct = f"{t.change:+.0%}".replace("-", "−") + ", " if t.change is not None else ""
-    if moved == "stayed":
-        return f"{label} stayed at {fmt(t.first)} ({_p_text(t.p)})"
-    return f"{label} {moved} from {fmt(t.first)} to {fmt(t.last)}{since} ({pct}{_p_text(t.p)})"
-
-
-def verdict(
-    series: Mapping[str, np.ndarray],
-    weeks: list[dt.date],
-    *,
-    members: int,
-    min_group_size: int,
-    gravity: float | None = None,
-    rule: FadingRule | None = None,
-) -> Verdict:
-    """Apply the fading rule to the weekly series of one workspace (or the whole log).
-
-    Rule: **too_little_data** with fewer than 8 active weeks or fewer members than the privacy
-    threshold; **fading** when, over the last 12 or more weeks, the Hamed–Rao test on weekly
-    active contributors gives p < 0.05 with a negative Sen's slope and the last quarter of the
-    window is at least 25% below the first; **growing** the mirror image; else **stable**.
-    """
-    rule = rule or FadingRule()
-    n = len(weeks)
-    start = max(0, n - rule.window_weeks) if rule.window_weeks else 0
-    w = weeks[start:]
-    cut = {k: np.asarray(v[start:], dtype=float) for k, v in series.items()}
-    active = cut["active_contributors"]
-    trends = {k: trend(v, w) for k, v in cut.items()}
-    active_weeks = int(np.count_nonzero(active > 0))
-    if members < min_group_size or active_weeks < rule.min_active_weeks:
-        why = (
-            f"fewer than {min_group_size} members"
-            if members < min_group_size
-            else f"only {active_weeks} active weeks (at least {rule.min_active_weeks} needed)"
-        )
-        small = members < min_group_size  # a small group's series and gravity are not shown
-        return Verdict(
-            "too_little_data",
-            [f"Too little data: {why}."],
-            members,
-            {} if small else trends,
-            None if small else gravity,
-        )
-    t = trends["active_contributors"]
-    label = "stable"
-    if len(w) >= rule.min_weeks and t.p is not None and t.p < rule.p_value and t.change is not None:
-        if (t.sen_slope or 0) < 0 and t.change <= -rule.drop:
-            label = "fading"
-        elif (t.sen_slope or 0) > 0 and t.change >= rule.drop:
-            label = "growing"
-    evidence = [
-        s
-        for s in (
-            _sentence("weekly active contributors", t, "", min_group_size, True),
-            _sentence("weekly posts", trends["posts"], "", min_group_size, False),
-            _sentence(
-                "median first reply", trends["median_first_reply_h"], " h", min_group_size, False
-            ),
-        )
-        if s
-    ]
-    if len(w) < rule.min_weeks:
-        evidence.append(
-            f"only {len(w)} weeks in the window: no trend verdict before {rule.min_weeks}"
-        )
-    if gravity is not None:
-        evidence.append(f"Orbit gravity {gravity:+.2f} per member between the halves of the period")
-    evidence = [e[0].upper() + e[1:] + "." for e in evidence]
-    return Verdict(label, evidence, members, trends, gravity)
 
 
 def gravity(frame: Frame, *, by_workspace: bool) -> dict[str, tuple[float, dict[str, int], int]]:
@@ -309,21 +147,37 @@ def gravity(frame: Frame, *, by_workspace: bool) -> dict[str, tuple[float, dict[
     return out
 
 
+def complete_weeks(frame: Frame, weeks: list[dt.date]) -> slice:
+    """The weeks the period covers from Monday to Sunday: a first or last week that the period
+    only partly covers is left out (its count would read as a rise or a fall), unless that
+    would leave nothing."""
+    assert frame.start is not None
+    end = frame.observed_end or frame.end
+    assert end is not None
+    monday = dt.datetime.combine(weeks[0], dt.time(), frame.start.tzinfo)
+    lo = 1 if frame.start > monday else 0
+    hi = len(weeks) - (
+        1 if end < dt.datetime.combine(weeks[-1], dt.time(), end.tzinfo) + WEEK else 0
+    )
+    return slice(lo, hi) if hi > lo else slice(0, len(weeks))
+
+
 def fading_signal(frame: Frame, *, rule: FadingRule | None = None) -> Fading:
     """Fading verdicts for the selection and each workspace in it.
 
     Definition
     ----------
-    See :func:`verdict` for the rule and :func:`gravity` for the Orbit model. Each series is
-    tested with the Mann–Kendall test modified by Hamed & Rao for autocorrelation; Sen's slope is
-    the median of pairwise slopes (per week); the changepoint is the largest mean shift found by
-    PELT. Members: anyone active in the selection (and, for the whole log, every listed person).
+    See :func:`verdict` for the rule, :mod:`lumoflow.analytics.weekly_change` for the tests and
+    :func:`gravity` for the Orbit model. The weeks run from the period's start to where
+    observation stopped (``--to``, else the log's export time, else the last event): silent weeks
+    at the end count as weeks without activity. Members: anyone active in the selection (and,
+    for the whole log, every listed person).
 
     Source
     ------
     Hamed & Rao (1998), J. Hydrology 204; Sen (1968); Killick, Fearnhead & Eckley (2012) PELT;
-    Orbit Model (orbit.love, "The Orbit Model", levels and gravity); CHAOSS "Activity Dates and
-    Times".
+    Pettitt (1979); Mann & Whitney (1947); Orbit Model (orbit.love, "The Orbit Model", levels and
+    gravity); CHAOSS "Activity Dates and Times".
 
     Examples
     --------
@@ -335,24 +189,34 @@ def fading_signal(frame: Frame, *, rule: FadingRule | None = None) -> Fading:
     >>> f = fading_signal(make_frame(make_log(rows), options=Options(min_group_size=5)))
     >>> f.verdict
     'fading'
-    >>> print(f.evidence[0])  # doctest: +ELLIPSIS
-    Weekly active contributors fell from 18 to fewer than 5 since ... (−83%, p < 0.01).
+    >>> print(f.evidence[0].sentence)  # doctest: +NORMALIZE_WHITESPACE
+    Weekly active contributors fell from 18 to fewer than 5 between the first and the last
+    quarter of the period (gradual trend, Mann–Kendall test, p < 0.001).
     """
     rule = rule or FadingRule()
     mgs = frame.options.min_group_size
-    weeks = weeks_of(frame)
+    epoch = frame.options.epoch
+    weeks = weeks_of(frame, end=frame.observed_end)
     if not frame.has_time or not weeks:
-        v = Verdict(
-            "too_little_data", ["Too little data: the input has no timestamps."], 0, {}, None
-        )
+        why = "Too little data: the input has no timestamps."
+        v = too_little(why, None, 0, {}, None)
         return Fading(v.verdict, v.evidence, 0, {}, None, {}, {}, rule)
-    from lumoflow.analytics.frame import members_table
-
     members = members_table(frame).num_rows
-    overall_series = weekly_series(frame, by_workspace=False)[""]
+    keep = complete_weeks(frame, weeks)
+    series_of = weekly_series(frame, by_workspace=False, weeks=weeks)[""]
+    overall_series = {k: v[keep] for k, v in series_of.items()}
+    weeks = weeks[keep]
     grav = gravity(frame, by_workspace=False)
     g, levels, _ = grav.get("", (None, {}, 0))
-    top = verdict(overall_series, weeks, members=members, min_group_size=mgs, gravity=g, rule=rule)
+    top = verdict(
+        overall_series,
+        weeks,
+        members=members,
+        min_group_size=mgs,
+        gravity=g,
+        rule=rule,
+        epoch=epoch,
+    )
     by_ws: dict[str, Verdict] = {}
     workspaces = (
         sorted(w for w in pc.unique(frame.events["workspace"]).to_pylist() if w)
@@ -360,11 +224,19 @@ def fading_signal(frame: Frame, *, rule: FadingRule | None = None) -> Fading:
         else []
     )
     if len(workspaces) > 1:
-        series = weekly_series(frame, by_workspace=True)
+        series = weekly_series(frame, by_workspace=True, weeks=weeks)
         wgrav = gravity(frame, by_workspace=True)
         for w in workspaces:
             gw, lv, mem = wgrav.get(w, (None, {}, 0))
-            v = verdict(series[w], weeks, members=mem, min_group_size=mgs, gravity=gw, rule=rule)
+            v = verdict(
+                series[w],
+                weeks,
+                members=mem,
+                min_group_size=mgs,
+                gravity=gw,
+                rule=rule,
+                epoch=epoch,
+            )
             shown = lv if mem >= mgs else {}
             by_ws[str(w)] = Verdict(v.verdict, v.evidence, v.members, v.trends, v.gravity, shown)
     return Fading(top.verdict, top.evidence, members, top.trends, g, levels or {}, by_ws, rule)
@@ -375,4 +247,17 @@ def as_dict(series: Mapping[str, np.ndarray], weeks: list[dt.date]) -> list[dict
     return [{"week": w, **{k: float(v[i]) for k, v in series.items()}} for i, w in enumerate(weeks)]
 
 
-__all__ = ["Fading", "FadingRule", "Trend", "Verdict", "fading_signal", "verdict", "pa"]
+__all__ = [
+    "SERIES",
+    "VERDICTS",
+    "Evidence",
+    "Fading",
+    "FadingRule",
+    "Trend",
+    "Verdict",
+    "changepoint",
+    "fading_signal",
+    "trend",
+    "verdict",
+    "pa",
+]

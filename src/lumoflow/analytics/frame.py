@@ -61,6 +61,9 @@ class Options:
     top_brokers: int = 10
     pseudonym_key: str = "lumoflow"
     seed: int = 42
+    #: When the input's times are offsets rather than dates: the origin they were placed at
+    #: (``--epoch``). Reports then give relative weeks instead of calendar dates.
+    epoch: dt.datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -85,6 +88,10 @@ class Frame:
     options: Options
     #: Intermediate tables shared by metric families (e.g. the threads table), keyed by name.
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: Where observation stopped: ``--to`` when given, else the log's export time (``log.json``
+    #: ``created``) when later than the last event, else ``end``. Silence up to it is activity
+    #: that stopped, not missing data.
+    observed_end: dt.datetime | None = None
 
 
 _LOCAL = threading.local()
@@ -176,6 +183,7 @@ def make_frame(
     end = period.end or (
         pc.max(ev["ts"]).as_py() + dt.timedelta(microseconds=1) if has_time else None
     )
+    observed_end = end if period.end or end is None else max(end, _created(log) or end)
     depth = max(1, options.department_depth)
     dept = pc.binary_join(pc.list_slice(pc.split_pattern(people["department"], "/"), 0, depth), "/")
     people = people.append_column("dept", dept)
@@ -190,7 +198,17 @@ def make_frame(
         bool(has_time),
         {k: v for k, v in skipped.items() if v},
         options,
+        observed_end=observed_end,
     )
+
+
+def _created(log: InteractionLog) -> dt.datetime | None:
+    """The log's export time (``log.json`` ``created``), or ``None`` when absent or unreadable."""
+    try:
+        created = dt.datetime.fromisoformat(str(log.meta["created"]))
+    except (KeyError, ValueError):
+        return None
+    return created if created.tzinfo else created.replace(tzinfo=UTC)
 
 
 def week_start(value: dt.datetime) -> dt.date:
@@ -199,12 +217,14 @@ def week_start(value: dt.datetime) -> dt.date:
     return d - dt.timedelta(days=d.weekday())
 
 
-def weeks_of(frame: Frame) -> list[dt.date]:
-    """Every ISO week (its Monday) from the period's start to its end, gaps included."""
-    if frame.start is None or frame.end is None:
+def weeks_of(frame: Frame, *, end: dt.datetime | None = None) -> list[dt.date]:
+    """Every ISO week (its Monday) from the period's start to its end (or to ``end``), gaps
+    included."""
+    end = end or frame.end
+    if frame.start is None or end is None:
         return []
     first = week_start(frame.start)
-    last = week_start(frame.end - dt.timedelta(microseconds=1))
+    last = week_start(end - dt.timedelta(microseconds=1))
     n = (last - first).days // 7 + 1
     return [first + dt.timedelta(days=7 * i) for i in range(n)]
 

@@ -44,6 +44,8 @@ _MIN_UNIX = int(MIN_TS.timestamp())
 _PERSON_KEYS = ("actor", "username", "email")
 _PEOPLE_OPTIONAL = ("name", "department", "manager", "location", "time_zone", "is_bot", "joined_at")
 INPUT_FORMATS = ("log", "edges", "events-csv")
+#: Log meta key (and edge-list schema metadata key): the origin of times that are offsets.
+EPOCH_KEY = "epoch"
 
 
 def detect_format(path: Path) -> str:
@@ -68,7 +70,9 @@ def read_edge_list(
     """Read ``src dst [ts]`` lines into canonical ``message`` events.
 
     ``ts`` is Unix seconds; a value before 1990 (below 631,152,000) is read as seconds after
-    ``epoch`` (anonymised SNAP times start at 0). Lines starting with ``#`` or ``%`` are comments.
+    ``epoch`` (anonymised SNAP times start at 0), and the table's schema metadata then holds
+    ``EPOCH_KEY``: the times are offsets, not dates. Lines starting with ``#`` or ``%`` are
+    comments.
     Without ``ts`` every event gets a null time and the time-based metrics say too_little_data.
     """
     file = str(path)
@@ -124,10 +128,13 @@ def read_edge_list(
                 column="ts",
             )
         secs = pc.cast(ts_text, pa.float64()).to_numpy()
-        secs = np.where(secs < _MIN_UNIX, secs + epoch.timestamp(), secs)
+        offsets = secs < _MIN_UNIX
+        relative = bool(offsets.any())
+        secs = np.where(offsets, secs + epoch.timestamp(), secs)
         ts = pa.array((secs * 1e6).astype("int64"), pa.int64()).cast(TS_TYPE)
     else:
         ts = pa.nulls(n, TS_TYPE)
+        relative = False
     ids = pc.cast(pa.array(np.arange(1, n + 1)), pa.string())
     empty = pa.array([""] * n, pa.string())
     events = pa.Table.from_arrays(
@@ -153,6 +160,8 @@ def read_edge_list(
         except LogError as exc:
             line = physical_line(clean, exc.line) if exc.line else None
             raise LogError(exc.message, file=file, line=line, column=exc.column) from None
+    if relative:
+        events = events.replace_schema_metadata({EPOCH_KEY: epoch.isoformat()})
     return events
 
 
@@ -250,11 +259,13 @@ def load_input(
     if fmt == "log":
         log = read_log(p, now=now)
     elif fmt == "edges":
+        edges = read_edge_list(p, epoch=epoch, now=now)
+        origin = (edges.schema.metadata or {}).get(EPOCH_KEY.encode())
         log = InteractionLog(
-            read_edge_list(p, epoch=epoch, now=now),
+            edges,
             SCHEMAS["people"].empty_table(),
             SCHEMAS["workspaces"].empty_table(),
-            {"format": 1, "source": "edges"},
+            {"format": 1, "source": "edges"} | ({EPOCH_KEY: origin.decode()} if origin else {}),
         )
     elif fmt == "events-csv":
         log = InteractionLog(

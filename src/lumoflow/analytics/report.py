@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pyarrow.compute as pc
 
-from lumoflow.analytics.fading import Fading, fading_signal
+from lumoflow.analytics.fading import VERDICTS, Fading, fading_signal
 from lumoflow.analytics.frame import Frame, Options, Period, make_frame
 from lumoflow.analytics.log import InteractionLog
 from lumoflow.analytics.network import NetworkSummary, network_summary
@@ -178,13 +178,13 @@ def render_text(report: Report) -> str:
     out: list[str] = []
     f = report.fading
     if f is not None:
-        out += [f"Fading verdict: {f.verdict.upper()}", *[f"  - {e}" for e in f.evidence]]
+        out += [f"Fading verdict: {f.verdict.upper()}", *[f"  - {e.sentence}" for e in f.evidence]]
         ranked = sorted(
             f.by_workspace.items(),
-            key=lambda kv: ({"fading": 0, "growing": 1, "stable": 2}.get(kv[1].verdict, 3), kv[0]),
+            key=lambda kv: (VERDICTS.index(kv[1].verdict), kv[0]),
         )
         for ws, wv in ranked[:30]:
-            first = f" - {wv.evidence[0]}" if wv.evidence else ""
+            first = f" - {wv.evidence[0].sentence}" if wv.evidence else ""
             out.append(f"  workspace {ws}: {wv.verdict}{first}")
         if len(ranked) > 30:
             out.append(f"  ... and {len(ranked) - 30} more workspaces (see --format json)")
