@@ -43,7 +43,11 @@ def record(
     ts: datetime | None = None,
     data: dict[str, Any] | None = None,
 ) -> ActivityEvent:
-    """Write one ActivityEvent. Must run inside the calling action's `transaction.atomic()`."""
+    """Write one ActivityEvent. Must run inside the calling action's `transaction.atomic()`.
+
+    `actor` and `target_actor` are people (`people.models.User`), typed `Any` here only because
+    activity sits below the apps and imports none of them; the actions that call this are typed.
+    """
     if not connection.in_atomic_block:
         raise OutsideTransaction("activity.record must run inside the action's transaction")
     otype, oid = _ref(obj)

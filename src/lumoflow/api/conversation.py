@@ -15,6 +15,8 @@ from lumoflow.core import limits
 from lumoflow.core.pagination import newest_first_page, paginate
 from lumoflow.notifications import actions as n_actions
 from lumoflow.notifications import queries as n_queries
+from lumoflow.people.auth import SignedInRequest
+from lumoflow.people.models import Viewer
 
 from .base import AtMost, Id, Limit, Text, unvalidated_json
 
@@ -96,7 +98,7 @@ class IdeaStatusIn(Schema):
     note: Annotated[Text, AtMost(limits.IDEA_STATUS_NOTE)] = ""
 
 
-def cards_out(viewer: Any, posts: list[Any]) -> list[dict[str, Any]]:
+def cards_out(viewer: Viewer, posts: list[Any]) -> list[dict[str, Any]]:
     """Posts as PostOut dicts (validated once, by the response schema)."""
     attachment_url = url_template("conversation:attachment")
     out = []
@@ -176,7 +178,9 @@ def workspace_posts(
 
 
 @router.post("/workspaces/{workspace_id}/posts", response={201: PostOut}, summary="Post")
-def create_post(request: HttpRequest, workspace_id: Id, payload: PostIn) -> Status[dict[str, Any]]:
+def create_post(
+    request: SignedInRequest, workspace_id: Id, payload: PostIn
+) -> Status[dict[str, Any]]:
     post = actions.create_post(request.user, workspace_id, **payload.model_dump())
     return Status(201, _one(request, post.pk))
 
@@ -197,20 +201,20 @@ def get_post(request: HttpRequest, post_id: Id) -> dict[str, Any]:
 
 
 @router.patch("/posts/{post_id}", response=PostOut, summary="Edit my post; relink its objective")
-def patch_post(request: HttpRequest, post_id: Id, payload: PostPatch) -> dict[str, Any]:
+def patch_post(request: SignedInRequest, post_id: Id, payload: PostPatch) -> dict[str, Any]:
     changes = payload.model_dump(exclude_unset=True)
     actions.edit_post(request.user, post_id, **changes)
     return _one(request, post_id)
 
 
 @router.delete("/posts/{post_id}", response={204: None}, summary="Delete my post (soft)")
-def delete_post(request: HttpRequest, post_id: Id) -> Status[None]:
+def delete_post(request: SignedInRequest, post_id: Id) -> Status[None]:
     actions.delete_post(request.user, post_id)
     return Status(204, None)
 
 
 @router.post("/posts/{post_id}/hide", response={204: None}, summary="Hide a post (facilitators)")
-def hide_post(request: HttpRequest, post_id: Id, payload: HideIn) -> Status[None]:
+def hide_post(request: SignedInRequest, post_id: Id, payload: HideIn) -> Status[None]:
     actions.hide_post(request.user, post_id, reason=payload.reason)
     return Status(204, None)
 
@@ -225,31 +229,31 @@ def replies(
 
 
 @router.post("/posts/{post_id}/replies", response={201: PostOut}, summary="Reply")
-def create_reply(request: HttpRequest, post_id: Id, payload: ReplyIn) -> Status[dict[str, Any]]:
+def create_reply(request: SignedInRequest, post_id: Id, payload: ReplyIn) -> Status[dict[str, Any]]:
     reply = actions.create_reply(request.user, post_id, body=payload.body)
     return Status(201, _one(request, reply.pk))
 
 
 @router.post("/posts/{post_id}/reactions", response={201: PostOut}, summary="React")
-def react(request: HttpRequest, post_id: Id, payload: ReactionIn) -> Status[dict[str, Any]]:
+def react(request: SignedInRequest, post_id: Id, payload: ReactionIn) -> Status[dict[str, Any]]:
     actions.add_reaction(request.user, post_id, emoji=payload.emoji)
     return Status(201, _one(request, post_id))
 
 
 @router.delete("/posts/{post_id}/reactions", response=PostOut, summary="Take a reaction back")
-def unreact(request: HttpRequest, post_id: Id, payload: ReactionIn) -> dict[str, Any]:
+def unreact(request: SignedInRequest, post_id: Id, payload: ReactionIn) -> dict[str, Any]:
     actions.remove_reaction(request.user, post_id, emoji=payload.emoji)
     return _one(request, post_id)
 
 
 @router.post("/posts/{post_id}/accept", response=PostOut, summary="Accept a reply as the answer")
-def accept(request: HttpRequest, post_id: Id, payload: AcceptIn) -> dict[str, Any]:
+def accept(request: SignedInRequest, post_id: Id, payload: AcceptIn) -> dict[str, Any]:
     actions.accept_answer(request.user, post_id, reply_id=payload.reply_id)
     return _one(request, post_id)
 
 
 @router.post("/posts/{post_id}/idea-status", response=PostOut, summary="Set an idea's status")
-def idea_status(request: HttpRequest, post_id: Id, payload: IdeaStatusIn) -> dict[str, Any]:
+def idea_status(request: SignedInRequest, post_id: Id, payload: IdeaStatusIn) -> dict[str, Any]:
     actions.set_idea_status(request.user, post_id, status=payload.status, note=payload.note)
     return _one(request, post_id)
 
@@ -307,13 +311,13 @@ def list_follows(
 
 
 @router.post("/follows", response={201: FollowOut}, summary="Follow a person or a workspace")
-def create_follow(request: HttpRequest, payload: FollowIn) -> Status[FollowOut]:
+def create_follow(request: SignedInRequest, payload: FollowIn) -> Status[FollowOut]:
     f = actions.follow(request.user, **payload.model_dump())
     return Status(201, _follow_out(f))
 
 
 @router.delete("/follows", response={204: None}, summary="Stop following")
-def delete_follow(request: HttpRequest, payload: FollowIn) -> Status[None]:
+def delete_follow(request: SignedInRequest, payload: FollowIn) -> Status[None]:
     actions.unfollow(request.user, **payload.model_dump())
     return Status(204, None)
 
@@ -379,7 +383,7 @@ def notifications(
 
 
 @router.post("/notifications/read", response=dict, summary="Mark read (these ids, or all)")
-def read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
+def read(request: SignedInRequest, payload: ReadIn) -> dict[str, int]:
     n = n_actions.mark_read(request.user, ids=payload.ids)
     return {"marked": n, "unread": n_queries.unread_count_for(request.user)}
 
@@ -390,5 +394,5 @@ def get_mutes(request: HttpRequest) -> dict[str, list[str]]:
 
 
 @router.put("/notifications/mutes", response=MutesIn, summary="Set muted notification types")
-def put_mutes(request: HttpRequest, payload: MutesIn) -> dict[str, list[str]]:
+def put_mutes(request: SignedInRequest, payload: MutesIn) -> dict[str, list[str]]:
     return {"muted": sorted(n_actions.set_mutes(request.user, muted=payload.muted))}

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from lumoflow.core import limits
 from lumoflow.core.pagination import paginate
 from lumoflow.people import actions, queries
+from lumoflow.people.auth import SignedInRequest
 
 from .base import AtMost, Limit, Text
 
@@ -88,7 +89,7 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.patch("/me", response=MeOut, summary="Edit my profile")
-def edit_me(request: HttpRequest, payload: ProfileIn) -> MeOut:
+def edit_me(request: SignedInRequest, payload: ProfileIn) -> MeOut:
     user = actions.update_profile(
         request.user, request.user.username, **payload.model_dump(exclude_unset=True)
     )

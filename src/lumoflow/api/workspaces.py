@@ -10,6 +10,8 @@ from ninja import Field, Router, Schema, Status
 
 from lumoflow.core import limits
 from lumoflow.core.pagination import paginate
+from lumoflow.people.auth import SignedInRequest
+from lumoflow.people.models import Viewer
 from lumoflow.workspaces import actions, queries
 
 from .base import AtMost, Id, Limit, Text
@@ -59,7 +61,7 @@ class WorkspacePatch(Schema):
     target_on_topic_share: float | None = Field(None, ge=0, le=1)
 
 
-def workspace_out(viewer: Any, ws: Any) -> WorkspaceOut:
+def workspace_out(viewer: Viewer, ws: Any) -> WorkspaceOut:
     lacks, due = queries.objective_deadline(ws)
     return WorkspaceOut(
         id=ws.pk,
@@ -90,7 +92,7 @@ def list_workspaces(
 
 
 @router.post("/workspaces", response={201: WorkspaceOut}, summary="Create a workspace")
-def create_workspace(request: HttpRequest, payload: WorkspaceIn) -> Status[WorkspaceOut]:
+def create_workspace(request: SignedInRequest, payload: WorkspaceIn) -> Status[WorkspaceOut]:
     ws = actions.create_workspace(request.user, **payload.model_dump())
     return Status(201, workspace_out(request.user, queries.get_workspace_for(request.user, ws.pk)))
 
@@ -103,7 +105,7 @@ def get_workspace(request: HttpRequest, workspace_id: Id) -> WorkspaceOut:
 
 @router.patch("/workspaces/{workspace_id}", response=WorkspaceOut, summary="Change a workspace")
 def patch_workspace(
-    request: HttpRequest, workspace_id: Id, payload: WorkspacePatch
+    request: SignedInRequest, workspace_id: Id, payload: WorkspacePatch
 ) -> WorkspaceOut:
     ws = actions.change_workspace(
         request.user, workspace_id, **payload.model_dump(exclude_unset=True)
@@ -154,7 +156,7 @@ def list_members(
     response={201: MemberOut},
     summary="Join (empty body), ask to join a private workspace, or add a person (owners)",
 )
-def add_member(request: HttpRequest, workspace_id: Id, payload: MemberIn) -> Status[MemberOut]:
+def add_member(request: SignedInRequest, workspace_id: Id, payload: MemberIn) -> Status[MemberOut]:
     if payload.username:
         m = actions.add_member(
             request.user, workspace_id, username=payload.username, role=payload.role
@@ -169,7 +171,7 @@ def add_member(request: HttpRequest, workspace_id: Id, payload: MemberIn) -> Sta
     response={204: None},
     summary="Leave, or remove a member (owners)",
 )
-def remove_member(request: HttpRequest, workspace_id: Id, username: Text) -> Status[None]:
+def remove_member(request: SignedInRequest, workspace_id: Id, username: Text) -> Status[None]:
     actions.remove_member(request.user, workspace_id, username=username)
     return Status(204, None)
 
@@ -297,7 +299,7 @@ def list_objectives(
     summary="Add an objective (owners and facilitators)",
 )
 def create_objective(
-    request: HttpRequest, workspace_id: Id, payload: ObjectiveIn
+    request: SignedInRequest, workspace_id: Id, payload: ObjectiveIn
 ) -> Status[ObjectiveOut]:
     data = payload.model_dump()
     obj = actions.create_objective(request.user, workspace_id, **data)
@@ -310,7 +312,7 @@ def create_objective(
     response={201: CheckInOut},
     summary="Check in on a key result (members)",
 )
-def check_in(request: HttpRequest, key_result_id: Id, payload: CheckInIn) -> Status[CheckInOut]:
+def check_in(request: SignedInRequest, key_result_id: Id, payload: CheckInIn) -> Status[CheckInOut]:
     ci = actions.record_check_in(
         request.user,
         key_result_id,

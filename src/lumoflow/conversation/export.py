@@ -25,6 +25,7 @@ from lumoflow.analytics.log import (
     WORKSPACES_SCHEMA,
     InteractionLog,
 )
+from lumoflow.people.models import Viewer
 from lumoflow.workspaces.models import Objective, Workspace
 from lumoflow.workspaces.queries import readable_workspace_ids
 
@@ -46,7 +47,7 @@ _EVENT_FIELDS = (
 
 
 def _events_qs(
-    start: dt.datetime | None, end: dt.datetime | None, viewer: Any
+    start: dt.datetime | None, end: dt.datetime | None, viewer: Viewer | None
 ) -> QuerySet[ActivityEvent]:
     qs = ActivityEvent.objects.filter(verb__in=VERBS)
     if start is not None:
@@ -114,7 +115,7 @@ def _people() -> pa.Table:
     )
 
 
-def _workspaces(viewer: Any) -> pa.Table:
+def _workspaces(viewer: Viewer | None) -> pa.Table:
     qs = Workspace.objects.order_by("id")
     if viewer is not None:
         qs = qs.filter(id__in=readable_workspace_ids(viewer))
@@ -139,7 +140,7 @@ def build_log(
     *,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
-    viewer: Any = None,
+    viewer: Viewer | None = None,
 ) -> InteractionLog:
     """The interaction log of events in [start, end), every person, and the workspaces."""
     batches = list(_batches(_events_qs(start, end, viewer)))

@@ -20,7 +20,7 @@ from django.db.models import BooleanField, IntegerField, Q, QuerySet, Value
 from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.sql import Frozen, Loader
 from lumoflow.core.validation import id_or_not_found
-from lumoflow.people.models import person_name
+from lumoflow.people.models import Viewer, person_name
 from lumoflow.workspaces import queries as ws_queries
 from lumoflow.workspaces.models import (
     Membership,
@@ -33,15 +33,17 @@ from lumoflow.workspaces.models import (
 from .models import EMOJIS, Attachment, Follow, Hashtag, Kind, Post, Reaction
 
 
-def _uid(viewer: Any) -> int | None:
-    return viewer.pk if getattr(viewer, "is_authenticated", False) else None
+def _uid(viewer: Viewer | None) -> int | None:
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return None
+    return viewer.pk
 
 
 def visible_posts() -> QuerySet[Post]:
     return Post.objects.filter(deleted_at__isnull=True, hidden_at__isnull=True)
 
 
-def readable_posts_for(viewer: Any) -> QuerySet[Post]:
+def readable_posts_for(viewer: Viewer) -> QuerySet[Post]:
     """Visible posts and replies in workspaces whose content the viewer may read."""
     return visible_posts().filter(workspace__in=ws_queries.readable_workspace_ids(viewer))
 
@@ -78,7 +80,7 @@ def _feed_select(qs: QuerySet[Post], *, replies: bool = False) -> QuerySet[Post]
     )
 
 
-def get_post_for(viewer: Any, post_id: Any) -> Post:
+def get_post_for(viewer: Viewer, post_id: Any) -> Post:
     """A visible post or reply the viewer may read, else NotFound (missing or not allowed)."""
     pid = id_or_not_found(post_id, "post")
     post = _feed_select(readable_posts_for(viewer), replies=True).filter(pk=pid).first()
@@ -87,7 +89,7 @@ def get_post_for(viewer: Any, post_id: Any) -> Post:
     return post
 
 
-def require_member(viewer: Any, post_or_ws: Post | Workspace, what: str) -> str:
+def require_member(viewer: Viewer, post_or_ws: Post | Workspace, what: str) -> str:
     """The viewer's role in the post's workspace; 403 for a reader who is not a member."""
     ws = post_or_ws.workspace if isinstance(post_or_ws, Post) else post_or_ws
     role = ws_queries.role_of(viewer, ws)
@@ -96,17 +98,17 @@ def require_member(viewer: Any, post_or_ws: Post | Workspace, what: str) -> str:
     return role
 
 
-def can_facilitate(viewer: Any, workspace: Workspace) -> bool:
+def can_facilitate(viewer: Viewer, workspace: Workspace) -> bool:
     return ws_queries.may_facilitate(ws_queries.role_of(viewer, workspace))
 
 
-def may_accept_answer(viewer: Any, question: Post, role: str | None) -> bool:
+def may_accept_answer(viewer: Viewer, question: Post, role: str | None) -> bool:
     """Whether the viewer, holding `role` in the question's workspace, may accept an answer to
     it: the person who asked, or a facilitator or owner of the workspace."""
     return question.author_id == _uid(viewer) or ws_queries.may_facilitate(role)
 
 
-def count_posts_after(viewer: Any, after: int, *, workspace_id: Any = None) -> int:
+def count_posts_after(viewer: Viewer, after: int, *, workspace_id: Any = None) -> int:
     """How many posts newer than post `after` the viewer's home feed (or a workspace's feed)
     holds: the "new posts" notice."""
     qs = list_workspace_posts_for(viewer, workspace_id) if workspace_id else list_feed_for(viewer)
@@ -141,7 +143,7 @@ def _objective_filter(objective_id: Any) -> int | None:
 
 
 def list_workspace_posts_for(
-    viewer: Any, workspace_id: Any, *, kind: str = "", objective_id: Any = None
+    viewer: Viewer, workspace_id: Any, *, kind: str = "", objective_id: Any = None
 ) -> QuerySet[Post]:
     """Root posts of a workspace the viewer may read (403 when private and not a member)."""
     ws = ws_queries.get_readable_workspace_for(viewer, workspace_id)
@@ -149,7 +151,7 @@ def list_workspace_posts_for(
     return _feed_select(_workspace_roots(ws.pk, kind=kind, objective_id=oid))
 
 
-def list_feed_for(viewer: Any) -> QuerySet[Post]:
+def list_feed_for(viewer: Viewer) -> QuerySet[Post]:
     """Home feed: root posts from followed workspaces and people, and announcements from the
     viewer's workspaces, in workspaces the viewer may read."""
     uid = _uid(viewer)
@@ -484,14 +486,14 @@ def _attach_card_relations(posts: list[Post], workspace: Workspace | None) -> No
         objective.set_cached_value(p, goal)  # type: ignore[union-attr]
 
 
-def feed_for(viewer: Any) -> Feed:
+def feed_for(viewer: Viewer) -> Feed:
     """`list_feed_for`, read a page at a time."""
     uid = _uid(viewer)
     return Feed(None) if uid is None else HomeFeed(_HOME_FEED, {"viewer": uid})
 
 
 def workspace_feed_for(
-    viewer: Any, workspace_id: Any, *, kind: str = "", objective_id: Any = None
+    viewer: Viewer, workspace_id: Any, *, kind: str = "", objective_id: Any = None
 ) -> Feed:
     """`list_workspace_posts_for` (403 when private and not a member), read a page at a time."""
     ws = ws_queries.get_readable_workspace_for(viewer, workspace_id)
@@ -503,13 +505,13 @@ def workspace_feed_for(
     return Feed(query, ids, ws)
 
 
-def list_hashtag_posts_for(viewer: Any, tag: str) -> QuerySet[Post]:
+def list_hashtag_posts_for(viewer: Viewer, tag: str) -> QuerySet[Post]:
     tag = tag.lstrip("#").lower()
     ids = Hashtag.objects.filter(tag=tag).values("post_id")
     return _feed_select(readable_posts_for(viewer).filter(pk__in=ids), replies=True)
 
 
-def list_replies_for(viewer: Any, post_id: Any) -> QuerySet[Post]:
+def list_replies_for(viewer: Viewer, post_id: Any) -> QuerySet[Post]:
     """Replies in the thread of a post the viewer may read, oldest first."""
     post = get_post_for(viewer, post_id)
     root = post.thread_id or post.pk
@@ -521,7 +523,7 @@ def list_replies_for(viewer: Any, post_id: Any) -> QuerySet[Post]:
     )
 
 
-def list_unanswered_questions_for(viewer: Any, workspace_id: Any) -> QuerySet[Post]:
+def list_unanswered_questions_for(viewer: Viewer, workspace_id: Any) -> QuerySet[Post]:
     """Questions with no accepted answer, oldest first."""
     ws = ws_queries.get_readable_workspace_for(viewer, workspace_id)
     return (
@@ -532,11 +534,11 @@ def list_unanswered_questions_for(viewer: Any, workspace_id: Any) -> QuerySet[Po
     )
 
 
-def list_decisions_for(viewer: Any, workspace_id: Any) -> QuerySet[Post]:
+def list_decisions_for(viewer: Viewer, workspace_id: Any) -> QuerySet[Post]:
     return list_workspace_posts_for(viewer, workspace_id, kind=Kind.DECISION)
 
 
-def search_posts_for(viewer: Any, q: str) -> QuerySet[Post]:
+def search_posts_for(viewer: Viewer, q: str) -> QuerySet[Post]:
     """Posts and replies whose text contains every word of `q` (case-insensitive)."""
     qs = readable_posts_for(viewer)
     words = [w for w in q.split() if w][:10]
@@ -547,7 +549,7 @@ def search_posts_for(viewer: Any, q: str) -> QuerySet[Post]:
     return _feed_select(qs, replies=True)
 
 
-def list_follows_for(viewer: Any) -> QuerySet[Follow]:
+def list_follows_for(viewer: Viewer) -> QuerySet[Follow]:
     """What the viewer follows (secret workspaces they left drop out)."""
     return (
         Follow.objects.filter(follower_id=_uid(viewer))
@@ -592,7 +594,7 @@ _FOLLOWED = Frozen(
 )
 
 
-def list_followed_for(viewer: Any) -> list[Followed]:
+def list_followed_for(viewer: Viewer) -> list[Followed]:
     """`list_follows_for`, the first FOLLOWS_SHOWN as names (the home page's side bar)."""
     uid = _uid(viewer)
     if uid is None:
@@ -614,7 +616,7 @@ _FOLLOWS_WORKSPACE = Frozen(
 
 
 def follow_state(
-    viewer: Any, *, person_id: int | None = None, workspace_id: int | None = None
+    viewer: Viewer, *, person_id: int | None = None, workspace_id: int | None = None
 ) -> bool:
     """Whether the viewer follows this person (or workspace): one precompiled query."""
     uid = _uid(viewer)
@@ -625,14 +627,14 @@ def follow_state(
     return bool(query.count(uid=uid, oid=int(target)))
 
 
-def list_revisions_for(viewer: Any, post_id: Any) -> list[Any]:
+def list_revisions_for(viewer: Viewer, post_id: Any) -> list[Any]:
     """Earlier versions of a post the viewer may read (`post_id` may be a post that
     `get_post_for` returned for this viewer)."""
     post = post_id if isinstance(post_id, Post) else get_post_for(viewer, post_id)
     return list(post.revisions.select_related("edited_by"))
 
 
-def get_attachment_for(viewer: Any, attachment_id: Any) -> Attachment:
+def get_attachment_for(viewer: Viewer, attachment_id: Any) -> Attachment:
     aid = id_or_not_found(attachment_id, "attachment")
     att = (
         Attachment.objects.filter(pk=aid, post__in=readable_posts_for(viewer))
@@ -654,7 +656,7 @@ class PostCard:
     attachments: list[Attachment] = field(default_factory=list)
 
 
-def my_reactions(viewer: Any, post_ids: list[int]) -> set[tuple[int, str]]:
+def my_reactions(viewer: Viewer, post_ids: list[int]) -> set[tuple[int, str]]:
     """The viewer's own reactions among these posts, as (post id, emoji): one indexed query."""
     uid = _uid(viewer)
     if uid is None or not post_ids:
@@ -669,7 +671,7 @@ def my_reactions(viewer: Any, post_ids: list[int]) -> set[tuple[int, str]]:
         return {(int(p), str(e)) for p, e in cur.fetchall()}
 
 
-def decorate(viewer: Any, posts: list[Post]) -> list[PostCard]:
+def decorate(viewer: Viewer | None, posts: list[Post]) -> list[PostCard]:
     """Attach reaction counts (with the viewer's own) and attachments: two queries in all.
 
     Written in SQL: on a feed page, building these two ORM queries took longer than running them.

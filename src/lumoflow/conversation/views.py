@@ -27,6 +27,8 @@ from lumoflow.core.pagination import newest_first_page, paginate
 from lumoflow.core.validation import as_id
 from lumoflow.notifications.queries import unread_count_for
 from lumoflow.people import queries as people_queries
+from lumoflow.people.auth import SignedInRequest
+from lumoflow.people.models import Viewer
 from lumoflow.workspaces import queries as ws_queries
 
 from . import actions, cards, queries
@@ -60,7 +62,7 @@ def feed_page(request: HttpRequest, qs: Any) -> dict[str, Any]:
     return {"cards": queries.decorate(request.user, items), "next_cursor": nxt, "posts": items}
 
 
-def objective_choices(viewer: Any, ws: Any) -> list[tuple[int, str]]:
+def objective_choices(viewer: Viewer, ws: Any) -> list[tuple[int, str]]:
     return [(o.pk, o.title) for o in ws_queries.list_objectives_for(viewer, ws.pk)]
 
 
@@ -158,7 +160,7 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def create_post(request: HttpRequest, workspace_id: int) -> HttpResponse:
+def create_post(request: SignedInRequest, workspace_id: int) -> HttpResponse:
     ws = ws_queries.get_workspace_for(request.user, workspace_id)
     form = PostForm(request.POST, request.FILES, objectives=objective_choices(request.user, ws))
     back = reverse("workspaces:detail", args=[ws.pk])
@@ -176,7 +178,7 @@ def create_post(request: HttpRequest, workspace_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reply(request: HttpRequest, post_id: int) -> HttpResponse:
+def reply(request: SignedInRequest, post_id: int) -> HttpResponse:
     parent = queries.get_post_for(request.user, post_id)
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
@@ -203,7 +205,7 @@ def _attempt(request: HttpRequest, fn: Any, ok: str = "") -> None:
 
 @login_required
 @require_POST
-def react(request: HttpRequest, post_id: int) -> HttpResponse:
+def react(request: SignedInRequest, post_id: int) -> HttpResponse:
     """Toggle a reaction on and off."""
     post = queries.get_post_for(request.user, post_id)
     emoji = request.POST.get("emoji", "")
@@ -217,7 +219,7 @@ def react(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def accept(request: HttpRequest, post_id: int) -> HttpResponse:
+def accept(request: SignedInRequest, post_id: int) -> HttpResponse:
     reply_id = request.POST.get("reply_id")
     _attempt(
         request,
@@ -229,7 +231,7 @@ def accept(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def idea_status(request: HttpRequest, post_id: int) -> HttpResponse:
+def idea_status(request: SignedInRequest, post_id: int) -> HttpResponse:
     form = IdeaStatusForm(request.POST)
     if form.is_valid():
         _attempt(
@@ -243,7 +245,7 @@ def idea_status(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, post_id: int) -> HttpResponse:
+def edit(request: SignedInRequest, post_id: int) -> HttpResponse:
     post = queries.get_post_for(request.user, post_id)
     choices = objective_choices(request.user, post.workspace) if not post.thread_id else []
     initial = {"body": post.body, "objective_id": post.objective_id}
@@ -262,7 +264,7 @@ def edit(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete(request: HttpRequest, post_id: int) -> HttpResponse:
+def delete(request: SignedInRequest, post_id: int) -> HttpResponse:
     post = queries.get_post_for(request.user, post_id)
     _attempt(request, lambda: actions.delete_post(request.user, post.pk), "Deleted.")
     if post.thread_id:
@@ -272,7 +274,7 @@ def delete(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def hide(request: HttpRequest, post_id: int) -> HttpResponse:
+def hide(request: SignedInRequest, post_id: int) -> HttpResponse:
     post = queries.get_post_for(request.user, post_id)
     reason = request.POST.get("reason", "")
     _attempt(request, lambda: actions.hide_post(request.user, post.pk, reason=reason), "Hidden.")
@@ -304,7 +306,7 @@ def decisions(request: HttpRequest, workspace_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow(request: HttpRequest) -> HttpResponse:
+def follow(request: SignedInRequest) -> HttpResponse:
     """Follow or unfollow (`undo=1`) a person (`username`) or a workspace (`workspace_id`)."""
     username = request.POST.get("username") or None
     ws_id = request.POST.get("workspace_id") or None

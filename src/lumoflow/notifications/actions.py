@@ -16,6 +16,7 @@ from lumoflow.conversation.models import Post
 from lumoflow.conversation.queries import readers_among
 from lumoflow.core.errors import Invalid
 from lumoflow.core.validation import as_id
+from lumoflow.people.models import User
 
 from .models import Mute, Notification, Type
 
@@ -92,7 +93,7 @@ def _notify(event: str, post_id: int, actor_id: int, mentioned: list[int]) -> No
 
 
 @transaction.atomic
-def mark_read(actor: Any, *, ids: Iterable[Any] | None = None) -> int:
+def mark_read(actor: User, *, ids: Iterable[Any] | None = None) -> int:
     """Mark the actor's own notifications read: these ids, or all when `ids` is None.
 
     Ids that are not the actor's notifications are left alone, ids no row can have included
@@ -105,7 +106,7 @@ def mark_read(actor: Any, *, ids: Iterable[Any] | None = None) -> int:
 
 
 @transaction.atomic
-def set_mutes(actor: Any, *, muted: Iterable[str]) -> set[str]:
+def set_mutes(actor: User, *, muted: Iterable[str]) -> set[str]:
     """Replace the set of notification types the actor mutes."""
     wanted = set(muted)
     unknown = wanted - set(Type.values)

@@ -3,21 +3,20 @@ may still read (leaving a private workspace hides its notifications)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
 from lumoflow.core.sql import Frozen
+from lumoflow.people.models import Viewer
 from lumoflow.workspaces.queries import readable_workspace_ids
 
 from .models import Mute, Notification, Type
 
 
-def _uid(viewer: Any) -> int | None:
+def _uid(viewer: Viewer) -> int | None:
     return viewer.pk if getattr(viewer, "is_authenticated", False) else None
 
 
-def list_notifications_for(viewer: Any, *, unread: bool = False) -> QuerySet[Notification]:
+def list_notifications_for(viewer: Viewer, *, unread: bool = False) -> QuerySet[Notification]:
     qs = Notification.objects.filter(
         recipient_id=_uid(viewer), workspace__in=readable_workspace_ids(viewer)
     ).filter(Q(post__isnull=True) | Q(post__deleted_at=None, post__hidden_at=None))
@@ -26,7 +25,7 @@ def list_notifications_for(viewer: Any, *, unread: bool = False) -> QuerySet[Not
     return qs.select_related("actor", "post", "workspace")
 
 
-def get_notification_for(viewer: Any, notification_id: int) -> Notification | None:
+def get_notification_for(viewer: Viewer, notification_id: int) -> Notification | None:
     """One of the viewer's notifications, or None (another's, or about a post gone from view)."""
     return list_notifications_for(viewer).filter(pk=notification_id).first()
 
@@ -34,13 +33,13 @@ def get_notification_for(viewer: Any, notification_id: int) -> Notification | No
 _UNREAD = Frozen(lambda viewer: list_notifications_for(viewer, unread=True).values("id"))
 
 
-def unread_count_for(viewer: Any) -> int:
+def unread_count_for(viewer: Viewer) -> int:
     """The header's badge (every page): the same rule as the list, precompiled."""
     uid = _uid(viewer)
     return 0 if uid is None else _UNREAD.count(viewer=uid)
 
 
-def muted_types_for(viewer: Any) -> set[str]:
+def muted_types_for(viewer: Viewer) -> set[str]:
     # No viewer: user_id=None reads as IS NULL and matches no row (the stubs refuse None).
     return set(
         Mute.objects.filter(user_id=_uid(viewer)).values_list("type", flat=True)  # type: ignore[misc]

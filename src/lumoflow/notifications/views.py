@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from lumoflow.core.pagination import paginate
+from lumoflow.people.auth import SignedInRequest
 
 from . import actions, queries
 
@@ -38,14 +39,14 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_read(request: HttpRequest) -> HttpResponse:
+def mark_read(request: SignedInRequest) -> HttpResponse:
     actions.mark_read(request.user, ids=request.POST.getlist("id") or None)
     return redirect("conversation:notifications:list")
 
 
 @login_required
 @require_POST
-def mutes(request: HttpRequest) -> HttpResponse:
+def mutes(request: SignedInRequest) -> HttpResponse:
     wanted = set(request.POST.getlist("notify"))
     actions.set_mutes(request.user, muted=[t for t, _ in queries.type_choices() if t not in wanted])
     messages.success(request, "Notification settings saved.")
@@ -53,7 +54,7 @@ def mutes(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def open_one(request: HttpRequest, notification_id: int) -> HttpResponse:
+def open_one(request: SignedInRequest, notification_id: int) -> HttpResponse:
     """Mark one notification read and go to what it is about."""
     n = queries.get_notification_for(request.user, notification_id)
     if n is None or n.post is None:

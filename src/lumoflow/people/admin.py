@@ -9,19 +9,20 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
 from . import actions
+from .auth import signed_in
 from .models import ApiToken, Department, User
 
 
 class ActionsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        actions.admin_save(request.user, obj, created=not change)
+        actions.admin_save(signed_in(request), obj, created=not change)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        actions.admin_delete(request.user, obj)
+        actions.admin_delete(signed_in(request), obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:
-            actions.admin_delete(request.user, obj)
+            actions.admin_delete(signed_in(request), obj)
 
 
 @admin.register(User)
@@ -46,7 +47,7 @@ class PersonAdmin(ActionsAdmin, UserAdmin):  # type: ignore[type-arg]  # generic
     @admin.action(description="Deactivate selected people (they keep their history)")
     def deactivate(self, request: HttpRequest, queryset: Any) -> None:
         for person in queryset:
-            actions.admin_delete(request.user, person)
+            actions.admin_delete(signed_in(request), person)
 
     fieldsets = (
         *UserAdmin.fieldsets,  # type: ignore[misc]  # set by UserAdmin; the stubs allow None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -81,6 +81,11 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return person_name(self.username, self.display_name, self.first_name, self.last_name)
+
+
+Viewer = User | AnonymousUser
+"""Who reads: a signed-in person or an anonymous visitor. Queries answer both (an anonymous
+viewer sees what is public, where anything is); actions take a `User`, who is signed in."""
 
 
 class ApiToken(models.Model):

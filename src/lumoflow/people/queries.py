@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
@@ -13,7 +13,7 @@ from django.utils import timezone
 from lumoflow.core.errors import NotFound, Unauthenticated
 from lumoflow.core.sql import Loader
 
-from .models import ApiToken, Department, User
+from .models import ApiToken, Department, User, Viewer
 
 if TYPE_CHECKING:
     from typing import TypedDict
@@ -29,12 +29,13 @@ if TYPE_CHECKING:
         token_last_used_at: datetime | str | None
 
 
-def _require_signed_in(viewer: Any) -> None:
-    if not getattr(viewer, "is_authenticated", False):
+def _require_signed_in(viewer: Viewer) -> User:
+    if not isinstance(viewer, User) or not viewer.is_authenticated:
         raise Unauthenticated("Sign in to see people.")
+    return viewer
 
 
-def list_people_for(viewer: Any, *, q: str = "", department: str = "") -> QuerySet[User]:
+def list_people_for(viewer: Viewer, *, q: str = "", department: str = "") -> QuerySet[User]:
     """Active, non-bot people, optionally filtered by a text or a department path prefix."""
     _require_signed_in(viewer)
     qs = get_user_model().objects.filter(is_active=True).select_related("department", "manager")
@@ -53,7 +54,7 @@ def list_people_for(viewer: Any, *, q: str = "", department: str = "") -> QueryS
     return qs.order_by("username")
 
 
-def get_person_for(viewer: Any, username: str) -> User:
+def get_person_for(viewer: Viewer, username: str) -> User:
     _require_signed_in(viewer)
     person = get_user_model().objects.filter(username=username, is_active=True).first()
     if person is None:
@@ -61,7 +62,7 @@ def get_person_for(viewer: Any, username: str) -> User:
     return person
 
 
-def list_departments_for(viewer: Any) -> QuerySet[WithAnnotations[Department, PeopleCount]]:
+def list_departments_for(viewer: Viewer) -> QuerySet[WithAnnotations[Department, PeopleCount]]:
     _require_signed_in(viewer)
     return Department.objects.annotate(
         people_count=Count("people", filter=Q(people__is_active=True))
@@ -110,6 +111,5 @@ def user_for_token(raw: str) -> User | None:
     return user
 
 
-def list_tokens_for(viewer: Any) -> QuerySet[ApiToken]:
-    _require_signed_in(viewer)
-    return ApiToken.objects.filter(user=viewer)
+def list_tokens_for(viewer: Viewer) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=_require_signed_in(viewer))

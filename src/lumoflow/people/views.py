@@ -15,13 +15,11 @@ from lumoflow.core.errors import NotFound
 from lumoflow.core.forms import page_number, run_action
 
 from . import actions, queries
+from .auth import SignedInRequest
 from .forms import ProfileForm, TokenForm
 
 if TYPE_CHECKING:
     from .models import User
-
-    class SignedInRequest(HttpRequest):
-        user: User  # login_required lets no one else through
 
 
 def _initial(user: User) -> dict[str, object]:
@@ -66,7 +64,7 @@ def profile(request: SignedInRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def create_token(request: HttpRequest) -> HttpResponse:
+def create_token(request: SignedInRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if form.is_valid():
         _, raw = actions.create_token(request.user, name=form.cleaned_data["name"])
@@ -77,7 +75,7 @@ def create_token(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+def revoke_token(request: SignedInRequest, token_id: int) -> HttpResponse:
     try:
         actions.revoke_token(request.user, token_id)
     except NotFound:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.sql import Frozen
 from lumoflow.core.validation import id_or_not_found
+from lumoflow.people.models import Viewer
 
 from . import progress
 from .models import (
@@ -59,11 +60,11 @@ MANAGE_ROLES = (Role.OWNER,)
 FACILITATE_ROLES = (Role.OWNER, Role.FACILITATOR)
 
 
-def _uid(viewer: Any) -> int | None:
+def _uid(viewer: Viewer) -> int | None:
     return viewer.pk if getattr(viewer, "is_authenticated", False) else None
 
 
-def member_workspace_ids(viewer: Any) -> QuerySet[Membership, Mapping[str, object]]:
+def member_workspace_ids(viewer: Viewer) -> QuerySet[Membership, Mapping[str, object]]:
     """Ids of workspaces where the viewer is an active member (a subquery)."""
     # No viewer: user_id=None reads as IS NULL and matches no row (the stubs refuse None).
     return Membership.objects.filter(  # type: ignore[misc]
@@ -71,7 +72,7 @@ def member_workspace_ids(viewer: Any) -> QuerySet[Membership, Mapping[str, objec
     ).values("workspace_id")
 
 
-def my_workspace_ids(viewer: Any) -> set[int]:
+def my_workspace_ids(viewer: Viewer) -> set[int]:
     """Ids of the workspaces where the viewer is an active member."""
     return set(member_workspace_ids(viewer).values_list("workspace_id", flat=True))
 
@@ -99,7 +100,7 @@ def _annotated(qs: QuerySet[Workspace], uid: int | None) -> QuerySet[Workspace]:
     )
 
 
-def list_workspaces_for(viewer: Any, *, include_archived: bool = True) -> QuerySet[Workspace]:
+def list_workspaces_for(viewer: Viewer, *, include_archived: bool = True) -> QuerySet[Workspace]:
     """Workspaces the viewer may see listed: public, private, and secret ones they belong to."""
     uid = _uid(viewer)
     if uid is None:
@@ -112,7 +113,7 @@ def list_workspaces_for(viewer: Any, *, include_archived: bool = True) -> QueryS
     return _annotated(qs, uid).order_by(F("archived_at").asc(nulls_first=True), "name", "id")
 
 
-def readable_workspace_ids(viewer: Any) -> QuerySet[Workspace, Mapping[str, object]]:
+def readable_workspace_ids(viewer: Viewer) -> QuerySet[Workspace, Mapping[str, object]]:
     """Ids of workspaces whose content the viewer may read: public ones and their own."""
     if _uid(viewer) is None:
         return Workspace.objects.none().values("id")
@@ -125,7 +126,7 @@ def readable_workspace_ids(viewer: Any) -> QuerySet[Workspace, Mapping[str, obje
 _ONE_WORKSPACE = Frozen(lambda viewer, wid: _annotated(Workspace.objects.filter(pk=wid), viewer.pk))
 
 
-def get_workspace_for(viewer: Any, workspace_id: Any) -> Workspace:
+def get_workspace_for(viewer: Viewer, workspace_id: Any) -> Workspace:
     """Return a workspace the viewer may see, or raise NotFound (also for secret ones).
 
     `workspace_id` may also be a workspace this function already returned for the same viewer.
@@ -145,7 +146,7 @@ def get_workspace_for(viewer: Any, workspace_id: Any) -> Workspace:
     return ws
 
 
-def membership_of(viewer: Any, workspace: Workspace) -> Membership | None:
+def membership_of(viewer: Viewer, workspace: Workspace) -> Membership | None:
     """The viewer's membership (active or requested), or None."""
     uid = _uid(viewer)
     if uid is None:
@@ -153,7 +154,7 @@ def membership_of(viewer: Any, workspace: Workspace) -> Membership | None:
     return Membership.objects.filter(workspace=workspace, user_id=uid).first()
 
 
-def _annotation(viewer: Any, workspace: Workspace) -> tuple[bool, str | None, str | None]:
+def _annotation(viewer: Viewer, workspace: Workspace) -> tuple[bool, str | None, str | None]:
     """(known, role, status) from `_annotated` when the workspace was read for this viewer."""
     uid = _uid(viewer)
     if uid is not None and getattr(workspace, "annotated_for", None) == uid:
@@ -165,7 +166,7 @@ def _annotation(viewer: Any, workspace: Workspace) -> tuple[bool, str | None, st
     return False, None, None
 
 
-def role_of(viewer: Any, workspace: Workspace) -> str | None:
+def role_of(viewer: Viewer, workspace: Workspace) -> str | None:
     """The viewer's role when an active member, else None."""
     known, role, status = _annotation(viewer, workspace)
     if not known:
@@ -174,7 +175,7 @@ def role_of(viewer: Any, workspace: Workspace) -> str | None:
     return role if status == MembershipStatus.ACTIVE else None
 
 
-def membership_status(viewer: Any, workspace: Workspace) -> str | None:
+def membership_status(viewer: Viewer, workspace: Workspace) -> str | None:
     """'active', 'requested' or None for the viewer in this workspace."""
     known, _, status = _annotation(viewer, workspace)
     if known:
@@ -203,11 +204,11 @@ def active_member_count(workspace: Workspace) -> int:
     return int(count)
 
 
-def can_read(viewer: Any, workspace: Workspace) -> bool:
+def can_read(viewer: Viewer, workspace: Workspace) -> bool:
     return workspace.visibility == Visibility.PUBLIC or role_of(viewer, workspace) is not None
 
 
-def get_readable_workspace_for(viewer: Any, workspace_id: Any) -> Workspace:
+def get_readable_workspace_for(viewer: Viewer, workspace_id: Any) -> Workspace:
     """A workspace whose content the viewer may read. Private, not a member: 403 (it is listed)."""
     ws = get_workspace_for(viewer, workspace_id)
     if not can_read(viewer, ws):
@@ -215,7 +216,7 @@ def get_readable_workspace_for(viewer: Any, workspace_id: Any) -> Workspace:
     return ws
 
 
-def require_role(viewer: Any, workspace: Workspace, roles: tuple[str, ...], what: str) -> str:
+def require_role(viewer: Viewer, workspace: Workspace, roles: tuple[str, ...], what: str) -> str:
     """Raise PermissionDenied unless the viewer holds one of `roles`; return the role."""
     role = role_of(viewer, workspace)
     if role not in roles:
@@ -232,7 +233,7 @@ ROLE_ORDER = Case(
 
 
 def list_members_for(
-    viewer: Any, workspace_id: Any, *, active_only: bool = False
+    viewer: Viewer, workspace_id: Any, *, active_only: bool = False
 ) -> QuerySet[Membership]:
     """Members, owners and facilitators first (for owners also pending requests, listed first)."""
     ws = get_readable_workspace_for(viewer, workspace_id)
@@ -242,7 +243,7 @@ def list_members_for(
     return qs.annotate(role_rank=ROLE_ORDER).order_by("-status", "role_rank", "user__username")
 
 
-def list_objectives_for(viewer: Any, workspace_id: Any) -> QuerySet[Objective]:
+def list_objectives_for(viewer: Viewer, workspace_id: Any) -> QuerySet[Objective]:
     """Objectives with key results and check-ins, for a workspace the viewer may read."""
     ws = get_readable_workspace_for(viewer, workspace_id)
     return (
@@ -259,7 +260,7 @@ def list_objectives_for(viewer: Any, workspace_id: Any) -> QuerySet[Objective]:
     )
 
 
-def get_objective_for(viewer: Any, objective_id: Any) -> Objective:
+def get_objective_for(viewer: Viewer, objective_id: Any) -> Objective:
     oid = id_or_not_found(objective_id, "objective")
     obj = Objective.objects.filter(pk=oid, workspace__in=readable_workspace_ids(viewer)).first()
     if obj is None:
@@ -267,7 +268,7 @@ def get_objective_for(viewer: Any, objective_id: Any) -> Objective:
     return obj
 
 
-def get_key_result_for(viewer: Any, key_result_id: Any) -> KeyResult:
+def get_key_result_for(viewer: Viewer, key_result_id: Any) -> KeyResult:
     kid = id_or_not_found(key_result_id, "key result")
     kr = (
         KeyResult.objects.select_related("objective__workspace")

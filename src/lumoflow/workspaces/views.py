@@ -15,6 +15,7 @@ from lumoflow.core import fragments
 from lumoflow.core.errors import Invalid, LumoFlowError, NotFound, PermissionDenied
 from lumoflow.core.forms import run_action
 from lumoflow.notifications.queries import unread_count_for
+from lumoflow.people.auth import SignedInRequest
 
 from . import actions, page, queries
 from .forms import (
@@ -50,7 +51,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: SignedInRequest) -> HttpResponse:
     form = WorkspaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ws = run_action(form, lambda: actions.create_workspace(request.user, **form.cleaned_data))
@@ -84,7 +85,7 @@ def detail(request: HttpRequest, workspace_id: int) -> HttpResponse:
 
 
 @login_required
-def settings_page(request: HttpRequest, workspace_id: int) -> HttpResponse:
+def settings_page(request: SignedInRequest, workspace_id: int) -> HttpResponse:
     ws = _workspace(request, workspace_id)
     if not queries.may_manage(queries.role_of(request.user, ws)):
         raise PermissionDenied("Only owners can change a workspace's settings.")
@@ -118,7 +119,7 @@ def settings_page(request: HttpRequest, workspace_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def join(request: HttpRequest, workspace_id: int) -> HttpResponse:
+def join(request: SignedInRequest, workspace_id: int) -> HttpResponse:
     ws = _workspace(request, workspace_id)
     try:
         m = actions.join_workspace(request.user, ws.pk)
@@ -137,7 +138,7 @@ def join(request: HttpRequest, workspace_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def leave(request: HttpRequest, workspace_id: int) -> HttpResponse:
+def leave(request: SignedInRequest, workspace_id: int) -> HttpResponse:
     ws = _workspace(request, workspace_id)
     try:
         actions.remove_member(request.user, ws.pk, username=request.user.username)
@@ -148,7 +149,7 @@ def leave(request: HttpRequest, workspace_id: int) -> HttpResponse:
 
 
 @login_required
-def members(request: HttpRequest, workspace_id: int) -> HttpResponse:
+def members(request: SignedInRequest, workspace_id: int) -> HttpResponse:
     ws = _workspace(request, workspace_id)
     queries.require_role(request.user, ws, queries.MANAGE_ROLES, "manage members")
     form = MemberForm(request.POST or None)
@@ -182,7 +183,7 @@ def members(request: HttpRequest, workspace_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def archive(request: HttpRequest, workspace_id: int) -> HttpResponse:
+def archive(request: SignedInRequest, workspace_id: int) -> HttpResponse:
     ws = _workspace(request, workspace_id)
     try:
         actions.archive_workspace(request.user, ws.pk, archived=not ws.is_archived)
@@ -210,7 +211,7 @@ def _show_objective_errors(exc: Invalid, form: Any, kr_forms: list[Any]) -> None
 
 
 @login_required
-def new_objective(request: HttpRequest, workspace_id: int) -> HttpResponse:
+def new_objective(request: SignedInRequest, workspace_id: int) -> HttpResponse:
     ws = _workspace(request, workspace_id)
     queries.require_role(request.user, ws, queries.FACILITATE_ROLES, "set objectives")
     post = request.POST if request.method == "POST" else None
@@ -239,7 +240,7 @@ def new_objective(request: HttpRequest, workspace_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def check_in(request: HttpRequest, key_result_id: int) -> HttpResponse:
+def check_in(request: SignedInRequest, key_result_id: int) -> HttpResponse:
     try:
         kr = queries.get_key_result_for(request.user, key_result_id)
     except NotFound:

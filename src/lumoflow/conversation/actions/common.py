@@ -14,6 +14,7 @@ from lumoflow.activity.models import Verb
 from lumoflow.core import limits
 from lumoflow.core.errors import Conflict
 from lumoflow.core.validation import FieldErrors, as_id
+from lumoflow.people.models import User
 from lumoflow.workspaces.models import Objective, Workspace
 
 from .. import markdown, queries
@@ -43,7 +44,7 @@ def _render(body: str, usernames: list[str]) -> tuple[str, dict[str, int]]:
     return markdown.render(body, known_people=people), people
 
 
-def _writable_workspace(actor: Any, ws: Workspace, what: str) -> None:
+def _writable_workspace(actor: User, ws: Workspace, what: str) -> None:
     queries.require_member(actor, ws, what)
     if ws.is_archived:
         raise Conflict(f"Workspace '{ws.name}' is archived: it is read-only.")
@@ -68,7 +69,7 @@ def _save_refs(post: Post, people: dict[str, int], tags: list[str]) -> list[int]
     return mentioned
 
 
-def _record_mentions(actor: Any, post: Post, mentioned: list[int], now: datetime) -> None:
+def _record_mentions(actor: User, post: Post, mentioned: list[int], now: datetime) -> None:
     User = get_user_model()
     for uid in mentioned:
         record(

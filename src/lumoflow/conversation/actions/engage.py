@@ -19,6 +19,7 @@ from lumoflow.core import limits
 from lumoflow.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from lumoflow.core.oncommit import publish
 from lumoflow.core.validation import FieldErrors
+from lumoflow.people.models import User, Viewer
 from lumoflow.workspaces import queries as ws_queries
 
 from .. import queries
@@ -38,7 +39,7 @@ def _check_emoji(emoji: str) -> None:
 
 
 @transaction.atomic
-def add_reaction(actor: Any, post_id: Any, *, emoji: str, at: datetime | None = None) -> Reaction:
+def add_reaction(actor: User, post_id: Any, *, emoji: str, at: datetime | None = None) -> Reaction:
     """React to a post or reply. Active members only; the same emoji twice is a Conflict."""
     post = queries.get_post_for(actor, post_id)
     _writable_workspace(actor, post.workspace, "react")
@@ -64,7 +65,7 @@ def add_reaction(actor: Any, post_id: Any, *, emoji: str, at: datetime | None = 
 
 
 @transaction.atomic
-def remove_reaction(actor: Any, post_id: Any, *, emoji: str) -> None:
+def remove_reaction(actor: User, post_id: Any, *, emoji: str) -> None:
     """Take one's reaction back (recorded as a `delete` of the reaction)."""
     post = queries.get_post_for(actor, post_id)
     _check_emoji(emoji)
@@ -86,7 +87,7 @@ def remove_reaction(actor: Any, post_id: Any, *, emoji: str) -> None:
 # ------------------------------------------------------------------ questions, ideas
 @transaction.atomic
 def accept_answer(
-    actor: Any, question_id: Any, *, reply_id: Any, at: datetime | None = None
+    actor: User, question_id: Any, *, reply_id: Any, at: datetime | None = None
 ) -> Post:
     """Accept a reply as the answer. The asker or a workspace facilitator/owner only."""
     question = queries.get_post_for(actor, question_id)
@@ -121,7 +122,7 @@ def accept_answer(
 
 @transaction.atomic
 def set_idea_status(
-    actor: Any, post_id: Any, *, status: str, note: str = "", at: datetime | None = None
+    actor: User, post_id: Any, *, status: str, note: str = "", at: datetime | None = None
 ) -> Post:
     """Set an idea's status with a note. Workspace owners and facilitators only."""
     post = queries.get_post_for(actor, post_id)
@@ -151,7 +152,7 @@ def set_idea_status(
 
 
 # -------------------------------------------------------------------------- follows
-def _follow_target(actor: Any, username: str | None, workspace_id: Any) -> tuple[Any, Any]:
+def _follow_target(actor: User, username: str | None, workspace_id: Any) -> tuple[Any, Any]:
     if bool(username) == (workspace_id is not None):
         raise Invalid(
             "Follow either a person or a workspace.",
@@ -172,7 +173,7 @@ def _follow_target(actor: Any, username: str | None, workspace_id: Any) -> tuple
 
 @transaction.atomic
 def follow(
-    actor: Any, *, username: str | None = None, workspace_id: int | str | None = None
+    actor: User, *, username: str | None = None, workspace_id: int | str | None = None
 ) -> Follow:
     """Follow a person or a workspace one may see. Following twice is a Conflict."""
     person, ws = _follow_target(actor, username, workspace_id)
@@ -196,7 +197,7 @@ def follow(
 
 @transaction.atomic
 def unfollow(
-    actor: Any, *, username: str | None = None, workspace_id: int | str | None = None
+    actor: User, *, username: str | None = None, workspace_id: int | str | None = None
 ) -> None:
     person, ws = _follow_target(actor, username, workspace_id)
     deleted, _ = Follow.objects.filter(follower=actor, person=person, workspace=ws).delete()
@@ -218,7 +219,7 @@ def _record_views_on() -> bool:
     return bool(getattr(settings, "LUMOFLOW_RECORD_VIEWS", default))
 
 
-def _not_seen_today(viewer: Any, rows: list[Any]) -> list[Any]:
+def _not_seen_today(viewer: Viewer, rows: list[Any]) -> list[Any]:
     """Drop the views already recorded today: a read (no write lock) instead of a write that the
     unique key would ignore. A race between two pages is still settled by that key."""
     if not rows:
@@ -288,7 +289,7 @@ def _post_created(post: Any) -> Any:
     return _created(post) or _created(post.__dict__.get("workspace"))
 
 
-def record_post_views(viewer: Any, posts: Sequence[Any], *, also: Sequence[Any] = ()) -> None:
+def record_post_views(viewer: Viewer, posts: Sequence[Any], *, also: Sequence[Any] = ()) -> None:
     """Record that the viewer saw these posts: one batched statement, once per person, post, day.
 
     Called after the page or answer is built, with `also` other (workspace, type, id) views of
@@ -297,7 +298,7 @@ def record_post_views(viewer: Any, posts: Sequence[Any], *, also: Sequence[Any] 
     missing ones written. `LUMOFLOW_RECORD_VIEWS = False` (or the environment variable set to 0)
     turns off recording post views.
     """
-    if not getattr(viewer, "is_authenticated", False):
+    if not isinstance(viewer, User) or not viewer.is_authenticated:
         return
     rows = list(also)
     keys = [(viewer.pk, otype, str(oid), _created(ws)) for ws, otype, oid in also]
@@ -317,7 +318,7 @@ def record_post_views(viewer: Any, posts: Sequence[Any], *, also: Sequence[Any] 
 _SQLITE_VIEW_WRITER = threading.Lock()
 
 
-def _write_views(viewer: Any, rows: list[Any]) -> None:
+def _write_views(viewer: Viewer, rows: list[Any]) -> None:
     # Views are counted once a day and cost a page an fsync each: in a transaction of their own
     # they are committed without waiting for the disk; a crash may lose the last few, never
     # corrupt anything (PostgreSQL's asynchronous commit, SQLite's WAL with synchronous=NORMAL).

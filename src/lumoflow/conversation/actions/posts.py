@@ -17,6 +17,7 @@ from lumoflow.core import limits
 from lumoflow.core.errors import PermissionDenied
 from lumoflow.core.oncommit import publish
 from lumoflow.core.validation import FieldErrors
+from lumoflow.people.models import User
 from lumoflow.workspaces import queries as ws_queries
 
 from .. import markdown, queries
@@ -47,7 +48,7 @@ def _store_files(post: Post, checked: list[tuple[Any, str]], now: datetime) -> N
 # Checks and Markdown rendering run before the write transaction opens and the membership is
 # checked again inside it: on SQLite a writer holds the database lock only for its inserts.
 def create_post(
-    actor: Any,
+    actor: User,
     workspace_id: Any,
     *,
     kind: str,
@@ -73,7 +74,7 @@ def create_post(
 
 
 def _insert_post(
-    actor: Any,
+    actor: User,
     ws: Any,
     kind: str,
     body: str,
@@ -104,7 +105,7 @@ def _insert_post(
 
 
 def create_reply(
-    actor: Any,
+    actor: User,
     post_id: Any,
     *,
     body: str,
@@ -125,7 +126,7 @@ def create_reply(
 
 
 def _insert_reply(
-    actor: Any,
+    actor: User,
     parent: Post,
     body: str,
     body_html: str,
@@ -165,7 +166,7 @@ def _insert_reply(
     return reply
 
 
-def _own_post(actor: Any, post_id: Any) -> Post:
+def _own_post(actor: User, post_id: Any) -> Post:
     post = queries.get_post_for(actor, post_id)
     if post.author_id != actor.pk:
         raise PermissionDenied("Only the author can change this post.")
@@ -174,7 +175,7 @@ def _own_post(actor: Any, post_id: Any) -> Post:
 
 @transaction.atomic
 def edit_post(
-    actor: Any,
+    actor: User,
     post_id: Any,
     *,
     body: str | None = None,
@@ -235,7 +236,7 @@ def _drop_from_thread(post: Post) -> None:
 
 
 @transaction.atomic
-def delete_post(actor: Any, post_id: Any) -> None:
+def delete_post(actor: User, post_id: Any) -> None:
     """Soft-delete one's own post or reply (recorded as a `delete` event)."""
     post = _own_post(actor, post_id)
     now = timezone.now()
@@ -254,7 +255,7 @@ def delete_post(actor: Any, post_id: Any) -> None:
 
 
 @transaction.atomic
-def hide_post(actor: Any, post_id: Any, *, reason: str) -> None:
+def hide_post(actor: User, post_id: Any, *, reason: str) -> None:
     """Hide someone's post with a reason. Workspace owners and facilitators only."""
     post = queries.get_post_for(actor, post_id)
     ws_queries.require_role(actor, post.workspace, ws_queries.FACILITATE_ROLES, "hide posts")

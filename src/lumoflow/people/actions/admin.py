@@ -26,7 +26,7 @@ from .checks import (
 
 @transaction.atomic
 def create_person(
-    actor: Any,
+    actor: User | None,
     *,
     username: str,
     email: str = "",
@@ -111,7 +111,7 @@ def ensure_admin(username: str, password: str, *, email: str = "") -> tuple[User
 
 
 @transaction.atomic
-def admin_save(actor: Any, obj: Any, *, created: bool) -> None:
+def admin_save(actor: User, obj: Any, *, created: bool) -> None:
     """Save a person or department edited in the admin site, recording who changed it."""
     if not actor.is_staff:
         raise PermissionDenied("Only administrators can use the admin site.")
@@ -133,7 +133,7 @@ def admin_save(actor: Any, obj: Any, *, created: bool) -> None:
 
 
 @transaction.atomic
-def admin_delete(actor: Any, obj: Any) -> None:
+def admin_delete(actor: User, obj: Any) -> None:
     """Delete a department (or deactivate a person) from the admin site."""
     if not actor.is_staff:
         raise PermissionDenied("Only administrators can use the admin site.")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,7 +30,11 @@ def _bulk_people_errors(rows: list[PersonRow]) -> list[str]:
 
 @transaction.atomic
 def bulk_create_people(
-    actor: Any, rows: list[PersonRow], *, password: str | None = None, batch_size: int = 2000
+    actor: User | None,
+    rows: list[PersonRow],
+    *,
+    password: str | None = None,
+    batch_size: int = 2000,
 ) -> list[int]:
     """Create many people at once (administrators, the CLI and the demo generator).
 

@@ -161,7 +161,7 @@ def manager_loop(start: K, manager_of: Callable[[K], K | None]) -> K | None:
     return None
 
 
-def check_manager(person: Any, manager: Any) -> None:
+def check_manager(person: User, manager: User | None) -> None:
     """Refuse `manager` for `person` when the chain above would lead back to them."""
     if manager is None:
         return

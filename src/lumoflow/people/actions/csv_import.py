@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 
@@ -61,7 +60,7 @@ def _read_people_csv(text: str) -> tuple[list[tuple[str, PersonRow]], list[str]]
 
 
 @transaction.atomic
-def import_people(actor: Any, text: str) -> ImportReport:
+def import_people(actor: User | None, text: str) -> ImportReport:
     """Create or update people from CSV text; all or nothing. Staff only (or the CLI's admin)."""
     if actor is not None and not actor.is_staff:
         raise PermissionDenied("Only administrators can import people.")

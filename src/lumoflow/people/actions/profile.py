@@ -47,7 +47,7 @@ def _check(changes: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def update_profile(actor: Any, username: str, **changes: Any) -> User:
+def update_profile(actor: User, username: str, **changes: Any) -> User:
     """Change a profile. People change their own; staff may change anyone's."""
     person = queries.get_person_for(actor, username)
     if person.pk != actor.pk and not actor.is_staff:

@@ -15,11 +15,11 @@ from lumoflow.core.errors import NotFound
 from lumoflow.core.validation import FieldErrors, as_id
 
 from .. import queries
-from ..models import ApiToken
+from ..models import ApiToken, User
 
 
 @transaction.atomic
-def create_token(actor: Any, *, name: str = "") -> tuple[ApiToken, str]:
+def create_token(actor: User, *, name: str = "") -> tuple[ApiToken, str]:
     """Create a personal access token for the actor; return it and the raw value (shown once)."""
     name = (name or "").strip()[: limits.TOKEN_NAME]
     with FieldErrors() as errs:
@@ -36,7 +36,7 @@ def create_token(actor: Any, *, name: str = "") -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def revoke_token(actor: Any, token_id: Any) -> None:
+def revoke_token(actor: User, token_id: Any) -> None:
     """Revoke one of the actor's own tokens."""
     tid = as_id(token_id)
     active = ApiToken.objects.filter(user=actor, revoked_at__isnull=True)

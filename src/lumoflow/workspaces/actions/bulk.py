@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +14,7 @@ from lumoflow.activity.models import Verb
 from lumoflow.core import limits
 from lumoflow.core.errors import Conflict, Invalid, PermissionDenied
 from lumoflow.core.validation import text_problem
+from lumoflow.people.models import User
 
 from ..models import (
     CheckIn,
@@ -37,7 +37,7 @@ class MemberRow:
 
 
 @transaction.atomic
-def bulk_add_members(actor: Any, rows: list[MemberRow], *, batch_size: int = 2000) -> int:
+def bulk_add_members(actor: User | None, rows: list[MemberRow], *, batch_size: int = 2000) -> int:
     """Add many active memberships at once (administrators, imports and the demo generator).
 
     `actor` None is the system; otherwise only administrators may. All or nothing: unknown or

@@ -13,6 +13,7 @@ from lumoflow.activity.models import Verb
 from lumoflow.core import limits
 from lumoflow.core.errors import Invalid, PermissionDenied
 from lumoflow.core.validation import FieldErrors
+from lumoflow.people.models import User
 
 from .. import queries
 from ..models import (
@@ -23,7 +24,7 @@ from .common import finite_number, parse_date, refuse_archived
 
 @transaction.atomic
 def record_check_in(
-    actor: Any,
+    actor: User,
     key_result_id: Any,
     *,
     value: Any,

@@ -7,10 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth import get_user_model
-
 from lumoflow.core.errors import Conflict, Invalid
 from lumoflow.core.validation import FieldErrors
+from lumoflow.people.models import User
 
 from ..models import (
     Workspace,
@@ -46,11 +45,11 @@ def decimal_between(
         return Decimal(0)
 
 
-def active_person(username: str, field: str = "username") -> Any:
+def active_person(username: str, field: str = "username") -> User:
     """The active person `username` names, else Invalid on `field`."""
     with FieldErrors() as errs:
         errs.storable(field, username)
-    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
         raise Invalid(
             f"No person with username '{username}'.",

@@ -12,6 +12,7 @@ from lumoflow.activity.actions import record
 from lumoflow.activity.models import Verb
 from lumoflow.core.errors import Conflict, NotFound
 from lumoflow.core.validation import FieldErrors
+from lumoflow.people.models import User
 
 from .. import queries
 from ..models import (
@@ -25,7 +26,7 @@ from .common import active_person, one_of, refuse_archived
 
 
 @transaction.atomic
-def join_workspace(actor: Any, workspace_id: Any, *, at: datetime | None = None) -> Membership:
+def join_workspace(actor: User, workspace_id: Any, *, at: datetime | None = None) -> Membership:
     """Join a public workspace, or ask to join a private one. Secret ones are invisible."""
     ws = queries.get_workspace_for(actor, workspace_id)
     refuse_archived(ws)
@@ -59,7 +60,7 @@ def _owner_count(ws: Workspace) -> int:
 
 @transaction.atomic
 def add_member(
-    actor: Any,
+    actor: User,
     workspace_id: Any,
     *,
     username: str,
@@ -113,7 +114,7 @@ def add_member(
 
 
 @transaction.atomic
-def remove_member(actor: Any, workspace_id: Any, *, username: str) -> None:
+def remove_member(actor: User, workspace_id: Any, *, username: str) -> None:
     """Remove a member (owners) or leave (oneself). The last owner cannot leave."""
     ws = queries.get_workspace_for(actor, workspace_id)
     person = active_person(username)

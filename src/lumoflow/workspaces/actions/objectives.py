@@ -12,6 +12,7 @@ from lumoflow.activity.actions import record
 from lumoflow.activity.models import Verb
 from lumoflow.core import limits
 from lumoflow.core.validation import FieldErrors
+from lumoflow.people.models import User
 
 from .. import queries
 from ..models import (
@@ -59,7 +60,7 @@ def _key_result_fields(errs: FieldErrors, data: dict[str, Any], prefix: str = ""
 
 @transaction.atomic
 def create_objective(
-    actor: Any,
+    actor: User,
     workspace_id: Any,
     *,
     title: str,
@@ -112,7 +113,7 @@ def create_objective(
 
 
 @transaction.atomic
-def add_key_result(actor: Any, objective_id: Any, **fields: Any) -> KeyResult:
+def add_key_result(actor: User, objective_id: Any, **fields: Any) -> KeyResult:
     """Add a key result to an objective. Owners and facilitators only."""
     obj = queries.get_objective_for(actor, objective_id)
     queries.require_role(actor, obj.workspace, queries.FACILITATE_ROLES, "change objectives")

@@ -13,6 +13,7 @@ from lumoflow.activity.models import Verb
 from lumoflow.core import limits
 from lumoflow.core.errors import Conflict, Invalid
 from lumoflow.core.validation import FieldErrors
+from lumoflow.people.models import User
 
 from .. import queries
 from ..models import (
@@ -26,7 +27,7 @@ from .common import decimal_between, one_of
 
 @transaction.atomic
 def create_workspace(
-    actor: Any,
+    actor: User,
     *,
     name: str,
     purpose: str,
@@ -57,7 +58,7 @@ def create_workspace(
 
 
 @transaction.atomic
-def update_workspace(actor: Any, workspace_id: Any, **changes: Any) -> Workspace:
+def update_workspace(actor: User, workspace_id: Any, **changes: Any) -> Workspace:
     """Change name, purpose, visibility or engagement targets. Owners only."""
     ws = queries.get_workspace_for(actor, workspace_id)
     queries.require_role(actor, ws, queries.MANAGE_ROLES, "change the workspace")
@@ -107,7 +108,7 @@ def update_workspace(actor: Any, workspace_id: Any, **changes: Any) -> Workspace
 
 
 @transaction.atomic
-def archive_workspace(actor: Any, workspace_id: Any, *, archived: bool = True) -> Workspace:
+def archive_workspace(actor: User, workspace_id: Any, *, archived: bool = True) -> Workspace:
     """Archive (read-only) or unarchive a workspace. Owners only."""
     ws = queries.get_workspace_for(actor, workspace_id)
     queries.require_role(actor, ws, queries.MANAGE_ROLES, "archive the workspace")
@@ -127,7 +128,7 @@ def archive_workspace(actor: Any, workspace_id: Any, *, archived: bool = True) -
 
 @transaction.atomic
 def change_workspace(
-    actor: Any, workspace_id: Any, *, archived: bool | None = None, **changes: Any
+    actor: User, workspace_id: Any, *, archived: bool | None = None, **changes: Any
 ) -> Workspace:
     """`update_workspace` with `changes`, then `archive_workspace` when `archived` differs from
     the workspace's state: all or nothing, in one transaction. Owners only."""
