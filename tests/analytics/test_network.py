@@ -418,6 +418,15 @@ def test_diameter_is_estimated_when_the_exact_search_would_exceed_its_work() -> 
     assert capped == (4, True)
 
 
+def test_diameter_is_the_largest_component_s_even_when_the_busiest_person_is_elsewhere() -> None:
+    # given: a path of 30 people, and apart from it a star of 13 around the busiest person
+    g = nx.disjoint_union(nx.path_graph(30), nx.star_graph(12))
+    u = ig.Graph(n=g.number_of_nodes(), edges=list(g.edges()))
+    # when / then: exact, and the double sweeps stay inside the path too
+    assert diameter(u, seed=1) == (29, False)
+    assert diameter(u, seed=1, exact_limit=10) == (29, True)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_ifub_diameter_is_exact(seed: int) -> None:
     from lumoflow.analytics.network import ifub_diameter

@@ -36,7 +36,7 @@ BETWEENNESS_PIVOTS = 64
 DIAMETER_SWEEPS = 8
 #: The exact diameter gives up (and is estimated) when its searches would take more steps than
 #: this (searches × (people + 2 × ties)): on dense graphs iFUB can need one per person.
-DIAMETER_WORK = 200_000_000
+DIAMETER_WORK = 400_000_000
 #: The effective diameter is exact while a search from every person fits this many steps
 #: (people × (people + 2 × ties): about 3,000 people with 20 ties each, about a second);
 #: beyond it, searches start from a sample of people that fits (``estimated: true``).
@@ -343,35 +343,46 @@ def diameter(
     """
     if u.vcount() == 0:
         return None, False
-    comps = u.connected_components()
-    lcc = comps.giant()
-    if lcc.vcount() <= exact_limit:
-        exact = ifub_diameter(lcc, max_searches=work // (lcc.vcount() + 2 * lcc.ecount()))
+    # searches stay inside the component they start in: no copy of the largest one is needed
+    membership = np.asarray(u.connected_components().membership, dtype=np.int64)
+    members = np.flatnonzero(membership == np.argmax(np.bincount(membership)))
+    if members.size <= exact_limit:
+        hub = int(members[np.argmax(np.asarray(u.degree())[members])])
+        steps = members.size + 2 * u.ecount()
+        exact = ifub_diameter(u, start=hub, max_searches=work // steps)
         if exact is not None:
             return exact, False
     rng = np.random.default_rng(seed)
     best = 0
-    sweeps = min(DIAMETER_SWEEPS, lcc.vcount())
-    for start in rng.choice(lcc.vcount(), size=sweeps, replace=False):
-        d1 = np.asarray(lcc.distances(source=int(start))[0])
-        far = int(np.argmax(d1))
-        d2 = np.asarray(lcc.distances(source=far)[0])
+    for start in rng.choice(members, size=min(DIAMETER_SWEEPS, members.size), replace=False):
+        d1 = _reached(u, int(start))
+        d2 = _reached(u, int(np.argmax(d1)))
         best = max(best, int(d1.max()), int(d2.max()))
     return best, True
 
 
-def ifub_diameter(g: ig.Graph, *, max_searches: int | None = None) -> int | None:
-    """Exact diameter of a connected undirected graph by iFUB (Crescenzi et al. 2013).
+def _reached(g: ig.Graph, source: int) -> np.ndarray:
+    """Hops from ``source`` to everyone, −1 for people out of reach."""
+    dist = np.asarray(g.distances(source=source)[0], dtype=float)
+    return np.where(np.isfinite(dist), dist, -1).astype(np.int64)
 
-    Breadth-first search from a high-degree node u; then the eccentricities of the nodes farthest
-    from u, level by level, until the lower bound exceeds twice the next level. Exact, and on
-    social networks it needs a few searches instead of one per person; on dense graphs the
-    farthest level can hold most people: ``None`` when it would take more than ``max_searches``.
+
+def ifub_diameter(
+    g: ig.Graph, *, start: int | None = None, max_searches: int | None = None
+) -> int | None:
+    """Exact diameter of the component of ``start`` in an undirected graph by iFUB (Crescenzi
+    et al. 2013); ``start`` defaults to the node of highest degree (of a connected graph).
+
+    Breadth-first search from ``start``, a high-degree node u; then the eccentricities of the
+    nodes farthest from u, level by level, until the lower bound exceeds twice the next level.
+    Exact, and on social networks it needs a few searches instead of one per person; on dense
+    graphs the farthest level can hold most people: ``None`` when it would take more than
+    ``max_searches`` searches.
     """
     if g.vcount() <= 1:
         return 0
-    u = int(np.argmax(g.degree()))
-    dist = np.asarray(g.distances(source=u)[0], dtype=np.int64)
+    u = int(np.argmax(g.degree())) if start is None else start
+    dist = _reached(g, u)
     level = int(dist.max())
     lower, upper = level, 2 * level
     searches = 1
