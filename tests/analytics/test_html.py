@@ -257,3 +257,50 @@ def test_temporal_department_report_draws_the_silent_weeks_at_zero(
     verdict = _section(page, "verdict")
     zero_weeks = re.findall(r"<tr><td>[^<]+</td><td>0</td></tr>", verdict)
     assert len(zero_weeks) >= 30  # the 38-week hole reads as zero weeks, not as gaps
+
+
+def test_a_fading_log_draws_its_trend_line_and_changepoint(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # given: twenty weeks in which the people taking part fall from 20 to 1
+    events = [
+        {
+            "event_id": f"{w}-{p}",
+            "ts": _ts(w, p % 5),
+            "actor": f"u{p}",
+            "verb": "post",
+            "workspace": "w1",
+        }
+        for w in range(20)
+        for p in range(20 - w)
+    ]
+    log = write_log(make_log(events, [{"actor": f"u{i}"} for i in range(20)]), tmp_path / "log")
+    # when
+    code = main([str(log), "--format", "html", "--to", "2024-07-21"])
+    page, err = capsys.readouterr()
+    # then
+    assert code == 0, err
+    verdict = _section(page, "verdict")
+    assert '<p class="label"><abbr' in verdict and ">Fading</abbr>" in verdict
+    assert 'stroke="#c2410c"' in verdict  # the trend's dashed line, drawn by Vega
+    assert "the dashed line is the" in verdict
+
+
+def test_offsets_read_as_numbered_weeks_not_dates(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # given: an edge list whose times are seconds from an origin, as SNAP publishes them
+    lines = [
+        f"{a} {b} {w * 604800 + a * 3600}" for w in range(16) for a in range(6) for b in (7, 8)
+    ]
+    edges = tmp_path / "edges.txt"
+    edges.write_text("\n".join(lines) + "\n")
+    # when
+    code = main([str(edges), "--format", "html"])
+    page, err = capsys.readouterr()
+    # then
+    assert code == 0, err
+    assert "week 1 to week 16 of the input" in page and "no calendar date" in page
+    rows = re.findall(r"<tr><td>(week \d+)</td>", _section(page, "verdict"))
+    assert rows[:2] == ["week 1", "week 2"]
+    assert not re.search(r"\b(January|February|March) 2000\b", _visible(page))

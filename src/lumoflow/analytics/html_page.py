@@ -20,8 +20,7 @@ VERDICTS = {
     "stable": ("Stable", "Weekly active contributors neither rose nor fell beyond chance."),
     "inconclusive": (
         "Inconclusive",
-        "The weekly figures moved, but the evidence is too weak either way to call it fading "
-        "or growing.",
+        "The evidence does not settle it either way; the first line below says why.",
     ),
     "too_little_data": ("Too little data", "There is not enough data to judge the trend."),
 }

@@ -100,24 +100,37 @@ def _verdict_box(page: Page, verdict: str, evidence: Sequence[object]) -> str:
     )
 
 
-def _trend_line(trend: Mapping[str, Any], weeks: Sequence[str]) -> list[dict[str, Any]] | None:
-    """The fitted trend as points, from what the fading result exposes."""
-    fitted = trend.get("fitted")
-    if isinstance(fitted, Sequence) and fitted:
-        if isinstance(fitted[0], Mapping):
-            return [dict(p) for p in fitted if numbers.is_number(p.get("value"))]
-        pairs = zip(weeks[-len(fitted) :], fitted, strict=False)
-        return [{"week": w, "value": v} for w, v in pairs if numbers.is_number(v)]
-    slope = trend.get("slope", trend.get("sen_slope"))
-    intercept = trend.get("intercept")
-    if not (numbers.is_number(slope) and numbers.is_number(intercept) and weeks):
+def _trend_line(
+    trend: Mapping[str, Any], points: Sequence[Mapping[str, Any]], silent_run: int
+) -> list[dict[str, Any]] | None:
+    """Sen's line of the fading result (``intercept`` at ``start`` plus ``sen_slope`` a week),
+    over the chart's weeks; broken over silent runs, which the trend tests leave out."""
+    slope, intercept, start = trend.get("sen_slope"), trend.get("intercept"), trend.get("start")
+    if not (numbers.is_number(slope) and numbers.is_number(intercept) and start):
         return None
-    start = str(trend.get("start") or weeks[0])[:10]
+    origin = dt.date.fromisoformat(str(start)[:10])
+    silent = _silent_weeks([p.get("value") for p in points], silent_run)
     line = []
-    for week in (start, weeks[-1]):
-        k = (dt.date.fromisoformat(week[:10]) - dt.date.fromisoformat(start)).days / 7
-        line.append({"week": week[:10], "value": max(0.0, intercept + slope * k)})
+    for i, p in enumerate(points):
+        week = dt.date.fromisoformat(str(p["week"])[:10])
+        if week >= origin:
+            fitted = max(0.0, intercept + slope * (week - origin).days / 7)
+            line.append({"week": week.isoformat(), "value": None if i in silent else fitted})
     return line
+
+
+def _silent_weeks(values: Sequence[object], run: int) -> set[int]:
+    """Weeks in runs of at least ``run`` zero weeks, and the week either side."""
+    out: set[int] = set()
+    i = 0
+    while i < len(values):
+        j = i
+        while j < len(values) and values[j] == 0:
+            j += 1
+        if j - i >= max(run, 1):
+            out.update(range(max(0, i - 1), min(len(values), j + 1)))
+        i = max(j, i + 1)
+    return out
 
 
 def _activity_points(page: Page) -> list[dict[str, Any]]:
@@ -148,9 +161,9 @@ def verdict(page: Page) -> str:
     points = _activity_points(page)
     if points and any(p.get("value") is not None or p.get("suppressed") for p in points):
         trend = (fading.get("trends") or {}).get("active_contributors") or {}
-        weeks = [str(p["week"])[:10] for p in points]
+        silent_run = (fading.get("rule") or {}).get("min_silent_weeks") or 4
         cp = trend.get("changepoint")
-        line = _trend_line(trend, weeks)
+        line = _trend_line(trend, points, int(silent_run))
         out += page.chart(
             weekly_chart(
                 points,

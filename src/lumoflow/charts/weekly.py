@@ -76,6 +76,18 @@ def _week_axis(rows: Sequence[Mapping[str, Any]], origin: str | None) -> alt.Axi
     return alt.Axis(format="%-d %b", values=values, **common)
 
 
+def _runs(points: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The points with a value, numbered by run: a line breaks where a value is missing."""
+    out, run, previous = [], 0, False
+    for p in points:
+        has = numbers.is_number(p.get("value"))
+        run += has and not previous
+        previous = has
+        if has:
+            out.append({"week": str(p["week"])[:10], "value": p["value"], "run": run})
+    return out
+
+
 def _week_cell(week: str, origin: str | None) -> str:
     return numbers.day(week) if origin is None else numbers.week(week, origin)
 
@@ -154,7 +166,8 @@ def weekly_chart(
     kind
         How values read: ``count``, ``hours``, ``share`` (axis in percent) or ``decimal``.
     trend
-        Fitted trend, ``[{"week", "value"}]``, drawn as a dashed line.
+        Fitted trend, ``[{"week", "value"}]``, drawn as a dashed line (broken where a value is
+        ``None``).
     changepoint
         ISO date of the week where the level changed, drawn as a labelled rule.
     origin
@@ -230,11 +243,12 @@ def weekly_chart(
             x=x, y=y, tooltip=tooltip
         )
     )
-    if trend:
+    fitted = _runs(trend or [])
+    if fitted:
         layers.append(
-            alt.Chart(alt.InlineData(values=[dict(t) for t in trend]))
+            alt.Chart(alt.InlineData(values=fitted))
             .mark_line(color=TREND, strokeDash=[6, 4], strokeWidth=2)
-            .encode(x="week:T", y="value:Q")
+            .encode(x="week:T", y="value:Q", detail="run:N")
         )
     cp_known = changepoint in {r["week"] for r in rows}
     if changepoint:
