@@ -226,3 +226,26 @@ def test_numbers_are_compared_as_they_are_shown() -> None:
     assert relative_change(37.4, 36.6) == 0.0
     assert relative_change(20, 15) == -0.25
     assert round_p(0.0499) == 0.05 and round_p(0.0494) == 0.049
+
+
+def test_mann_kendall_equals_pymannkendall_widened_only() -> None:
+    # given the plain version as the oracle: pymannkendall's original and Hamed–Rao tests
+    import warnings
+
+    import pymannkendall as mk
+
+    from lumoflow.analytics.weekly_change import mann_kendall
+
+    rng = np.random.default_rng(8)
+    series = [rng.poisson(lam, n).astype(float) for lam in (2, 20) for n in (5, 12, 40, 90)]
+    series += [np.cumsum(rng.normal(0, 1, 60)), np.arange(30.0) + rng.normal(0, 3, 30)]
+    for x in series:
+        with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+            warnings.simplefilter("ignore")
+            plain, hr = mk.original_test(x), mk.hamed_rao_modification_test(x)
+        # when
+        z, p = mann_kendall(x)
+        # then the larger p of the two (the correction only widens), with its z
+        best = plain if math.isnan(hr.p) or hr.p < plain.p else hr
+        assert p == pytest.approx(best.p, rel=1e-9, abs=1e-12)
+        assert z == pytest.approx(best.z, rel=1e-9, abs=1e-12)

@@ -20,9 +20,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import pymannkendall as mk
 import ruptures as rpt
-from scipy.stats import rankdata
+from scipy.stats import norm, rankdata
 
 
 def round_level(v: float) -> float:
@@ -174,13 +173,56 @@ class TrendTest:
     intercept: float
 
 
+def mann_kendall(x: np.ndarray) -> tuple[float, float]:
+    """Mann–Kendall ``(z, p)`` of ``x`` in order, two-sided, variance widened by Hamed–Rao.
+
+    Definition: ``S = Σ_{i<j} sign(x_j − x_i)``; ``Var S = (n(n−1)(2n+5) − Σ t(t−1)(2t+5)) / 18``
+    over tie groups of size ``t``; Hamed & Rao multiply it by ``n/n* = 1 + 2/(n(n−1)(n−2)) ·
+    Σ_k (n−k)(n−k−1)(n−k−2)·ρ_k`` over the lags ``k`` whose autocorrelation ``ρ_k`` of the ranks of
+    the series detrended by Sen's slope lies outside ±1.96/√n. The correction is there to widen
+    the test when weeks follow each other (positive autocorrelation); on independent weeks it
+    often narrows it on chance correlations and finds trends in noise (7% false positives at a
+    2.5% level), so it may only widen: ``n/n*`` is at least 1. ``z = (S − sign S) / √Var S``.
+    The same figures as ``pymannkendall`` (the larger p of its original and Hamed–Rao tests, as
+    the tests check), vectorised.
+
+    Source: Mann (1945); Kendall (1975); Hamed & Rao (1998), J. Hydrology 204.
+
+    >>> z, p = mann_kendall(np.array([1.0, 2, 3, 4, 5, 6]))
+    >>> round(z, 3), round(p, 4)
+    (2.63, 0.0085)
+    """
+    x = np.asarray(x, dtype=float)
+    n = x.size
+    i, j = np.triu_indices(n, k=1)
+    s = float(np.sign(x[j] - x[i]).sum())
+    _, ties = np.unique(x, return_counts=True)
+    var_s = (n * (n - 1) * (2 * n + 5) - float(np.sum(ties * (ties - 1) * (2 * ties + 5)))) / 18
+    slope = float(np.median((x[j] - x[i]) / (j - i)))
+    ranks = rankdata(x - np.arange(1, n + 1) * slope)
+    y = ranks - ranks.mean()
+    acov = np.correlate(y, y, "full")[n - 1 :]
+    widen = 1.0
+    if acov[0] > 0:
+        acf = acov[1:] / acov[0]
+        lags = np.arange(1, n)
+        outside = np.abs(acf) > 1.959963984540054 / math.sqrt(n)
+        terms = (n - lags) * (n - lags - 1) * (n - lags - 2) * acf
+        widen = max(1.0, 1 + 2 / (n * (n - 1) * (n - 2)) * float(terms[outside].sum()))
+    var = var_s * widen
+    if var <= 0 or s == 0:
+        return 0.0, 1.0
+    z = (s - math.copysign(1.0, s)) / math.sqrt(var)
+    return z, float(2 * norm.sf(abs(z)))
+
+
 def trend_test(x: np.ndarray, t: np.ndarray) -> TrendTest | None:
     """Mann–Kendall test (Hamed–Rao modification) and Sen's line over weeks ``t``.
 
     Definition: the test runs on the values in time order; Sen's slope is the median of the
     pairwise slopes ``(x_j − x_i) / (t_j − t_i)`` over the week numbers ``t`` (weeks left out, such
     as a hole in the data, keep their place in time); the intercept is ``median(x − slope·t)``.
-    The Hamed–Rao p-value is used only where it is larger than the plain test's.
+    The test is :func:`mann_kendall`.
     ``None`` with fewer than 4 values.
 
     Source: Mann (1945); Kendall (1975); Hamed & Rao (1998), J. Hydrology 204; Sen (1968).
@@ -194,16 +236,8 @@ def trend_test(x: np.ndarray, t: np.ndarray) -> TrendTest | None:
         return None
     if np.ptp(x) == 0:
         return TrendTest(0.0, 1.0, 0.0, float(x[0]))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        plain = mk.original_test(x)
-        res = mk.hamed_rao_modification_test(x)
-    # The correction is there to widen the test for weeks that follow each other (positive
-    # autocorrelation); on independent weeks it often narrows it on chance correlations and
-    # finds trends in noise (7% false positives at a 2.5% level). It may only widen.
-    if math.isnan(res.p) or res.p < plain.p:
-        res = plain
+    z, p = mann_kendall(x)
     i, j = np.triu_indices(x.size, k=1)
     slope = float(np.median((x[j] - x[i]) / (t[j] - t[i])))
     intercept = float(np.median(x - slope * t))
-    p = 1.0 if math.isnan(res.p) else float(res.p)
-    return TrendTest(float(res.z), p, slope, intercept)
+    return TrendTest(z, p, slope, intercept)
