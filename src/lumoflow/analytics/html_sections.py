@@ -56,7 +56,7 @@ def _n(part: Mapping[str, Any], key: str) -> float:
 
 _TERM_PATTERNS = (
     (re.compile(r"Orbit gravity"), "gravity"),
-    (re.compile(r"p (?:=|&lt;) ?0\.\d+"), "p_value"),
+    (re.compile(r"\bp (?:=|&lt;) ?(?:0\.\d+|1)\b"), "p_value"),
     (re.compile(r"Mann[–-]Kendall"), "mann_kendall"),
     (re.compile(r"changepoint", re.I), "changepoint"),
     (re.compile(r"Sen&#x27;s slope"), "trend"),
