@@ -13,7 +13,7 @@ import random
 import numpy as np
 import pytest
 
-from lumoflow.analytics import relevance
+from lumoflow.analytics import relevance, terms
 from lumoflow.analytics.relevance import (
     CALIBRATION_AUC,
     DEFAULT_THRESHOLD,
@@ -157,3 +157,51 @@ def test_vectorised_scorer_equals_scikit_learn_tfidf() -> None:
     rows = np.array([names.index(w) for w in ws])
     expected = np.asarray(m[: len(texts)].multiply(m[len(texts) :][rows]).sum(axis=1)).ravel()
     assert score_texts(texts, ws, objectives) == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize("fitted", [20, 60, 100])
+def test_a_vocabulary_fitted_on_a_sample_keeps_on_and_off_topic_posts_apart(
+    monkeypatch: pytest.MonkeyPatch, fitted: int
+) -> None:
+    # given a log with more posts than the vocabulary is fitted on
+    monkeypatch.setattr(terms, "FIT_SAMPLE", fitted)
+    texts, ws, labels, objectives = _sample()
+    # when the posts are scored with IDF weights from a sample of them
+    scores = score_texts(texts, ws, objectives)
+    auc, _ = calibrate(scores, labels)
+    # then the ranking and the calibrated threshold hold as with every post fitted
+    assert auc >= 0.85
+    assert auc >= CALIBRATION_AUC - 0.02
+    assert ((scores >= DEFAULT_THRESHOLD) == labels.astype(bool)).mean() >= 0.8
+
+
+def test_scores_do_not_depend_on_how_the_posts_are_batched(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts, ws, _, objectives = _sample()
+    whole = score_texts(texts, ws, objectives)
+    monkeypatch.setattr(terms, "BATCH_BYTES", 500)
+    assert score_texts(texts, ws, objectives) == pytest.approx(whole, abs=0)
+
+
+def test_the_fitted_sample_does_not_depend_on_the_row_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given a workspace drifting from its objectives to chatter, fitted on 8 of its 18 posts
+    monkeypatch.setattr(terms, "FIT_SAMPLE", 8)
+    events = _posts(0, ON, 0) + _posts(1, ON[:3] + OFF[:3], 10) + _posts(2, OFF, 20)
+    workspaces = [
+        {
+            "workspace": "cloud",
+            "objectives": "Migrate billing and order services to "
+            "Kubernetes; cut hosting cost; zero data loss; decommission the data centre",
+        }
+    ]
+    # when the rows come in order or reversed
+    results = [
+        on_topic_share(frame_of(order, workspaces=workspaces)) for order in (events, events[::-1])
+    ]
+    # then both give the same shares and drift, and the drift is still found
+    assert results[0] == results[1]
+    assert [w.on_topic_share for w in results[0].weekly] == pytest.approx([1.0, 0.5, 0.0])
+    assert results[0].drift["cloud"][:2] == ["parking", "lunch"]

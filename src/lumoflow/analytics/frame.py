@@ -122,6 +122,24 @@ def sql(query: str, **tables: Any) -> pa.Table:
             con.unregister(name)
 
 
+def take_rows(column: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
+    """``column[rows]`` for ascending ``rows``, taken chunk by chunk (no whole-column copy).
+
+    >>> take_rows(pa.chunked_array([["a", "b"], ["c", "d"]]), np.array([1, 2])).to_pylist()
+    ['b', 'c']
+    """
+    sizes = np.fromiter((len(c) for c in column.chunks), dtype=np.int64, count=column.num_chunks)
+    ends = np.cumsum(sizes)
+    first = np.searchsorted(ends, rows, side="right")
+    bounds = np.searchsorted(first, np.arange(column.num_chunks + 1))
+    parts = [
+        column.chunk(k).take(pa.array(rows[bounds[k] : bounds[k + 1]] - (ends[k] - sizes[k])))
+        for k in range(column.num_chunks)
+        if bounds[k + 1] > bounds[k]
+    ]
+    return pa.concat_arrays(parts) if parts else pa.array([], column.type)
+
+
 def _ts_scalar(value: dt.datetime) -> pa.Scalar:
     return pa.scalar(value, TS_TYPE)
 

@@ -6,15 +6,21 @@ letters (a truncation stemmer, so "migrate", "migrating" and "migration" meet). 
 download. The threshold was calibrated on the hand-labelled sample in
 ``tests/analytics/data/relevance_labelled.tsv`` (200 posts, four workspaces); the tests recompute
 both figures below and fail if they drift.
+
+Memory stays bounded however many posts there are (:mod:`lumoflow.analytics.terms`): posts are
+read from the log and scored in batches of about 16 MB of text, as sparse rows, and the
+vocabulary with its IDF weights is fitted on at most 200,000 posts; a log with more posts fits
+it on a random sample of that many (by a hash of the event id, so the sample does not depend on
+the order of the rows). Up to that size the scores are exactly those of one TF-IDF fit on every
+post; beyond it, the tests hold a sample-fitted scorer to the same separation of on-topic and
+off-topic posts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +31,18 @@ from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.metrics import roc_auc_score
 
-from lumoflow.analytics.frame import Frame, sql
+from lumoflow.analytics import terms
+from lumoflow.analytics.frame import Frame, sql, take_rows
 from lumoflow.analytics.privacy import Guarded, guard
+from lumoflow.analytics.terms import (
+    STEM,
+    Vocabulary,
+    count_terms,
+    counted_batches,
+    fit_vocabulary,
+    sorted_codes,
+    tfidf,
+)
 
 #: Cosine similarity at or above which a post is on topic (Youden's J on the labelled sample).
 DEFAULT_THRESHOLD = 0.04
@@ -34,10 +50,8 @@ DEFAULT_THRESHOLD = 0.04
 CALIBRATION_AUC = 0.927
 CALIBRATION_SAMPLE = "tests/analytics/data/relevance_labelled.tsv (200 posts)"
 SCORED_VERBS = ("post", "reply", "article")
-STEM = 5
 #: Drift terms are shown as their most common full word in this many posts of the second half.
 WORD_SAMPLE = 500
-SPLIT_THREADS = max(1, min(4, os.cpu_count() or 1))
 _TOKEN = re.compile(r"[a-z0-9]{2,}")
 _STOP = frozenset(ENGLISH_STOP_WORDS)
 
@@ -51,99 +65,60 @@ def analyse_text(doc: str) -> list[str]:
     return [t[:STEM] for t in _TOKEN.findall(doc.lower()) if t not in _STOP]
 
 
-def tokenise(texts: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Vectorised :func:`analyse_text` over Arrow text: (doc index, stem id, vocabulary).
+def _fit(
+    read: Callable[[np.ndarray], pa.Array], sizes: np.ndarray, sample: np.ndarray | None,
+    objective_docs: pa.Array,
+) -> tuple[Vocabulary, list[tuple[int, int, sparse.csr_matrix, pa.Array]]]:  # fmt: skip
+    """Vocabulary fitted on the posts (``sample`` of them when given) and the objective texts.
 
-    Lower-case, split on anything but ``[a-z0-9]``, keep tokens of two or more characters that
-    are not stop words, cut to five characters; all in Arrow compute kernels. The vocabulary is
-    sorted (as scikit-learn's), so a stem's id does not depend on the order of the texts.
-
-    >>> tokenise(pa.array(["lunch then billing", "billing"]))[1:]
-    (array([1, 0, 0]), ['billi', 'lunch'])
+    Returns it with the posts' counted batches when every post was fitted (to score them without
+    reading them again); with a sample, the list is empty.
     """
-    if isinstance(texts, pa.ChunkedArray):
-        texts = texts.combine_chunks()
-    # the regex split is the costly kernel: run it on slices in threads (Arrow frees the GIL)
-    step = max(1, -(-len(texts) // SPLIT_THREADS))
-    slices = [texts.slice(i, step) for i in range(0, max(len(texts), 1), step)]
-    with ThreadPoolExecutor(SPLIT_THREADS) as pool:
-        parts = list(pool.map(lambda a: pc.split_pattern_regex(pc.utf8_lower(a), "[^a-z0-9]+"),
-                              slices))  # fmt: skip
-    lists = pa.chunked_array(parts, pa.list_(pa.string())).combine_chunks()
-    flat = pc.list_flatten(lists)
-    docs = pc.list_parent_indices(lists)
-    keep = pc.and_(
-        pc.greater_equal(pc.utf8_length(flat), 2),
-        pc.invert(pc.is_in(flat, pa.array(sorted(_STOP)))),
-    )
-    stems = pc.utf8_slice_codeunits(pc.filter(flat, keep), 0, STEM)
-    term_ids, vocab = sorted_codes(stems)
-    doc_ids = np.asarray(pc.filter(docs, keep).to_numpy(zero_copy_only=False), dtype=np.int64)
-    return doc_ids, term_ids, vocab
+    fitted = np.arange(len(sizes)) if sample is None else sample
+    done = list(counted_batches(lambda a, b: read(fitted[a:b]), sizes[fitted]))
+    vocabulary = fit_vocabulary([(c, t) for _, _, c, t in done] + [count_terms(objective_docs)])
+    return vocabulary, done if sample is None else []
 
 
-def sorted_codes(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
-    """Codes of ``values`` into their distinct values in sorted order: (codes, distinct values).
+def _score(
+    read: Callable[[np.ndarray], pa.Array], sizes: np.ndarray, codes: np.ndarray,
+    objective_docs: list[str | None], *, sample: np.ndarray | None = None,
+    groups: np.ndarray | None = None,
+) -> tuple[np.ndarray, sparse.csr_matrix | None, Vocabulary]:  # fmt: skip
+    """Cosine similarity of each post (``read(rows)``, ``sizes`` bytes) with the objective text
+    of its workspace (index ``codes`` into ``objective_docs``; 0 without one), batch by batch.
 
-    Unlike plain dictionary encoding (codes by first appearance), the codes do not depend on the
-    order of the rows, so neither does anything that breaks ties by code.
-
-    >>> sorted_codes(pa.array(["w2", "w1", "w2"]))
-    (array([1, 0, 1]), ['w1', 'w2'])
+    Returns the scores, the number of posts of each group holding each vocabulary term (when
+    ``groups`` gives each post's group, 2 × workspace + half), and the vocabulary.
     """
-    encoded = pc.dictionary_encode(values)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    order = np.asarray(pc.array_sort_indices(encoded.dictionary), dtype=np.int64)
-    rank = np.empty(order.size, dtype=np.int64)
-    rank[order] = np.arange(order.size)
-    codes = rank[np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)]
-    return codes, encoded.dictionary.take(pa.array(order)).to_pylist()
-
-
-def tfidf_matrix(doc_ids: np.ndarray, term_ids: np.ndarray, n_docs: int,
-                 n_terms: int) -> sparse.csr_matrix:  # fmt: skip
-    """TF-IDF rows as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)`` computes them.
-
-    tf = 1 + ln(count); idf = ln((1 + n) / (1 + df)) + 1; rows L2-normalised.
-    """
-    m = sparse.coo_matrix(
-        (np.ones(doc_ids.size, dtype=np.float64), (doc_ids, term_ids)), shape=(n_docs, n_terms)
-    ).tocsr()
-    m.sum_duplicates()
-    m.data = 1.0 + np.log(m.data)
-    df = np.bincount(m.indices, minlength=n_terms)
-    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
-    m.data *= idf[m.indices]
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    m = sparse.diags(1.0 / norms) @ m
-    return sparse.csr_matrix(m)
-
-
-def _scores(
-    texts: pa.Array | pa.ChunkedArray, codes: np.ndarray, names: list[str],
-    objectives: dict[str, str],
-) -> tuple[np.ndarray, sparse.csr_matrix, list[str]]:  # fmt: skip
-    """Scores of texts (workspace index ``codes`` into ``names``), their TF-IDF rows, vocabulary."""
-    known = [n for n in names if n in objectives]
-    corpus = pa.concat_arrays([
-        texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts,
-        pa.array([objectives[n] for n in known], pa.string()),
-    ])  # fmt: skip
-    doc_ids, term_ids, vocab = tokenise(corpus)
-    m = tfidf_matrix(doc_ids, term_ids, len(corpus), len(vocab))
-    n = len(texts)
-    posts_m, obj_m = m[:n], m[n:]
-    out = np.zeros(n, dtype=float)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
-    for j, name in enumerate(known):  # one pass per workspace, not per post
-        i = names.index(name)
-        rows = order[bounds[i] : bounds[i + 1]]
-        if rows.size:
-            out[rows] = np.asarray((posts_m[rows] @ obj_m[j].T).todense()).ravel()
-    return out, posts_m, vocab
+    known = np.array([i for i, d in enumerate(objective_docs) if d], dtype=np.int64)
+    docs = pa.array([objective_docs[i] for i in known], pa.string())
+    vocabulary, done = _fit(read, sizes, sample, docs)
+    width = len(vocabulary.terms)
+    obj = tfidf(*count_terms(docs), vocabulary)
+    # the objectives' weights by (workspace, term), sorted: a post's terms are looked up in it
+    obj_keys = known[obj.rows] * width + obj.columns
+    order = np.argsort(obj_keys, kind="stable")
+    obj_keys, obj_weights = obj_keys[order], obj.weights[order]
+    scores = np.zeros(len(sizes))
+    n_groups = 2 * len(objective_docs)
+    presence = sparse.csr_matrix((n_groups, width))
+    for start, stop, counts, found in done or counted_batches(
+        lambda a, b: read(np.arange(a, b)), sizes
+    ):
+        w = tfidf(counts, found, vocabulary)
+        inside = w.columns >= 0
+        rows, cols = w.rows[inside], w.columns[inside]
+        keys = codes[start + rows] * width + cols
+        at = np.minimum(np.searchsorted(obj_keys, keys), max(obj_keys.size - 1, 0))
+        hit = obj_keys[at] == keys if obj_keys.size else np.zeros(keys.size, dtype=bool)
+        part = w.weights[inside][hit] * obj_weights[at[hit]]
+        scores[start:stop] = np.bincount(rows[hit], weights=part, minlength=stop - start)
+        if groups is not None:
+            presence = presence + sparse.csr_matrix(
+                (np.ones(rows.size), (groups[start + rows], cols)), shape=(n_groups, width)
+            )
+    return scores, presence if groups is not None else None, vocabulary
 
 
 def score_texts(
@@ -159,7 +134,23 @@ def score_texts(
     True
     """
     names, codes = np.unique(np.asarray(workspaces, dtype=str), return_inverse=True)
-    return _scores(pa.array(list(texts), pa.string()), codes, names.tolist(), objectives)[0]
+    arr = pa.array(list(texts), pa.string())
+    sizes = np.asarray(pc.binary_length(pc.fill_null(arr, "")).to_numpy(), dtype=np.int64)
+    sample = _fit_sample(pa.array([str(i) for i in range(len(arr))]))
+    docs = [objectives.get(str(n)) for n in names]
+    return _score(lambda r: arr.take(pa.array(r)), sizes, codes.ravel(), docs, sample=sample)[0]
+
+
+def _fit_sample(keys: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
+    """Rows fitting the vocabulary: all (None) up to ``FIT_SAMPLE``, else the ``FIT_SAMPLE`` with
+    the smallest hash of their key (a simple random sample that does not depend on row order)."""
+    if len(keys) <= terms.FIT_SAMPLE:
+        return None
+    picked = sql(
+        f"SELECT i FROM k ORDER BY hash(key), key LIMIT {terms.FIT_SAMPLE}",
+        k=pa.table({"i": np.arange(len(keys)), "key": keys}),
+    )
+    return np.sort(np.asarray(picked["i"].to_numpy(), dtype=np.int64))
 
 
 def calibrate(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
@@ -220,7 +211,9 @@ def on_topic_share(frame: Frame, *, threshold: float = DEFAULT_THRESHOLD) -> Rel
     A post, reply or article with text in a workspace that has objective text is **on topic**
     when its TF-IDF cosine similarity with that text is at least ``threshold``. On-topic share:
     on-topic posts ÷ scored posts. Drift: for each workspace whose on-topic share fell from the
-    first to the second half of the period, the ten terms whose share of posts grew most.
+    first to the second half of the period, the ten terms whose share of posts grew most. The
+    IDF weights come from the posts and objective texts, or from a sample of
+    ``terms.FIT_SAMPLE`` posts when there are more (see the module's notes).
 
     Source
     ------
@@ -249,7 +242,7 @@ def on_topic_share(frame: Frame, *, threshold: float = DEFAULT_THRESHOLD) -> Rel
         pc.and_(pc.is_in(ev["verb"], pa.array(SCORED_VERBS)), pc.not_equal(ev["text"], "")),
         pc.is_in(ev["workspace"], pa.array(list(objectives), pa.string())),
     )
-    posts = ev.select(["event_id", "workspace", "actor", "ts", "text"]).filter(mask)
+    posts = ev.select(["event_id", "workspace", "actor", "ts"]).filter(mask)
     base: dict[str, Any] = dict(
         scorer="tfidf",
         threshold=threshold,
@@ -266,8 +259,21 @@ def on_topic_share(frame: Frame, *, threshold: float = DEFAULT_THRESHOLD) -> Rel
             drift={},
             too_little_data=True,
         )
-    codes, names = sorted_codes(posts["workspace"])
-    scores, matrix, vocab = _scores(posts["text"], codes, names, objectives)
+    # the posts' texts are read from the events batch by batch, never copied all at once
+    rows = np.flatnonzero(np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool))
+    sizes = np.asarray(pc.binary_length(ev["text"]).to_numpy(), dtype=np.int64)[rows]
+
+    def read(r: np.ndarray) -> pa.Array:
+        return take_rows(ev["text"], rows[r])
+
+    codes, names_arr = sorted_codes(posts["workspace"])
+    names = names_arr.to_pylist()
+    late = _second_half(frame, posts)
+    scores, presence, vocab = _score(
+        read, sizes, codes, [objectives[n] for n in names],
+        sample=_fit_sample(posts["event_id"]),
+        groups=None if late is None else codes * 2 + late,
+    )  # fmt: skip
     on = scores >= threshold
     scored = posts.append_column("on", pa.array(on))
     by_ws = sql(
@@ -280,6 +286,11 @@ def on_topic_share(frame: Frame, *, threshold: float = DEFAULT_THRESHOLD) -> Rel
                            avg(CAST("on" AS DOUBLE)) AS s, count(DISTINCT actor) AS n
                     FROM t WHERE ts IS NOT NULL GROUP BY 1 ORDER BY 1""",
         t=scored.select(["actor", "ts", "on"]),
+    )
+    drift = (
+        {}
+        if late is None or presence is None
+        else _drift(posts, codes * 2 + late, names, presence, vocab, on, mgs, read)
     )
     return Relevance(
         **base,
@@ -304,53 +315,59 @@ def on_topic_share(frame: Frame, *, threshold: float = DEFAULT_THRESHOLD) -> Rel
             )
             for r in weekly.to_pylist()
         ],
-        drift=_drift(frame, posts, codes, names, matrix, vocab, on, mgs),
+        drift=drift,
         too_little_data=False,
     )
 
 
+def _second_half(frame: Frame, posts: pa.Table) -> np.ndarray | None:
+    """1 for posts in the second half of the period, 0 before (None without times)."""
+    ts = posts["ts"]
+    if frame.start is None or frame.end is None or ts.null_count == len(ts):
+        return None
+    mid = frame.start + (frame.end - frame.start) / 2
+    late = pc.fill_null(pc.greater_equal(ts, pa.scalar(mid, ts.type)), False)
+    return np.asarray(late.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
 def _drift(
-    frame: Frame, posts: pa.Table, codes: np.ndarray, names: list[str], matrix: sparse.csr_matrix,
-    vocab: list[str], on: np.ndarray, mgs: int, *, top: int = 10,
+    posts: pa.Table, groups: np.ndarray, names: list[str], presence: sparse.csr_matrix,
+    vocab: Vocabulary, on: np.ndarray, mgs: int, read: Callable[[np.ndarray], pa.Array],
+    *, top: int = 10,
 ) -> dict[str, list[str]]:  # fmt: skip
     """Terms that grew while the on-topic share fell (first vs second half of the period).
 
-    Uses the TF-IDF rows already computed: a term's share of posts in each half; equal growth
-    goes to the alphabetically first stem. Stems are shown as the most common full word they come
-    from in the workspace's first ``WORD_SAMPLE`` second-half posts by (time, event id).
+    ``groups`` is 2 × workspace + half for each post and ``presence`` the number of posts of each
+    group holding each term. A term's growth is its share of second-half posts minus its share
+    of first-half posts, compared exactly (in whole numbers); equal growth goes to the
+    alphabetically first stem. Stems are shown as the most common full word they come from in
+    the workspace's first ``WORD_SAMPLE`` second-half posts by (time, event id).
     """
-    ts = posts["ts"]
-    if frame.start is None or frame.end is None or ts.null_count == len(ts):
-        return {}
-    mid = frame.start + (frame.end - frame.start) / 2
-    late = np.asarray(pc.greater_equal(ts, pa.scalar(mid, ts.type)).to_numpy(
-        zero_copy_only=False), dtype=bool)  # fmt: skip
-    present = matrix.copy()
-    present.data[:] = 1.0
+    n = np.bincount(groups, minlength=2 * len(names))
+    n_on = np.bincount(groups, weights=on.astype(float), minlength=2 * len(names))
     out: dict[str, list[str]] = {}
     for i, name in enumerate(names):  # one pass per workspace
-        sel = codes == i
-        a, b = sel & ~late, sel & late
-        if a.sum() < mgs or b.sum() < mgs or on[b].mean() >= on[a].mean():
+        na, nb = int(n[2 * i]), int(n[2 * i + 1])
+        if na < mgs or nb < mgs or n_on[2 * i + 1] / nb >= n_on[2 * i] / na:
             continue
-        share_a = np.asarray(present[np.flatnonzero(a)].mean(axis=0)).ravel()
-        share_b = np.asarray(present[np.flatnonzero(b)].mean(axis=0)).ravel()
-        grow = share_b - share_a
+        had_a = np.asarray(presence[2 * i].toarray(), dtype=np.int64).ravel()
+        had_b = np.asarray(presence[2 * i + 1].toarray(), dtype=np.int64).ravel()
+        grow = had_b * na - had_a * nb  # (had_b / nb - had_a / na) × na × nb
         # the vocabulary is sorted, so the stable sort breaks ties by the stem itself
         best = [j for j in np.argsort(-grow, kind="stable")[:top] if grow[j] > 0]
-        sample = _first_posts(posts, np.flatnonzero(b), WORD_SAMPLE)["text"].to_pylist()
-        out[str(name)] = [_full_word(vocab[j], sample) for j in best]
+        picked = _first_posts(posts, np.flatnonzero(groups == 2 * i + 1), WORD_SAMPLE)
+        sample = read(np.sort(picked)).to_pylist()
+        out[str(name)] = [_full_word(vocab.terms[j].as_py(), sample) for j in best]
     return out
 
 
-def _first_posts(posts: pa.Table, rows: np.ndarray, k: int) -> pa.Table:
+def _first_posts(posts: pa.Table, rows: np.ndarray, k: int) -> np.ndarray:
     """The first ``k`` of ``posts[rows]`` by (ts, event_id), a key unique in a log."""
     keys = posts.select(["ts", "event_id"]).take(pa.array(rows, pa.int64()))
     first = pc.select_k_unstable(
         keys, k=k, sort_keys=[("ts", "ascending"), ("event_id", "ascending")]
     )
-    picked = rows[np.asarray(first.to_numpy(zero_copy_only=False), dtype=np.int64)]
-    return posts.take(pa.array(picked, pa.int64()))
+    return rows[np.asarray(first.to_numpy(zero_copy_only=False), dtype=np.int64)]
 
 
 def _full_word(stem: str, texts: list[str]) -> str:
