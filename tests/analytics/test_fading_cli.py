@@ -224,3 +224,22 @@ def test_text_report_shows_the_verdict_and_its_evidence(
     out, err = capsys.readouterr()
     assert code == 0, err
     assert out.startswith("Fading verdict: FADING\n  - No activity since 6 May 2024 (8 weeks;")
+
+
+def test_a_workspace_that_stops_while_the_log_goes_on_is_fading(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given workspace w stops after 18 weeks while workspace other goes on to week 26
+    rows = _rows([20] * 18) + [
+        {**r, "event_id": f"x{r['event_id']}", "workspace": "other", "object_id": f"x{i}"}
+        for i, r in enumerate(_rows([20] * 26))
+    ]
+    path = tmp_path / "events.csv"
+    lines = ["event_id,ts,actor,verb,workspace,object_id"]
+    lines += [",".join(str(v) for v in r.values()) for r in rows]
+    path.write_text("\n".join(lines) + "\n")
+    # when w alone is measured, without --to
+    f = _fading(capsys, str(path), "--workspace", "w", "--from", MONDAY.isoformat())
+    # then its period ends with the log's last event, not with its own
+    assert f["verdict"] == "fading"
+    assert f["evidence"][0]["sentence"].startswith("No activity since 6 May 2024 (7 weeks;")

@@ -89,8 +89,9 @@ class Frame:
     #: Intermediate tables shared by metric families (e.g. the threads table), keyed by name.
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     #: Where observation stopped: ``--to`` when given, else the log's export time (``log.json``
-    #: ``created``) when later than the last event, else ``end``. Silence up to it is activity
-    #: that stopped, not missing data.
+    #: ``created``) when later than its last event, else the last event of the whole log (not
+    #: only of the selected workspace). Silence up to it is activity that stopped, not missing
+    #: data.
     observed_end: dt.datetime | None = None
 
 
@@ -201,7 +202,10 @@ def make_frame(
     end = period.end or (
         pc.max(ev["ts"]).as_py() + dt.timedelta(microseconds=1) if has_time else None
     )
-    observed_end = end if period.end or end is None else max(end, _created(log) or end)
+    observed_end = end
+    if end is not None and not period.end:  # the log's own end, not the selection's
+        logged = pc.max(log.events["ts"]).as_py() + dt.timedelta(microseconds=1)
+        observed_end = max(end, logged, _created(log) or end)
     depth = max(1, options.department_depth)
     dept = pc.binary_join(pc.list_slice(pc.split_pattern(people["department"], "/"), 0, depth), "/")
     people = people.append_column("dept", dept)
