@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from lumoflow.core import limits
 from lumoflow.core.errors import NotFound
 from lumoflow.core.forms import page_number, run_action
 
@@ -87,7 +88,7 @@ def revoke_token(request: SignedInRequest, token_id: int) -> HttpResponse:
 @login_required
 def directory(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
-    dept = request.GET.get("department", "").strip()[:500]
+    dept = request.GET.get("department", "").strip()[: limits.DEPARTMENT_PATH]
     people = Paginator(queries.list_people_for(request.user, q=q, department=dept), 50)
     return render(
         request,
