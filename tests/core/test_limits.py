@@ -82,3 +82,13 @@ def test_hand_written_check_in_form_takes_its_maxlength_from_the_limit(org, brow
     found = re.findall(r'name="kr\d+-note"', page)
     assert found, "the check-in form is on the workspace page"
     assert f'maxlength="{limits.CHECK_IN_NOTE}" name="kr{org.key_result.pk}-note"' in page
+
+
+def test_a_template_naming_no_limit_fails_loudly():
+    from django.template import Context, Template, TemplateSyntaxError
+
+    assert Template('{% load limits %}{% limit "HIDDEN_REASON" %}').render(Context()) == "500"
+    with pytest.raises(TemplateSyntaxError):
+        Template('{% load limits %}{% limit "NO_SUCH_LIMIT" %}').render(Context())
+    with pytest.raises(TemplateSyntaxError):
+        Template('{% load limits %}{% limit "TOO_LONG" %}').render(Context())
