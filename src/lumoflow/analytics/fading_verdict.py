@@ -156,7 +156,7 @@ class _Words:
 
     def level(self, v: float, people: bool, unit: str = "") -> str:
         r = round_level(v)
-        if people and 0 < r < self.min_group_size:
+        if people and 0 < v < self.min_group_size:  # the guard compares the true level
             return f"fewer than {self.min_group_size}"
         return f"{r:g}{unit}"
 
