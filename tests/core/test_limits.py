@@ -92,3 +92,21 @@ def test_a_template_naming_no_limit_fails_loudly():
         Template('{% load limits %}{% limit "NO_SUCH_LIMIT" %}').render(Context())
     with pytest.raises(TemplateSyntaxError):
         Template('{% load limits %}{% limit "TOO_LONG" %}').render(Context())
+
+
+def test_check_in_confidence_range_is_read_from_one_place(org, client):
+    # given one past the most confident a check-in can be
+    too_sure = limits.CONFIDENCE_MAX + 1
+    kr = org.key_result.pk
+
+    # then the form, the API schema and the action all draw the line at the same number
+    form = CheckInForm({"value": "5", "confidence": str(too_sure)})
+    assert not form.is_valid() and "confidence" in form.errors
+    assert CheckInForm({"value": "5", "confidence": str(limits.CONFIDENCE_MAX)}).is_valid()
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert schema["CheckInIn"]["properties"]["confidence"]["maximum"] == limits.CONFIDENCE_MAX
+    with pytest.raises(Invalid) as refused:
+        ws_actions.record_check_in(org.mia, kr, value=5, confidence=too_sure)
+    assert refused.value.errors["confidence"] == [
+        f"Must be a whole number from 0 to {limits.CONFIDENCE_MAX}."
+    ]

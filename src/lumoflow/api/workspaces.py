@@ -234,7 +234,7 @@ class ObjectiveIn(Schema):
 
 class CheckInIn(Schema):
     value: float
-    confidence: int = Field(..., ge=0, le=10)
+    confidence: int = Field(..., ge=0, le=limits.CONFIDENCE_MAX)
     note: Annotated[Text, AtMost(limits.CHECK_IN_NOTE)] = ""
     date: dt.date | None = None
 

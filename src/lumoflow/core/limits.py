@@ -1,4 +1,4 @@
-"""Every length limit on text people type, stated once.
+"""Every limit on what people type, stated once: text lengths and number ranges.
 
 The model field, the form field, the API schema and the action all read their limit from here,
 and all refuse text one character too long with the same message (`too_long`). A post's body is
@@ -28,6 +28,11 @@ OBJECTIVE_DESCRIPTION = 5000
 KEY_RESULT_METRIC = 200
 KEY_RESULT_UNIT = 40
 CHECK_IN_NOTE = 2000
+
+CONFIDENCE_MAX = 10
+"""A check-in's confidence is a whole number from 0 (no chance) to this (certain)."""
+FIRST_REPLY_HOURS_MAX = 10000
+"""The largest engagement target for the median hours to a question's first reply."""
 
 # conversation
 IDEA_STATUS_NOTE = 2000

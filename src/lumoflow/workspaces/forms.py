@@ -27,7 +27,7 @@ class TargetsForm(forms.Form):
     target_first_reply_hours = forms.DecimalField(
         label="Median hours to first reply to a question",
         min_value=0,
-        max_value=10000,
+        max_value=limits.FIRST_REPLY_HOURS_MAX,
         decimal_places=1,
     )
     target_on_topic_share = forms.DecimalField(
@@ -63,7 +63,10 @@ KeyResultFormSet = forms.formset_factory(
 class CheckInForm(forms.Form):
     value = forms.FloatField()
     confidence = forms.IntegerField(
-        min_value=0, max_value=10, initial=7, help_text="0 = no chance, 10 = certain"
+        min_value=0,
+        max_value=limits.CONFIDENCE_MAX,
+        initial=7,
+        help_text=f"0 = no chance, {limits.CONFIDENCE_MAX} = certain",
     )
     note = text_field(
         limits.CHECK_IN_NOTE, required=False, widget=forms.Textarea(attrs={"rows": 2})

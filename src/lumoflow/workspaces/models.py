@@ -147,7 +147,9 @@ class KeyResult(models.Model):
 class CheckIn(models.Model):
     key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="check_ins")
     value = models.FloatField()
-    confidence = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
+    confidence = models.PositiveSmallIntegerField(
+        validators=[MaxValueValidator(limits.CONFIDENCE_MAX)]
+    )
     note = models.TextField(blank=True, max_length=limits.CHECK_IN_NOTE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     date = models.DateField(default=date.today)
@@ -157,7 +159,8 @@ class CheckIn(models.Model):
         ordering = ["date", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(confidence__lte=10), name="check_in_confidence"
+                condition=models.Q(confidence__lte=limits.CONFIDENCE_MAX),
+                name="check_in_confidence",
             ),
         ]
 

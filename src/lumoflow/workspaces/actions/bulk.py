@@ -116,8 +116,9 @@ def bulk_record_check_ins(rows: list[CheckInRow], *, batch_size: int = 2000) -> 
     """Record many key-result check-ins at once (imports and the demo generator).
 
     The same rules as `record_check_in`: the author must be an active member of the key result's
-    workspace, which is not archived; the value is a finite number and the confidence 0–10. All
-    or nothing. Records one `check_in` event per check-in, backdated to `at`.
+    workspace, which is not archived; the value is a finite number and the confidence from 0 to
+    `limits.CONFIDENCE_MAX`. All or nothing. Records one `check_in` event per check-in,
+    backdated to `at`.
     """
     krs = {
         kr.pk: kr
@@ -140,11 +141,11 @@ def bulk_record_check_ins(rows: list[CheckInRow], *, batch_size: int = 2000) -> 
             errors.append(f"row {i}: person {r.author_id} is not a member of the workspace")
         if (
             not math.isfinite(r.value)
-            or not 0 <= r.confidence <= 10
+            or not 0 <= r.confidence <= limits.CONFIDENCE_MAX
             or len(r.note) > limits.CHECK_IN_NOTE
         ):
             errors.append(
-                f"row {i}: value must be finite, confidence 0–10, "
+                f"row {i}: value must be finite, confidence 0–{limits.CONFIDENCE_MAX}, "
                 f"note ≤ {limits.CHECK_IN_NOTE} chars"
             )
         if (problem := text_problem(r.note)) is not None:

@@ -45,10 +45,10 @@ def record_check_in(
             conf = int(confidence)
             if str(confidence).strip() != str(conf) and not isinstance(confidence, int):
                 raise ValueError
-            if not 0 <= conf <= 10:
+            if not 0 <= conf <= limits.CONFIDENCE_MAX:
                 raise ValueError
         except (TypeError, ValueError):
-            errs.add("confidence", "Must be a whole number from 0 to 10.")
+            errs.add("confidence", f"Must be a whole number from 0 to {limits.CONFIDENCE_MAX}.")
             conf = 0
         note = errs.limit("note", note, limits.CHECK_IN_NOTE)
         day = parse_date(errs, "date", on) if on else timezone.localdate()

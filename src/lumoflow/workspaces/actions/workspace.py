@@ -92,7 +92,11 @@ def update_workspace(actor: User, workspace_id: Any, **changes: Any) -> Workspac
                 changes[share] = decimal_between(errs, share, changes[share], 0, 1)
         if "target_first_reply_hours" in changes:
             changes["target_first_reply_hours"] = decimal_between(
-                errs, "target_first_reply_hours", changes["target_first_reply_hours"], 0, 10000
+                errs,
+                "target_first_reply_hours",
+                changes["target_first_reply_hours"],
+                0,
+                limits.FIRST_REPLY_HOURS_MAX,
             )
     for key, value in changes.items():
         setattr(ws, key, value)
