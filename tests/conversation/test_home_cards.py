@@ -78,3 +78,25 @@ def test_views_seen_on_the_home_page_are_committed_in_their_own_transaction(org:
         else:
             cur.execute("PRAGMA synchronous")
             assert cur.fetchone()[0] != 1  # back to what it was (FULL, not NORMAL)
+
+
+def test_personalising_html_without_its_marks_fails_loudly() -> None:
+    from lumoflow.conversation import cards
+
+    # given shared HTML that lacks the marks of a card, and a viewer who reacted to it
+    fact = cards.Facts(
+        pk=7, author_id=1, thread_id=None, parent_id=None, reply_count=0, reactions=(("👍", 1),)
+    )
+    options = cards.CardOptions(user_id=1, csrf="c", back="/")
+    # when it is made the viewer's, then it raises rather than show someone else's parts
+    with pytest.raises(LookupError, match="r7"):
+        cards.personalise("<article>no marks</article>", [fact], options, {(7, "👍")})
+
+
+def test_shared_cards_refuse_an_address_from_the_request() -> None:
+    from lumoflow.conversation import cards
+    from lumoflow.core.marks import Marks
+
+    options = cards.CardOptions(user_id=None, csrf="c", back="/?x=1", shared=True)
+    with pytest.raises(ValueError, match="back_mark"):
+        cards.shared_cards([], options, lambda keys: [], Marks(1, ()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -68,3 +69,47 @@ def test_keys_are_checked_when_written(recwarn: pytest.WarningsRecorder) -> None
     cache = _cache("keys")
     cache.set("has space", 1)
     assert any("space" in str(w.message) or "memcache" in str(w.message) for w in recwarn)
+
+
+def test_what_it_holds_is_bounded_in_bytes() -> None:
+    # given a cache of 200 kB
+    cache = _cache("bytes", MAX_BYTES=200_000, MAX_ENTRIES=10_000)
+    # when far more than that is stored, 10 kB at a time
+    for i in range(200):
+        cache.set(f"k{i}", "x" * 10_000)
+    # then it holds at most its bound, the newest entries kept
+    assert 0 < cache.size <= 200_000
+    assert cache.get("k199") is not None and cache.get("k0") is None
+    cache.set("huge", "x" * 300_000)  # larger than the whole bound: not kept
+    assert cache.get("huge") is None and cache.size <= 200_000
+    cache.delete("k199")
+    cache.clear()
+    assert cache.size == 0
+
+
+@dataclass(frozen=True)
+class _Frozen:
+    html: str
+    ids: tuple[int, ...]
+
+
+@dataclass
+class _Thawed:
+    html: str
+
+
+@pytest.mark.parametrize(
+    "value", [["a list"], {"a": "dict"}, {1, 2}, _Thawed("<p>"), ("tuple", ["of a list"])]
+)
+def test_values_someone_could_change_are_refused(value: Any) -> None:
+    cache = _cache("frozen")
+    with pytest.raises(TypeError, match="can be changed"):
+        cache.set("k", value)
+    assert cache.get("k") is None and cache.size == 0
+
+
+def test_frozen_values_are_kept() -> None:
+    cache = _cache("frozen-ok")
+    value = _Frozen("<p>card</p>", (1, 2))
+    cache.set_many({"a": value, "b": (b"raw", 1.5, None, True)})
+    assert cache.get("a") is value and cache.size > 0

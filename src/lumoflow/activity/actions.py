@@ -12,7 +12,12 @@ from typing import Any, NamedTuple
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from lumoflow.core import marks
+
 from .models import ActivityEvent, Verb
+
+# The change-mark scope of what happens outside any workspace (a workspace's scope is its id).
+OUTSIDE = 0
 
 
 class OutsideTransaction(RuntimeError):
@@ -43,7 +48,9 @@ def record(
     ts: datetime | None = None,
     data: dict[str, Any] | None = None,
 ) -> ActivityEvent:
-    """Write one ActivityEvent. Must run inside the calling action's `transaction.atomic()`.
+    """Write one ActivityEvent and bump the change mark of its workspace (or of outside any
+    workspace), unless it is a view. Must run inside the calling action's `transaction.atomic()`:
+    the mark's row stays locked until that commits (`core.marks`).
 
     `actor` and `target_actor` are people (`people.models.User`), typed `Any` here only because
     activity sits below the apps and imports none of them; the actions that call this are typed.
@@ -52,6 +59,9 @@ def record(
         raise OutsideTransaction("activity.record must run inside the action's transaction")
     otype, oid = _ref(obj)
     when = ts or timezone.now()
+    if verb != Verb.VIEW:
+        # What pages cached under the scope's mark showed has changed (`core.marks`).
+        marks.bump([workspace.pk if workspace is not None else OUTSIDE])
     return ActivityEvent.objects.create(
         ts=when,
         day=when.astimezone(UTC).date(),
@@ -142,7 +152,8 @@ def record_many(rows: Iterable[EventRow], *, batch_size: int = 5000) -> int:
 
     The bulk path of imports and the demo: the ORM's `bulk_create` spent most of its time
     building model instances, so rows go to the driver as tuples. Views that repeat the same
-    person, object and day are dropped by the unique key. Returns the number of rows given.
+    person, object and day are dropped by the unique key. The change marks of the scopes the
+    rows change (all but views) are bumped once. Returns the number of rows given.
     """
     if not connection.in_atomic_block:
         raise OutsideTransaction("activity.record_many must run inside the action's transaction")
@@ -165,6 +176,7 @@ def record_many(rows: Iterable[EventRow], *, batch_size: int = 5000) -> int:
         for r in rows
     ]
     sql = _insert_sql(Verb.VIEW in set(map(itemgetter(3), tuples)))
+    marks.bump({t[4] or OUTSIDE for t in tuples if t[3] != Verb.VIEW})
     with connection.cursor() as cur:
         for start in range(0, len(tuples), batch_size):
             cur.executemany(sql, tuples[start : start + batch_size])

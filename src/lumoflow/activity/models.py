@@ -81,13 +81,6 @@ class ActivityEvent(models.Model):
         indexes = [
             models.Index(fields=["workspace", "ts"]),
             models.Index(fields=["verb", "ts"]),
-            # The latest change (anything but a view) in a workspace, or outside any: pages
-            # cached per workspace are keyed on it (`activity.queries.change_marks`).
-            models.Index(
-                fields=["workspace", "id"],
-                condition=~models.Q(verb="view"),
-                name="activity_changes",
-            ),
         ]
 
     def __str__(self) -> str:

@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 
-from django.db import connection
+from lumoflow.core import marks
+from lumoflow.core.marks import Marks
 
-from .models import ActivityEvent
-
-
-@functools.cache
-def _marks_sql(workspaces: int) -> str:
-    """The latest change in each of `workspaces` workspaces (ids as parameters), then outside."""
-    t = connection.ops.quote_name(ActivityEvent._meta.db_table)
-    # `NOT (verb = 'view')` as written in the partial index `activity_changes`, so both
-    # SQLite and PostgreSQL answer each with one step into that index.
-    latest = f"(SELECT id FROM {t} WHERE {{}} AND NOT (verb = 'view') ORDER BY id DESC LIMIT 1)"
-    return "SELECT " + ", ".join(
-        [latest.format("workspace_id = %s")] * workspaces + [latest.format("workspace_id IS NULL")]
-    )
+from .actions import OUTSIDE
 
 
-def change_marks(workspace_id: int) -> tuple[int, int]:
-    """(latest change in the workspace, latest change outside any workspace), as event ids.
+def change_marks_of(workspace_ids: Iterable[int]) -> Marks:
+    """The change marks of these workspaces and of outside any workspace (a profile edit there
+    changes names shown everywhere), with the epoch: what a page showing their data is keyed on.
 
-    Every write records an event in its transaction (one write path), so a page built from a
-    workspace's data is current as long as these two numbers have not moved: a profile edit,
-    outside any workspace, changes names shown everywhere.
+    Read them before the data (`core.marks`): every write bumps the marks of what it changed in
+    its own transaction (one write path: `activity.record`).
     """
-    inside, outside = change_marks_of([workspace_id])
-    return inside[int(workspace_id)], outside
-
-
-def change_marks_of(workspace_ids: Iterable[int]) -> tuple[dict[int, int], int]:
-    """`change_marks` for several workspaces at once: ({workspace id: latest change}, outside)."""
-    ids = sorted({int(w) for w in workspace_ids})
-    with connection.cursor() as cur:
-        cur.execute(_marks_sql(len(ids)), ids)
-        *inside, outside = cur.fetchone()
-    return {w: int(m or 0) for w, m in zip(ids, inside, strict=True)}, int(outside or 0)
+    return marks.read([OUTSIDE, *(int(w) for w in workspace_ids)])

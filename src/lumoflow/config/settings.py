@@ -184,8 +184,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("LUMOFLOW_FROM_EMAIL", "lumoflow@localhost")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Shared page fragments and page chrome (core.fragments) go in "fragments": per process on one
-# machine, kept as objects (core.cache); Redis past one machine.
+# machine, kept as objects (core.cache) and bounded in bytes as well as entries; Redis past one
+# machine (bounded by its own maxmemory).
 _ENTRIES = int(os.environ.get("LUMOFLOW_CACHE_ENTRIES", "2000"))
+LUMOFLOW_FRAGMENT_CACHE_BYTES = int(os.environ.get("LUMOFLOW_FRAGMENT_CACHE_BYTES", str(64 << 20)))
 CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -193,7 +195,7 @@ CACHES: dict[str, dict[str, Any]] = {
     },
     "fragments": {
         "BACKEND": "lumoflow.core.cache.ObjectCache",
-        "OPTIONS": {"MAX_ENTRIES": _ENTRIES},
+        "OPTIONS": {"MAX_ENTRIES": _ENTRIES, "MAX_BYTES": LUMOFLOW_FRAGMENT_CACHE_BYTES},
     },
 }
 if redis_url := os.environ.get("LUMOFLOW_REDIS_URL"):

@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from lumoflow.core import limits
 from lumoflow.core.context import csrf_token
+from lumoflow.core.marks import Marks
 
 from .models import EMOJIS
 from .queries import PostCard
@@ -335,11 +336,14 @@ def facts(cards: Sequence[PostCard]) -> list[Facts]:
 
 
 def _splice(html: str, name: str, inner: str) -> str:
+    """`html` with what its marks `name` enclose (`_marked`) replaced by `inner`; LookupError
+    when the marks are missing (shared HTML not made by `render_card`), rather than showing one
+    person's page with someone else's parts or none."""
     start, end = f"<!--{name}-->", f"<!--/{name}-->"
     i = html.find(start)
-    j = html.find(end, i)
-    if i < 0 or j < 0:
-        return html
+    j = html.find(end, i) if i >= 0 else -1
+    if j < 0:
+        raise LookupError(f"shared card HTML has no {start}…{end} to personalise")
     return html[: i + len(start)] + inner + html[j:]
 
 
@@ -369,21 +373,30 @@ class Shared:
 
 
 def shared_cards(
-    posts: Sequence[Any], o: CardOptions, decorate: Callable[[list[Any]], list[PostCard]]
+    posts: Sequence[Any],
+    o: CardOptions,
+    decorate: Callable[[list[Any]], list[PostCard]],
+    marks: Marks,
 ) -> list[Shared]:
     """The posts' cards as everyone with options `o` sees them, from the fragment cache while the
     data behind them has not changed (each card's key holds its workspace's change mark and the
-    mark outside any workspace; see `core.fragments`) and its age reads the same. `posts` need
-    only `pk` and `workspace_id`; `decorate(missing)` loads and decorates the cards to render.
-    `personalise` then makes them the viewer's."""
-    from lumoflow.activity.queries import change_marks_of
+    mark outside any workspace, from `marks`, read before the cards' data; see `core.fragments`)
+    and its age reads the same. `posts` need only `pk` and `workspace_id`; `decorate(missing)`
+    loads and decorates the cards to render. `personalise` then makes them the viewer's.
+
+    Shared cards send people back to `fragments.back_mark()`, never to an address from the
+    request: that would put raw request input in the key (ValueError otherwise).
+    """
+    from lumoflow.activity.actions import OUTSIDE
     from lumoflow.core import fragments
 
-    inside, outside = change_marks_of(p.workspace_id for p in posts)
+    if o.back != fragments.back_mark() or o.user_id is not None:
+        raise ValueError("shared cards are for no viewer and link back to fragments.back_mark()")
+    outside = marks.of(OUTSIDE)
     zone = timezone.get_current_timezone_name()
-    flags = (o.back, o.show_workspace, o.can_react, o.can_facilitate, o.can_accept, o.accepted_id)
+    flags = (o.show_workspace, o.can_react, o.can_facilitate, o.can_accept, o.accepted_id)
     by_id = {p.pk: p for p in posts}
-    parts = {p.pk: ("card", p.pk, inside[p.workspace_id], outside, zone, *flags) for p in posts}
+    parts = {p.pk: ("card", p.pk, marks.of(p.workspace_id), outside, zone, *flags) for p in posts}
 
     def build(ids: list[int]) -> dict[int, Shared]:
         now = timezone.now()
@@ -397,5 +410,5 @@ def shared_cards(
             for c in cards
         }
 
-    found = fragments.cached_many(parts, build, Shared.fresh)
+    found = fragments.cached_many(parts, build, Shared.fresh, marks=marks)
     return [found[p.pk] for p in posts]

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from lumoflow.activity.queries import change_marks_of
 from lumoflow.core import fragments
 from lumoflow.core.context import urls
 from lumoflow.core.errors import LumoFlowError
@@ -85,7 +86,9 @@ def home(request: HttpRequest) -> HttpResponse:
         for f in queries.list_followed_for(request.user)
     )
     # Cards as everyone sees them, cached until their data changes; then made this viewer's.
-    back = request.get_full_path()
+    # The marks are read before the cards' data (core.marks); the page's address goes in last.
+    marks = change_marks_of(p.workspace_id for p in items)
+    back = fragments.back_mark()
     shared = cards.CardOptions(
         user_id=None, csrf=fragments.csrf_mark(), back=back, show_workspace=True, shared=True
     )
@@ -93,6 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
         items,
         shared,
         lambda keys: queries.decorate(None, queries.posts_by_ids([k.pk for k in keys])),
+        marks,
     )
     mine = cards.CardOptions(
         user_id=request.user.pk, csrf=fragments.csrf_mark(), back=back, show_workspace=True
@@ -119,6 +123,7 @@ def home(request: HttpRequest) -> HttpResponse:
         nav="home",
         content=content,
         shows=(unread_count_for(request.user),),
+        marks=marks,
     )
     actions.record_post_views(request.user, items)
     return response

@@ -3,9 +3,10 @@
 The body (head, purpose, objectives and key results, composer, the feed page, unanswered
 questions, members) is the same for every viewer with the same role and membership, time zone
 and filters, as long as nothing in the workspace changed and its relative times read the same:
-it is built once and cached under the workspace's change marks from the activity log
-(`core.fragments`). Per request the page reads the viewer's own state (session, follow, unread
-count, their reactions on the posts shown) and finishes the body with it.
+it is built once and cached under the workspace's change marks (`core.marks`, read before
+anything else on the page) and the parsed filters (`core.fragments`). Per request the page reads
+the viewer's own state (session, follow, unread count, their reactions on the posts shown) and
+finishes the body with it.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from lumoflow.activity.queries import change_marks
+from lumoflow.activity.actions import OUTSIDE
+from lumoflow.activity.queries import change_marks_of
 from lumoflow.core import fragments
-from lumoflow.core.pagination import paginate
+from lumoflow.core.marks import Marks
+from lumoflow.core.pagination import decode_cursor, paginate
 from lumoflow.core.validation import as_id
 
 from . import queries
@@ -43,15 +46,31 @@ class Body:
         return time.time() < self.expires
 
 
-def _filters(request: Any, kinds: list[str]) -> tuple[str, str, str]:
+@dataclass(frozen=True)
+class Filters:
+    """What the query string may change on the page, parsed: the cache key holds these only."""
+
+    kind: str
+    objective: str
+    cursor: str  # as sent, for paging; `position` is what it stands for
+    position: tuple[Any, ...]
+
+
+def _filters(request: Any, kinds: list[str]) -> Filters:
+    """The page's filters; raises `Invalid` for a cursor the site did not give out."""
     kind = request.GET.get("kind", "")
-    objective = request.GET.get("objective", "")
     cursor = request.GET.get("cursor", "")
-    return (
-        kind if kind in kinds else "",
-        str(as_id(objective) or ""),
-        cursor[:200],
+    return Filters(
+        kind=kind if kind in kinds else "",
+        objective=str(as_id(request.GET.get("objective", "")) or ""),
+        cursor=cursor,
+        position=tuple(decode_cursor(cursor)) if cursor else (),
     )
+
+
+def marks(workspace_id: int) -> Marks:
+    """The marks the page is keyed on: read first, before the workspace itself (`core.marks`)."""
+    return change_marks_of([workspace_id])
 
 
 def head_context(request: Any, ws: Any) -> dict[str, Any]:
@@ -76,24 +95,28 @@ def head_context(request: Any, ws: Any) -> dict[str, Any]:
     }
 
 
-def body(request: Any, ws: Any, head: dict[str, Any]) -> Body:
+def body(request: Any, ws: Any, head: dict[str, Any], marks: Marks) -> Body:
     """The shared body for this viewer's role, from the cache or built now."""
     from lumoflow.conversation.models import Kind
 
-    kind, objective, cursor = _filters(request, list(Kind.values))
+    f = _filters(request, list(Kind.values))
     parts = (
         "workspace-body",
         ws.pk,
-        change_marks(ws.pk),
+        marks.of(ws.pk),
+        marks.of(OUTSIDE),
         head["role"],
         head["membership"],
         timezone.get_current_timezone_name(),
-        kind,
-        objective,
-        cursor,
+        f.kind,
+        f.objective,
+        f.position,
     )
     return fragments.cached(
-        parts, lambda: _build(request, ws, head, kind, objective, cursor), Body.fresh
+        parts,
+        lambda: _build(request, ws, head, f.kind, f.objective, f.cursor),
+        Body.fresh,
+        marks=marks,
     )
 
 
@@ -116,13 +139,10 @@ def _build(
     )
     cards = cq.decorate(None, items)  # counts only: the viewer's own reactions are added later
     filter_query = urlencode({k: v for k, v in (("kind", kind), ("objective", objective)) if v})
-    back = request.path + (f"?{filter_query}&cursor={cursor}" if cursor else "")
-    if filter_query and not cursor:
-        back = f"{request.path}?{filter_query}"
     options = card_html.CardOptions(
         user_id=None,
         csrf=fragments.csrf_mark(),
-        back=back,
+        back=fragments.back_mark(),
         can_react=role is not None,
         can_facilitate=head["can_facilitate"],
         shared=True,
@@ -195,8 +215,9 @@ def _follow_form(request: Any, workspace_id: int) -> str:
     )
 
 
-def context(request: Any, ws: Any) -> dict[str, Any]:
-    """The page for this viewer: `body` (finished HTML), `can_read`, `shown` (the posts)."""
+def context(request: Any, ws: Any, marks: Marks) -> dict[str, Any]:
+    """The page for this viewer: `body` (finished HTML), `can_read`, `shown` (the posts).
+    `marks` are the workspace's, read before `ws` (`marks`)."""
     from lumoflow.conversation import cards as card_html
     from lumoflow.conversation import queries as cq
 
@@ -204,12 +225,12 @@ def context(request: Any, ws: Any) -> dict[str, Any]:
     if not ctx["can_read"]:
         ctx["body"] = render_to_string("workspaces/_private.html", ctx, request=request)
         return ctx
-    shared = body(request, ws, ctx)
+    shared = body(request, ws, ctx, marks)
     uid = request.user.pk
     options = card_html.CardOptions(
         user_id=uid,
         csrf=fragments.csrf_mark(),
-        back=request.get_full_path(),
+        back=fragments.back_mark(),
         can_react=ctx["role"] is not None,
         can_facilitate=ctx["can_facilitate"],
     )

@@ -68,14 +68,16 @@ def check_in_form(key_result_id: int, data: Any = None) -> CheckInForm:
 
 @login_required
 def detail(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    marks = page.marks(workspace_id)  # before the data it stands for
     ws = _workspace(request, workspace_id)
-    ctx = page.context(request, ws)
+    ctx = page.context(request, ws, marks)
     response = fragments.page(
         request,
         title=ws.name,
         nav="workspaces",
         content=ctx["body"],
         shows=(unread_count_for(request.user),),
+        marks=marks,
     )
     if ctx["can_read"]:
         from lumoflow.conversation.actions import record_post_views
