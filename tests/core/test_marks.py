@@ -88,6 +88,10 @@ ACTIONS: dict[str, tuple[Act, str | int | None]] = {
         lambda o, p: ws.update_workspace(o.olivia, o.launch.pk, purpose="Ship it, well."),
         LAUNCH,
     ),
+    "workspaces.change_workspace": (
+        lambda o, p: ws.change_workspace(o.olivia, o.launch.pk, name="Launch v2", archived=True),
+        LAUNCH,
+    ),
     "workspaces.archive_workspace": (
         lambda o, p: ws.archive_workspace(o.olivia, o.launch.pk),
         LAUNCH,
@@ -339,3 +343,7 @@ def test_a_flush_starts_a_new_epoch(org: Any) -> None:
 def test_marks_read_as_zero_for_scopes_never_changed(org: Any) -> None:
     read = marks.read([10**9])
     assert read.of(10**9) == 0 and read.epoch is not None
+
+
+def test_a_scope_past_the_columns_range_reads_as_never_changed(org: Any) -> None:
+    assert marks.read([2**70]).of(2**70) == 0

@@ -34,6 +34,7 @@ from django.db import connection, connections
 from .models import ChangeMark
 
 EPOCH = -1
+_SMALLEST, _LARGEST = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,13 @@ def _read_sql(scopes: int) -> str:
 
 def read(scopes: Iterable[int]) -> Marks:
     """The current versions of `scopes` and the epoch, in one statement."""
-    wanted = sorted({int(s) for s in scopes})
+    # A scope past the column's range (an id typed into an address) has no row: it reads as 0.
+    wanted = sorted({s for s in map(int, scopes) if _SMALLEST <= s <= _LARGEST})
     with connection.cursor() as cur:
         cur.execute(_read_sql(len(wanted)), [EPOCH, *wanted])
         found = dict(cur.fetchall())
     epoch = found.pop(EPOCH, None)
-    return Marks(epoch, tuple((s, int(found.get(s, 0))) for s in wanted))
+    return Marks(epoch, tuple((s, int(found.get(s, 0))) for s in wanted if s != EPOCH))
 
 
 @functools.cache
