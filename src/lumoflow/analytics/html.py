@@ -123,7 +123,11 @@ def _footer(page: Page) -> str:
     hidden = int(privacy.get("suppressed_groups") or 0)
     text = (
         f"Privacy: figures about fewer than {page.min_group_size} people are never shown"
-        + (f" ({numbers.count(hidden)} groups hidden in this report)" if hidden else "")
+        + (
+            f" ({numbers.count(hidden)} {'group' if hidden == 1 else 'groups'} hidden)"
+            if hidden
+            else ""
+        )
         + ". People appear by name only when asked for."
     )
     same = "Made by LumoFlow from the same data as its JSON output."
