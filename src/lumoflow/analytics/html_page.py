@@ -11,7 +11,7 @@ from lumoflow.analytics.glossary import TERMS
 from lumoflow.charts import numbers, text_alternative, to_svg
 
 #: Chart widths in pixels: the page's column, and a phone held upright.
-WIDE, NARROW = 820, 330
+WIDE, NARROW = 820, 300
 NOT_AVAILABLE = "not available"
 
 VERDICTS = {
@@ -79,7 +79,7 @@ class Page:
         sentence, columns, rows = text_alternative(spec)
         cid = f"chart-{self.charts}"
         svgs = "".join(
-            f'<div class="{size}">{_svg(spec | {"width": width}, cid)}</div>'
+            f'<div class="{size}">{_svg(sized(spec, width), cid)}</div>'
             for size, width in (("wide", WIDE), ("narrow", NARROW))
         )
         head = "".join(f"<th>{esc(c)}</th>" for c in columns)
@@ -91,6 +91,14 @@ class Page:
             f"<details><summary>The data as a table</summary><div class='scroll'><table>"
             f"<tr>{head}</tr>{body}</table></div></details></figure>"
         )
+
+
+def sized(spec: dict[str, Any], width: int) -> dict[str, Any]:
+    """The spec drawn ``width`` pixels wide; axis labels on a narrow one give way to the marks."""
+    config = dict(spec.get("config") or {})
+    axis = dict(config.get("axis") or {})
+    axis["labelLimit"] = min(int(axis.get("labelLimit") or 220), width // 3)
+    return spec | {"width": width, "config": config | {"axis": axis}}
 
 
 def _svg(spec: dict[str, Any], caption_id: str) -> str:

@@ -51,7 +51,7 @@ def group_bars(
         alt.Chart(alt.InlineData(values=shown))
         .mark_bar(height={"band": 0.7})
         .encode(
-            y=alt.Y("group:N", sort=None, title=group_title, axis=alt.Axis(labelLimit=180)),
+            y=alt.Y("group:N", sort=None, title=None),
             x=alt.X("value:Q", title=x_title, axis=x_axis, scale=scale),
             color=alt.condition("datum.value < 0", alt.value(NEGATIVE), alt.value(MARK)),
             tooltip=[
