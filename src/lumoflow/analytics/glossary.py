@@ -164,7 +164,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "hidden": (
         "Hidden",
         "Figures about fewer people than the privacy threshold are not shown, so that no one "
-        "can be singled out.",
+        "can be singled out; where the others would let a hidden figure be worked out (from a "
+        "total or shares that add up), the next smallest group is hidden too.",
     ),
     "hours_saved": (
         "Hours saved",
