@@ -178,8 +178,11 @@ def verdict(page: Page) -> str:
         key = [f"the dashed line is the {page.term('trend', 'trend')}"] if line else []
         if cp:
             key.append(f"the dotted line marks the {page.term('changepoint', 'changepoint')}")
+        if any(p.get("suppressed") for p in points):
+            key.append(f"grey bands are {page.term('hidden', 'hidden')} weeks")
         if key:
-            out += f"<p>In the chart, {' and '.join(key)}.</p>"
+            listed = " and ".join([", ".join(key[:-1]), key[-1]] if len(key) > 1 else key)
+            out += f"<p>In the chart, {listed}.</p>"
     out += _workspace_verdicts(page, fading.get("by_workspace") or {})
     return f'<section id="verdict"><h2>Is it fading?</h2>{out}</section>'
 
