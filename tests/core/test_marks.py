@@ -40,6 +40,11 @@ class Posts:
 
 @pytest.fixture
 def posts(org: Any) -> Posts:
+    return make_posts(org)
+
+
+def make_posts(org: Any) -> Posts:
+    """A question with a reply, an idea with Mia's reaction, a follow and a token, in Launch."""
     q = conv.create_post(org.mia, org.launch.pk, kind="question", body="Which pilot first?")
     r = conv.create_reply(org.fred, q.pk, body="The Nordic one.")
     idea = conv.create_post(org.mia, org.launch.pk, kind="idea", body="Ship on Fridays")

@@ -13,6 +13,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from lumoflow.core import marks
+from lumoflow.core.errors import Conflict
 
 from .models import ActivityEvent, Verb
 
@@ -22,6 +23,28 @@ OUTSIDE = 0
 
 class OutsideTransaction(RuntimeError):
     """An event was recorded outside the action's transaction."""
+
+
+def _refuse_archived(workspace_ids: Iterable[int]) -> None:
+    """Raise Conflict when one of these workspaces is archived: an archived workspace is
+    read-only, and every write to a workspace records an event through here.
+
+    Reads the workspaces' state as committed now, after the caller bumped their change marks:
+    `archive_workspace` bumps the same mark, so on PostgreSQL a write racing an archiving either
+    commits before it or waits for it and then sees it archived (SQLite runs one writer at a
+    time). The workspace model is reached through the event's foreign key: activity sits below
+    the apps and imports none of them.
+    """
+    ids = {int(i) for i in workspace_ids}
+    if not ids:
+        return
+    workspace_model = ActivityEvent._meta.get_field("workspace").related_model
+    archived = workspace_model._default_manager.filter(pk__in=ids, archived_at__isnull=False)
+    name = archived.order_by("pk").values_list("name", flat=True).first()
+    if name is not None:
+        raise Conflict(
+            f"Workspace '{name}' is archived: it is read-only until an owner unarchives it."
+        )
 
 
 def _ref(obj: models.Model | str | int | None) -> tuple[str, str]:
@@ -47,6 +70,7 @@ def record(
     text: str = "",
     ts: datetime | None = None,
     data: dict[str, Any] | None = None,
+    archiving: bool = False,
 ) -> ActivityEvent:
     """Write one ActivityEvent and bump the change mark of its workspace (or of outside any
     workspace), unless it is a view. Must run inside the calling action's `transaction.atomic()`:
@@ -54,6 +78,9 @@ def record(
 
     `actor` and `target_actor` are people (`people.models.User`), typed `Any` here only because
     activity sits below the apps and imports none of them; the actions that call this are typed.
+
+    Raises Conflict when the workspace is archived (`_refuse_archived`), unless `archiving`: the
+    event of archiving it, which `archive_workspace` alone records.
     """
     if not connection.in_atomic_block:
         raise OutsideTransaction("activity.record must run inside the action's transaction")
@@ -62,6 +89,8 @@ def record(
     if verb != Verb.VIEW:
         # What pages cached under the scope's mark showed has changed (`core.marks`).
         marks.bump([workspace.pk if workspace is not None else OUTSIDE])
+        if workspace is not None and not archiving:
+            _refuse_archived([workspace.pk])
     return ActivityEvent.objects.create(
         ts=when,
         day=when.astimezone(UTC).date(),
@@ -153,7 +182,8 @@ def record_many(rows: Iterable[EventRow], *, batch_size: int = 5000) -> int:
     The bulk path of imports and the demo: the ORM's `bulk_create` spent most of its time
     building model instances, so rows go to the driver as tuples. Views that repeat the same
     person, object and day are dropped by the unique key. The change marks of the scopes the
-    rows change (all but views) are bumped once. Returns the number of rows given.
+    rows change (all but views) are bumped once; Conflict when one of them is an archived
+    workspace (`_refuse_archived`). Returns the number of rows given.
     """
     if not connection.in_atomic_block:
         raise OutsideTransaction("activity.record_many must run inside the action's transaction")
@@ -176,7 +206,9 @@ def record_many(rows: Iterable[EventRow], *, batch_size: int = 5000) -> int:
         for r in rows
     ]
     sql = _insert_sql(Verb.VIEW in set(map(itemgetter(3), tuples)))
-    marks.bump({t[4] or OUTSIDE for t in tuples if t[3] != Verb.VIEW})
+    changed = {t[4] or OUTSIDE for t in tuples if t[3] != Verb.VIEW}
+    marks.bump(changed)
+    _refuse_archived(changed - {OUTSIDE})
     with connection.cursor() as cur:
         for start in range(0, len(tuples), batch_size):
             cur.executemany(sql, tuples[start : start + batch_size])

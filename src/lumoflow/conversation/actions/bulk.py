@@ -119,11 +119,6 @@ def _insert(
 
 def _validate_rows(rows: Sequence[PostRow]) -> dict[int, tuple[int, int | None, int]]:
     ws_ids = {r.workspace_id for r in rows}
-    archived = set(
-        Workspace.objects.filter(pk__in=ws_ids, archived_at__isnull=False).values_list(
-            "pk", flat=True
-        )
-    )
     known_ws = set(Workspace.objects.filter(pk__in=ws_ids).values_list("pk", flat=True))
     members = _active_pairs({r.author_id for r in rows}, ws_ids)
     parents = _parents({r.parent_id for r in rows if r.parent_id is not None})
@@ -134,8 +129,6 @@ def _validate_rows(rows: Sequence[PostRow]) -> dict[int, tuple[int, int | None, 
     for i, r in enumerate(rows):
         if r.workspace_id not in known_ws:
             raise _bad(i, f"no workspace {r.workspace_id}")
-        if r.workspace_id in archived:
-            raise _bad(i, f"workspace {r.workspace_id} is archived")
         if (r.author_id, r.workspace_id) not in members:
             raise _bad(i, f"person {r.author_id} is not an active member of {r.workspace_id}")
         if not r.body.strip() or len(r.body.strip()) > limit:
@@ -264,8 +257,9 @@ def _post_values(
 def bulk_create_posts(rows: Sequence[PostRow], *, batch_size: int = 1000) -> list[int]:
     """Create many posts and replies at once (demo, imports): all or nothing.
 
-    Validates every row first (active member, workspace exists and is not archived, parent in the
-    same workspace, body length, kind) and raises `Invalid` naming the row index. Records the same
+    Validates every row first (active member, workspace exists, parent in the same workspace, body
+    length, kind) and raises `Invalid` naming the row index; an archived workspace is a Conflict
+    (`activity.record_many`). Records the same
     events as `create_post`/`create_reply`; sends no notifications. Returns ids in input order.
     """
     rows = list(rows)

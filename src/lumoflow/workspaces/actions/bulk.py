@@ -40,18 +40,15 @@ class MemberRow:
 def bulk_add_members(actor: User | None, rows: list[MemberRow], *, batch_size: int = 2000) -> int:
     """Add many active memberships at once (administrators, imports and the demo generator).
 
-    `actor` None is the system; otherwise only administrators may. All or nothing: unknown or
-    archived workspaces, unknown roles and people already members raise `Invalid`. Records one
+    `actor` None is the system; otherwise only administrators may. All or nothing: unknown
+    workspaces, unknown roles and people already members raise `Invalid`, an archived workspace
+    `Conflict`. Records one
     `join` event per membership by the person who joined, backdated to `joined`.
     """
     if actor is not None and not actor.is_staff:
         raise PermissionDenied("Only administrators can add members in bulk.")
     ws_ids = {r.workspace_id for r in rows}
-    live = set(
-        Workspace.objects.filter(pk__in=ws_ids, archived_at__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
+    live = set(Workspace.objects.filter(pk__in=ws_ids).values_list("pk", flat=True))
     existing = set(
         Membership.objects.filter(workspace_id__in=ws_ids).values_list("workspace_id", "user_id")
     )
@@ -60,7 +57,7 @@ def bulk_add_members(actor: User | None, rows: list[MemberRow], *, batch_size: i
     for i, r in enumerate(rows, start=1):
         key = (r.workspace_id, r.user_id)
         if r.workspace_id not in live:
-            errors.append(f"row {i}: no open workspace {r.workspace_id}")
+            errors.append(f"row {i}: no workspace {r.workspace_id}")
         if r.role not in roles:
             errors.append(f"row {i}: role must be one of {', '.join(sorted(roles))}")
         if key in existing:
@@ -116,9 +113,9 @@ def bulk_record_check_ins(rows: list[CheckInRow], *, batch_size: int = 2000) -> 
     """Record many key-result check-ins at once (imports and the demo generator).
 
     The same rules as `record_check_in`: the author must be an active member of the key result's
-    workspace, which is not archived; the value is a finite number and the confidence from 0 to
-    `limits.CONFIDENCE_MAX`. All or nothing. Records one `check_in` event per check-in,
-    backdated to `at`.
+    workspace, which is not archived (Conflict); the value is a finite number and the confidence
+    from 0 to `limits.CONFIDENCE_MAX`. All or nothing. Records one `check_in` event per
+    check-in, backdated to `at`.
     """
     krs = {
         kr.pk: kr
@@ -135,8 +132,8 @@ def bulk_record_check_ins(rows: list[CheckInRow], *, batch_size: int = 2000) -> 
     errors: list[str] = []
     for i, r in enumerate(rows, start=1):
         kr = krs.get(r.key_result_id)
-        if kr is None or kr.objective.workspace.is_archived:
-            errors.append(f"row {i}: no open key result {r.key_result_id}")
+        if kr is None:
+            errors.append(f"row {i}: no key result {r.key_result_id}")
         elif (kr.objective.workspace_id, r.author_id) not in members:
             errors.append(f"row {i}: person {r.author_id} is not a member of the workspace")
         if (

@@ -19,7 +19,7 @@ from .. import queries
 from ..models import (
     CheckIn,
 )
-from .common import finite_number, parse_date, refuse_archived
+from .common import finite_number, parse_date
 
 
 @transaction.atomic
@@ -38,7 +38,6 @@ def record_check_in(
     ws = kr.objective.workspace
     if queries.role_of(actor, ws) is None:
         raise PermissionDenied("Only members of the workspace can check in.")
-    refuse_archived(ws)
     with FieldErrors() as errs:
         val = finite_number(errs, "value", value)
         try:

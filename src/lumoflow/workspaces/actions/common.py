@@ -7,19 +7,9 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from lumoflow.core.errors import Conflict, Invalid
+from lumoflow.core.errors import Invalid
 from lumoflow.core.validation import FieldErrors
 from lumoflow.people.models import User
-
-from ..models import (
-    Workspace,
-)
-
-
-def refuse_archived(ws: Workspace) -> None:
-    """Raise Conflict when the workspace is archived (read-only)."""
-    if ws.is_archived:
-        raise Conflict(f"Workspace '{ws.name}' is archived: unarchive it first.")
 
 
 def one_of(errs: FieldErrors, field: str, value: Any, choices: Any) -> str:

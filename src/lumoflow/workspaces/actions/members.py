@@ -22,14 +22,13 @@ from ..models import (
     Visibility,
     Workspace,
 )
-from .common import active_person, one_of, refuse_archived
+from .common import active_person, one_of
 
 
 @transaction.atomic
 def join_workspace(actor: User, workspace_id: Any, *, at: datetime | None = None) -> Membership:
     """Join a public workspace, or ask to join a private one. Secret ones are invisible."""
     ws = queries.get_workspace_for(actor, workspace_id)
-    refuse_archived(ws)
     existing = queries.membership_of(actor, ws)
     if existing is not None:
         state = "a member" if existing.status == MembershipStatus.ACTIVE else "waiting for approval"
@@ -70,7 +69,6 @@ def add_member(
     """Add a person (or approve their request) with a role, or change their role. Owners only."""
     ws = queries.get_workspace_for(actor, workspace_id)
     queries.require_role(actor, ws, queries.MANAGE_ROLES, "manage members")
-    refuse_archived(ws)
     with FieldErrors() as errs:
         role = one_of(errs, "role", role, Role)
     person = active_person(username)

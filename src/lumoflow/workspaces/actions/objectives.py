@@ -20,7 +20,7 @@ from ..models import (
     KeyResult,
     Objective,
 )
-from .common import active_person, finite_number, parse_date, refuse_archived
+from .common import active_person, finite_number, parse_date
 
 
 def _key_result_fields(errs: FieldErrors, data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -74,7 +74,6 @@ def create_objective(
     """Add an objective with one or more key results. Owners and facilitators only."""
     ws = queries.get_workspace_for(actor, workspace_id)
     queries.require_role(actor, ws, queries.FACILITATE_ROLES, "set objectives")
-    refuse_archived(ws)
     key_results = key_results or []
     with FieldErrors() as errs:
         title = errs.require("title", title, max_length=limits.OBJECTIVE_TITLE)
@@ -117,7 +116,6 @@ def add_key_result(actor: User, objective_id: Any, **fields: Any) -> KeyResult:
     """Add a key result to an objective. Owners and facilitators only."""
     obj = queries.get_objective_for(actor, objective_id)
     queries.require_role(actor, obj.workspace, queries.FACILITATE_ROLES, "change objectives")
-    refuse_archived(obj.workspace)
     with FieldErrors() as errs:
         kr_fields = _key_result_fields(errs, fields)
     kr = KeyResult.objects.create(objective=obj, **kr_fields)

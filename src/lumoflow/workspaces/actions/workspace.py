@@ -126,6 +126,7 @@ def archive_workspace(actor: User, workspace_id: Any, *, archived: bool = True) 
         workspace=ws,
         obj=ws,
         data={"change": "archived" if archived else "unarchived"},
+        archiving=True,
     )
     return ws
 
@@ -134,11 +135,15 @@ def archive_workspace(actor: User, workspace_id: Any, *, archived: bool = True) 
 def change_workspace(
     actor: User, workspace_id: Any, *, archived: bool | None = None, **changes: Any
 ) -> Workspace:
-    """`update_workspace` with `changes`, then `archive_workspace` when `archived` differs from
-    the workspace's state: all or nothing, in one transaction. Owners only."""
+    """`update_workspace` with `changes` and `archive_workspace` when `archived` differs from the
+    workspace's state: all or nothing, in one transaction. Owners only. An archived workspace is
+    read-only, so it is unarchived before the changes and archived after them."""
     ws = queries.get_workspace_for(actor, workspace_id)
+    flip = archived is not None and archived != ws.is_archived
+    if flip and not archived:
+        archive_workspace(actor, ws.pk, archived=False)
     if changes:
-        ws = update_workspace(actor, ws.pk, **changes)
-    if archived is not None and archived != ws.is_archived:
-        archive_workspace(actor, ws.pk, archived=archived)
+        update_workspace(actor, ws.pk, **changes)
+    if flip and archived:
+        archive_workspace(actor, ws.pk, archived=True)
     return queries.get_workspace_for(actor, ws.pk)
