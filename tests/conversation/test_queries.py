@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lumoflow.conversation import actions, queries
 from lumoflow.conversation.models import Post
+from lumoflow.conversation.queries import feed_sql
 from lumoflow.core.errors import LumoFlowError
 
 pytestmark = pytest.mark.django_db
@@ -92,9 +93,9 @@ def home_window(request: Any, monkeypatch: Any) -> int:
     """The home feed read through its window of newest posts, source by source, or both (a
     window of three posts: the rest of a page from the sources)."""
     size = {"window": queries.HOME_WINDOW, "sources": 1, "both": 3}[request.param]
-    monkeypatch.setattr(queries, "HOME_WINDOW", size)
-    monkeypatch.setattr(queries, "_FIRST_PAGE_CUT", {})
-    monkeypatch.setattr(queries, "_QUIET", {})
+    monkeypatch.setattr(feed_sql, "HOME_WINDOW", size)
+    monkeypatch.setattr(feed_sql, "_FIRST_PAGE_CUT", {})
+    monkeypatch.setattr(feed_sql, "_QUIET", {})
     return size
 
 
@@ -117,10 +118,10 @@ def test_home_feed_in_sql_is_the_orm_feed(talk: Any, who: str, home_window: int)
 
 
 def test_sources_read_in_batches_give_the_same_feed(talk: Any, monkeypatch: Any) -> None:
-    monkeypatch.setattr(queries, "HOME_WINDOW", 1)
-    monkeypatch.setattr(queries, "_FIRST_PAGE_CUT", {})
-    monkeypatch.setattr(queries, "_QUIET", {})
-    monkeypatch.setattr(queries, "_SOURCES_PER_QUERY", 1)
+    monkeypatch.setattr(feed_sql, "HOME_WINDOW", 1)
+    monkeypatch.setattr(feed_sql, "_FIRST_PAGE_CUT", {})
+    monkeypatch.setattr(feed_sql, "_QUIET", {})
+    monkeypatch.setattr(feed_sql, "_SOURCES_PER_QUERY", 1)
     for who in VIEWERS:
         viewer = getattr(talk, who)
         orm = _orm(queries.list_feed_for(viewer))
@@ -130,9 +131,9 @@ def test_sources_read_in_batches_give_the_same_feed(talk: Any, monkeypatch: Any)
 def test_a_quiet_viewers_home_feed_reads_only_their_sources(talk: Any, monkeypatch: Any) -> None:
     # Ada follows only Fred, whose posts are older than a window of two root posts: the page
     # comes from Fred's posts, in a constant number of queries, without walking the others.
-    monkeypatch.setattr(queries, "HOME_WINDOW", 2)
-    monkeypatch.setattr(queries, "_FIRST_PAGE_CUT", {})
-    monkeypatch.setattr(queries, "_QUIET", {})
+    monkeypatch.setattr(feed_sql, "HOME_WINDOW", 2)
+    monkeypatch.setattr(feed_sql, "_FIRST_PAGE_CUT", {})
+    monkeypatch.setattr(feed_sql, "_QUIET", {})
     fred = ["decision by fred in launch", "question by fred in launch"]
     with CaptureQueriesContext(connection) as ctx:
         posts = queries.feed_for(talk.ada).page(20)
@@ -179,8 +180,8 @@ def test_a_page_costs_one_query(talk: Any) -> None:
 
 def test_a_home_page_costs_two_queries_then_one(talk: Any, monkeypatch: Any) -> None:
     # The window's bound, then the page; the first page's bound is kept a while.
-    monkeypatch.setattr(queries, "_FIRST_PAGE_CUT", {})
-    monkeypatch.setattr(queries, "_QUIET", {})
+    monkeypatch.setattr(feed_sql, "_FIRST_PAGE_CUT", {})
+    monkeypatch.setattr(feed_sql, "_QUIET", {})
     for expected in (2, 1):
         with CaptureQueriesContext(connection) as ctx:
             posts = queries.feed_for(talk.olivia).page(20)

@@ -1,171 +1,29 @@
-"""Permission-aware reads of posts, threads, feeds, hashtags and follows. Viewer first.
-
-Every list is filtered through `readable_workspace_ids(viewer)`: content of a private or secret
-workspace never reaches a non-member. Deleted and hidden posts are left out of every list.
-"""
+"""Feeds read a page at a time in precompiled SQL: the home feed (a window of the newest posts
+of what the viewer follows) and a workspace's feed, keyed by (created_at, id)."""
 
 from __future__ import annotations
 
 import functools
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import BooleanField, IntegerField, Q, QuerySet, Value
+from django.db.models import BooleanField, IntegerField, Q, Value
 
-from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.sql import Frozen, Loader
-from lumoflow.core.validation import id_or_not_found
-from lumoflow.people.models import Viewer, person_name
+from lumoflow.people.models import Viewer
 from lumoflow.workspaces import queries as ws_queries
 from lumoflow.workspaces.models import (
-    Membership,
-    MembershipStatus,
     Objective,
-    Visibility,
     Workspace,
 )
 
-from .models import EMOJIS, Attachment, Follow, Hashtag, Kind, Post, Reaction
-
-
-def _uid(viewer: Viewer | None) -> int | None:
-    if viewer is None or not getattr(viewer, "is_authenticated", False):
-        return None
-    return viewer.pk
-
-
-def visible_posts() -> QuerySet[Post]:
-    return Post.objects.filter(deleted_at__isnull=True, hidden_at__isnull=True)
-
-
-def readable_posts_for(viewer: Viewer) -> QuerySet[Post]:
-    """Visible posts and replies in workspaces whose content the viewer may read."""
-    return visible_posts().filter(workspace__in=ws_queries.readable_workspace_ids(viewer))
-
-
-_CARD_RELATED = (
-    "author__username",
-    "author__display_name",
-    "author__first_name",
-    "author__last_name",
-    "workspace__name",
-    "workspace__visibility",
-    "objective__title",
-)
-_CARD_FIELDS = (
-    *(f.name for f in Post._meta.concrete_fields),
-    *_CARD_RELATED,
-    "workspace__archived_at",
-)
-
-
-def _feed_select(qs: QuerySet[Post], *, replies: bool = False) -> QuerySet[Post]:
-    """Posts with what a card shows, in one query (only the columns it needs). With `replies`,
-    also the author of each reply's parent ("in reply to")."""
-    if not replies:
-        return qs.select_related("author", "workspace", "objective").only(*_CARD_FIELDS)
-    parent = (
-        "parent__author__username",
-        "parent__author__display_name",
-        "parent__author__first_name",
-        "parent__author__last_name",
-    )
-    return qs.select_related("author", "workspace", "objective", "parent__author").only(
-        *_CARD_FIELDS, "parent__author_id", *parent
-    )
-
-
-def get_post_for(viewer: Viewer, post_id: Any) -> Post:
-    """A visible post or reply the viewer may read, else NotFound (missing or not allowed)."""
-    pid = id_or_not_found(post_id, "post")
-    post = _feed_select(readable_posts_for(viewer), replies=True).filter(pk=pid).first()
-    if post is None:
-        raise NotFound(f"No post {pid}.")
-    return post
-
-
-def require_member(viewer: Viewer, post_or_ws: Post | Workspace, what: str) -> str:
-    """The viewer's role in the post's workspace; 403 for a reader who is not a member."""
-    ws = post_or_ws.workspace if isinstance(post_or_ws, Post) else post_or_ws
-    role = ws_queries.role_of(viewer, ws)
-    if role is None:
-        raise PermissionDenied(f"Join '{ws.name}' to {what}.")
-    return role
-
-
-def can_facilitate(viewer: Viewer, workspace: Workspace) -> bool:
-    return ws_queries.may_facilitate(ws_queries.role_of(viewer, workspace))
-
-
-def may_accept_answer(viewer: Viewer, question: Post, role: str | None) -> bool:
-    """Whether the viewer, holding `role` in the question's workspace, may accept an answer to
-    it: the person who asked, or a facilitator or owner of the workspace."""
-    return question.author_id == _uid(viewer) or ws_queries.may_facilitate(role)
-
-
-def count_posts_after(viewer: Viewer, after: int, *, workspace_id: Any = None) -> int:
-    """How many posts newer than post `after` the viewer's home feed (or a workspace's feed)
-    holds: the "new posts" notice."""
-    qs = list_workspace_posts_for(viewer, workspace_id) if workspace_id else list_feed_for(viewer)
-    return qs.filter(pk__gt=after).count()
-
-
-def readers_among(workspace: Workspace, user_ids: list[int]) -> set[int]:
-    """Which of these active people may read the workspace's content."""
-    User = get_user_model()
-    people = User.objects.filter(pk__in=user_ids, is_active=True)
-    if workspace.visibility != Visibility.PUBLIC:
-        people = people.filter(
-            memberships__workspace=workspace, memberships__status=MembershipStatus.ACTIVE
-        )
-    return set(people.values_list("pk", flat=True))
-
-
-# ---------------------------------------------------------------------------- feeds
-def _workspace_roots(
-    workspace_id: int, *, kind: str = "", objective_id: int | None = None
-) -> QuerySet[Post]:
-    qs = visible_posts().filter(workspace_id=workspace_id, parent__isnull=True)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if objective_id is not None:
-        qs = qs.filter(objective_id=objective_id)
-    return qs
-
-
-def _objective_filter(objective_id: Any) -> int | None:
-    return None if objective_id in (None, "") else id_or_not_found(objective_id, "objective")
-
-
-def list_workspace_posts_for(
-    viewer: Viewer, workspace_id: Any, *, kind: str = "", objective_id: Any = None
-) -> QuerySet[Post]:
-    """Root posts of a workspace the viewer may read (403 when private and not a member)."""
-    ws = ws_queries.get_readable_workspace_for(viewer, workspace_id)
-    oid = _objective_filter(objective_id)
-    return _feed_select(_workspace_roots(ws.pk, kind=kind, objective_id=oid))
-
-
-def list_feed_for(viewer: Viewer) -> QuerySet[Post]:
-    """Home feed: root posts from followed workspaces and people, and announcements from the
-    viewer's workspaces, in workspaces the viewer may read."""
-    uid = _uid(viewer)
-    follows = Follow.objects.filter(follower_id=uid)
-    wanted = (
-        Q(workspace__in=follows.filter(workspace__isnull=False).values("workspace_id"))
-        | Q(author__in=follows.filter(person__isnull=False).values("person_id"))
-        | Q(kind=Kind.ANNOUNCEMENT, workspace__in=ws_queries.member_workspace_ids(viewer))
-    )
-    qs = visible_posts().filter(
-        wanted, parent__isnull=True, workspace__in=ws_queries.readable_workspace_ids(viewer)
-    )
-    return _feed_select(qs)
-
+from ..models import Follow, Kind, Post
+from .feeds import _objective_filter, _workspace_roots, list_feed_for
+from .posts import _CARD_RELATED, _uid, visible_posts
 
 # Feed pages from precompiled SQL. Building the ORM queries above cost more than running them on
 # the hottest reads (the home feed and the workspace feed, as pages and through the API), so
@@ -174,13 +32,18 @@ def list_feed_for(viewer: Viewer) -> QuerySet[Post]:
 Before = tuple[datetime, int]
 """A keyset bound: posts strictly older than this (created_at, id)."""
 
+
 # The post's own columns first, in order, as `Loader` reads them; then those of `_CARD_RELATED`,
 # which become attributes named with one underscore (`author_username`).
 _CARD_VALUES = (*(f.attname for f in Post._meta.concrete_fields), *_CARD_RELATED)
+
+
 _CARD_EXTRA = tuple(name.replace("__", "_") for name in _CARD_RELATED)
 
 
 _HOME_FEED = Frozen(lambda viewer: list_feed_for(viewer).values(*_CARD_VALUES))
+
+
 _WORKSPACE_FEEDS: dict[tuple[str, bool], Frozen] = {}
 
 
@@ -281,13 +144,23 @@ class Feed:
 # person and the announcements of each of the viewer's workspaces, each an index range read of at
 # most a page, merged. Both ways apply the rules of `list_feed_for`.
 HOME_WINDOW = 2000
+
+
 CUT_KEPT = 30.0  # seconds (see `HomeFeed._cut`)
+
+
 _FIRST_PAGE_CUT: dict[str, tuple[float, Before | None]] = {}
+
+
 _QUIET: dict[int, float] = {}  # viewer id: until when to read their sources at once
+
+
 _QUIET_KEPT = 10_000  # viewers remembered at most
 
 
 _KEY_COLUMNS = ("id", "workspace_id", "created_at")
+
+
 _SOURCE_POSTS = {  # workspace ids come from `_SOURCES`: readable ones
     "workspace": Frozen(lambda sid: _workspace_roots(sid).values(*_KEY_COLUMNS)),
     "announcements": Frozen(
@@ -305,6 +178,8 @@ _SOURCE_POSTS = {  # workspace ids come from `_SOURCES`: readable ones
         )
     ),
 }
+
+
 _SOURCES = Frozen(  # (workspace id, person id, announcements only): what the viewer follows
     lambda viewer: (
         Follow.objects.filter(follower_id=viewer.pk)
@@ -325,6 +200,8 @@ _SOURCES = Frozen(  # (workspace id, person id, announcements only): what the vi
         )
     )
 )
+
+
 _SOURCES_PER_QUERY = 200  # SQLite allows 500 terms in a compound SELECT
 
 
@@ -503,208 +380,3 @@ def workspace_feed_for(
     query = _workspace_feed_query(kind, oid is not None)
     ids = {"wid": ws.pk} if oid is None else {"wid": ws.pk, "oid": oid}
     return Feed(query, ids, ws)
-
-
-def list_hashtag_posts_for(viewer: Viewer, tag: str) -> QuerySet[Post]:
-    tag = tag.lstrip("#").lower()
-    ids = Hashtag.objects.filter(tag=tag).values("post_id")
-    return _feed_select(readable_posts_for(viewer).filter(pk__in=ids), replies=True)
-
-
-def list_replies_for(viewer: Viewer, post_id: Any) -> QuerySet[Post]:
-    """Replies in the thread of a post the viewer may read, oldest first."""
-    post = get_post_for(viewer, post_id)
-    root = post.thread_id or post.pk
-    return (
-        visible_posts()
-        .filter(thread_id=root)
-        .select_related("author", "parent__author", "workspace")
-        .order_by("created_at", "id")
-    )
-
-
-def list_unanswered_questions_for(viewer: Viewer, workspace_id: Any) -> QuerySet[Post]:
-    """Questions with no accepted answer, oldest first."""
-    ws = ws_queries.get_readable_workspace_for(viewer, workspace_id)
-    return (
-        visible_posts()
-        .filter(workspace=ws, parent__isnull=True, kind=Kind.QUESTION, accepted_answer=None)
-        .select_related("author")
-        .order_by("created_at", "id")
-    )
-
-
-def list_decisions_for(viewer: Viewer, workspace_id: Any) -> QuerySet[Post]:
-    return list_workspace_posts_for(viewer, workspace_id, kind=Kind.DECISION)
-
-
-def search_posts_for(viewer: Viewer, q: str) -> QuerySet[Post]:
-    """Posts and replies whose text contains every word of `q` (case-insensitive)."""
-    qs = readable_posts_for(viewer)
-    words = [w for w in q.split() if w][:10]
-    if not words:
-        return qs.none()
-    for w in words:
-        qs = qs.filter(body__icontains=w)
-    return _feed_select(qs, replies=True)
-
-
-def list_follows_for(viewer: Viewer) -> QuerySet[Follow]:
-    """What the viewer follows (secret workspaces they left drop out)."""
-    return (
-        Follow.objects.filter(follower_id=_uid(viewer))
-        .filter(
-            Q(workspace__isnull=True)
-            | ~Q(workspace__visibility=Visibility.SECRET)
-            | Q(workspace__in=ws_queries.member_workspace_ids(viewer))
-        )
-        .select_related("person", "workspace")
-        .only(
-            "created_at",
-            "person_id",
-            "workspace_id",
-            "person__username",
-            "person__display_name",
-            "person__first_name",
-            "person__last_name",
-            "workspace__name",
-        )
-    )
-
-
-@dataclass(frozen=True)
-class Followed:
-    """A person (`username`) or a workspace (`workspace_id`) the viewer follows, by name."""
-
-    name: str
-    username: str | None
-    workspace_id: int | None
-
-
-FOLLOWS_SHOWN = 50
-_FOLLOWED = Frozen(
-    lambda viewer: list_follows_for(viewer).values_list(
-        "person__username",
-        "person__display_name",
-        "person__first_name",
-        "person__last_name",
-        "workspace_id",
-        "workspace__name",
-    )[:FOLLOWS_SHOWN]
-)
-
-
-def list_followed_for(viewer: Viewer) -> list[Followed]:
-    """`list_follows_for`, the first FOLLOWS_SHOWN as names (the home page's side bar)."""
-    uid = _uid(viewer)
-    if uid is None:
-        return []
-    return [
-        Followed(ws_name, None, ws_id)
-        if username is None
-        else Followed(person_name(username, display, first, last), username, None)
-        for username, display, first, last, ws_id, ws_name in _FOLLOWED.rows(viewer=uid)
-    ]
-
-
-_FOLLOWS_PERSON = Frozen(
-    lambda uid, oid: Follow.objects.filter(follower_id=uid, person_id=oid).values("id")
-)
-_FOLLOWS_WORKSPACE = Frozen(
-    lambda uid, oid: Follow.objects.filter(follower_id=uid, workspace_id=oid).values("id")
-)
-
-
-def follow_state(
-    viewer: Viewer, *, person_id: int | None = None, workspace_id: int | None = None
-) -> bool:
-    """Whether the viewer follows this person (or workspace): one precompiled query."""
-    uid = _uid(viewer)
-    target = person_id if person_id is not None else workspace_id
-    if uid is None or target is None:
-        return False
-    query = _FOLLOWS_PERSON if person_id is not None else _FOLLOWS_WORKSPACE
-    return bool(query.count(uid=uid, oid=int(target)))
-
-
-def list_revisions_for(viewer: Viewer, post_id: Any) -> list[Any]:
-    """Earlier versions of a post the viewer may read (`post_id` may be a post that
-    `get_post_for` returned for this viewer)."""
-    post = post_id if isinstance(post_id, Post) else get_post_for(viewer, post_id)
-    return list(post.revisions.select_related("edited_by"))
-
-
-def get_attachment_for(viewer: Viewer, attachment_id: Any) -> Attachment:
-    aid = id_or_not_found(attachment_id, "attachment")
-    att = (
-        Attachment.objects.filter(pk=aid, post__in=readable_posts_for(viewer))
-        .select_related("post")
-        .first()
-    )
-    if att is None:
-        raise NotFound(f"No attachment {aid}.")
-    return att
-
-
-# ------------------------------------------------------------------ page decoration
-@dataclass
-class PostCard:
-    """A post with what its card shows, gathered in a constant number of queries per page."""
-
-    post: Post
-    reactions: list[tuple[str, int, bool]] = field(default_factory=list)
-    attachments: list[Attachment] = field(default_factory=list)
-
-
-def my_reactions(viewer: Viewer, post_ids: list[int]) -> set[tuple[int, str]]:
-    """The viewer's own reactions among these posts, as (post id, emoji): one indexed query."""
-    uid = _uid(viewer)
-    if uid is None or not post_ids:
-        return set()
-    marks = ", ".join(["%s"] * len(post_ids))
-    with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT post_id, emoji FROM {Reaction._meta.db_table} "
-            f"WHERE user_id = %s AND post_id IN ({marks})",
-            [uid, *post_ids],
-        )
-        return {(int(p), str(e)) for p, e in cur.fetchall()}
-
-
-def decorate(viewer: Viewer | None, posts: list[Post]) -> list[PostCard]:
-    """Attach reaction counts (with the viewer's own) and attachments: two queries in all.
-
-    Written in SQL: on a feed page, building these two ORM queries took longer than running them.
-    """
-    ids = [p.pk for p in posts]
-    counts: dict[int, dict[str, list[Any]]] = defaultdict(dict)
-    files: dict[int, list[Attachment]] = defaultdict(list)
-    if ids:
-        marks = ", ".join(["%s"] * len(ids))
-        r, att = Reaction._meta.db_table, Attachment._meta.db_table
-        with connection.cursor() as cur:
-            cur.execute(
-                "SELECT post_id, emoji, COUNT(*), SUM(CASE WHEN user_id = %s THEN 1 ELSE 0 END) "
-                f"FROM {r} WHERE post_id IN ({marks}) GROUP BY post_id, emoji",
-                [_uid(viewer), *ids],
-            )
-            for post_id, emoji, n, mine in cur.fetchall():
-                counts[post_id][emoji] = [n, mine > 0]
-        cols = Loader.of(Attachment).columns("a")
-        sql = f"SELECT {cols} FROM {att} a WHERE a.post_id IN ({marks}) ORDER BY a.id"
-        for a in Loader.of(Attachment).load(connection.alias, sql, ids):
-            files[a.post_id].append(a)
-    cards = []
-    for p in posts:
-        c = counts.get(p.pk, {})
-        reactions = [(e, c[e][0], c[e][1]) for e in EMOJIS if e in c]
-        cards.append(PostCard(p, reactions, files.get(p.pk, [])))
-    return cards
-
-
-def active_member_ids(workspace_id: int) -> set[int]:
-    return set(
-        Membership.objects.filter(
-            workspace_id=workspace_id, status=MembershipStatus.ACTIVE
-        ).values_list("user_id", flat=True)
-    )
