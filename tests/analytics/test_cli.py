@@ -106,10 +106,11 @@ def test_json_has_the_documented_top_level_and_network_keys(
         "skipped",
     } <= set(data["input"])
     assert data["input"]["events"] == 60 and data["input"]["events_by_verb"]["post"] == 30
-    # groups: {"value", "people", "suppressed"}; 3 people per department is under 5
+    # groups: {"value", "people", "suppressed"}; 3 people per department is under 5, and a
+    # suppressed group says nothing of its size
     assert data["network"]["ei_index"]["by_department"]["eng"] == {
         "value": None,
-        "people": 3,
+        "people": None,
         "suppressed": True,
     }
 

@@ -133,7 +133,7 @@ def test_temporal_departments_run_fading_and_participation(dept: int) -> None:
     assert fmt == "edges" and log.events.num_rows == temporal
     assert p.members == nodes and p.contributions == temporal
     assert 114 <= len(weeks_of(frame)) <= 116 and len(p.weekly) == len(weeks_of(frame))
-    assert sum(w.people for w in p.weekly) > 0
+    assert sum(w.people or 0 for w in p.weekly) > 0
     assert f.verdict in VERDICTS
     # weeks tested: whole weeks outside the hole (see test_fading_datasets)
     assert f.evidence and 0 < f.trends["active_contributors"].weeks < len(p.weekly)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import html
 import math
 import random
+import re
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lumoflow.analytics.frame import Options
+from lumoflow.analytics.html import render_html
 from lumoflow.analytics.log import make_log
-from lumoflow.analytics.privacy import guard, pseudonym
-from lumoflow.analytics.report import analyze, report_data
+from lumoflow.analytics.privacy import Guarded, guard, pseudonym
+from lumoflow.analytics.report import GROUP_TABLES, analyze, render_text, report_data
+
+FAMILIES = ("participation", "responsiveness", "fading", "network", "relevance", "value")
 
 VERBS = ["post", "reply", "reaction", "message", "view", "mention", "post"]
 WORDS = ["billing", "kubernetes", "lunch", "parking", "migration", "cost", "party", "cluster"]
@@ -91,19 +96,124 @@ def _rounded(data: Any) -> Any:
     return data
 
 
+def _rows(table: dict[str, Any] | list[Any]) -> dict[str, dict[str, Any]]:
+    """A table's rows by key (a group's name, or a week)."""
+    if isinstance(table, dict):
+        return table
+    return {row["week"]: row for row in table}
+
+
+def _at(data: dict[str, Any], family: str, path: tuple[str, ...]) -> Any:
+    table: Any = data[family]
+    for key in path:
+        table = table[key]
+    return table
+
+
+def _numbers_in(data: Any) -> set[str]:
+    """Every way the renderers may print a number held in ``data`` (and numbers in its text)."""
+    out: set[str] = set()
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out |= _numbers_in(k) | _numbers_in(v)
+    elif isinstance(data, list):
+        for v in data:
+            out |= _numbers_in(v)
+    elif isinstance(data, bool) or data is None:
+        pass
+    elif isinstance(data, int | float):
+        v = abs(float(data))
+        out |= {
+            str(v),
+            str(int(v)) if v.is_integer() else "",
+            f"{v:.3g}",
+            f"{v:.4f}",
+            f"{v:.3f}",
+            f"{v:.1f}",
+            f"{v * 100:.0f}",
+            f"{v:.0f}",
+        }
+    elif isinstance(data, str):
+        out |= set(NUMBER.findall(data))
+    return out
+
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[+-]\d+)?")
+#: Words of the text and HTML templates that hold digits of their own.
+TEMPLATE = re.compile(r"top 10%|top-5%|30-day|P90|48 h|h1|h2")
+
+
+def _shown_numbers(page: str) -> set[str]:
+    """Numbers a reader sees in a page: text outside tags, styles and charts' drawing."""
+    page = re.sub(r"<style>.*?</style>|<svg.*?</svg>", " ", page, flags=re.S)
+    page = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    return set(NUMBER.findall(TEMPLATE.sub(" ", page)))
+
+
+people_spec = st.lists(st.sampled_from(["eng", "sales", "ops", "legal", ""]), min_size=12,
+                       max_size=12)  # fmt: skip
+
+
 @SETTINGS
-@given(st.lists(event_spec, min_size=1, max_size=60), st.integers(2, 8))
-def test_suppression_never_reveals_a_group_under_the_threshold(specs: list[Any], mgs: int) -> None:
-    data = _report(_events(specs), PEOPLE, mgs)
-    for group in _groups(data):
-        if 0 < group["people"] < mgs:
-            assert group["suppressed"] is True
-        if group["suppressed"]:
-            shown = {k: v for k, v in group.items() if k not in ("week", "people", "suppressed")}
-            assert all(v is None for v in shown.values()), group
-    for ws, verdict in data["fading"]["by_workspace"].items():
-        if verdict["members"] < mgs:
-            assert verdict["verdict"] == "too_little_data" and verdict["trends"] == {}, ws
+@given(st.lists(event_spec, min_size=1, max_size=60), people_spec, st.integers(2, 7))
+def test_no_figure_about_fewer_than_the_threshold_can_be_read_or_derived(
+    specs: list[Any], departments: list[str], mgs: int
+) -> None:
+    # given: a random log, random departments, a random threshold; the unguarded result
+    # (threshold 1) tells each group's true size
+    events = _events(specs)
+    people = [{"actor": f"u{i}", "department": d} for i, d in enumerate(departments)]
+    log = make_log(events, people, WORKSPACES)
+    # when
+    report = analyze(log, options=Options(min_group_size=mgs, pseudonym_key="k"))
+    data = report_data(report)
+    raw = report_data(analyze(log, options=Options(min_group_size=1, pseudonym_key="k")))
+    text, page = render_text(data), render_html(data)
+    # then, the selection rule: fewer people than the threshold -> nothing at all
+    involved = {e["actor"] for e in events} | {e.get("target_actor", "") for e in events}
+    if len(involved - {""}) < mgs:
+        assert all(data[f] is None for f in FAMILIES)
+        reason = data["privacy"]["selection"]["reason"]
+        assert text.startswith(reason) and html.escape(reason) in page
+        assert not _shown_numbers(text) - _numbers_in(data)
+        return
+    assert data["privacy"]["selection"]["suppressed"] is False
+    # primary and secondary suppression in every table of groups
+    for family, path in GROUP_TABLES:
+        shown_rows, true_rows = _rows(_at(data, family, path)), _rows(_at(raw, family, path))
+        assert shown_rows.keys() == true_rows.keys()
+        hidden = [k for k, row in shown_rows.items() if row["suppressed"]]
+        for key, row in shown_rows.items():
+            size = true_rows[key]["people"]
+            if 0 < size < mgs:
+                assert row["suppressed"], (family, path, key)
+            if row["suppressed"]:  # nothing but the row's name: no value, no people count
+                assert {k for k, v in row.items() if v is not None} <= {"week", "suppressed"}
+            else:
+                assert _rounded(row) == _rounded(true_rows[key])
+        if hidden:
+            # what the shown rows and any total give away is about the hidden rows together:
+            # they include a group of at least the threshold, or there is nothing left to show
+            sizes = [true_rows[k]["people"] for k in hidden]
+            left = [k for k, r in true_rows.items() if r["people"] >= mgs and k not in hidden]
+            assert max(sizes) >= mgs or not left, (family, path, hidden)
+            assert len(hidden) >= 2 or max(sizes) >= mgs or not left
+    # counts of people under the threshold in the fading result
+    fading = data["fading"]
+    for verdict in [fading, *fading["by_workspace"].values()]:
+        active = verdict["trends"].get("active_contributors", {})
+        for key in ("first", "last"):
+            assert active.get(key) is None or not 0 < active[key] < mgs
+        if active and (active.get("first") is None or active.get("last") is None):
+            assert active["change"] is None
+        for n in [verdict["members"], *verdict["levels"].values()]:
+            assert n is None or not 0 < n < mgs
+    for ws in data["relevance"]["drift"]:
+        assert not data["relevance"]["by_workspace"][ws]["suppressed"]
+    # formats agree: text and HTML show no number the guarded data does not hold
+    held = _numbers_in(data)
+    assert not _shown_numbers(text) - held, _shown_numbers(text) - held
+    assert not _shown_numbers(page) - held, _shown_numbers(page) - held
 
 
 @SETTINGS
@@ -144,8 +254,9 @@ def test_adding_a_bots_events_changes_nothing_when_bots_are_excluded(
     assert with_bot["input"]["skipped"]["bot events"] == len(bot)
 
 
-def test_guard_hides_small_groups_and_keeps_the_count() -> None:
-    assert guard(0.25, 4, 5).value is None and guard(0.25, 4, 5).people == 4
+def test_guard_hides_small_groups_and_their_count() -> None:
+    assert guard(0.25, 4, 5) == Guarded(None, None, True)
+    assert guard(None, 0, 5) == Guarded(None, 0, False)  # a group of nobody hides no one
     assert guard(0.25, 5, 5).value == 0.25
     assert guard(float("nan"), 9, 5).value is None
 

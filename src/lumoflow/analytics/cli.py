@@ -147,12 +147,13 @@ def run(args: argparse.Namespace) -> str:
         report = analyze(
             log, period=period, workspace=args.workspace, options=options, fmt=fmt, progress=step
         )
+    data = report_data(report)  # the guarded data: every format renders from it alone
     if args.format == "json":
-        text = json.dumps(report_data(report), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     elif args.format == "html":
-        text = render_html(report_data(report), source=args.input)
+        text = render_html(data, source=args.input)
     else:
-        text = render_text(report)
+        text = render_text(data)
     if out is not None:
         write_atomic(out, text)
         return ""

@@ -25,12 +25,13 @@ from lumoflow.analytics.frame import (
     weeks_of,
     with_actor_codes,
 )
-from lumoflow.analytics.privacy import Guarded, guard
+from lumoflow.analytics.privacy import Guarded, guard, too_small
 
 
 @dataclass(frozen=True)
 class WeekParticipation:
-    """One ISO week. Figures are ``None`` when fewer active people than the threshold."""
+    """One ISO week. Figures and ``people`` are ``None`` when 1 to threshold − 1 people were
+    active (a week of nobody shows zeros)."""
 
     week: dt.date
     active: int | None
@@ -44,7 +45,7 @@ class WeekParticipation:
     retained: int | None
     returning: int | None
     churned: int | None
-    people: int
+    people: int | None
     suppressed: bool
 
 
@@ -258,8 +259,7 @@ def _weekly(frame: Frame, n_members: int) -> list[WeekParticipation]:
     mgs = frame.options.min_group_size
     out = []
     for r in tbl.to_pylist():  # one row per week, not per event
-        # a week nobody was active in is a zero, not a small group: it is shown as zero
-        hide = 0 < r["active"] < mgs
+        hide = too_small(r["active"], mgs)
         share = r["active"] / n_members if n_members else None
         sticky = r["active"] / r["m28"] if r["m28"] else None
         vals = {
@@ -282,7 +282,7 @@ def _weekly(frame: Frame, n_members: int) -> list[WeekParticipation]:
                 **vals,
                 active_share=None if hide else share,
                 stickiness=None if hide else sticky,
-                people=int(r["active"]),
+                people=None if hide else int(r["active"]),
                 suppressed=hide,
             )
         )

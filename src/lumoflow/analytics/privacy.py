@@ -1,42 +1,137 @@
-"""The privacy guard (DESIGN.md rule 4).
+"""The privacy guard (DESIGN.md rule 4): no figure about fewer than ``min_group_size`` people.
 
-Every group figure carries the number of people behind it; a group under ``min_group_size``
-(default 5, ``LUMOFLOW_MIN_GROUP_SIZE``) is suppressed: its value becomes ``None`` (JSON ``null``),
-never a small number. Individual-level results are pseudonymised unless names are asked for.
+``min_group_size`` is 5 unless ``LUMOFLOW_MIN_GROUP_SIZE`` says otherwise. The guard works as a
+statistical office's disclosure control, in three steps:
+
+* **the selection rule**: when the selection itself (the whole log, a workspace, a period)
+  involves fewer people than the threshold, the whole result is withheld and one sentence says why
+  (:func:`selection_people`, :func:`selection_sentence`);
+* **primary suppression**: a group of 1 to ``min_group_size − 1`` people is shown as suppressed,
+  its value ``None`` (JSON ``null``) and its people count ``None`` too, never a small number
+  (:func:`guard`); a group of nobody (a silent week) is a true zero and is shown;
+* **secondary suppression**: in a table of groups (departments, workspaces, weeks), once a group is
+  suppressed, the smallest group shown of at least the threshold is suppressed as well
+  (:func:`secondary_suppression`). Shares that sum to one, totals minus the rest or the overall
+  E-I index then only give the hidden groups together, and they hold at least the threshold.
+
+Individual-level results are pseudonymised unless names are asked for.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 DEFAULT_MIN_GROUP_SIZE = 5
 
 
 @dataclass(frozen=True)
 class Guarded:
-    """A group's figure: ``value`` is ``None`` when ``suppressed`` (fewer than the threshold).
+    """A group's figure: ``value`` and ``people`` are ``None`` when ``suppressed``.
 
     Examples
     --------
     >>> guard(0.5, 7, 5)
     Guarded(value=0.5, people=7, suppressed=False)
     >>> guard(0.5, 3, 5)
-    Guarded(value=None, people=3, suppressed=True)
+    Guarded(value=None, people=None, suppressed=True)
     """
 
     value: float | None
-    people: int
+    people: int | None
     suppressed: bool
 
 
+def too_small(people: int, min_group_size: int) -> bool:
+    """Whether a group of ``people`` must be suppressed: 1 to ``min_group_size − 1`` people.
+
+    A group of nobody is not about anyone: its figures are true zeros (a silent week).
+
+    >>> too_small(0, 5), too_small(4, 5), too_small(5, 5)
+    (False, True, False)
+    """
+    return 0 < people < min_group_size
+
+
 def guard(value: float | None, people: int, min_group_size: int) -> Guarded:
-    """Return ``value`` guarded: suppressed when ``people < min_group_size``."""
-    if people < min_group_size:
-        return Guarded(None, int(people), True)
+    """Return ``value`` guarded: suppressed, with no people count, when the group is too small."""
+    if too_small(people, min_group_size):
+        return Guarded(None, None, True)
     if value is not None and value == value:  # NaN stays None
         return Guarded(float(value), int(people), False)
     return Guarded(None, int(people), False)
+
+
+def secondary_suppression(
+    people: Sequence[int | None], suppressed: Sequence[bool], min_group_size: int
+) -> np.ndarray:
+    """Which rows of a table to hide so that no hidden row can be derived from the rest.
+
+    Definition: the rows already suppressed stay hidden. When some are hidden and none of them
+    holds at least ``min_group_size`` people, the smallest shown row of at least the threshold is
+    hidden too (the first of equals). Whatever a reader derives from the shown rows and any total
+    (a share as one minus the others, a count as the total minus the rest, an index from its
+    overall value) is then a figure about the hidden rows together, which include a group of at
+    least the threshold, whether the groups overlap (weeks, workspaces) or not (departments).
+
+    Source: the threshold rule with complementary (secondary) cell suppression of statistical
+    offices; Hundepool et al. (2012), *Statistical Disclosure Control*, ch. 5.
+
+    Parameters
+    ----------
+    people : the people count of each row (``None`` for a suppressed row).
+    suppressed : whether each row is already suppressed (primary suppression).
+
+    Returns
+    -------
+    A boolean mask of the rows to hide.
+
+    Examples
+    --------
+    >>> secondary_suppression([12, None, 7, 30], [False, True, False, False], 5).tolist()
+    [False, True, True, False]
+    >>> secondary_suppression([12, 0, 7], [False, False, False], 5).tolist()
+    [False, False, False]
+    """
+    hide = np.asarray(suppressed, dtype=bool).copy()
+    sizes = np.asarray([-1 if p is None else p for p in people], dtype=np.int64)
+    if not hide.any() or (sizes[hide] >= min_group_size).any():
+        return hide
+    candidates = np.flatnonzero(~hide & (sizes >= min_group_size))
+    if candidates.size:
+        hide[candidates[np.argmin(sizes[candidates])]] = True
+    return hide
+
+
+def selection_people(events: pa.Table) -> int:
+    """Distinct people in ``events``: everyone who acted or was addressed (``target_actor``).
+
+    >>> selection_people(pa.table({"actor": ["a", "b", "a"], "target_actor": ["b", "", "c"]}))
+    3
+    """
+    names = [events["actor"].combine_chunks()]
+    if "target_actor" in events.column_names:
+        names.append(events["target_actor"].combine_chunks())
+    every = pc.unique(pa.chunked_array(names, pa.string()))
+    return int(len(every) - int(pc.sum(pc.equal(every, "")).as_py() or 0))
+
+
+def selection_sentence(what: str, min_group_size: int) -> str:
+    """The sentence shown instead of a result whose selection is too small.
+
+    >>> selection_sentence("workspace w", 5)  # doctest: +NORMALIZE_WHITESPACE
+    'Nothing is shown: workspace w involves fewer than 5 people, and the privacy guard shows
+    no figure about fewer than 5 people.'
+    """
+    return (
+        f"Nothing is shown: {what} involves fewer than {min_group_size} people, and the "
+        f"privacy guard shows no figure about fewer than {min_group_size} people."
+    )
 
 
 def pseudonym(actor: str, key: str) -> str:

@@ -33,7 +33,7 @@ from sklearn.metrics import roc_auc_score
 
 from lumoflow.analytics import terms
 from lumoflow.analytics.frame import Frame, sql, take_rows
-from lumoflow.analytics.privacy import Guarded, guard
+from lumoflow.analytics.privacy import Guarded, guard, too_small
 from lumoflow.analytics.terms import (
     STEM,
     Vocabulary,
@@ -167,7 +167,7 @@ class WeekRelevance:
     week: dt.date
     posts: int | None
     on_topic_share: float | None
-    people: int
+    people: int | None
     suppressed: bool
 
 
@@ -308,12 +308,13 @@ def on_topic_share(frame: Frame, *, threshold: float = DEFAULT_THRESHOLD) -> Rel
         weekly=[
             WeekRelevance(
                 r["week"],
-                None if r["n"] < mgs else r["posts"],
-                None if r["n"] < mgs else r["s"],
-                r["n"],
-                r["n"] < mgs,
+                None if hide else r["posts"],
+                None if hide else r["s"],
+                None if hide else r["n"],
+                hide,
             )
             for r in weekly.to_pylist()
+            for hide in (too_small(r["n"], mgs),)
         ],
         drift=drift,
         too_little_data=False,

@@ -18,6 +18,7 @@ from lumoflow.analytics.frame import Frame, Options, Period, make_frame
 from lumoflow.analytics.log import InteractionLog
 from lumoflow.analytics.network import NetworkSummary, network_summary
 from lumoflow.analytics.participation import Participation, participation
+from lumoflow.analytics.privacy import secondary_suppression, selection_people, selection_sentence
 from lumoflow.analytics.relevance import Relevance, on_topic_share
 from lumoflow.analytics.responsiveness import Responsiveness, responsiveness
 from lumoflow.analytics.value import Value, value_outcomes
@@ -85,11 +86,15 @@ def analyze(
 ) -> Report:
     """Measure ``log`` over ``period`` (optionally one workspace) with the privacy guard on.
 
+    A selection that involves fewer people than ``min_group_size`` is not measured at all: every
+    family is ``None``, the input summary keeps no count, and ``privacy["selection"]`` says why.
     Raises ``LogError`` for a bad selection (unknown workspace, empty period).
     """
     options = options or Options()
+    mgs = options.min_group_size
     frame = make_frame(log, period, workspace=workspace, options=options)
-    wanted = set(families)
+    small = selection_people(frame.events) < mgs
+    wanted = set() if small else set(families)
     runners: dict[str, Callable[[Frame], Any]] = {
         "participation": participation,
         "responsiveness": responsiveness,
@@ -103,15 +108,43 @@ def analyze(
         if progress:
             progress(name)
         results[name] = runners[name](frame) if name in wanted else None
-    privacy = {
-        "min_group_size": options.min_group_size,
+    privacy: dict[str, Any] = {
+        "min_group_size": mgs,
         "individuals": options.individuals,
         "names": options.names and options.individuals,
-        "note": "groups under min_group_size people are suppressed (value null)",
+        "note": f"groups of 1 to {mgs - 1} people are suppressed (value and people null), and "
+        "in each table one more group when needed so that none can be derived from the rest",
+        "selection": {"suppressed": small, "reason": None},
     }
-    report = Report(**results, privacy=privacy, input=input_summary(log, frame, fmt))
-    privacy["suppressed_groups"] = count_suppressed(to_data(report))
-    return report
+    summary = input_summary(log, frame, fmt)
+    if small:
+        privacy["selection"]["reason"] = selection_sentence(_selection_name(period, workspace), mgs)
+        summary = _withheld_input(summary, period)
+    return Report(**results, privacy=privacy, input=summary)
+
+
+def _selection_name(period: Period | None, workspace: str | None) -> str:
+    """How a selection is named in the sentence that withholds it."""
+    parts = [f"workspace {workspace}"] if workspace else []
+    if period is not None and (period.start or period.end):
+        first = period.start.date().isoformat() if period.start else "the start"
+        last = (period.end - dt.timedelta(days=1)).date().isoformat() if period.end else "the end"
+        parts.append(f"{first} to {last}")
+    return f"the selection ({', '.join(parts)})" if parts else "the log"
+
+
+def _withheld_input(summary: dict[str, Any], period: Period | None) -> dict[str, Any]:
+    """The input summary of a withheld selection: what was asked for and what was left out of
+    it (skipped rows), no count and no date of the selection itself."""
+    asked = period or Period()
+    return {
+        **{k: None for k in summary},
+        "format": summary["format"],
+        "source": summary["source"],
+        "period": {"from": asked.start, "to": asked.end},
+        "workspace": summary["workspace"],
+        "skipped": summary["skipped"],
+    }
 
 
 def to_data(obj: Any) -> Any:
@@ -135,14 +168,90 @@ def to_data(obj: Any) -> Any:
     return obj
 
 
+#: Tables of groups in the report data, as (family, path to the table): each gets secondary
+#: suppression. A table is a dict of groups or a list of weekly rows.
+GROUP_TABLES = (
+    ("participation", ("by_department",)),
+    ("participation", ("weekly",)),
+    ("responsiveness", ("by_workspace",)),
+    ("responsiveness", ("weekly",)),
+    ("relevance", ("by_workspace",)),
+    ("relevance", ("weekly",)),
+    ("network", ("ei_index", "by_department")),
+    ("network", ("ei_index_directed", "sent_by_department")),
+    ("network", ("ei_index_directed", "received_by_department")),
+)
+#: Fields a suppressed row keeps: what names the row, not what it measures.
+ROW_KEYS = ("week", "suppressed")
+
+
 def report_data(report: Report) -> dict[str, Any]:
-    """The JSON object: top-level keys participation, responsiveness, fading, network,
-    relevance, value, privacy, input."""
+    """The JSON object, guarded: top-level keys participation, responsiveness, fading, network,
+    relevance, value, privacy, input.
+
+    This is the only form in which a report leaves the analytics: the text and HTML renderers
+    read this data and nothing else, so every format shows the same guarded figures.
+    """
     data: dict[str, Any] = to_data(report)
     net = data.get("network")
     if net:
         net["estimated"] = bool(net.pop("diameter_estimated"))
+    mgs = int(data["privacy"]["min_group_size"])
+    for family, path in GROUP_TABLES:
+        table = data.get(family)
+        for key in path:
+            table = table.get(key) if isinstance(table, dict) else None
+        if table:
+            guard_table(table, mgs)
+    if data.get("fading"):
+        guard_fading(data["fading"], mgs)
+    rel = data.get("relevance")
+    if rel:  # a workspace's drift words come from its posts: shown only with its figures
+        shown = rel["by_workspace"]
+        rel["drift"] = {w: t for w, t in rel["drift"].items() if not _hidden(shown.get(w))}
+    data["privacy"]["suppressed_groups"] = count_suppressed(data)
     return data
+
+
+def _hidden(group: dict[str, Any] | None) -> bool:
+    return group is None or group.get("suppressed") is True
+
+
+def guard_table(table: dict[str, Any] | list[Any], min_group_size: int) -> None:
+    """Apply secondary suppression to a table of groups in place (see
+    :func:`~lumoflow.analytics.privacy.secondary_suppression`) and blank every hidden row."""
+    rows = list(table.values()) if isinstance(table, dict) else list(table)
+    hide = secondary_suppression(
+        [r.get("people") for r in rows], [r.get("suppressed") is True for r in rows], min_group_size
+    )
+    for row, hidden in zip(rows, hide, strict=True):
+        if hidden:
+            row.update({k: None for k in row if k not in ROW_KEYS}, suppressed=True)
+
+
+def _small_count(value: Any, min_group_size: int) -> bool:
+    return isinstance(value, int | float) and 0 < value < min_group_size
+
+
+def guard_fading(fading: dict[str, Any], min_group_size: int) -> None:
+    """Withhold fading figures that count fewer than the threshold of people, in place.
+
+    The active-contributor series' first and last quarter means under the threshold (the text
+    says "fewer than N") become ``None``, and so does the change between them (it would give one
+    from the other); a workspace's member count and Orbit level counts under the threshold too.
+    """
+    verdicts = [fading, *fading.get("by_workspace", {}).values()]
+    for v in verdicts:
+        series = v.get("trends", {}).get("active_contributors")
+        if series:
+            small = [k for k in ("first", "last") if _small_count(series.get(k), min_group_size)]
+            series.update({k: None for k in small})
+            if small:
+                series["change"] = None
+        if v is not fading and _small_count(v.get("members"), min_group_size):
+            v["members"] = None
+        levels = v.get("levels") or {}
+        levels.update({k: None for k, n in levels.items() if _small_count(n, min_group_size)})
 
 
 def count_suppressed(data: Any) -> int:
@@ -167,107 +276,125 @@ def _pct(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.0%}"
 
 
-def _effective(n: NetworkSummary) -> str:
-    e = n.effective_diameter
-    note = f" (estimated from {e.sources} people)" if e.estimated else ""
-    return _fmt(e.value, ".1f") + note
+def _effective(n: dict[str, Any]) -> str:
+    e = n["effective_diameter"]
+    note = f" (estimated from {e['sources']} people)" if e["estimated"] else ""
+    return _fmt(e["value"], ".1f") + note
 
 
-def render_text(report: Report) -> str:
-    """A readable report: fading verdicts and their evidence first."""
+def render_text(data: dict[str, Any]) -> str:
+    """A readable report of the guarded data (:func:`report_data`): fading verdicts first."""
     out: list[str] = []
-    f = report.fading
-    if f is not None:
-        out += [f"Fading verdict: {f.verdict.upper()}", *[f"  - {e.sentence}" for e in f.evidence]]
+    reason = data["privacy"]["selection"]["reason"]
+    if reason:
+        out += [reason, ""]
+    f = data.get("fading")
+    if f:
+        out += [
+            f"Fading verdict: {f['verdict'].upper()}",
+            *[f"  - {e['sentence']}" for e in f["evidence"]],
+        ]
         ranked = sorted(
-            f.by_workspace.items(),
-            key=lambda kv: (VERDICTS.index(kv[1].verdict), kv[0]),
+            f["by_workspace"].items(), key=lambda kv: (VERDICTS.index(kv[1]["verdict"]), kv[0])
         )
         for ws, wv in ranked[:30]:
-            first = f" - {wv.evidence[0].sentence}" if wv.evidence else ""
-            out.append(f"  workspace {ws}: {wv.verdict}{first}")
+            first = f" - {wv['evidence'][0]['sentence']}" if wv["evidence"] else ""
+            out.append(f"  workspace {ws}: {wv['verdict']}{first}")
         if len(ranked) > 30:
             out.append(f"  ... and {len(ranked) - 30} more workspaces (see --format json)")
         out.append("")
-    p = report.participation
-    if p is not None:
+    p = data.get("participation")
+    if p:
         out += [
             "Participation",
-            f"  members {p.members}, active {p.active}, engaged {p.engaged}, "
-            f"contributions {p.contributions}",
-            f"  weekly active share {_pct(p.weekly_active_share)}, stickiness "
-            f"{_pct(p.stickiness)}, lurkers {_pct(p.lurker_share)}",
-            f"  Gini {_fmt(p.gini)}, top 10% share {_pct(p.top10_share)}, contributor "
-            f"absence factor {p.contributor_absence_factor} (departments "
-            f"{_fmt(p.department_absence_factor)})",
-            f"  newcomers {p.newcomers}, 30-day return {_pct(p.newcomer_return_30d.value)}, "
-            f"inactive contributors {p.inactive_contributors}",
+            f"  members {p['members']}, active {p['active']}, engaged {p['engaged']}, "
+            f"contributions {p['contributions']}",
+            f"  weekly active share {_pct(p['weekly_active_share'])}, stickiness "
+            f"{_pct(p['stickiness'])}, lurkers {_pct(p['lurker_share'])}",
+            f"  Gini {_fmt(p['gini'])}, top 10% share {_pct(p['top10_share'])}, contributor "
+            f"absence factor {p['contributor_absence_factor']} (departments "
+            f"{_fmt(p['department_absence_factor'])})",
+            f"  newcomers {p['newcomers']}, 30-day return "
+            f"{_pct(p['newcomer_return_30d']['value'])}, "
+            f"inactive contributors {p['inactive_contributors']}",
             "",
         ]
-    r = report.responsiveness
-    if r is not None:
+    r = data.get("responsiveness")
+    if r:
         out += [
             "Responsiveness",
-            f"  posts {r.posts}, replied {r.replied_posts}, first reply median "
-            f"{_fmt(r.first_reply_median_h)} h, P90 {_fmt(r.first_reply_p90_h)} h",
-            f"  questions {r.questions}, unanswered after 48 h {_pct(r.unanswered_48h_share)}"
-            f", accepted {_pct(r.accepted_rate)}",
+            f"  posts {r['posts']}, replied {r['replied_posts']}, first reply median "
+            f"{_fmt(r['first_reply_median_h'])} h, P90 {_fmt(r['first_reply_p90_h'])} h",
+            f"  questions {r['questions']}, unanswered after 48 h "
+            f"{_pct(r['unanswered_48h_share'])}, accepted {_pct(r['accepted_rate'])}",
             "",
         ]
-    n = report.network
-    if n is not None:
-        out += [
-            "Network",
-            f"  nodes {n.nodes}, edges {n.edges} ({n.self_loops} self-loops), reciprocity "
-            f"{_fmt(n.reciprocity, '.4f')}, density {_fmt(n.density, '.4f')}",
-            f"  weak components {n.components_weak} (largest {n.largest_wcc_nodes} nodes, "
-            f"{n.largest_wcc_edges} edges), strong {n.components_strong} (largest "
-            f"{n.largest_scc_nodes} nodes, {n.largest_scc_edges} edges)",
-            f"  average clustering {_fmt(n.avg_clustering, '.4f')}, triangles {n.triangles}, "
-            f"diameter {_fmt(n.diameter)}{' (estimated)' if n.diameter_estimated else ''}, "
-            f"90% effective diameter {_effective(n)}",
-            f"  E-I index {_fmt(n.ei_index.overall, '.4f')} (directed ties "
-            f"{_fmt(n.ei_index_directed.overall, '.4f')}), department modularity "
-            f"{_fmt(n.modularity_departments, '.4f')}",
-            f"  Leiden: {n.leiden['count']} communities, modularity "
-            f"{_fmt(n.leiden['modularity'], '.4f')}, NMI with departments "
-            f"{_fmt(n.leiden['nmi_departments'], '.3f')}",
-            f"  isolated people {n.isolated['count']} ({_pct(n.isolated['share'])}), "
-            f"peripheral people {n.peripheral['count']}, top-5% load share "
-            f"{_pct(n.load_concentration)}",
-            "",
-        ]
-        if n.brokers:
-            out.append("  brokers (betweenness, constraint):")
-            out += [
-                f"    {b.person}: {b.betweenness:.1f}, {_fmt(b.constraint, '.3f')}"
-                for b in n.brokers["top"]
-            ]
-            out.append("")
-    rel = report.relevance
-    if rel is not None:
+    n = data.get("network")
+    if n:
+        out += _network_lines(n)
+    rel = data.get("relevance")
+    if rel:
         out += [
             "Relevance",
-            f"  posts scored {rel.posts_scored}, on topic {_pct(rel.on_topic_share)} "
-            f"(threshold {rel.threshold}, calibration AUC {rel.calibration_auc})",
+            f"  posts scored {rel['posts_scored']}, on topic {_pct(rel['on_topic_share'])} "
+            f"(threshold {rel['threshold']}, calibration AUC {rel['calibration_auc']})",
             "",
         ]
-    v = report.value
-    if v is not None:
-        hs = v.hours_saved
+    v = data.get("value")
+    if v:
+        hs = v["hours_saved"]
         out += [
             "Value (estimate)",
-            f"  questions answered {v.questions_answered}/{v.questions}, decisions "
-            f"{v.decisions}, ideas adopted {v.ideas_adopted}, knowledge reuse views "
-            f"{v.knowledge_reuse_views}",
+            f"  questions answered {v['questions_answered']}/{v['questions']}, decisions "
+            f"{v['decisions']}, ideas adopted {v['ideas_adopted']}, knowledge reuse views "
+            f"{v['knowledge_reuse_views']}",
             f"  hours saved low {hs['low']:.1f} / base {hs['base']:.1f} / high {hs['high']:.1f}",
             "",
         ]
-    i = report.input
-    out.append(
-        f"Input: {i['format']}, {i['events']} events, {i['people']} people, "
-        f"{i['workspaces']} workspaces; privacy: groups under "
-        f"{report.privacy['min_group_size']} people suppressed "
-        f"({report.privacy['suppressed_groups']} suppressed)"
-    )
+    out.append(_input_line(data))
     return "\n".join(out) + "\n"
+
+
+def _network_lines(n: dict[str, Any]) -> list[str]:
+    out = [
+        "Network",
+        f"  nodes {n['nodes']}, edges {n['edges']} ({n['self_loops']} self-loops), "
+        f"reciprocity {_fmt(n['reciprocity'], '.4f')}, density {_fmt(n['density'], '.4f')}",
+        f"  weak components {n['components_weak']} (largest {n['largest_wcc_nodes']} "
+        f"nodes, {n['largest_wcc_edges']} edges), strong {n['components_strong']} (largest "
+        f"{n['largest_scc_nodes']} nodes, {n['largest_scc_edges']} edges)",
+        f"  average clustering {_fmt(n['avg_clustering'], '.4f')}, triangles "
+        f"{n['triangles']}, diameter {_fmt(n['diameter'])}"
+        f"{' (estimated)' if n['estimated'] else ''}, 90% effective diameter {_effective(n)}",
+        f"  E-I index {_fmt(n['ei_index']['overall'], '.4f')} (directed ties "
+        f"{_fmt(n['ei_index_directed']['overall'], '.4f')}), department modularity "
+        f"{_fmt(n['modularity_departments'], '.4f')}",
+        f"  Leiden: {n['leiden']['count']} communities, modularity "
+        f"{_fmt(n['leiden']['modularity'], '.4f')}, NMI with departments "
+        f"{_fmt(n['leiden']['nmi_departments'], '.3f')}",
+        f"  isolated people {n['isolated']['count']} ({_pct(n['isolated']['share'])}), "
+        f"peripheral people {n['peripheral']['count']}, top-5% load share "
+        f"{_pct(n['load_concentration'])}",
+        "",
+    ]
+    if n["brokers"]:
+        out.append("  brokers (betweenness, constraint):")
+        out += [
+            f"    {b['person']}: {b['betweenness']:.1f}, {_fmt(b['constraint'], '.3f')}"
+            for b in n["brokers"]["top"]
+        ]
+        out.append("")
+    return out
+
+
+def _input_line(data: dict[str, Any]) -> str:
+    i, privacy = data["input"], data["privacy"]
+    counts = (
+        f", {i['events']} events, {i['people']} people, {i['workspaces']} workspaces"
+        if i["events"] is not None
+        else ""
+    )
+    return (
+        f"Input: {i['format']}{counts}; privacy: groups under {privacy['min_group_size']} "
+        f"people suppressed ({privacy['suppressed_groups']} suppressed)"
+    )

@@ -16,7 +16,7 @@ from scipy import stats
 
 from lumoflow.analytics.frame import Frame, sql
 from lumoflow.analytics.log import TS_TYPE
-from lumoflow.analytics.privacy import Guarded, guard
+from lumoflow.analytics.privacy import Guarded, guard, too_small
 
 UNANSWERED_AFTER_H = 48.0
 
@@ -26,7 +26,7 @@ class WeekResponse:
     week: dt.date
     posts: int | None
     median_first_reply_h: float | None
-    people: int
+    people: int | None
     suppressed: bool
 
 
@@ -230,12 +230,13 @@ def responsiveness(frame: Frame) -> Responsiveness:
         weekly=[
             WeekResponse(
                 r["week"],
-                None if r["people"] < mgs else r["posts"],
-                None if r["people"] < mgs else r["m"],
-                r["people"],
-                r["people"] < mgs,
+                None if hide else r["posts"],
+                None if hide else r["m"],
+                None if hide else r["people"],
+                hide,
             )
             for r in weekly.to_pylist()
+            for hide in (too_small(r["people"], mgs),)
         ],
         too_little_data=len(t) == 0,
     )

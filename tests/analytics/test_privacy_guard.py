@@ -1,0 +1,265 @@
+"""The privacy guard has no way round it: the selection rule, complements, hidden counts, and
+formats that agree. Each case is built by hand; test_privacy.py checks the same on random logs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lumoflow.analytics.cli import main
+from lumoflow.analytics.frame import Options
+from lumoflow.analytics.html import render_html
+from lumoflow.analytics.log import InteractionLog, make_log, write_log
+from lumoflow.analytics.privacy import secondary_suppression
+from lumoflow.analytics.report import analyze, render_text, report_data
+
+FAMILIES = ("participation", "responsiveness", "fading", "network", "relevance", "value")
+
+
+def _week(w: int, day: int = 0) -> str:
+    return (dt.date(2024, 1, 1) + dt.timedelta(weeks=w, days=day)).isoformat() + "T09:00:00Z"
+
+
+def _org_log(*, small_team: int = 3) -> InteractionLog:
+    """Ten weeks in workspace ``big`` (people b0..b7, replying to each other) and workspace
+    ``small`` where ``small_team`` people (s0..) post and answer each other."""
+    events: list[dict[str, Any]] = []
+    for w in range(10):
+        for p in range(8):
+            events.append(
+                dict(
+                    event_id=f"b{w}-{p}",
+                    ts=_week(w, p % 5),
+                    actor=f"b{p}",
+                    verb="post" if p % 2 == 0 else "reply",
+                    workspace="big",
+                    object_id=f"bo{w}-{p}",
+                    parent_id="" if p % 2 == 0 else f"bo{w}-{p - 1}",
+                    kind="question" if p % 4 == 0 else "",
+                )
+            )
+        for p in range(small_team):
+            events.append(
+                dict(
+                    event_id=f"s{w}-{p}",
+                    ts=_week(w, p),
+                    actor=f"s{p}",
+                    verb="post" if p == 0 else "reply",
+                    workspace="small",
+                    object_id=f"so{w}-{p}",
+                    parent_id="" if p == 0 else f"so{w}-0",
+                    kind="question" if p == 0 else "",
+                )
+            )
+    people = [{"actor": f"b{p}", "department": "eng" if p < 5 else "ops"} for p in range(8)]
+    people += [{"actor": f"s{p}", "department": "legal"} for p in range(small_team)]
+    return make_log(events, people, [{"workspace": "big"}, {"workspace": "small"}])
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# 1. The selection itself ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        ["--workspace", "small"],
+        ["--workspace", "big", "--from", "2024-01-01", "--to", "2024-01-01"],
+    ],
+)
+def test_a_selection_of_fewer_people_than_the_threshold_shows_nothing_in_any_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], selection: list[str]
+) -> None:
+    # given: workspace "small" has 3 people; big's first day has 1 poster
+    log = str(write_log(_org_log(), tmp_path / "log"))
+    # when
+    outputs = {
+        fmt: _cli(capsys, log, *selection, "--format", fmt) for fmt in ("json", "text", "html")
+    }
+    # then: every format withholds the whole result and says why in one sentence
+    assert all(code == 0 for code, _, _ in outputs.values())
+    data = json.loads(outputs["json"][1])
+    assert all(data[f] is None for f in FAMILIES)
+    reason = data["privacy"]["selection"]["reason"]
+    assert data["privacy"]["selection"]["suppressed"] is True
+    assert "fewer than 5 people" in reason and reason.startswith("Nothing is shown")
+    assert data["input"]["events"] is None and data["input"]["selected_events"] is None
+    assert data["input"]["first_ts"] is None and data["input"]["people"] is None
+    text, page = outputs["text"][1], outputs["html"][1]
+    assert text.startswith(reason)
+    assert "Fading verdict" not in text and "first reply" not in text and "Gini" not in text
+    assert reason in page.replace("&#x27;", "'") and "Is it fading" not in page
+
+
+def test_a_selection_of_enough_people_is_measured() -> None:
+    report = analyze(_org_log(small_team=5), workspace="small", options=Options())
+    data = report_data(report)
+    assert data["privacy"]["selection"] == {"suppressed": False, "reason": None}
+    assert data["responsiveness"]["posts"] == 10 and data["input"]["selected_events"] == 50
+
+
+def test_the_selection_counts_the_people_addressed_as_well_as_those_acting() -> None:
+    # given: two senders writing to three more people: five people in the selection
+    events = [
+        dict(event_id=f"m{i}", ts=_week(i), actor=f"a{i % 2}", verb="message",
+             target_actor=f"t{i % 3}")
+        for i in range(12)
+    ]  # fmt: skip
+    data = report_data(analyze(make_log(events), options=Options()))
+    assert data["privacy"]["selection"]["suppressed"] is False
+    assert data["network"]["nodes"] == 5
+
+
+# 2. Complements ------------------------------------------------------------------------------
+
+
+def test_a_small_department_share_cannot_be_recomputed_from_the_others() -> None:
+    # given: eng 5 people, ops 3 people, legal 3 people; legal and ops are each under 5
+    log = _org_log()
+    raw = report_data(analyze(log, options=Options(min_group_size=1)))["participation"]
+    data = report_data(analyze(log, options=Options()))["participation"]
+    shares = data["by_department"]
+    # then: legal and ops are suppressed, and so is eng, the smallest group shown, so
+    # "one minus the others" gives nothing about a group under 5
+    assert [d for d, g in shares.items() if g["suppressed"]] == ["eng", "legal", "ops"]
+    shown = sum(g["value"] for g in shares.values() if not g["suppressed"])
+    for dept in ("legal", "ops"):
+        assert 1 - shown != pytest.approx(raw["by_department"][dept]["value"])
+
+
+def test_one_hidden_department_hides_the_next_smallest_and_no_more() -> None:
+    # given: four departments: 9, 6, 7 and 2 people
+    dept = ["a"] * 9 + ["b"] * 6 + ["c"] * 7 + ["d"] * 2
+    events = [
+        dict(event_id=f"e{w}-{i}", ts=_week(w), actor=f"p{i}", verb="post", object_id=f"o{w}-{i}")
+        for w in range(3)
+        for i in range(len(dept))
+    ]
+    people = [{"actor": f"p{i}", "department": d} for i, d in enumerate(dept)]
+    data = report_data(analyze(make_log(events, people), options=Options()))
+    groups = data["participation"]["by_department"]
+    # then: d (2 people) and b (6, the smallest of the rest) hidden; a and c shown
+    assert {d: g["suppressed"] for d, g in groups.items()} == {
+        "a": False,
+        "b": True,
+        "c": False,
+        "d": True,
+    }
+    assert groups["a"] == {"value": pytest.approx(9 / 24), "people": 9, "suppressed": False}
+    # department sizes: the total minus the shown groups only gives b and d together (8 people)
+    assert groups["b"]["people"] is None and groups["d"]["people"] is None
+
+
+def test_a_small_department_ei_index_cannot_be_recomputed_from_the_overall_index() -> None:
+    # given: two departments, eng (5 people) and legal (3); with one hidden, the overall index
+    # and eng's give legal's exactly (E-I is a ratio of tie counts)
+    events = [
+        dict(event_id=f"e{i}", ts=_week(i % 4), actor=a, verb="message", target_actor=b)
+        for i, (a, b) in enumerate(
+            [("e0", "e1"), ("e1", "e2"), ("e2", "e3"), ("e3", "e4"), ("e4", "l0"),
+             ("l0", "l1"), ("l1", "l2"), ("l2", "e0"), ("e1", "e3")]
+        )
+    ]  # fmt: skip
+    people = [{"actor": f"e{i}", "department": "eng"} for i in range(5)]
+    people += [{"actor": f"l{i}", "department": "legal"} for i in range(3)]
+    data = report_data(analyze(make_log(events, people), options=Options()))
+    ei = data["network"]["ei_index"]
+    assert ei["overall"] is not None
+    assert ei["by_department"]["legal"]["suppressed"] and ei["by_department"]["eng"]["suppressed"]
+
+
+def test_a_small_week_cannot_be_recomputed_as_the_total_minus_the_other_weeks() -> None:
+    # given: 8 people post every week but in week 4 only 2 of them do
+    events = [
+        dict(event_id=f"e{w}-{p}", ts=_week(w, p % 5), actor=f"p{p}", verb="post",
+             object_id=f"o{w}-{p}")
+        for w in range(8)
+        for p in range(2 if w == 4 else 8 - w % 2)
+    ]  # fmt: skip
+    data = report_data(analyze(make_log(events), options=Options()))
+    weekly = data["responsiveness"]["weekly"]
+    hidden = [w for w in weekly if w["suppressed"]]
+    # then: two weeks hidden, one of them of at least 5 people (7, the smallest shown)
+    assert [w["week"] for w in hidden] == ["2024-01-08", "2024-01-29"]
+    total_minus_rest = data["responsiveness"]["posts"] - sum(
+        w["posts"] for w in weekly if not w["suppressed"]
+    )
+    assert total_minus_rest == 2 + 7  # the two weeks together, not week 4 alone
+    weeks = data["participation"]["weekly"]
+    assert sum(w["suppressed"] for w in weeks) == 2
+    assert (
+        data["input"]["events_by_verb"]["post"]
+        - sum(w["posts"] for w in weeks if not w["suppressed"])
+        == 9
+    )
+
+
+def test_secondary_suppression_picks_the_smallest_group_of_at_least_the_threshold() -> None:
+    assert secondary_suppression(
+        [None, 6, 5, 0, 9], [True, False, False, False, False], 5
+    ).tolist() == [
+        True,
+        False,
+        True,
+        False,
+        False,
+    ]
+    # a hidden group already holding the threshold needs no partner; nothing hidden, nothing added
+    assert secondary_suppression([7, 8], [True, False], 5).tolist() == [True, False]
+    assert secondary_suppression([7, 8], [False, False], 5).tolist() == [False, False]
+    # nothing left to hide with: every group is already hidden
+    assert secondary_suppression([None, None], [True, True], 5).tolist() == [True, True]
+
+
+# 3. Counts on suppressed rows ----------------------------------------------------------------
+
+
+def test_a_suppressed_weekly_row_carries_no_people_count() -> None:
+    data = report_data(analyze(_org_log(), workspace="big", options=Options(min_group_size=6)))
+    rows = data["participation"]["weekly"] + data["responsiveness"]["weekly"]
+    hidden = [r for r in rows if r["suppressed"]]
+    assert hidden, "the test needs suppressed weeks"
+    for row in hidden:
+        assert {k for k, v in row.items() if v is not None} == {"week", "suppressed"}
+
+
+# 4. Formats agree ----------------------------------------------------------------------------
+
+
+def _fading_log() -> InteractionLog:
+    # 20 weeks, 20 people falling to 1: the last quarter averages fewer than 5 active people
+    return make_log(
+        [
+            dict(event_id=f"{w}-{p}", ts=_week(w), actor=f"p{p}", verb="post", workspace="w")
+            for w in range(20)
+            for p in range(20 - w)
+        ]
+    )
+
+
+def test_json_shows_no_fading_figure_that_text_calls_fewer_than_the_threshold() -> None:
+    report = analyze(_fading_log(), options=Options())
+    assert report.fading is not None
+    assert 0 < (report.fading.trends["active_contributors"].last or 0) < 5  # the hidden figure
+    data = report_data(report)
+    active = data["fading"]["trends"]["active_contributors"]
+    text = render_text(data)
+    assert "fewer than 5" in text
+    assert active["last"] is None and active["change"] is None and active["first"] >= 5
+
+
+def test_text_and_html_render_the_guarded_data_alone() -> None:
+    data = report_data(analyze(_org_log(), options=Options()))
+    before = json.dumps(data, sort_keys=True)
+    text, page = render_text(data), render_html(data)
+    assert json.dumps(data, sort_keys=True) == before  # rendering changes nothing
+    assert text == render_text(json.loads(before)) and page == render_html(json.loads(before))
