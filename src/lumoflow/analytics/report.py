@@ -236,15 +236,20 @@ def _small_count(value: Any, min_group_size: int) -> bool:
 def guard_fading(fading: dict[str, Any], min_group_size: int) -> None:
     """Withhold fading figures that count fewer than the threshold of people, in place.
 
-    The active-contributor series' first and last quarter means under the threshold (the text
-    says "fewer than N") become ``None``, and so does the change between them (it would give one
-    from the other); a workspace's member count and Orbit level counts under the threshold too.
+    The active-contributor series' levels under the threshold (first and last quarter means,
+    weekly means before and after the changepoint; the evidence says "fewer than N") become
+    ``None``, and so does the change between the quarters (it would give one from the other); a
+    workspace's member count and Orbit level counts under the threshold too.
     """
     verdicts = [fading, *fading.get("by_workspace", {}).values()]
     for v in verdicts:
         series = v.get("trends", {}).get("active_contributors")
         if series:
-            small = [k for k in ("first", "last") if _small_count(series.get(k), min_group_size)]
+            small = [
+                k
+                for k in ("first", "last", "before", "after")
+                if _small_count(series.get(k), min_group_size)
+            ]
             series.update({k: None for k in small})
             if small:
                 series["change"] = None
