@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 from lumoflow.activity.actions import record
 from lumoflow.activity.models import Verb
@@ -46,6 +47,13 @@ def _render(body: str, usernames: list[str]) -> tuple[str, dict[str, int]]:
 def _writable_workspace(actor: User, ws: Workspace, what: str) -> None:
     # An archived workspace is refused where every write ends: `activity.record`.
     queries.require_member(actor, ws, what)
+
+
+def _still_visible(post_id: int) -> QuerySet[Post]:
+    """The post, when nobody deleted or hid it meanwhile. An update of it (or a select for
+    update) waits for a transaction changing the same row to commit, then reads it again: two
+    people taking one post down at once find it gone the second time."""
+    return Post.objects.filter(pk=post_id, deleted_at__isnull=True, hidden_at__isnull=True)
 
 
 def _objective(errs: FieldErrors, ws_id: int, objective_id: Any) -> int | None:

@@ -26,6 +26,7 @@ from .. import queries
 from ..models import EMOJIS, Follow, IdeaStatus, Kind, Post, Reaction
 from .common import (
     TOPIC,
+    _still_visible,
     _writable_workspace,
 )
 
@@ -70,7 +71,8 @@ def remove_reaction(actor: User, post_id: Any, *, emoji: str) -> None:
     post = queries.get_post_for(actor, post_id)
     _check_emoji(emoji)
     reaction = Reaction.objects.filter(post=post, user=actor, emoji=emoji).first()
-    if reaction is None:
+    # Deleted by id and counted: of two removals at once, the second waits and finds it gone.
+    if reaction is None or not Reaction.objects.filter(pk=reaction.pk).delete()[0]:
         raise NotFound(f"You have not reacted {emoji} to this post.")
     record(
         actor,
@@ -81,7 +83,6 @@ def remove_reaction(actor: User, post_id: Any, *, emoji: str) -> None:
         thread=post.thread_id or post.pk,
         text=emoji,
     )
-    reaction.delete()
 
 
 # ------------------------------------------------------------------ questions, ideas
@@ -102,6 +103,9 @@ def accept_answer(
         raise Invalid("No such reply.", errors={"reply_id": ["No such reply in this thread."]})
     if reply.thread_id != question.pk:
         raise Invalid("Not a reply to this question.", errors={"reply_id": ["Not in this thread."]})
+    # Locked until commit, so that deleting or hiding it waits and then clears the answer.
+    if not list(_still_visible(reply.pk).select_for_update().values_list("pk", flat=True)):
+        raise Invalid("No such reply.", errors={"reply_id": ["No such reply in this thread."]})
     now = at or timezone.now()
     question.accepted_answer = reply
     question.save(update_fields=["accepted_answer"])

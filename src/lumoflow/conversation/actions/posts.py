@@ -14,7 +14,7 @@ from django.utils import timezone
 from lumoflow.activity.actions import record
 from lumoflow.activity.models import Verb
 from lumoflow.core import limits
-from lumoflow.core.errors import PermissionDenied
+from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.oncommit import publish
 from lumoflow.core.validation import FieldErrors
 from lumoflow.people.models import User
@@ -30,6 +30,7 @@ from .common import (
     _record_mentions,
     _render,
     _save_refs,
+    _still_visible,
     _writable_workspace,
 )
 
@@ -227,7 +228,13 @@ def edit_post(
     return post
 
 
-def _drop_from_thread(post: Post) -> None:
+def _take_down(post: Post, **fields: Any) -> None:
+    """Delete or hide (`fields`) a post nobody took down meanwhile, and take it out of its
+    thread's counts; NotFound when someone did (it then counted once, not twice)."""
+    if not _still_visible(post.pk).update(**fields):
+        raise NotFound(f"No post {post.pk}.")
+    for name, value in fields.items():
+        setattr(post, name, value)
     if post.thread_id:
         Post.objects.filter(pk=post.thread_id, reply_count__gt=0).update(
             reply_count=F("reply_count") - 1
@@ -240,9 +247,7 @@ def delete_post(actor: User, post_id: Any) -> None:
     """Soft-delete one's own post or reply (recorded as a `delete` event)."""
     post = _own_post(actor, post_id)
     now = timezone.now()
-    post.deleted_at = now
-    post.save(update_fields=["deleted_at"])
-    _drop_from_thread(post)
+    _take_down(post, deleted_at=now)
     record(
         actor,
         Verb.DELETE,
@@ -262,9 +267,7 @@ def hide_post(actor: User, post_id: Any, *, reason: str) -> None:
     with FieldErrors() as errs:
         reason = errs.require("reason", reason, max_length=limits.HIDDEN_REASON)
     now = timezone.now()
-    post.hidden_at, post.hidden_reason = now, reason
-    post.save(update_fields=["hidden_at", "hidden_reason"])
-    _drop_from_thread(post)
+    _take_down(post, hidden_at=now, hidden_reason=reason)
     record(
         actor,
         Verb.HIDE,

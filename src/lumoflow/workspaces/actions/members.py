@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lumoflow.activity.actions import record
 from lumoflow.activity.models import Verb
-from lumoflow.core.errors import Conflict, NotFound
+from lumoflow.core.errors import Conflict, NotFound, PermissionDenied
 from lumoflow.core.validation import FieldErrors
 from lumoflow.people.models import User
 
@@ -41,8 +41,9 @@ def join_workspace(actor: User, workspace_id: Any, *, at: datetime | None = None
         if ws.visibility == Visibility.PUBLIC
         else MembershipStatus.REQUESTED
     )
-    m = Membership.objects.create(
-        workspace=ws, user=actor, role=Role.MEMBER, status=status, joined_at=now
+    m = _insert(
+        Membership(workspace=ws, user=actor, role=Role.MEMBER, status=status, joined_at=now),
+        f"You are already in '{ws.name}'.",
     )
     if status == MembershipStatus.ACTIVE:
         record(actor, Verb.JOIN, workspace=ws, obj=ws, ts=now, data={"role": Role.MEMBER})
@@ -51,10 +52,37 @@ def join_workspace(actor: User, workspace_id: Any, *, at: datetime | None = None
     return m
 
 
-def _owner_count(ws: Workspace) -> int:
-    return Membership.objects.filter(
-        workspace=ws, role=Role.OWNER, status=MembershipStatus.ACTIVE
-    ).count()
+def _insert(m: Membership, clash: str) -> Membership:
+    """Save a new membership; Conflict with `clash` when the person got in meanwhile (the
+    unique key settles two inserts racing each other: the second waits, then fails)."""
+    try:
+        with transaction.atomic():
+            m.save(force_insert=True)
+    except IntegrityError:
+        raise Conflict(clash)
+    return m
+
+
+def _locked(ws: Workspace, actor: User, person: User) -> tuple[Membership | None, bool]:
+    """Lock the workspace's active owners' memberships, then the person's, until commit; return
+    the person's membership (None when they have none) and whether they are its last owner.
+    PermissionDenied when the actor, acting on someone else, is no longer an owner.
+
+    "The last owner cannot leave or step down" is a count followed by a write: without the lock,
+    two owners stepping down at once each counted two owners and left none. Every change of an
+    owner's membership takes the owners' rows first, in id order, so the second waits for the
+    first to commit and then counts again (SQLite runs one writer at a time anyway).
+    """
+    owners = list(
+        Membership.objects.select_for_update()
+        .filter(workspace=ws, role=Role.OWNER, status=MembershipStatus.ACTIVE)
+        .order_by("pk")
+        .values_list("user_id", flat=True)
+    )
+    if actor.pk != person.pk and actor.pk not in owners:
+        raise PermissionDenied("Only owners can manage members.")
+    m = Membership.objects.select_for_update().filter(workspace=ws, user=person).first()
+    return m, owners == [person.pk]
 
 
 @transaction.atomic
@@ -73,9 +101,12 @@ def add_member(
         role = one_of(errs, "role", role, Role)
     person = active_person(username)
     now = at or timezone.now()
-    m = Membership.objects.filter(workspace=ws, user=person).first()
+    m, last_owner = _locked(ws, actor, person)
     if m is None:
-        m = Membership.objects.create(workspace=ws, user=person, role=role, joined_at=now)
+        m = _insert(
+            Membership(workspace=ws, user=person, role=role, joined_at=now),
+            f"'{username}' joined '{ws.name}' meanwhile: try again.",
+        )
         record(
             actor,
             Verb.JOIN,
@@ -86,12 +117,7 @@ def add_member(
             data={"role": role, "added_by": actor.pk},
         )
         return m
-    if (
-        m.status == MembershipStatus.ACTIVE
-        and m.role == Role.OWNER
-        and role != Role.OWNER
-        and _owner_count(ws) == 1
-    ):
+    if last_owner and role != Role.OWNER:
         raise Conflict("The last owner cannot step down: make someone else an owner first.")
     was_requested = m.status == MembershipStatus.REQUESTED
     m.role, m.status = role, MembershipStatus.ACTIVE
@@ -118,10 +144,10 @@ def remove_member(actor: User, workspace_id: Any, *, username: str) -> None:
     person = active_person(username)
     if person.pk != actor.pk:
         queries.require_role(actor, ws, queries.MANAGE_ROLES, "remove members")
-    m = Membership.objects.filter(workspace=ws, user=person).first()
+    m, last_owner = _locked(ws, actor, person)
     if m is None:
         raise NotFound(f"'{username}' is not a member of '{ws.name}'.")
-    if m.role == Role.OWNER and m.status == MembershipStatus.ACTIVE and _owner_count(ws) == 1:
+    if last_owner:
         raise Conflict("The last owner cannot leave: make someone else an owner first.")
     m.delete()
     record(

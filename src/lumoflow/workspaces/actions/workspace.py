@@ -116,6 +116,11 @@ def archive_workspace(actor: User, workspace_id: Any, *, archived: bool = True) 
     """Archive (read-only) or unarchive a workspace. Owners only."""
     ws = queries.get_workspace_for(actor, workspace_id)
     queries.require_role(actor, ws, queries.MANAGE_ROLES, "archive the workspace")
+    # Read again under the workspace's row lock: of two owners archiving at once, the second
+    # waits for the first to commit and is told it is done.
+    ws.archived_at = (
+        Workspace.objects.select_for_update().values_list("archived_at", flat=True).get(pk=ws.pk)
+    )
     if archived == ws.is_archived:
         raise Conflict(f"Workspace '{ws.name}' is already {'archived' if archived else 'active'}.")
     ws.archived_at = timezone.now() if archived else None
