@@ -2,8 +2,8 @@
 (`core.cache.ObjectCache`, which checks on the way in that nothing can change them) vs Django's
 in-process cache (`LocMemCache`, which pickles on the way in and unpickles on every read).
 
-Cards as the home feed stores them (`conversation.cards.Shared`: about 3 kB of HTML and the facts
-for personalising), read with one `get_many` of twenty keys, as a page does. The baseline is
+Cards as the home feed stores them (`conversation.cards.Shared`: about 3 kB of HTML and what
+personalising it needs), read with one `get_many` of twenty keys, as a page does. The baseline is
 LocMemCache's read in the same run; the ratio is how many times faster the object cache reads
 (kept only while it is worth it: target ≥ 2). Writing (a page whose cards all changed) is
 measured too, with the object cache's immutability check, against LocMemCache's pickling.
@@ -25,12 +25,12 @@ HTML = (
 
 
 def _cards() -> dict[str, Any]:
-    from lumoflow.conversation.cards import Facts, Shared
+    from lumoflow.conversation.cards import CardToPersonalise, Shared
 
     return {
         f"card:{i}": Shared(
             HTML.format(i=i),
-            Facts(i, 7, None, None, 3, (("👍", 2), ("🎉", 1))),
+            CardToPersonalise(i, 7, None, None, 3, (("👍", 2), ("🎉", 1))),
             time.time() + 3600,
         )
         for i in range(CARDS)

@@ -84,7 +84,7 @@ def test_personalising_html_without_its_marks_fails_loudly() -> None:
     from lumoflow.conversation import cards
 
     # given shared HTML that lacks the marks of a card, and a viewer who reacted to it
-    fact = cards.Facts(
+    fact = cards.CardToPersonalise(
         pk=7, author_id=1, thread_id=None, parent_id=None, reply_count=0, reactions=(("👍", 1),)
     )
     options = cards.CardOptions(user_id=1, csrf="c", back="/")

@@ -153,16 +153,16 @@ def test_a_body_is_rebuilt_when_a_relative_time_would_read_otherwise(
 
 
 @pytest.mark.parametrize(
-    ("age", "lasts"),
+    ("age", "unchanged_for"),
     [(30, 30), (90, 30), (3601, 3599), (86410, 86390), (40 * 86400, 86400)],
 )
-def test_how_long_an_age_reads_the_same(age: int, lasts: float) -> None:
+def test_how_long_an_age_reads_the_same(age: int, unchanged_for: float) -> None:
     import datetime as dt
 
-    from lumoflow.conversation.cards import ago_lasts
+    from lumoflow.conversation.cards import age_unchanged_for
 
     now = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
-    assert ago_lasts(now - dt.timedelta(seconds=age), now) == pytest.approx(lasts)
+    assert age_unchanged_for(now - dt.timedelta(seconds=age), now) == pytest.approx(unchanged_for)
 
 
 def test_a_strange_objective_filter_shows_the_whole_feed(org: Any) -> None:

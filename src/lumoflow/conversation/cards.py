@@ -34,8 +34,12 @@ def escape(value: Any) -> str:
     return _escape(str(value), quote=True)
 
 
-def format_html(template: str, *args: Any) -> str:
-    """Like Django's `format_html`, without its per-argument lazy-string checks (hot path)."""
+def format_escaped(template: str, *args: Any) -> str:
+    """`template.format(*args)` with every argument HTML-escaped, returned as a plain `str`.
+
+    Not Django's `format_html`: that one returns a SafeString and checks each argument for lazy
+    strings, which costs too much on the hot path; mark the finished HTML safe once instead.
+    """
     return template.format(*(escape(a) for a in args))
 
 
@@ -80,7 +84,7 @@ def ago(when: Any, now: Any) -> str:
     return timezone.localtime(when).strftime("%-d %b %Y")
 
 
-def ago_lasts(when: Any, now: Any) -> float:
+def age_unchanged_for(when: Any, now: Any) -> float:
     """Seconds until `ago(when, now)` reads differently (a date never does: a day is given)."""
     seconds: float = (now - when).total_seconds()
     for span, step in ((60, 60), (3600, 60), (86400, 3600), (30 * 86400, 86400)):
@@ -95,19 +99,16 @@ def url_template(name: str) -> str:
     return reverse(name, args=[987654321]).replace("987654321", "{}")
 
 
-_u = url_template
-
-
 def person_url(username: str) -> str:
     """A person's page, the username quoted as `reverse` quotes it."""
-    return _u("people:person").format(quote(username, safe=RFC3986_SUBDELIMS + "/~:@"))
+    return url_template("people:person").format(quote(username, safe=RFC3986_SUBDELIMS + "/~:@"))
 
 
 def post_url(p: Any) -> str:
     """The permalink of a post: its thread's page, at the post for a reply."""
     if p.thread_id:
-        return _u("conversation:post").format(p.thread_id) + f"#post-{p.pk}"
-    return _u("conversation:post").format(p.pk)
+        return url_template("conversation:post").format(p.thread_id) + f"#post-{p.pk}"
+    return url_template("conversation:post").format(p.pk)
 
 
 def _form(action: str, o: CardOptions, inner: str, *, extra: str = "") -> str:
@@ -121,7 +122,7 @@ def _form(action: str, o: CardOptions, inner: str, *, extra: str = "") -> str:
 def _pills(p: Any) -> str:
     if p.thread_id or not p.kind:
         return ""
-    out = format_html('<span class="pill kind-{}">{}</span>', p.kind, p.get_kind_display())
+    out = format_escaped('<span class="pill kind-{}">{}</span>', p.kind, p.get_kind_display())
     if p.kind == "question":
         out += (
             '<span class="pill answered">Answered</span>'
@@ -129,7 +130,7 @@ def _pills(p: Any) -> str:
             else '<span class="pill open">Open</span>'
         )
     if p.kind == "idea" and p.idea_status:
-        out += format_html(
+        out += format_escaped(
             '<span class="pill idea-{}">{}</span>', p.idea_status, p.get_idea_status_display()
         )
     return out
@@ -139,17 +140,17 @@ def _meta(p: Any, o: CardOptions, now: Any) -> str:
     parts = []
     if o.show_workspace:
         parts.append(
-            format_html(
+            format_escaped(
                 'in <a href="{}">{}</a>',
-                _u("workspaces:detail").format(p.workspace_id),
+                url_template("workspaces:detail").format(p.workspace_id),
                 p.workspace.name,
             )
         )
     if p.thread_id and p.parent_id != p.thread_id:
-        parts.append(format_html("in reply to {}", p.parent.author.name))
+        parts.append(format_escaped("in reply to {}", p.parent.author.name))
     local = timezone.localtime(p.created_at)
     parts.append(
-        format_html(
+        format_escaped(
             '<a href="{}"><time datetime="{}" title="{}">{}</time></a>',
             post_url(p),
             p.created_at.isoformat(),
@@ -159,13 +160,13 @@ def _meta(p: Any, o: CardOptions, now: Any) -> str:
     )
     if p.edited_at:
         parts.append(
-            format_html(
+            format_escaped(
                 '<span title="edited {}">edited</span>',
                 timezone.localtime(p.edited_at).strftime("%-d %b %Y %H:%M"),
             )
         )
     if p.objective_id and not p.thread_id:
-        parts.append(format_html('<span class="objective-link">◎ {}</span>', p.objective.title))
+        parts.append(format_escaped('<span class="objective-link">◎ {}</span>', p.objective.title))
     return " · ".join(parts)
 
 
@@ -173,7 +174,7 @@ def _meta(p: Any, o: CardOptions, now: Any) -> str:
 def _picks() -> str:
     """The reaction picker's buttons (the same on every card)."""
     return "".join(
-        format_html(
+        format_escaped(
             '<button class="reaction" name="emoji" value="{}" title="React {}">{}</button>', e, e, e
         )
         for e in EMOJIS
@@ -184,7 +185,7 @@ def _reactions(pk: int, reactions: Sequence[tuple[str, int, bool]], o: CardOptio
     back = escape(f"{o.back}#post-{pk}")
     hidden = f'<input type="hidden" name="next" value="{back}">'
     buttons = "".join(
-        format_html(
+        format_escaped(
             '<button class="reaction{}" name="emoji" value="{}" aria-pressed="{}" '
             'title="{} {}">{} {}</button>',
             " mine" if mine else "",
@@ -197,12 +198,19 @@ def _reactions(pk: int, reactions: Sequence[tuple[str, int, bool]], o: CardOptio
         )
         for emoji, count, mine in reactions
     )
-    out = _form(_u("conversation:react").format(pk), o, hidden + buttons) if buttons else ""
+    out = (
+        _form(url_template("conversation:react").format(pk), o, hidden + buttons) if buttons else ""
+    )
     if o.can_react:
         picks = _picks()
         out += (
             '<details class="react-picker"><summary aria-label="Add a reaction">☺︎+</summary>'
-            + _form(_u("conversation:react").format(pk), o, hidden + picks, extra=' class="picker"')
+            + _form(
+                url_template("conversation:react").format(pk),
+                o,
+                hidden + picks,
+                extra=' class="picker"',
+            )
             + "</details>"
         )
     return out
@@ -213,21 +221,21 @@ def _links(p: Any, o: CardOptions) -> str:
     if not p.thread_id:
         n = p.reply_count
         label = f"{n} repl{'y' if n == 1 else 'ies'}" if n else "Reply"
-        out.append(f'<a href="{_u("conversation:post").format(p.pk)}">{label}</a>')
+        out.append(f'<a href="{url_template("conversation:post").format(p.pk)}">{label}</a>')
     if o.can_accept and p.thread_id and o.accepted_id != p.pk:
         out.append(
             _form(
-                _u("conversation:accept").format(p.thread_id),
+                url_template("conversation:accept").format(p.thread_id),
                 o,
                 f'<input type="hidden" name="reply_id" value="{p.pk}">'
                 '<button class="link">Accept as answer</button>',
             )
         )
     if p.author_id == o.user_id:
-        out.append(f'<a href="{_u("conversation:edit").format(p.pk)}">Edit</a>')
+        out.append(f'<a href="{url_template("conversation:edit").format(p.pk)}">Edit</a>')
         out.append(
             _form(
-                _u("conversation:delete").format(p.pk),
+                url_template("conversation:delete").format(p.pk),
                 o,
                 '<button class="link">Delete</button>',
                 extra=" onsubmit=\"return confirm('Delete this post?')\"",
@@ -237,7 +245,7 @@ def _links(p: Any, o: CardOptions) -> str:
         out.append(
             '<details class="hide-form"><summary>Hide</summary>'
             + _form(
-                _u("conversation:hide").format(p.pk),
+                url_template("conversation:hide").format(p.pk),
                 o,
                 '<label>Reason <input type="text" name="reason" required '
                 f'maxlength="{limits.HIDDEN_REASON}">'
@@ -260,9 +268,9 @@ def render_card(card: PostCard, o: CardOptions, now: Any = None) -> str:
         files = (
             '<ul class="attachments">'
             + "".join(
-                format_html(
+                format_escaped(
                     '<li><a href="{}">📎 {}</a> <span class="muted small">{}</span></li>',
-                    _u("conversation:attachment").format(a.pk),
+                    url_template("conversation:attachment").format(a.pk),
                     a.name,
                     filesizeformat(a.size),
                 )
@@ -275,9 +283,9 @@ def render_card(card: PostCard, o: CardOptions, now: Any = None) -> str:
         reactions, links = _marked(f"r{p.pk}", reactions), _marked(f"l{p.pk}", links)
     note = ""
     if p.kind == "idea" and p.idea_note and not p.thread_id:
-        note = format_html('<p class="idea-note muted">Status note: {}</p>', p.idea_note)
+        note = format_escaped('<p class="idea-note muted">Status note: {}</p>', p.idea_note)
     return (
-        format_html(
+        format_escaped(
             '<article class="{}" id="post-{}"><header class="post-head">'
             '<span class="avatar" aria-hidden="true">{}</span><div>'
             '<a class="post-author" href="{}">{}</a>',
@@ -310,7 +318,7 @@ def _marked(name: str, html: str) -> str:
 
 
 @dataclass(frozen=True)
-class Facts:
+class CardToPersonalise:
     """What redoing a shared card's per-viewer parts needs (plain data, cheap to cache)."""
 
     pk: int
@@ -321,9 +329,9 @@ class Facts:
     reactions: tuple[tuple[str, int], ...]
 
 
-def facts(cards: Sequence[PostCard]) -> list[Facts]:
+def to_personalise(cards: Sequence[PostCard]) -> list[CardToPersonalise]:
     return [
-        Facts(
+        CardToPersonalise(
             pk=c.post.pk,
             author_id=c.post.author_id,
             thread_id=c.post.thread_id,
@@ -348,7 +356,7 @@ def _splice(html: str, name: str, inner: str) -> str:
 
 
 def personalise(
-    html: str, cards: Sequence[Facts], o: CardOptions, mine: set[tuple[int, str]]
+    html: str, cards: Sequence[CardToPersonalise], o: CardOptions, mine: set[tuple[int, str]]
 ) -> str:
     """Shared cards as `o.user_id` sees them: their reactions pressed, controls on their posts."""
     for f in cards:
@@ -365,7 +373,7 @@ class Shared:
     """A card as everyone sees it (`CardOptions.shared`), kept in the fragment cache."""
 
     html: str
-    facts: Facts
+    to_personalise: CardToPersonalise
     expires: float  # epoch seconds: its age ("5 min ago") reads otherwise from then on
 
     def fresh(self) -> bool:
@@ -404,8 +412,8 @@ def shared_cards(
         return {
             c.post.pk: Shared(
                 render_card(c, o, now),
-                facts([c])[0],
-                now.timestamp() + min(3600.0, ago_lasts(c.post.created_at, now)),
+                to_personalise([c])[0],
+                now.timestamp() + min(3600.0, age_unchanged_for(c.post.created_at, now)),
             )
             for c in cards
         }

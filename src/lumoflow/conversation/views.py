@@ -33,7 +33,7 @@ from lumoflow.people.models import Viewer
 from lumoflow.workspaces import queries as ws_queries
 
 from . import actions, cards, queries
-from .cards import format_html, person_url, url_template
+from .cards import format_escaped, person_url, url_template
 from .forms import EditForm, IdeaStatusForm, PostForm, ReplyForm
 from .models import EMOJIS, Kind
 
@@ -77,7 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
     # template engine and `reverse` they cost more than the rest of the list.
     workspace_url = url_template("workspaces:detail")
     follows = "".join(
-        format_html(
+        format_escaped(
             '<li><span><a href="{}">{}</a></span><span class="muted">{}</span></li>',
             person_url(f.username) if f.username else workspace_url.format(f.workspace_id),
             f.name,
@@ -103,7 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     html = cards.personalise(
         "\n".join(c.html for c in made),
-        [c.facts for c in made],
+        [c.to_personalise for c in made],
         mine,
         queries.my_reactions(request.user, [p.pk for p in items]),
     )
@@ -111,7 +111,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "cards_html": mark_safe(html),  # noqa: S308 (cards escape every value)
         "next_cursor": nxt,
         "newest_id": items[0].pk if items else queries.newest_post_id(),
-        "follows": mark_safe(follows),  # noqa: S308 (every value escaped by format_html)
+        "follows": mark_safe(follows),  # noqa: S308 (every value escaped by format_escaped)
         "first_page": not request.GET.get("cursor"),
         "urls": urls(),
     }

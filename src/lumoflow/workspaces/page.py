@@ -33,13 +33,13 @@ from . import queries
 
 
 @dataclass(frozen=True)
-class Body:
+class SharedBody:
     """A shared body and what finishing it for one viewer needs (plain, immutable data: it is
     cached as it is and read by everyone)."""
 
     html: str
     posts: tuple[Any, ...] = ()  # conversation.queries.PostKey, in order
-    cards: tuple[Any, ...] = ()  # conversation.cards.Facts
+    cards: tuple[Any, ...] = ()  # conversation.cards.CardToPersonalise
     expires: float = 0.0  # epoch seconds: from then on some relative time or date reads otherwise
 
     def fresh(self) -> bool:
@@ -95,7 +95,7 @@ def head_context(request: Any, ws: Any) -> dict[str, Any]:
     }
 
 
-def body(request: Any, ws: Any, head: dict[str, Any], marks: Marks) -> Body:
+def body(request: Any, ws: Any, head: dict[str, Any], marks: Marks) -> SharedBody:
     """The shared body for this viewer's role, from the cache or built now."""
     from lumoflow.conversation.models import Kind
 
@@ -115,14 +115,14 @@ def body(request: Any, ws: Any, head: dict[str, Any], marks: Marks) -> Body:
     return fragments.cached(
         parts,
         lambda: _build(request, ws, head, f.kind, f.objective, f.cursor),
-        Body.fresh,
+        SharedBody.fresh,
         marks=marks,
     )
 
 
 def _build(
     request: Any, ws: Any, head: dict[str, Any], kind: str, objective: str, cursor: str
-) -> Body:
+) -> SharedBody:
     from lumoflow.conversation import cards as card_html
     from lumoflow.conversation import queries as cq
     from lumoflow.conversation.forms import PostForm
@@ -172,10 +172,10 @@ def _build(
         "can_post": role is not None and not ws.is_archived,
         "unanswered": list(cq.list_unanswered_questions_for(viewer, ws.pk)[:10]),
     }
-    return Body(
+    return SharedBody(
         html=render_to_string("workspaces/_body.html", ctx),
         posts=tuple(cq.PostKey(p.pk, p.workspace_id, p.created_at) for p in items),
-        cards=tuple(card_html.facts(cards)),
+        cards=tuple(card_html.to_personalise(cards)),
         expires=_expires([p.created_at for p in items], [q.created_at for q in ctx["unanswered"]]),
     )
 
@@ -185,15 +185,15 @@ def _expires(shown: list[Any], asked: list[Any]) -> float:
     ("5 min ago"), a question's age ("asked 3 hours, 5 minutes ago": to the minute in its first
     day, else to the hour), or the local date (progress against the period, due dates); at most
     an hour from now."""
-    from lumoflow.conversation.cards import ago_lasts
+    from lumoflow.conversation.cards import age_unchanged_for
 
     now = timezone.now()
     local = timezone.localtime(now)
     midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    lasts = [3600.0, (midnight - local).total_seconds()]
-    lasts += [ago_lasts(when, now) for when in shown]
-    lasts += [60.0 if (now - when).total_seconds() < 86400 else 3600.0 for when in asked]
-    return now.timestamp() + max(1.0, min(lasts))
+    unchanged_for = [3600.0, (midnight - local).total_seconds()]
+    unchanged_for += [age_unchanged_for(when, now) for when in shown]
+    unchanged_for += [60.0 if (now - when).total_seconds() < 86400 else 3600.0 for when in asked]
+    return now.timestamp() + max(1.0, min(unchanged_for))
 
 
 _FOLLOW_MARK = "<!--follow-->"
