@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,7 @@ from lumoflow.analytics.privacy import Guarded, guard, too_small
 from lumoflow.analytics.terms import (
     STEM,
     Vocabulary,
+    Weights,
     count_terms,
     counted_batches,
     fit_vocabulary,
@@ -53,6 +55,7 @@ SCORED_VERBS = ("post", "reply", "article")
 #: Drift terms are shown as their most common full word in this many posts of the second half.
 WORD_SAMPLE = 500
 _TOKEN = re.compile(r"[a-z0-9]{2,}")
+_WORD = re.compile(r"\b[a-z0-9]+")
 _STOP = frozenset(ENGLISH_STOP_WORDS)
 
 
@@ -80,6 +83,47 @@ def _fit(
     return vocabulary, done if sample is None else []
 
 
+@dataclass(frozen=True)
+class _Objectives:
+    """The objectives' TF-IDF weights keyed by workspace × width + term, sorted by that key."""
+
+    keys: np.ndarray
+    weights: np.ndarray
+    #: Whether some objective uses each vocabulary term (the only terms that can match).
+    used: np.ndarray
+    width: int
+
+    @classmethod
+    def of(cls, docs: pa.Array, workspaces: np.ndarray, vocabulary: Vocabulary) -> _Objectives:
+        w = tfidf(*count_terms(docs), vocabulary)
+        width = len(vocabulary.terms)
+        keys = workspaces[w.rows] * width + w.columns
+        order = np.argsort(keys, kind="stable")
+        used = np.zeros(width, dtype=bool)
+        used[w.columns] = True
+        return cls(keys[order], w.weights[order], used, width)
+
+    def dot(self, w: Weights, workspaces: np.ndarray) -> np.ndarray:
+        """Each row's dot product with the objective vector of its workspace."""
+        near = np.flatnonzero(w.columns >= 0)
+        near = near[self.used[w.columns[near]]]  # only terms some objective uses can match
+        if near.size == 0:
+            return np.zeros(w.n)
+        keys = workspaces[w.rows[near]] * self.width + w.columns[near]
+        at = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
+        hit = self.keys[at] == keys
+        part = w.weights[near[hit]] * self.weights[at[hit]]
+        return np.bincount(w.rows[near[hit]], weights=part, minlength=w.n)
+
+
+def _presence(w: Weights, groups: np.ndarray, n_groups: int, width: int) -> sparse.csr_matrix:
+    """Posts of each group holding each vocabulary term, a spare last column for the others."""
+    cols = np.where(w.columns >= 0, w.columns, width)
+    holding = sparse.csr_matrix((np.ones(cols.size), cols, w.indptr), shape=(w.n, width + 1))
+    member = sparse.csr_matrix((np.ones(w.n), (groups, np.arange(w.n))), shape=(n_groups, w.n))
+    return sparse.csr_matrix(member @ holding)
+
+
 def _score(
     read: Callable[[np.ndarray], pa.Array], sizes: np.ndarray, codes: np.ndarray,
     objective_docs: list[str | None], *, sample: np.ndarray | None = None,
@@ -95,30 +139,22 @@ def _score(
     docs = pa.array([objective_docs[i] for i in known], pa.string())
     vocabulary, done = _fit(read, sizes, sample, docs)
     width = len(vocabulary.terms)
-    obj = tfidf(*count_terms(docs), vocabulary)
-    # the objectives' weights by (workspace, term), sorted: a post's terms are looked up in it
-    obj_keys = known[obj.rows] * width + obj.columns
-    order = np.argsort(obj_keys, kind="stable")
-    obj_keys, obj_weights = obj_keys[order], obj.weights[order]
+    objectives = _Objectives.of(docs, known, vocabulary)
     scores = np.zeros(len(sizes))
     n_groups = 2 * len(objective_docs)
-    presence = sparse.csr_matrix((n_groups, width))
+    presence = sparse.csr_matrix((n_groups, width + 1))
     for start, stop, counts, found in done or counted_batches(
         lambda a, b: read(np.arange(a, b)), sizes
     ):
         w = tfidf(counts, found, vocabulary)
-        inside = w.columns >= 0
-        rows, cols = w.rows[inside], w.columns[inside]
-        keys = codes[start + rows] * width + cols
-        at = np.minimum(np.searchsorted(obj_keys, keys), max(obj_keys.size - 1, 0))
-        hit = obj_keys[at] == keys if obj_keys.size else np.zeros(keys.size, dtype=bool)
-        part = w.weights[inside][hit] * obj_weights[at[hit]]
-        scores[start:stop] = np.bincount(rows[hit], weights=part, minlength=stop - start)
+        scores[start:stop] = objectives.dot(w, codes[start:stop])
         if groups is not None:
-            presence = presence + sparse.csr_matrix(
-                (np.ones(rows.size), (groups[start + rows], cols)), shape=(n_groups, width)
-            )
-    return scores, presence if groups is not None else None, vocabulary
+            presence = presence + _presence(w, groups[start:stop], n_groups, width)
+    return (
+        scores,
+        sparse.csr_matrix(presence[:, :width]) if groups is not None else None,
+        vocabulary,
+    )
 
 
 def score_texts(
@@ -358,7 +394,7 @@ def _drift(
         best = [j for j in np.argsort(-grow, kind="stable")[:top] if grow[j] > 0]
         picked = _first_posts(posts, np.flatnonzero(groups == 2 * i + 1), WORD_SAMPLE)
         sample = read(np.sort(picked)).to_pylist()
-        out[str(name)] = [_full_word(vocab.terms[j].as_py(), sample) for j in best]
+        out[str(name)] = _full_words([vocab.terms[j].as_py() for j in best], sample)
     return out
 
 
@@ -371,11 +407,18 @@ def _first_posts(posts: pa.Table, rows: np.ndarray, k: int) -> np.ndarray:
     return rows[np.asarray(first.to_numpy(zero_copy_only=False), dtype=np.int64)]
 
 
-def _full_word(stem: str, texts: list[str]) -> str:
-    """The most common word starting with ``stem`` in ``texts`` (the stem itself if none)."""
-    pattern = re.compile(rf"\b{re.escape(stem)}[a-z0-9]*")
-    found: dict[str, int] = {}
-    for text in texts:  # a sample of at most WORD_SAMPLE posts
-        for word in pattern.findall(text.lower()):
-            found[word] = found.get(word, 0) + 1
-    return max(sorted(found), key=lambda w: found[w]) if found else stem
+def _full_words(stems: list[str], texts: list[str]) -> list[str]:
+    """The most common word starting with each of ``stems`` in ``texts`` (the stem if none).
+
+    A word is a run of ``[a-z0-9]`` starting at a word boundary of the lower-cased text;
+    equally common words go to the alphabetically first.
+
+    >>> _full_words(["billi", "kuber"], ["Billing billed", "billing"])
+    ['billing', 'kuber']
+    """
+    counts = Counter(w for text in texts for w in _WORD.findall(text.lower()))
+    out = []
+    for stem in stems:
+        found = sorted((w, c) for w, c in counts.items() if w.startswith(stem))
+        out.append(max(found, key=lambda wc: wc[1])[0] if found else stem)
+    return out

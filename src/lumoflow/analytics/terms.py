@@ -169,6 +169,8 @@ class Weights:
     rows: np.ndarray
     columns: np.ndarray
     weights: np.ndarray
+    #: Row pointers (a row's entries are ``indptr[i]:indptr[i + 1]``) and the number of rows.
+    indptr: np.ndarray
     n: int
 
 
@@ -186,7 +188,7 @@ def tfidf(counts: sparse.csr_matrix, terms: pa.Array, vocabulary: Vocabulary) ->
     norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=counts.shape[0]))
     norms[norms == 0] = 1.0
     weights *= (1.0 / norms)[rows]
-    return Weights(rows, found[counts.indices], weights, counts.shape[0])
+    return Weights(rows, found[counts.indices], weights, counts.indptr, counts.shape[0])
 
 
 def batches(sizes: np.ndarray, *, limit: int | None = None) -> Iterator[tuple[int, int]]:
