@@ -7,8 +7,14 @@ vectorised through DuckDB over Arrow.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import datetime as dt
+import os
+import shutil
+import tempfile
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,8 +92,16 @@ class Frame:
     has_time: bool
     skipped: dict[str, int]
     options: Options
-    #: Intermediate tables shared by metric families (e.g. the threads table), keyed by name.
+    #: Intermediate tables shared by metric families (e.g. the threads table), keyed by name;
+    #: a key's part before any ``:`` names its kind (``actor_codes:…``).
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def release(self, keep: Iterable[str] = ()) -> None:
+        """Drop the intermediate tables except the kinds named in ``keep``."""
+        kept = set(keep)
+        for key in [k for k in self.cache if k.split(":", 1)[0] not in kept]:
+            del self.cache[key]
+
     #: Where observation stopped: ``--to`` when given, else the log's export time (``log.json``
     #: ``created``) when later than its last event, else the last event of the whole log (not
     #: only of the selected workspace). Silence up to it is activity that stopped, not missing
@@ -96,15 +110,43 @@ class Frame:
 
 
 _LOCAL = threading.local()
+#: Memory DuckDB may take for its own work (joins, aggregates, sorts, windows) before it spills
+#: to a temporary folder; the Arrow tables it reads are not counted.
+#: ``LUMOFLOW_ANALYTICS_MEMORY`` (e.g. ``3GB``) overrides it.
+DUCKDB_MEMORY_LIMIT = "1536MB"
+
+
+def _spill_folder() -> str:
+    """A private temporary folder for DuckDB to spill to, removed when the process ends."""
+    path = tempfile.mkdtemp(prefix="lumoflow-duckdb-")
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def _connection() -> duckdb.DuckDBPyConnection:
     con: duckdb.DuckDBPyConnection | None = getattr(_LOCAL, "con", None)
     if con is None:
-        con = duckdb.connect()
+        con = duckdb.connect(
+            config={
+                "memory_limit": os.environ.get("LUMOFLOW_ANALYTICS_MEMORY") or DUCKDB_MEMORY_LIMIT,
+                "temp_directory": _spill_folder(),
+            }
+        )
         con.execute("SET TimeZone='UTC'")
+        con.execute("SET enable_progress_bar = false")  # progress is the command's to show
         _LOCAL.con = con
     return con
+
+
+def return_freed_memory() -> None:
+    """Take Arrow memory from jemalloc, which hands freed memory back to the system.
+
+    The default pool (mimalloc) keeps what is freed for reuse, so the leftovers of reading the
+    log and of each metric family stay in the process and add up to its peak. Called by the
+    command, which owns its process; a pyarrow built without jemalloc keeps its default.
+    """
+    with contextlib.suppress(NotImplementedError):
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
 
 
 def sql(query: str, **tables: Any) -> pa.Table:
@@ -302,13 +344,16 @@ def object_authors(frame: Frame) -> pa.Table:
     >>> object_authors(make_frame(make_log(rows))).to_pylist()
     [{'object_id': 'w1', 'author': 'zoe'}]
     """
-    hist = frame.history.select(["object_id", "actor", "verb", "ts", "event_id"])
-    return sql(
-        f"""SELECT object_id, arg_min(actor, (coalesce(epoch(ts), 0), event_id)) AS author
-            FROM hist WHERE object_id <> '' AND verb IN {verb_list(AUTHOR_VERBS)}
-            GROUP BY 1 ORDER BY 1""",
-        hist=hist,
-    )
+    if "authors" not in frame.cache:  # kept for every family that needs it
+        hist = frame.history.select(["object_id", "actor", "verb", "ts", "event_id"])
+        frame.cache["authors"] = sql(
+            f"""SELECT object_id, arg_min(actor, (coalesce(epoch(ts), 0), event_id)) AS author
+                FROM hist WHERE object_id <> '' AND verb IN {verb_list(AUTHOR_VERBS)}
+                GROUP BY 1 ORDER BY 1""",
+            hist=hist,
+        )
+    table: pa.Table = frame.cache["authors"]
+    return table
 
 
 def verb_list(verbs: tuple[str, ...]) -> str:

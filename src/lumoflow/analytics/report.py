@@ -24,6 +24,25 @@ from lumoflow.analytics.responsiveness import Responsiveness, responsiveness
 from lumoflow.analytics.value import Value, value_outcomes
 
 FAMILIES = ("participation", "responsiveness", "fading", "network", "relevance", "value")
+#: The function of each family.
+RUNNERS: dict[str, Callable[[Frame], Any]] = {
+    "participation": participation,
+    "responsiveness": responsiveness,
+    "fading": fading_signal,
+    "network": network_summary,
+    "relevance": on_topic_share,
+    "value": value_outcomes,
+}
+#: The frame's intermediate tables (``Frame.cache`` kinds) each family reads; once no family
+#: still to run needs one, it is released, so each family's leftovers do not add to the next's.
+CACHE_NEEDS: dict[str, frozenset[str]] = {
+    "participation": frozenset({"members", "actor_codes"}),
+    "responsiveness": frozenset({"threads"}),
+    "fading": frozenset({"members", "threads", "actor_codes"}),
+    "network": frozenset({"members", "authors"}),
+    "relevance": frozenset(),
+    "value": frozenset({"authors"}),
+}
 
 
 @dataclass(frozen=True)
@@ -95,19 +114,13 @@ def analyze(
     frame = make_frame(log, period, workspace=workspace, options=options)
     small = selection_people(frame.events) < mgs
     wanted = set() if small else set(families)
-    runners: dict[str, Callable[[Frame], Any]] = {
-        "participation": participation,
-        "responsiveness": responsiveness,
-        "fading": fading_signal,
-        "network": network_summary,
-        "relevance": on_topic_share,
-        "value": value_outcomes,
-    }
     results: dict[str, Any] = {}
-    for name in FAMILIES:
+    for i, name in enumerate(FAMILIES):
         if progress:
             progress(name)
-        results[name] = runners[name](frame) if name in wanted else None
+        results[name] = RUNNERS[name](frame) if name in wanted else None
+        later = [f for f in FAMILIES[i + 1 :] if f in wanted]
+        frame.release(set().union(*(CACHE_NEEDS[f] for f in later)))
     privacy: dict[str, Any] = {
         "min_group_size": mgs,
         "individuals": options.individuals,

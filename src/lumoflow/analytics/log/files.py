@@ -92,7 +92,12 @@ def read_log(path: str | os.PathLike[str], *, now: dt.datetime | None = None) ->
             continue
         fname = files[0]
         label = src.label(fname)
-        raw, first = read_table_bytes(src.read(fname), name, Path(fname).suffix, label)
+        ext = Path(fname).suffix
+        if ext == ".parquet" and src.zip is None:  # a folder's parquet file, memory-mapped
+            with pa.memory_map(str(src.root / fname)) as mapped:
+                raw, first = read_table_bytes(mapped, name, ext, label)
+        else:
+            raw, first = read_table_bytes(src.read(fname), name, ext, label)
         if raw.num_columns == 0 and raw.num_rows == 0:
             raw = SCHEMAS[name].empty_table()
         tables[name] = normalise_table(raw, name, file=label, first_line=first)

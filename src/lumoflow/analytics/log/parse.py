@@ -93,13 +93,21 @@ def _read_jsonl(data: bytes, file: str) -> pa.Table:
         ) from None
 
 
-def read_table_bytes(data: bytes, name: str, ext: str, file: str) -> tuple[pa.Table, int | None]:
-    """Read one table file; return it with the file line of its first data row."""
+def read_table_bytes(
+    data: bytes | pa.NativeFile, name: str, ext: str, file: str
+) -> tuple[pa.Table, int | None]:
+    """Read one table file; return it with the file line of its first data row.
+
+    ``data`` is the file's bytes, or for parquet an open Arrow file (a memory map: the table is
+    then read without a copy of the whole file in memory first).
+    """
     if ext == ".parquet":
         try:
-            return pq.read_table(io.BytesIO(data)), None
+            return pq.read_table(io.BytesIO(data) if isinstance(data, bytes) else data), None
         except (pa.ArrowInvalid, OSError) as exc:
             raise LogError(f"not a parquet file ({exc})", file=file) from None
+    if not isinstance(data, bytes):
+        data = data.read()
     if ext == ".csv":
         return read_csv_text(data, file), 2
     return _read_jsonl(data, file), 1
