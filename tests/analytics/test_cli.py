@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import os
 import re
@@ -12,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from lumoflow.analytics import cli
 from lumoflow.analytics.cli import main
 from lumoflow.analytics.log import make_log, write_log
+from lumoflow.analytics.report import FAMILIES
 
 TOP_KEYS = {
     "participation",
@@ -325,3 +328,46 @@ def test_module_entry_point_matches(tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 2 and "no such file" in done.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_large_input_off_a_terminal_gets_one_summary_line_naming_each_part(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given an input counted as large, and stderr that is not a terminal
+    monkeypatch.setattr(cli, "PROGRESS_MIN_EVENTS", 1)
+    # when it is measured
+    code, out, err = _run(capsys, str(_canonical(tmp_path)), "--format", "json")
+    # then stderr holds one line with the time of the read, each family and the report
+    assert code == 0 and json.loads(out)
+    assert err.count("\n") == 1 and err.startswith("lumoflow analyze: 60 events in ")
+    for part in ("read", *FAMILIES, "report"):
+        assert re.search(rf"\b{part} \d+\.\d s\b", err), part
+
+
+def test_a_large_input_on_a_terminal_gets_a_bar_naming_the_family_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given an input counted as large, and stderr that is a terminal
+    monkeypatch.setattr(cli, "PROGRESS_MIN_EVENTS", 1)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    # when it is measured
+    code = main([str(_canonical(tmp_path)), "--out", str(tmp_path / "r.txt")])
+    # then the bar named each family in turn, and no summary line was left behind
+    shown = terminal.getvalue()
+    assert code == 0
+    positions = [shown.index(f"lumoflow analyze: {name}") for name in (*FAMILIES, "report")]
+    assert positions == sorted(positions)
+    assert " events in " not in shown
+
+
+def test_a_small_input_gets_no_progress_at_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(capsys, str(_canonical(tmp_path)))
+    assert code == 0 and err == ""

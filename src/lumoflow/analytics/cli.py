@@ -12,17 +12,18 @@ import json
 import os
 import sys
 import tempfile
+import time
 import traceback
 from pathlib import Path
 from typing import Any, NoReturn
 
-from lumoflow.analytics.frame import Options, Period
+from lumoflow.analytics.frame import Options, Period, return_freed_memory
 from lumoflow.analytics.log import UTC, LogError
 from lumoflow.analytics.privacy import DEFAULT_MIN_GROUP_SIZE
 from lumoflow.analytics.readers import DEFAULT_EPOCH, EPOCH_KEY, INPUT_FORMATS, load_input
 
 PROG = "lumoflow analyze"
-#: Inputs with at least this many events get a progress bar on stderr.
+#: Inputs with at least this many events get a progress bar (or a summary line) on stderr.
 PROGRESS_MIN_EVENTS = 200_000
 
 
@@ -104,9 +105,59 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+class Progress:
+    """Which metric family is running, for inputs of ``PROGRESS_MIN_EVENTS`` events or more.
+
+    On a terminal, a bar on stderr names the family being measured; otherwise (a log file, a
+    pipe) one line is written to stderr once the report is done, with the time each part took.
+    """
+
+    def __init__(self, events: int, *, steps: int, started: float) -> None:
+        from tqdm import tqdm
+
+        self.events = events
+        self.shown = events >= PROGRESS_MIN_EVENTS
+        self.terminal = sys.stderr.isatty()
+        self.started = started
+        self.times: dict[str, float] = {"read": time.perf_counter() - started}
+        self.current: tuple[str, float] | None = None
+        self.bar = tqdm(
+            total=steps,
+            desc=PROG,
+            unit="step",
+            file=sys.stderr,
+            leave=False,
+            disable=not (self.shown and self.terminal),
+        )
+
+    def step(self, name: str) -> None:
+        """``name`` starts (the previous step is done)."""
+        self._done()
+        self.current = (name, time.perf_counter())
+        self.bar.set_description_str(f"{PROG}: {name}")
+
+    def _done(self) -> None:
+        if self.current is not None:
+            name, began = self.current
+            self.times[name] = time.perf_counter() - began
+            self.bar.update(1)
+            self.current = None
+
+    def close(self) -> None:
+        self._done()
+        self.bar.close()
+
+    def summary(self) -> None:
+        """The one line for a run that was not on a terminal."""
+        if self.shown and not self.terminal:
+            total = time.perf_counter() - self.started
+            parts = ", ".join(f"{k} {v:.1f} s" for k, v in self.times.items())
+            print(f"{PROG}: {self.events:,} events in {total:.1f} s ({parts})", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> str:
     from lumoflow.analytics.html import render_html
-    from lumoflow.analytics.report import analyze, render_text, report_data
+    from lumoflow.analytics.report import FAMILIES, analyze, render_text, report_data
 
     if args.min_group_size < 1:
         raise LogError("--min-group-size must be at least 1")
@@ -116,6 +167,8 @@ def run(args: argparse.Namespace) -> str:
         raise LogError("--top only applies with --individuals (brokers are individual figures)")
     out = _out_path(args.out, args.format) if args.out else None
     period = Period.from_dates(args.start, args.end)
+    return_freed_memory()
+    started = time.perf_counter()
     epoch = dt.datetime.combine(args.epoch, dt.time(), UTC) if args.epoch else DEFAULT_EPOCH
     log, fmt = load_input(
         args.input, input_format=args.input_format, people=args.people, epoch=epoch
@@ -129,34 +182,30 @@ def run(args: argparse.Namespace) -> str:
         # times that were offsets from the epoch: reports give relative weeks, not dates
         epoch=epoch if EPOCH_KEY in log.meta else None,
     )
-    from tqdm import tqdm
-
-    with tqdm(
-        total=6,
-        desc="analyze",
-        unit="family",
-        file=sys.stderr,
-        leave=False,
-        disable=log.events.num_rows < PROGRESS_MIN_EVENTS,
-    ) as bar:
-
-        def step(name: str) -> None:
-            bar.set_postfix_str(name)
-            bar.update(1)
-
+    progress = Progress(log.events.num_rows, steps=len(FAMILIES) + 1, started=started)
+    try:
         report = analyze(
-            log, period=period, workspace=args.workspace, options=options, fmt=fmt, progress=step
+            log,
+            period=period,
+            workspace=args.workspace,
+            options=options,
+            fmt=fmt,
+            progress=progress.step,
         )
-    data = report_data(report)  # the guarded data: every format renders from it alone
-    if args.format == "json":
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    elif args.format == "html":
-        text = render_html(data, source=args.input)
-    else:
-        text = render_text(data)
-    if out is not None:
-        write_atomic(out, text)
-        return ""
+        progress.step("report")
+        data = report_data(report)  # the guarded data: every format renders from it alone
+        if args.format == "json":
+            text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        elif args.format == "html":
+            text = render_html(data, source=args.input)
+        else:
+            text = render_text(data)
+        if out is not None:
+            write_atomic(out, text)
+            text = ""
+    finally:
+        progress.close()
+    progress.summary()
     return text
 
 
