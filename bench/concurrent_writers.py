@@ -1,6 +1,6 @@
 """Concurrent writers: 8 clients creating check-ins for 30 s on SQLite.
 
-Eight members of one workspace, each with a personal access token, post check-ins
+Eight facilitators of one workspace, each with a personal access token, post check-ins
 (`POST /api/v1/key-results/{id}/check-ins`) to the production server as fast as it answers, each
 on a key result of the workspace's objective. SQLite allows one writer at a time: the server must
 queue them (IMMEDIATE transactions and the busy timeout) rather than fail.
@@ -23,7 +23,8 @@ DURATION = 30.0
 
 
 def seed(writers: int, people: int) -> dict[str, Any]:
-    """One workspace with `writers` members, each holding a token and a key result of their own.
+    """One workspace with `writers` facilitators (who may check in), each holding a token and a
+    key result of their own.
 
     Runs in a child process with Django set up (see `common.Site.call`).
     """
@@ -43,7 +44,7 @@ def seed(writers: int, people: int) -> dict[str, Any]:
             owner, name="Quarterly close", purpose="Close the quarter's books in five days."
         )
         for name in writer_names[1:]:
-            actions.add_member(owner, ws.pk, username=name)
+            actions.add_member(owner, ws.pk, username=name, role="facilitator")
         today = dt.date.today()
         objective = actions.create_objective(
             owner,

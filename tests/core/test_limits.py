@@ -34,11 +34,11 @@ def test_check_in_note_one_past_the_limit_is_refused_alike_by_form_api_and_actio
 
     # when the form, the API and the action are each given it
     form = CheckInForm({"value": "5", "confidence": "7", "note": long})
-    response = api(org.mia).post(
+    response = api(org.fred).post(
         f"/key-results/{kr}/check-ins", {"value": 5, "confidence": 7, "note": long}
     )
     with pytest.raises(Invalid) as refused:
-        ws_actions.record_check_in(org.mia, kr, value=5, confidence=7, note=long)
+        ws_actions.record_check_in(org.fred, kr, value=5, confidence=7, note=long)
 
     # then all three refuse it with the same words, and nothing was recorded
     assert not form.is_valid()
@@ -49,11 +49,11 @@ def test_check_in_note_one_past_the_limit_is_refused_alike_by_form_api_and_actio
     assert not CheckIn.objects.filter(key_result_id=kr).exists()
     # and all three take the longest note allowed
     assert CheckInForm({"value": "5", "confidence": "7", "note": fits}).is_valid()
-    ok = api(org.mia).post(
+    ok = api(org.fred).post(
         f"/key-results/{kr}/check-ins", {"value": 5, "confidence": 7, "note": fits}
     )
     assert ok.status_code == 201, ok.content
-    assert ws_actions.record_check_in(org.mia, kr, value=6, confidence=7, note=fits).note == fits
+    assert ws_actions.record_check_in(org.fred, kr, value=6, confidence=7, note=fits).note == fits
 
 
 def test_workspace_name_one_past_the_limit_is_refused_alike(org, api):
@@ -106,7 +106,7 @@ def test_check_in_confidence_range_is_read_from_one_place(org, client):
     schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
     assert schema["CheckInIn"]["properties"]["confidence"]["maximum"] == limits.CONFIDENCE_MAX
     with pytest.raises(Invalid) as refused:
-        ws_actions.record_check_in(org.mia, kr, value=5, confidence=too_sure)
+        ws_actions.record_check_in(org.fred, kr, value=5, confidence=too_sure)
     assert refused.value.errors["confidence"] == [
         f"Must be a whole number from 0 to {limits.CONFIDENCE_MAX}."
     ]

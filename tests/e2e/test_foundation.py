@@ -148,8 +148,8 @@ def test_key_result_target_equal_to_baseline_is_a_field_error_on_that_key_result
 
 
 def test_check_in_moves_the_key_result_bar(page: Any, live_server: Any, org: Any) -> None:
-    # given: Launch's "Signed pilots" goes from 0 to 10; Mia is a member
-    login(page, live_server, "mia", PASSWORD)
+    # given: Launch's "Signed pilots" goes from 0 to 10; Fred facilitates Launch
+    login(page, live_server, "fred", PASSWORD)
     page.goto(f"{live_server.url}/workspaces/{org.launch.pk}")
     bar = _bar(page, "Signed pilots")
     expect(bar).to_have_attribute("aria-valuenow", "0")

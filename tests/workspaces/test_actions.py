@@ -51,7 +51,10 @@ def test_each_action_records_its_event(org):
             ),
             "objective",
         ),
-        (lambda: ws.record_check_in(org.mia, org.key_result.pk, value=3, confidence=6), "check_in"),
+        (
+            lambda: ws.record_check_in(org.fred, org.key_result.pk, value=3, confidence=6),
+            "check_in",
+        ),
         (lambda: people.update_profile(org.mia, "mia", title="Lead"), "profile"),
         (lambda: people.create_token(org.mia), "token"),
         (lambda: people.create_person(org.ada, username="newbie"), "person"),
@@ -64,10 +67,10 @@ def test_each_action_records_its_event(org):
 
 
 def test_check_in_event_carries_what_the_log_needs(org):
-    ci = ws.record_check_in(org.mia, org.key_result.pk, value=4, confidence=8, note="Good week")
+    ci = ws.record_check_in(org.fred, org.key_result.pk, value=4, confidence=8, note="Good week")
     ev = _events(verb="check_in").get()
     assert (ev.actor, ev.workspace, ev.object_id, ev.parent_id, ev.text) == (
-        org.mia,
+        org.fred,
         org.launch,
         str(ci.pk),
         str(org.key_result.pk),

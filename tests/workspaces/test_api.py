@@ -62,7 +62,7 @@ def test_anonymous_is_401(db, api):
 
 
 def test_check_in_moves_progress(org, api):
-    r = api(org.mia).post(
+    r = api(org.fred).post(
         f"/key-results/{org.key_result.pk}/check-ins",
         {"value": 5, "confidence": 7, "note": "Halfway"},
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 
@@ -86,8 +88,10 @@ def test_owners_and_facilitators_set_objectives(org, api, person, status):
     assert r.status_code == status, r.content
 
 
-@pytest.mark.parametrize(("person", "status"), [("mia", 201), ("otto", 403)])
-def test_members_check_in_outsiders_cannot(org, api, person, status):
+@pytest.mark.parametrize(
+    ("person", "status"), [("olivia", 201), ("fred", 201), ("mia", 403), ("otto", 403)]
+)
+def test_owners_and_facilitators_check_in_members_and_outsiders_cannot(org, api, person, status):
     r = api(getattr(org, person)).post(
         f"/key-results/{org.key_result.pk}/check-ins", {"value": 1, "confidence": 5}
     )
@@ -98,7 +102,7 @@ def test_check_in_on_an_archived_workspace_is_a_conflict(org, api):
     assert (
         api(org.olivia).patch(f"/workspaces/{org.launch.pk}", {"archived": True}).json()["archived"]
     )
-    r = api(org.mia).post(
+    r = api(org.fred).post(
         f"/key-results/{org.key_result.pk}/check-ins", {"value": 1, "confidence": 5}
     )
     assert r.status_code == 409 and "archived" in r.json()["detail"]
@@ -161,3 +165,29 @@ def test_invalid_inputs_are_problems(org, api):
         client.patch(f"/workspaces/{org.launch.pk}", {"target_on_topic_share": 1.5}).status_code
         == 422
     )
+
+
+def test_the_objectives_owner_checks_in_though_only_a_member(org, api):
+    # given an objective Mia owns, though she is only a member of the workspace
+    today = date.today()
+    r = api(org.olivia).post(
+        f"/workspaces/{org.launch.pk}/objectives",
+        {
+            "title": "Referrals",
+            "owner": "mia",
+            "start": str(today - timedelta(days=7)),
+            "end": str(today + timedelta(days=30)),
+            "key_results": [
+                {"metric_name": "Referrals", "baseline": 0, "target": 5, "due": str(today)}
+            ],
+        },
+    )
+    assert r.status_code == 201, r.content
+    kr = r.json()["key_results"][0]["id"]
+    # then she checks in on its key result, and not on another objective's
+    mia = api(org.mia)
+    assert (
+        mia.post(f"/key-results/{kr}/check-ins", {"value": 1, "confidence": 5}).status_code == 201
+    )
+    r = mia.post(f"/key-results/{org.key_result.pk}/check-ins", {"value": 1, "confidence": 5})
+    assert r.status_code == 403 and "objective's owner" in r.json()["detail"]

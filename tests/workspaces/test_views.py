@@ -94,7 +94,7 @@ def test_owners_are_nagged_until_an_objective_exists(org, browser_client):
 
 
 def test_check_in_form_moves_the_bar(org, browser_client):
-    c = browser_client(org.mia)
+    c = browser_client(org.fred)
     r = c.post(
         f"/key-results/{org.key_result.pk}/check-in",
         {f"kr{org.key_result.pk}-value": "5", f"kr{org.key_result.pk}-confidence": "7"},
@@ -105,7 +105,7 @@ def test_check_in_form_moves_the_bar(org, browser_client):
 
 
 def test_bad_check_in_says_why(org, browser_client):
-    c = browser_client(org.mia)
+    c = browser_client(org.fred)
     r = c.post(
         f"/key-results/{org.key_result.pk}/check-in",
         {f"kr{org.key_result.pk}-value": "x", f"kr{org.key_result.pk}-confidence": "99"},

@@ -280,6 +280,12 @@ def get_key_result_for(viewer: Viewer, key_result_id: Any) -> KeyResult:
     return kr
 
 
+def may_check_in(viewer: Viewer, kr: KeyResult, role: str | None) -> bool:
+    """Whether the viewer, holding `role` in the key result's workspace, may check in on it: the
+    objective's owner (a member), or a facilitator or owner of the workspace."""
+    return role is not None and (kr.objective.owner_id == _uid(viewer) or may_facilitate(role))
+
+
 @dataclass(frozen=True)
 class KeyResultView:
     key_result: KeyResult

@@ -136,6 +136,10 @@ def bulk_record_check_ins(rows: list[CheckInRow], *, batch_size: int = 2000) -> 
             errors.append(f"row {i}: no key result {r.key_result_id}")
         elif (kr.objective.workspace_id, r.author_id) not in members:
             errors.append(f"row {i}: person {r.author_id} is not a member of the workspace")
+        elif not kr.objective.start <= r.on <= min(kr.objective.end, r.at.date()):
+            errors.append(
+                f"row {i}: date {r.on} is outside the objective's period or after the check-in"
+            )
         if (
             not math.isfinite(r.value)
             or not 0 <= r.confidence <= limits.CONFIDENCE_MAX

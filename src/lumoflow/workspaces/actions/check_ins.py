@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import zoneinfo
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,8 +19,35 @@ from lumoflow.people.models import User
 from .. import queries
 from ..models import (
     CheckIn,
+    Objective,
 )
 from .common import finite_number, parse_date
+
+
+def _today_for(person: User) -> date:
+    """Today where the person is (their time zone, else the site's): a check-in made on a Monday
+    morning in Tokyo is dated Monday while it is still Sunday in UTC."""
+    tz = zoneinfo.ZoneInfo(person.time_zone) if person.time_zone else None
+    return timezone.localdate(timezone=tz)
+
+
+def check_in_day(errs: FieldErrors, objective: Objective, on: Any, *, today: date) -> date:
+    """The day of a check-in (`on`, else today): within the objective's period and not after
+    `today`, else an error on `date`. The latest day's value is a key result's current one, so
+    a far date (9999-12-31) would pin it for good."""
+    day = parse_date(errs, "date", on) if on else today
+    last = min(objective.end, today)
+    if "date" in errs.errors:  # not a date: noted by parse_date
+        return day
+    if today < objective.start:
+        errs.add("date", f"The objective starts on {objective.start.isoformat()}: check in then.")
+    elif not objective.start <= day <= last:
+        errs.add(
+            "date",
+            f"Must be a day from {objective.start.isoformat()} to {last.isoformat()}: within the "
+            "objective's period and not after today.",
+        )
+    return day
 
 
 @transaction.atomic
@@ -33,11 +61,17 @@ def record_check_in(
     on: Any = None,
     at: datetime | None = None,
 ) -> CheckIn:
-    """Record a key result's current value. Any active member; not on archived workspaces."""
+    """Record a key result's current value on a day (today by default) of its objective's period,
+    not after today. The objective's owner, facilitators and owners only (`may_check_in`)."""
     kr = queries.get_key_result_for(actor, key_result_id)
     ws = kr.objective.workspace
-    if queries.role_of(actor, ws) is None:
+    role = queries.role_of(actor, ws)
+    if role is None:
         raise PermissionDenied("Only members of the workspace can check in.")
+    if not queries.may_check_in(actor, kr, role):
+        raise PermissionDenied(
+            "Only the objective's owner, facilitators and owners check in on its key results."
+        )
     with FieldErrors() as errs:
         val = finite_number(errs, "value", value)
         try:
@@ -50,7 +84,7 @@ def record_check_in(
             errs.add("confidence", f"Must be a whole number from 0 to {limits.CONFIDENCE_MAX}.")
             conf = 0
         note = errs.limit("note", note, limits.CHECK_IN_NOTE)
-        day = parse_date(errs, "date", on) if on else timezone.localdate()
+        day = check_in_day(errs, kr.objective, on, today=_today_for(actor))
     now = at or timezone.now()
     try:
         ci = CheckIn.objects.create(
