@@ -304,3 +304,23 @@ def test_offsets_read_as_numbered_weeks_not_dates(
     rows = re.findall(r"<tr><td>(week \d+)</td>", _section(page, "verdict"))
     assert rows[:2] == ["week 1", "week 2"]
     assert not re.search(r"\b(January|February|March) 2000\b", _visible(page))
+
+
+def test_a_selection_under_the_threshold_shows_only_why(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # given: workspace w9 involves two people, under the threshold of 5
+    small = tmp_path / "small.csv"
+    small.write_text(
+        "event_id,ts,actor,verb,workspace\n"
+        + "".join(f"{i},2024-03-0{4 + i % 3}T09:00:00Z,p{i % 2},post,w9\n" for i in range(6))
+        + "".join(f"x{i},2024-03-05T09:00:00Z,q{i},post,w8\n" for i in range(6))
+    )
+    # when
+    code = main([str(small), "--workspace", "w9", "--format", "html"])
+    page, err = capsys.readouterr()
+    # then: the title and one sentence, no section, no figure, no chart
+    assert code == 0, err
+    assert re.findall(r'<section id="(\w+)"', page) == ["withheld"]
+    assert "fewer than 5 people" in _section(page, "withheld")
+    assert "<svg" not in page and "<table" not in page and 'class="figures"' not in page
