@@ -23,7 +23,7 @@ def test_wrong_password_shows_an_error_and_keeps_the_login(org):
 
 def test_login_is_throttled_after_repeated_failures(org, settings):
     c = Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.LUMOFLOW_LOGIN_FAILURE_LIMIT):
         c.post("/login", {"username": "mia", "password": "nope"})
     r = c.post("/login", {"username": "mia", "password": PASSWORD})
     assert r.status_code == 429

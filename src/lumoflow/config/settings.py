@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "axes",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "axes.middleware.AxesMiddleware",
+    "lumoflow.people.middleware.SignInPausedMiddleware",
     "lumoflow.core.middleware.UnusableAddressMiddleware",
     "lumoflow.core.middleware.TimezoneMiddleware",
     "lumoflow.core.middleware.ErrorPagesMiddleware",
@@ -134,7 +134,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
     "lumoflow.people.auth.UsernameOrEmailBackend",
 ]
 PASSWORD_HASHERS = [
@@ -150,13 +149,19 @@ LOGIN_URL = "people:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "people:login"
 
-# Login throttling: lock a username+address pair for 15 minutes after 5 failures.
-AXES_FAILURE_LIMIT = int(os.environ.get("LUMOFLOW_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_VERBOSE = False
+# Sign-in throttling (people.throttle): an account, whatever spelling or e-mail reaches it, is
+# paused after LUMOFLOW_LOGIN_FAILURE_LIMIT failures within the cool-off (a success clears its
+# count); an address after LUMOFLOW_LOGIN_ADDRESS_FAILURE_LIMIT failures on any accounts (never
+# cleared by a success). LUMOFLOW_PROXIES: how many proxies in front of the site append to
+# X-Forwarded-For (0: the client is the connection's address).
+LUMOFLOW_LOGIN_FAILURE_LIMIT = int(os.environ.get("LUMOFLOW_LOGIN_FAILURE_LIMIT", "5"))
+LUMOFLOW_LOGIN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("LUMOFLOW_LOGIN_ADDRESS_FAILURE_LIMIT", "20")
+)
+LUMOFLOW_LOGIN_COOL_OFF = timedelta(
+    minutes=int(os.environ.get("LUMOFLOW_LOGIN_COOL_OFF_MINUTES", "15"))
+)
+LUMOFLOW_PROXIES = int(os.environ.get("LUMOFLOW_PROXIES", "0"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -19,6 +19,10 @@ PERSON_NAME = 150
 DEPARTMENT_PATH = 500
 DEPARTMENT_NAME = 100
 TOKEN_NAME = 100
+LOGIN = 254
+"""What the sign-in form takes as username or e-mail."""
+USER_AGENT = 300
+"""A browser's User-Agent as kept in the sign-in audit (longer ones are cut)."""
 
 # workspaces
 WORKSPACE_NAME = 120

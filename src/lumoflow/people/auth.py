@@ -1,4 +1,4 @@
-"""Sign in with username or e-mail."""
+"""Sign in with username or e-mail, throttled and audited (`throttle`, `SignIn`)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest
+from django.utils import timezone
 
 from lumoflow.core.errors import PermissionDenied
 from lumoflow.core.sql import Frozen
 from lumoflow.core.validation import as_id
 
-from .models import User
+from . import throttle
+from .actions.signin import record_sign_in
+from .models import SignIn, User
 
 _BY_ID = Frozen(lambda user_id: get_user_model().objects.filter(pk=user_id))
 
@@ -36,15 +40,28 @@ class UsernameOrEmailBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> Any:
+        """Check a login and password; on a web request, throttle and audit it first.
+
+        A paused account or address (`throttle`) is refused without checking the password:
+        raising Django's PermissionDenied stops every backend, and `SignInPausedMiddleware`
+        answers 429. A check outside any request (scripts, the shell) is neither."""
         if not username or password is None:
             return None
-        model = get_user_model()
-        if "@" in username:
-            user = model.objects.filter(email__iexact=username).first()
-        else:
-            user = model.objects.filter(username__iexact=username).first()
+        if request is None:
+            return self._check(throttle.find_account(username), password)
+        attempt = throttle.attempt_from(request, username)
+        if throttle.is_paused(attempt, timezone.now()):
+            record_sign_in(attempt, outcome=SignIn.Outcome.PAUSED)
+            throttle.mark_paused(request)
+            raise DjangoPermissionDenied("Sign-in is paused.")
+        user = self._check(attempt.user, password)
+        outcome = SignIn.Outcome.FAILED if user is None else SignIn.Outcome.SUCCEEDED
+        record_sign_in(attempt, outcome=outcome)
+        return user
+
+    def _check(self, user: User | None, password: str) -> User | None:
         if user is None:
-            model().set_password(password)  # same cost as a real check: no timing oracle
+            User().set_password(password)  # same cost as a real check: no timing oracle
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

@@ -12,7 +12,7 @@ from lumoflow.core.forms import text_field
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label="Username or e-mail",
-        max_length=254,
+        max_length=limits.LOGIN,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
 

@@ -104,3 +104,38 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user_id})"
+
+
+class SignIn(models.Model):
+    """One attempt to sign in, kept as the sign-in audit and read back to throttle sign-in.
+
+    `account` is the throttling key: the username (lower case) of the person the login reached,
+    whatever spelling or e-mail was typed, or the typed login itself (lower case) when it reached
+    nobody. Rows are written by `actions.record_sign_in` only and never changed."""
+
+    class Outcome(models.TextChoices):
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        PAUSED = "paused", "Refused: sign-in paused"
+
+    at = models.DateTimeField(db_index=True)
+    login = models.CharField(max_length=limits.LOGIN, help_text="As typed")
+    account = models.CharField(max_length=limits.LOGIN)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="sign_ins"
+    )
+    address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=limits.USER_AGENT, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+
+    class Meta:
+        verbose_name = "sign-in"
+        verbose_name_plural = "sign-ins"
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["account", "at"], name="signin_account_at"),
+            models.Index(fields=["address", "at"], name="signin_address_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.login} {self.outcome} {self.at:%Y-%m-%d %H:%M:%S}"
