@@ -5,12 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.admin import UserAdmin
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.urls import URLPattern, path
 
-from . import actions
+from lumoflow.core.admin import ReadOnlyAdmin
+from lumoflow.core.errors import PermissionDenied
+from lumoflow.core.spreadsheet import csv_response
+
+from . import actions, queries
 from .auth import signed_in
-from .models import ApiToken, Department, User
+from .models import ApiToken, Department, SignIn, User
 
 
 class ActionsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -95,3 +102,59 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(SignIn)
+class SignInAdmin(ReadOnlyAdmin):
+    """The sign-in audit: administrators read, filter and export it; nobody changes it."""
+
+    list_display = ("at", "login", "user", "address", "outcome", "user_agent")
+    list_filter = ("outcome", "at")
+    search_fields = ("login", "account", "address")
+    date_hierarchy = "at"
+    list_select_related = ("user",)
+    change_list_template = "admin/people/signin/change_list.html"
+    EXPORT_HEADER = ("at", "login", "person", "address", "outcome", "user_agent")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SignIn]:
+        return queries.list_sign_ins_for(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return queries.is_administrator(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return queries.is_administrator(request.user)
+
+    def get_urls(self) -> list[URLPattern]:
+        export = path(
+            "export.csv",
+            self.admin_site.admin_view(self.export_csv),
+            name="people_signin_export",
+        )
+        return [export, *super().get_urls()]
+
+    def export_csv(self, request: HttpRequest) -> HttpResponse:
+        """The audit as CSV, with the filters and search of the list page (`?outcome__exact=…`)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied("Only administrators can export the sign-in audit.")
+        try:
+            rows = self.get_changelist_instance(request).get_queryset(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest(
+                "Unknown filter in the address.", content_type="text/plain"
+            )
+        return csv_response(
+            "sign-ins.csv",
+            self.EXPORT_HEADER,
+            (
+                (
+                    s.at.isoformat(),
+                    s.login,
+                    s.user.username if s.user else "",
+                    s.address or "",
+                    s.outcome,
+                    s.user_agent,
+                )
+                for s in rows.iterator(chunk_size=2000)
+            ),
+        )

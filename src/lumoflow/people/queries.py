@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from lumoflow.core.errors import NotFound, Unauthenticated
+from lumoflow.core.errors import NotFound, PermissionDenied, Unauthenticated
 from lumoflow.core.sql import Loader
 
-from .models import ApiToken, Department, User, Viewer
+from .models import ApiToken, Department, SignIn, User, Viewer
 
 if TYPE_CHECKING:
     from typing import TypedDict
@@ -113,3 +113,15 @@ def user_for_token(raw: str) -> User | None:
 
 def list_tokens_for(viewer: Viewer) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=_require_signed_in(viewer))
+
+
+def list_sign_ins_for(viewer: Viewer) -> QuerySet[SignIn]:
+    """The sign-in audit, newest first: administrators only (PermissionDenied for others)."""
+    if not is_administrator(viewer):
+        raise PermissionDenied("Only administrators can read the sign-in audit.")
+    return SignIn.objects.select_related("user").order_by("-at", "-pk")
+
+
+def is_administrator(viewer: Viewer) -> bool:
+    """Whether the viewer is a signed-in, active administrator (staff)."""
+    return isinstance(viewer, User) and viewer.is_active and viewer.is_staff

@@ -7,18 +7,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from lumoflow.core.admin import ReadOnlyAdmin
+
 from .models import Membership, Objective, Workspace
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
