@@ -17,14 +17,13 @@ from pydantic import AfterValidator, Field, GetCoreSchemaHandler, GetJsonSchemaH
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
-from lumoflow.core.errors import LumoFlowError, problem, problem_for
+from lumoflow.core.errors import PROBLEM, LumoFlowError, problem, problem_for
 from lumoflow.core.limits import too_long
 from lumoflow.core.pagination import MAX_LIMIT
 from lumoflow.core.validation import MAX_ID, text_problem
 from lumoflow.people.queries import user_for_token
 
 log = logging.getLogger(__name__)
-PROBLEM = "application/problem+json"
 
 
 def _storable(value: str) -> str:
@@ -93,7 +92,26 @@ class Session(APIKeyCookie):
         return request.user if request.user.is_authenticated else None
 
 
-api = NinjaAPI(
+TOO_LARGE = {
+    "description": "The request body is past its limit (LUMOFLOW_MAX_REQUEST_BYTES); nothing "
+    "was read or changed.",
+    "content": {PROBLEM: {"schema": {"type": "object"}}},
+}
+
+
+class Api(NinjaAPI):
+    """The API, whose document also states the answers every route shares."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                if method in ("post", "put", "patch", "delete"):
+                    operation.setdefault("responses", {}).setdefault("413", TOO_LARGE)
+        return schema
+
+
+api = Api(
     title="LumoFlow API",
     version="1",
     description="Workspaces built on objectives, the conversation in them, and their measurement.",

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lumoflow.core.middleware.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -220,6 +221,16 @@ LUMOFLOW_STATUS_ON_TRACK_MARGIN = 0.1
 LUMOFLOW_STATUS_AT_RISK_MARGIN = 0.3
 LUMOFLOW_MAX_POST_CHARS = int(os.environ.get("LUMOFLOW_MAX_POST_CHARS", "20000"))
 LUMOFLOW_MAX_ATTACHMENT_BYTES = int(os.environ.get("LUMOFLOW_MAX_ATTACHMENT_BYTES", str(10 << 20)))
+# Request bodies and uploads (README, "Security and operations"): refused with 413 from their
+# Content-Length before they are read.
+LUMOFLOW_MAX_REQUEST_BYTES = int(os.environ.get("LUMOFLOW_MAX_REQUEST_BYTES", str(2621440)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = LUMOFLOW_MAX_REQUEST_BYTES
+LUMOFLOW_MAX_POST_ATTACHMENTS_BYTES = int(
+    os.environ.get("LUMOFLOW_MAX_POST_ATTACHMENTS_BYTES", str(25 << 20))
+)
+LUMOFLOW_MAX_DAILY_UPLOAD_BYTES = int(
+    os.environ.get("LUMOFLOW_MAX_DAILY_UPLOAD_BYTES", str(100 << 20))
+)
 
 LOGGING = {
     "version": 1,

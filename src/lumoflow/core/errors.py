@@ -57,6 +57,8 @@ class Unauthenticated(LumoFlowError):
 
 
 PROBLEM_BASE = "https://lumoflow.org/problems/"
+PROBLEM = "application/problem+json"
+"""The content type of a problem document (RFC 9457)."""
 
 
 def problem(

@@ -46,6 +46,38 @@ HASHTAG = 100
 
 TOO_LONG = "At most {limit} characters (this has {length})."
 
+# request bodies and uploads: settings, read when asked (operators size them to their disks)
+
+
+def request_bytes() -> int:
+    """The largest request body without its files: JSON, or a form's fields
+    (LUMOFLOW_MAX_REQUEST_BYTES, also Django's DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    return int(settings.LUMOFLOW_MAX_REQUEST_BYTES)
+
+
+def file_bytes() -> int:
+    """The largest attached file (LUMOFLOW_MAX_ATTACHMENT_BYTES)."""
+    return int(settings.LUMOFLOW_MAX_ATTACHMENT_BYTES)
+
+
+def post_files_bytes() -> int:
+    """The most bytes of files one post or reply carries (LUMOFLOW_MAX_POST_ATTACHMENTS_BYTES)."""
+    return int(settings.LUMOFLOW_MAX_POST_ATTACHMENTS_BYTES)
+
+
+def daily_upload_bytes() -> int:
+    """The most bytes of files one person attaches in 24 hours (LUMOFLOW_MAX_DAILY_UPLOAD_BYTES)."""
+    return int(settings.LUMOFLOW_MAX_DAILY_UPLOAD_BYTES)
+
+
+def too_large(length: int, limit: int) -> str:
+    """The one message for a request body past its limit.
+
+    >>> too_large(3000, 1000)
+    'This request is 3000 bytes; the limit is 1000 bytes.'
+    """
+    return f"This request is {length} bytes; the limit is {limit} bytes."
+
 
 def too_long(limit: int, length: int) -> str:
     """The one message for text past its limit.

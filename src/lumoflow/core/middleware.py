@@ -49,6 +49,42 @@ class ErrorPagesMiddleware:
         return render(request, template, {"exception": exc.detail}, status=exc.status)
 
 
+class BodyLimitMiddleware:
+    """Answer 413 to a request whose Content-Length is past its limit, before reading its body:
+    the API with a problem document, pages with a page saying so. A body without files is held
+    to `limits.request_bytes()`; a form with files may add `limits.post_files_bytes()`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from . import limits
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = limits.request_bytes()
+        if request.content_type == "multipart/form-data":
+            limit += limits.post_files_bytes()
+        if length > limit:
+            return too_large(request, limits.too_large(length, limit))
+        return self.get_response(request)
+
+
+def too_large(request: HttpRequest, detail: str) -> HttpResponse:
+    """The 413 answer: a problem document under /api/, a page elsewhere."""
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    from .errors import PROBLEM, problem
+
+    if request.path.startswith("/api/"):
+        body = problem(413, "too-large", "Request too large", detail)
+        return JsonResponse(body, status=413, content_type=PROBLEM)
+    return render(request, "413.html", {"exception": detail}, status=413)
+
+
 class UnusableAddressMiddleware:
     """Answer 400 to a page address (path or query) holding text no database can store (a NUL
     character, say): every query and lookup behind the page would fail on it. The API checks

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from lumoflow.activity.actions import record
@@ -35,9 +35,27 @@ from .common import (
 )
 
 
-def _check_files(errs: FieldErrors, files: Sequence[Any]) -> list[tuple[Any, str]]:
-    """Check every file first, so that a refused one leaves nothing stored."""
-    return [(f, check_file(errs, f)) for f in files]
+def _check_files(errs: FieldErrors, actor: User, files: Sequence[Any]) -> list[tuple[Any, str]]:
+    """Check every file first, so that a refused one leaves nothing stored: each file, their
+    total on one post, and what the person attached in the last 24 hours with them."""
+    checked = [(f, check_file(errs, f)) for f in files]
+    total = sum(int(getattr(f, "size", 0) or 0) for f in files)
+    if not total:
+        return checked
+    if total > (limit := limits.post_files_bytes()):
+        errs.add("files", f"These files are {total} bytes together; the limit is {limit} bytes.")
+        return checked
+    since = timezone.now() - timedelta(days=1)
+    sent = Attachment.objects.filter(post__author=actor, created_at__gte=since).aggregate(
+        n=Sum("size")
+    )["n"]
+    if (sent or 0) + total > (limit := limits.daily_upload_bytes()):
+        errs.add(
+            "files",
+            f"You attached {sent or 0} bytes in the last 24 hours; with these {total} bytes that "
+            f"would pass the limit of {limit} bytes a day.",
+        )
+    return checked
 
 
 def _store_files(post: Post, checked: list[tuple[Any, str]], now: datetime) -> None:
@@ -66,7 +84,7 @@ def create_post(
         if kind not in Kind.values:
             errs.add("kind", f"Must be one of: {', '.join(Kind.values)}.")
         oid = _objective(errs, ws.pk, objective_id)
-        checked = _check_files(errs, files)
+        checked = _check_files(errs, actor, files)
     names, tags = markdown.extract(body)
     body_html, people = _render(body, names)
     with transaction.atomic():
@@ -118,7 +136,7 @@ def create_reply(
     _writable_workspace(actor, parent.workspace, "reply")
     with FieldErrors() as errs:
         body = _check_body(errs, body)
-        checked = _check_files(errs, files)
+        checked = _check_files(errs, actor, files)
     names, tags = markdown.extract(body)
     body_html, people = _render(body, names)
     with transaction.atomic():
