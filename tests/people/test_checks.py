@@ -13,6 +13,7 @@ HEADER = ",".join(actions.CSV_HEADER) + "\n"
 BAD = [
     ("time_zone", "Mars/Base", "'Mars/Base' is not a known time zone"),
     ("department", "Sales//Nordics", "department path 'Sales//Nordics' has an empty part"),
+    ("department", "/".join(["d" * 99] * 6), "department path takes at most 500 characters"),
     ("title", "t" * 151, "name, title and location take at most 150 characters"),
     ("email", "not-an-email", "'not-an-email' is not an e-mail address"),
 ]

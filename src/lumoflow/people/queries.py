@@ -69,6 +69,11 @@ def list_departments_for(viewer: Viewer) -> QuerySet[WithAnnotations[Department,
     ).order_by("path")
 
 
+def department_paths() -> list[str]:
+    """Every department's path, in tree order (what a person may choose from)."""
+    return list(Department.objects.order_by("path").values_list("path", flat=True))
+
+
 def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -39,7 +39,11 @@ def _initial(user: User) -> dict[str, object]:
 
 @login_required
 def profile(request: SignedInRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, initial=_initial(request.user))
+    form = ProfileForm(
+        request.POST or None,
+        initial=_initial(request.user),
+        departments=queries.department_paths(),
+    )
     if request.method == "POST" and form.is_valid():
         done = run_action(
             form,

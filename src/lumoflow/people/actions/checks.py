@@ -68,6 +68,11 @@ def parse_department_path(path: str) -> list[str]:
     problem = text_problem(path)
     if problem is not None:
         raise ValueError(f"department path {path!r}: {problem}")
+    if len(path) > limits.DEPARTMENT_PATH:
+        raise ValueError(
+            f"department path takes at most {limits.DEPARTMENT_PATH} characters "
+            f"(this has {len(path)})"
+        )
     parts = [p.strip() for p in path.split("/")]
     if any(not p for p in parts):
         raise ValueError(f"department path '{path}' has an empty part")
@@ -76,6 +81,17 @@ def parse_department_path(path: str) -> list[str]:
             f"department path '{path}' has a part over {limits.DEPARTMENT_NAME} characters"
         )
     return parts
+
+
+NOT_IN_TREE = (
+    "'{path}' is not one of the departments; choose one from the list "
+    "(administrators add new ones)."
+)
+
+
+def find_department(path: str) -> Department | None:
+    """The existing department at `path` (parts stripped of spaces), or None."""
+    return Department.objects.filter(path="/".join(parse_department_path(path))).first()
 
 
 def ensure_department(path: str) -> Department:

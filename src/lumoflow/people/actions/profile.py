@@ -15,11 +15,12 @@ from lumoflow.core.validation import FieldErrors
 from .. import queries
 from ..models import User
 from .checks import (
+    NOT_IN_TREE,
     check_manager,
     ensure_department,
+    find_department,
     known_time_zone,
     lookup_manager,
-    parse_department_path,
     sentence,
     time_zone_problem,
 )
@@ -27,8 +28,9 @@ from .checks import (
 PROFILE_FIELDS = ("display_name", "title", "department", "manager", "location", "time_zone")
 
 
-def _check(changes: dict[str, Any]) -> None:
-    """Check the changed fields in place (stripping, resolving the manager); raise Invalid."""
+def _check(actor: User, changes: dict[str, Any]) -> None:
+    """Check the changed fields in place (stripping, resolving the manager and the department);
+    raise Invalid. People choose a department of the tree; staff may name a new one."""
     with FieldErrors() as errs:
         for f in ("display_name", "title", "location"):
             if f in changes:
@@ -38,10 +40,15 @@ def _check(changes: dict[str, Any]) -> None:
             if not known_time_zone(changes["time_zone"]):
                 errs.add("time_zone", sentence(time_zone_problem(changes["time_zone"])))
         if changes.get("department"):
+            path = str(changes["department"])
             try:
-                parse_department_path(str(changes["department"]))
+                found = find_department(path)
             except ValueError as exc:
                 errs.add("department", sentence(str(exc)))
+            else:
+                if found is None and not actor.is_staff:
+                    errs.add("department", NOT_IN_TREE.format(path=path))
+                changes["department"] = found or path
         if changes.get("manager"):
             changes["manager"] = lookup_manager(errs, str(changes["manager"]))
 
@@ -55,8 +62,8 @@ def update_profile(actor: User, username: str, **changes: Any) -> User:
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise Invalid(f"Unknown field(s): {', '.join(sorted(unknown))}.")
-    _check(changes)
-    if "department" in changes:
+    _check(actor, changes)
+    if isinstance(changes.get("department"), str):
         changes["department"] = (
             ensure_department(changes["department"]) if changes["department"] else None
         )
