@@ -23,7 +23,7 @@ from lumoflow.activity.queries import change_marks_of
 from lumoflow.core import fragments
 from lumoflow.core.context import urls
 from lumoflow.core.errors import LumoFlowError
-from lumoflow.core.forms import run_action
+from lumoflow.core.forms import errors_text, run_action
 from lumoflow.core.pagination import newest_first_page, paginate
 from lumoflow.core.validation import as_id
 from lumoflow.notifications.queries import unread_count_for
@@ -245,7 +245,7 @@ def idea_status(request: SignedInRequest, post_id: int) -> HttpResponse:
             "Idea status saved.",
         )
     else:
-        messages.error(request, "Choose a status.")
+        messages.error(request, f"Idea status not saved. {errors_text(form)}")
     return redirect("conversation:post", post_id=post_id)
 
 

@@ -13,6 +13,14 @@ from lumoflow.core.limits import TOO_LONG
 T = TypeVar("T")
 
 
+def errors_text(form: forms.Form) -> str:
+    """A refused form's errors in one line, for a form whose page is left by a redirect."""
+    by_field: dict[str, list[str]] = form.errors  # type: ignore[assignment]
+    return "; ".join(
+        f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v) for k, v in by_field.items()
+    )
+
+
 def run_action(form: forms.Form, fn: Callable[[], T]) -> T | None:
     """Call `fn`; on our errors, attach them to the form (by field) and return None."""
     try:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from lumoflow.core import limits
 from lumoflow.core.errors import NotFound
-from lumoflow.core.forms import page_number, run_action
+from lumoflow.core.forms import errors_text, page_number, run_action
 
 from . import actions, queries
 from .auth import SignedInRequest
@@ -75,6 +75,8 @@ def create_token(request: SignedInRequest) -> HttpResponse:
         _, raw = actions.create_token(request.user, name=form.cleaned_data["name"])
         request.session["new_token"] = raw
         messages.success(request, "Token created. Copy it now: it will not be shown again.")
+    else:
+        messages.error(request, f"Token not created. {errors_text(form)}")
     return redirect("people:profile")
 
 

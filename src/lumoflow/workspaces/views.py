@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from lumoflow.core import fragments
 from lumoflow.core.errors import Invalid, LumoFlowError, NotFound, PermissionDenied
-from lumoflow.core.forms import run_action
+from lumoflow.core.forms import errors_text, run_action
 from lumoflow.notifications.queries import unread_count_for
 from lumoflow.people.auth import SignedInRequest
 
@@ -255,10 +255,5 @@ def check_in(request: SignedInRequest, key_result_id: int) -> HttpResponse:
     ):
         messages.success(request, f"Checked in on “{kr.metric_name}”.")
     else:
-        # A form's error lists yield their messages as text (the stubs also allow the errors).
-        by_field = cast("dict[str, list[str]]", form.errors)
-        errors = "; ".join(
-            f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v) for k, v in by_field.items()
-        )
-        messages.error(request, f"Check-in not saved. {errors}")
+        messages.error(request, f"Check-in not saved. {errors_text(form)}")
     return redirect("workspaces:detail", workspace_id=ws_id)
