@@ -16,7 +16,14 @@ from lumoflow.analytics.glossary import TERMS
 from lumoflow.analytics.html import render_html
 from lumoflow.analytics.log import make_log
 from lumoflow.analytics.privacy import Guarded, guard, pseudonym
-from lumoflow.analytics.report import GROUP_TABLES, analyze, render_text, report_data
+from lumoflow.analytics.report import (
+    GROUP_TABLES,
+    NETWORK_GROUPS,
+    PEOPLE_COUNTS,
+    analyze,
+    render_text,
+    report_data,
+)
 
 FAMILIES = ("participation", "responsiveness", "fading", "network", "relevance", "value")
 
@@ -192,6 +199,21 @@ def _check_fading(fading: dict[str, Any], mgs: int) -> None:
             assert n is None or not 0 < n < mgs
 
 
+def _check_counts(data: dict[str, Any], raw: dict[str, Any], mgs: int) -> None:
+    """Whole-selection counts of people: 0, at least the threshold, or withheld."""
+    p = data["participation"]
+    for key in PEOPLE_COUNTS["participation"]:
+        true = raw["participation"][key]
+        if 0 < true < mgs:
+            assert p[key] is None and key in p["suppressed_counts"], key
+        else:
+            assert p[key] == true and key not in p["suppressed_counts"], key
+    for key in NETWORK_GROUPS:
+        group, true = data["network"][key], raw["network"][key]["count"]
+        assert group["suppressed"] is (0 < true < mgs), key
+        assert group["count"] == (None if group["suppressed"] else true), key
+
+
 @SETTINGS
 @given(st.lists(event_spec, min_size=1, max_size=60), people_spec, st.integers(2, 7))
 def test_no_figure_about_fewer_than_the_threshold_can_be_read_or_derived(
@@ -218,6 +240,7 @@ def test_no_figure_about_fewer_than_the_threshold_can_be_read_or_derived(
     assert data["privacy"]["selection"]["suppressed"] is False
     _check_tables(data, raw, mgs)
     _check_fading(data["fading"], mgs)
+    _check_counts(data, raw, mgs)
     for ws in data["relevance"]["drift"]:
         assert not data["relevance"]["by_workspace"][ws]["suppressed"]
     # formats agree: text and HTML show no number the guarded data does not hold

@@ -263,3 +263,61 @@ def test_text_and_html_render_the_guarded_data_alone() -> None:
     text, page = render_text(data), render_html(data)
     assert json.dumps(data, sort_keys=True) == before  # rendering changes nothing
     assert text == render_text(json.loads(before)) and page == render_html(json.loads(before))
+
+
+# 5. Whole-selection counts of people ---------------------------------------------------------
+
+
+def _few_engaged_log() -> InteractionLog:
+    """Twelve members; ten weeks where a0 posts, a1 replies and a2..a5 only read."""
+    events: list[dict[str, Any]] = []
+    for w in range(10):
+        events.append(dict(event_id=f"p{w}", ts=_week(w), actor="a0", verb="post",
+                           workspace="w", object_id=f"o{w}"))  # fmt: skip
+        events.append(dict(event_id=f"r{w}", ts=_week(w, 1), actor="a1", verb="reply",
+                           workspace="w", object_id=f"r{w}", parent_id=f"o{w}"))  # fmt: skip
+        events += [
+            dict(event_id=f"v{w}-{p}", ts=_week(w, 2), actor=f"a{p}", verb="view",
+                 workspace="w", object_id=f"v{w}-{p}", parent_id=f"o{w}")
+            for p in range(2, 6)
+        ]  # fmt: skip
+    people = [{"actor": f"a{i}", "department": "eng"} for i in range(12)]
+    return make_log(events, people, [{"workspace": "w"}])
+
+
+def test_a_count_of_fewer_people_than_the_threshold_reads_fewer_than_in_every_format() -> None:
+    # given: 6 of 12 members active, only 2 of them engaged (posted or replied), no one
+    # gone quiet, and 10 people with no tie to anyone
+    data = report_data(analyze(_few_engaged_log(), options=Options()))
+    raw = report_data(analyze(_few_engaged_log(), options=Options(min_group_size=1)))
+    p, n = data["participation"], data["network"]
+    # then: the count under the threshold is null and listed as suppressed, with the share
+    # that would give it back (lurkers = members - engaged); larger counts and zero are shown
+    assert raw["participation"]["engaged"] == 2
+    assert p["engaged"] is None and p["lurker_share"] is None
+    assert p["suppressed_counts"] == ["engaged"]
+    assert p["active"] == 6 and p["members"] == 12 and p["inactive_contributors"] == 0
+    assert n["isolated"] == raw["network"]["isolated"] | {"suppressed": False}
+    text, page = render_text(data), render_html(data)
+    assert "engaged fewer than 5," in text and "inactive contributors 0" in text
+    row = page.split("Engaged (posted, replied, reacted, wrote)")[1].split("</tr>")[0]
+    assert "fewer than 5 people" in row and ">2<" not in row
+
+
+def test_network_groups_under_the_threshold_are_withheld() -> None:
+    # given: eight people writing to each other in a ring, one more who only writes to
+    # herself and posts: one isolated person
+    events = [
+        dict(event_id=f"m{i}", ts=_week(i % 10), actor=f"a{i % 8}", verb="message",
+             target_actor=f"a{(i + 1) % 8}")
+        for i in range(40)
+    ] + [
+        dict(event_id="x", ts=_week(2), actor="a0", verb="message", target_actor="a0"),
+        dict(event_id="y", ts=_week(3), actor="lone", verb="post", object_id="y"),
+    ]  # fmt: skip
+    data = report_data(analyze(make_log(events), options=Options()))
+    raw = report_data(analyze(make_log(events), options=Options(min_group_size=1)))
+    # then: one isolated person is not shown, in JSON or text
+    assert raw["network"]["isolated"]["count"] == 1
+    assert data["network"]["isolated"] == {"count": None, "share": None, "suppressed": True}
+    assert "isolated people fewer than 5," in render_text(data)

@@ -47,6 +47,18 @@ def _has_time(page: Page) -> bool:
     return bool((page.data.get("input") or {}).get("first_ts"))
 
 
+def _count(page: Page, part: Mapping[str, Any], key: str) -> str:
+    """A whole-selection count of people, or "fewer than N people" when it is withheld."""
+    if key in (part.get("suppressed_counts") or ()):
+        return page.hidden()
+    return page.value(part.get(key), "count")
+
+
+def _group_count(page: Page, group: Mapping[str, Any]) -> str:
+    """A group of people's count (isolated, peripheral), or "fewer than N people"."""
+    return page.hidden() if group.get("suppressed") else page.value(group.get("count"), "count")
+
+
 def _n(part: Mapping[str, Any], key: str) -> float:
     value = part.get(key)
     return float(value) if numbers.is_number(value) else 0.0
@@ -219,11 +231,13 @@ def participation(page: Page) -> str:
     if isinstance(p, str):
         return p
     members, active = _n(p, "members"), _n(p, "active")
-    if not members or not active:
+    few = "active" in (p.get("suppressed_counts") or ())
+    if not members or not (active or few):
         return section("participation", q, "No one was active in this period.")
+    share = "" if few else f" ({numbers.share(active / members)})"
     sentence = (
-        f"Of {numbers.count(members)} members, {numbers.count(active)} "
-        f"({numbers.share(active / members)}) were {page.term('active', 'active')} in the period"
+        f"Of {numbers.count(members)} members, {_count(page, p, 'active')}{share} "
+        f"were {page.term('active', 'active')} in the period"
     )
     if numbers.is_number(p.get("weekly_active_share")):
         sentence += (
@@ -261,18 +275,18 @@ def participation(page: Page) -> str:
     )
     rows = [
         ("Members", page.value(members, "count")),
-        ("Active in the period", page.value(active, "count")),
-        ("Engaged (posted, replied, reacted, wrote)", page.value(p.get("engaged"), "count")),
+        ("Active in the period", _count(page, p, "active")),
+        ("Engaged (posted, replied, reacted, wrote)", _count(page, p, "engaged")),
         ("Contributions", page.value(p.get("contributions"), "count")),
         (page.term("stickiness"), page.value(p.get("stickiness"), "share")),
         (page.term("top10"), page.value(p.get("top10_share"), "share")),
     ]
     if _has_time(page):
         rows += [
-            (page.term("newcomers"), page.value(p.get("newcomers"), "count")),
+            (page.term("newcomers"), _count(page, p, "newcomers")),
             (
                 "Contributors gone quiet for 60 days",
-                page.value(p.get("inactive_contributors"), "count"),
+                _count(page, p, "inactive_contributors"),
             ),
         ]
     if _n(p, "newcomers"):
@@ -462,14 +476,14 @@ def network(page: Page) -> str:
     cards = [
         (page.term("reciprocity"), page.value(n.get("reciprocity"), "share")),
         (page.term("clustering"), page.value(n.get("avg_clustering"))),
-        (page.term("peripheral"), page.value(peripheral.get("count"), "count")),
+        (page.term("peripheral"), _group_count(page, peripheral)),
         (page.term("load"), page.value(n.get("load_concentration"), "share")),
     ]
     isolated = n.get("isolated")
-    if isinstance(isolated, Mapping):
-        isolated = isolated.get("count")
-    if numbers.is_number(isolated):
-        cards.append((page.term("isolated"), page.value(isolated, "count")))
+    if isinstance(isolated, Mapping) and (
+        isolated.get("suppressed") or numbers.is_number(isolated.get("count"))
+    ):
+        cards.append((page.term("isolated"), _group_count(page, isolated)))
     body = figures(cards)
     body += _group_bars(
         page,

@@ -218,6 +218,7 @@ def report_data(report: Report) -> dict[str, Any]:
             guard_table(table, mgs)
     if data.get("fading"):
         guard_fading(data["fading"], mgs)
+    guard_counts(data, mgs)
     rel = data.get("relevance")
     if rel:  # a workspace's drift words come from its posts: shown only with its figures
         shown = rel["by_workspace"]
@@ -272,6 +273,53 @@ def guard_fading(fading: dict[str, Any], min_group_size: int) -> None:
         levels.update({k: None for k, n in levels.items() if _small_count(n, min_group_size)})
 
 
+#: Counts of people over the whole selection, by family, with the shares that would give them
+#: back (a share times the members): hidden together when the count is under the threshold.
+PEOPLE_COUNTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "participation": {
+        "active": (),
+        "engaged": ("lurker_share",),
+        "newcomers": (),
+        "inactive_contributors": (),
+    },
+}
+#: Groups of people in the network result, each ``{"count", "share"}``.
+NETWORK_GROUPS = ("isolated", "peripheral")
+
+
+def guard_counts(data: dict[str, Any], min_group_size: int) -> None:
+    """Withhold whole-selection counts of 1 to ``min_group_size − 1`` people, in place.
+
+    A count of people under the threshold is a figure about fewer than the threshold: it
+    becomes ``None`` and its name is listed in the family's ``suppressed_counts`` (read as
+    "fewer than N"), with the shares that would give it back. Zero stays zero. Network groups
+    (isolated, peripheral people) get ``count`` and ``share`` ``None`` and ``suppressed`` true.
+    """
+    for family, counts in PEOPLE_COUNTS.items():
+        fam = data.get(family)
+        if not fam:
+            continue
+        hidden = [k for k in counts if _small_count(fam.get(k), min_group_size)]
+        for key in hidden:
+            fam.update({k: None for k in (key, *counts[key])})
+        fam["suppressed_counts"] = hidden
+    net = data.get("network") or {}
+    for key in NETWORK_GROUPS:
+        group = net.get(key)
+        if isinstance(group, dict):
+            small = _small_count(group.get("count"), min_group_size)
+            if small:
+                group.update(count=None, share=None)
+            group["suppressed"] = small
+
+
+def count_shown(family: dict[str, Any], key: str, min_group_size: int) -> str:
+    """A whole-selection count as text: "fewer than N" when it is withheld."""
+    if key in family.get("suppressed_counts", ()):
+        return f"fewer than {min_group_size}"
+    return _fmt(family.get(key))
+
+
 def count_suppressed(data: Any) -> int:
     """Number of suppressed group entries anywhere in ``data``."""
     if isinstance(data, dict):
@@ -321,20 +369,22 @@ def render_text(data: dict[str, Any]) -> str:
         if len(ranked) > 30:
             out.append(f"  ... and {len(ranked) - 30} more workspaces (see --format json)")
         out.append("")
+    mgs = int(data["privacy"]["min_group_size"])
     p = data.get("participation")
     if p:
         out += [
             "Participation",
-            f"  members {p['members']}, active {p['active']}, engaged {p['engaged']}, "
+            f"  members {p['members']}, active {count_shown(p, 'active', mgs)}, engaged "
+            f"{count_shown(p, 'engaged', mgs)}, "
             f"contributions {p['contributions']}",
             f"  weekly active share {_pct(p['weekly_active_share'])}, stickiness "
             f"{_pct(p['stickiness'])}, lurkers {_pct(p['lurker_share'])}",
             f"  Gini {_fmt(p['gini'])}, top 10% share {_pct(p['top10_share'])}, contributor "
             f"absence factor {p['contributor_absence_factor']} (departments "
             f"{_fmt(p['department_absence_factor'])})",
-            f"  newcomers {p['newcomers']}, 30-day return "
+            f"  newcomers {count_shown(p, 'newcomers', mgs)}, 30-day return "
             f"{_pct(p['newcomer_return_30d']['value'])}, "
-            f"inactive contributors {p['inactive_contributors']}",
+            f"inactive contributors {count_shown(p, 'inactive_contributors', mgs)}",
             "",
         ]
     r = data.get("responsiveness")
@@ -349,7 +399,7 @@ def render_text(data: dict[str, Any]) -> str:
         ]
     n = data.get("network")
     if n:
-        out += _network_lines(n)
+        out += _network_lines(n, mgs)
     rel = data.get("relevance")
     if rel:
         out += [
@@ -373,7 +423,15 @@ def render_text(data: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _network_lines(n: dict[str, Any]) -> list[str]:
+def _network_lines(n: dict[str, Any], mgs: int) -> list[str]:
+    isolated = (
+        f"fewer than {mgs}"
+        if n["isolated"].get("suppressed")
+        else f"{n['isolated']['count']} ({_pct(n['isolated']['share'])})"
+    )
+    peripheral = (
+        f"fewer than {mgs}" if n["peripheral"].get("suppressed") else n["peripheral"]["count"]
+    )
     out = [
         "Network",
         f"  nodes {n['nodes']}, edges {n['edges']} ({n['self_loops']} self-loops), "
@@ -390,8 +448,8 @@ def _network_lines(n: dict[str, Any]) -> list[str]:
         f"  Leiden: {n['leiden']['count']} communities, modularity "
         f"{_fmt(n['leiden']['modularity'], '.4f')}, NMI with departments "
         f"{_fmt(n['leiden']['nmi_departments'], '.3f')}",
-        f"  isolated people {n['isolated']['count']} ({_pct(n['isolated']['share'])}), "
-        f"peripheral people {n['peripheral']['count']}, top-5% load share "
+        f"  isolated people {isolated}, "
+        f"peripheral people {peripheral}, top-5% load share "
         f"{_pct(n['load_concentration'])}",
         "",
     ]
