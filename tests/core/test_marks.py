@@ -24,6 +24,8 @@ from lumoflow.core.models import ChangeMark
 from lumoflow.demo import actions as demo
 from lumoflow.notifications import actions as notes
 from lumoflow.people import actions as people
+from lumoflow.people.models import SignIn
+from lumoflow.people.throttle import Attempt
 from lumoflow.workspaces import actions as ws
 
 NOW = timezone.now
@@ -268,6 +270,14 @@ ACTIONS: dict[str, tuple[Act, str | int | None]] = {
         OUTSIDE,
     ),
     "people.admin_delete": (lambda o, p: people.admin_delete(o.ada, o.otto), OUTSIDE),
+    # the sign-in audit: no page is built from it, so no mark to move
+    "people.record_sign_in": (
+        lambda o, p: people.record_sign_in(
+            Attempt(login="MIA", user=o.mia, address="10.0.0.1", user_agent=""),
+            outcome=SignIn.Outcome.FAILED,
+        ),
+        None,
+    ),
 }
 
 MODULES: dict[str, ModuleType] = {
