@@ -94,7 +94,10 @@ def can_facilitate(viewer: Viewer, workspace: Workspace) -> bool:
 
 def may_accept_answer(viewer: Viewer, question: Post, role: str | None) -> bool:
     """Whether the viewer, holding `role` in the question's workspace, may accept an answer to
-    it: the person who asked, or a facilitator or owner of the workspace."""
+    it: an active member who asked, or a facilitator or owner of the workspace (someone who
+    left no longer does)."""
+    if role is None:
+        return False
     return question.author_id == _uid(viewer) or ws_queries.may_facilitate(role)
 
 

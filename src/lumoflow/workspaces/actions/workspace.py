@@ -144,6 +144,8 @@ def change_workspace(
     workspace's state: all or nothing, in one transaction. Owners only. An archived workspace is
     read-only, so it is unarchived before the changes and archived after them."""
     ws = queries.get_workspace_for(actor, workspace_id)
+    # Even a change that changes nothing is refused to whoever may not make it.
+    queries.require_role(actor, ws, queries.MANAGE_ROLES, "change the workspace")
     flip = archived is not None and archived != ws.is_archived
     if flip and not archived:
         archive_workspace(actor, ws.pk, archived=False)
