@@ -309,3 +309,21 @@ def test_views_known_to_be_recorded_cost_no_query(
         actions.record_post_views(org.fred, [again])
     assert len(ctx.captured_queries) == 1
     assert len(events("view", actor=org.fred)) == 3
+
+
+@pytest.mark.parametrize("body", ["\u200b\u200b", "\u200b \ufeff\u2060\u200d", "\u3164", "\u2800"])
+def test_a_post_of_invisible_characters_only_is_refused(org: Any, api: Any, body: str) -> None:
+    from lumoflow.core.errors import Invalid
+    from lumoflow.core.validation import INVISIBLE_MESSAGE
+
+    before = Post.objects.count()
+    with pytest.raises(Invalid) as exc:
+        actions.create_post(org.olivia, org.launch.pk, kind="update", body=body)
+    assert exc.value.errors == {"body": [INVISIBLE_MESSAGE]}
+    r = api(org.olivia).post(f"/workspaces/{org.launch.pk}/posts", {"kind": "update", "body": body})
+    assert r.status_code == 422, r.content
+    assert INVISIBLE_MESSAGE in r.json()["detail"]
+    assert Post.objects.count() == before
+    # Invisible characters inside visible text are kept as they are.
+    post = actions.create_post(org.olivia, org.launch.pk, kind="update", body=f"Hi{body}there")
+    assert post.body == f"Hi{body}there"

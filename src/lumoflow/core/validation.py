@@ -10,6 +10,7 @@ Two kinds of input no database takes, whatever the form or API it came through:
 
 from __future__ import annotations
 
+import unicodedata
 from types import TracebackType
 from typing import Any
 
@@ -39,6 +40,25 @@ def text_problem(value: str) -> str | None:
         except UnicodeEncodeError:
             return SURROGATE_MESSAGE
     return None
+
+
+INVISIBLE_MESSAGE = (
+    "This field has no visible text (only invisible characters such as zero-width spaces)."
+)
+# Categories that draw nothing on their own: format characters (zero-width spaces and joiners,
+# direction marks, the byte order mark), controls, separators, and marks with no base.
+_UNSEEN = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp", "Mn", "Me"})
+# Letters and symbols that render as blank space.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def has_visible(text: str) -> bool:
+    """Whether `text` shows anything at all when rendered.
+
+    >>> has_visible("ok"), has_visible("\u200b\u2060\ufeff"), has_visible("\u3164 \u200d")
+    (True, False, False)
+    """
+    return any(c not in _BLANK and unicodedata.category(c) not in _UNSEEN for c in text)
 
 
 def as_id(value: Any) -> int | None:
@@ -96,10 +116,13 @@ class FieldErrors:
         return problem is None
 
     def require(self, field: str, value: str | None, *, max_length: int | None = None) -> str:
-        """Return the stripped value; note an error when blank, unstorable or too long."""
+        """Return the stripped value; note an error when blank, invisible, unstorable or too
+        long."""
         text = (value or "").strip()
         if not text:
             self.add(field, "This field is required.")
+        elif not has_visible(text):
+            self.add(field, INVISIBLE_MESSAGE)
         else:
             self._fits(field, text, max_length)
         return text
