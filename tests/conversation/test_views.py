@@ -329,3 +329,24 @@ def test_home_links_people_as_the_url_resolver_does(
     page = browser_client(org.fred).get("/").content.decode()
     assert f'<a href="{escape(reverse("people:person", args=[username]))}">' in page
     assert escape(person.name) in page
+
+
+@pytest.mark.parametrize("stem", ["a" * 300, "😀" * 200, "é" * 120])
+def test_an_over_long_attachment_name_is_shortened_keeping_its_extension(
+    org: Any, browser_client: Any, stem: str
+) -> None:
+    from lumoflow.core import limits
+
+    c = browser_client(org.mia)
+    r = c.post(
+        f"/workspaces/{org.finance.pk}/posts",
+        {"kind": "update", "body": "Chart", "files": [SimpleUploadedFile(f"{stem}.png", PNG)]},
+    )
+    assert r.status_code in (200, 302), r.content[:500]
+    att = Post.objects.get().attachments.get()
+    assert att.name.endswith(".png") and att.name.startswith(stem[:10])
+    assert len(att.name) <= limits.ATTACHMENT_NAME
+    assert len(att.name.encode()) <= limits.ATTACHMENT_NAME_BYTES
+    assert att.file.name.endswith(".png")
+    served = c.get(f"/attachments/{att.pk}")
+    assert served.status_code == 200 and b"".join(served.streaming_content) == PNG

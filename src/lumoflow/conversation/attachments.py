@@ -8,6 +8,7 @@ from typing import Any
 import filetype
 from django.conf import settings
 
+from lumoflow.core import limits
 from lumoflow.core.validation import FieldErrors
 
 #: Types accepted, by the MIME type sniffed from the content, with the extensions that fit it.
@@ -49,9 +50,27 @@ def check_upload(errs: FieldErrors, name: str, size: int, head: bytes) -> str | 
     return mime
 
 
+def attachment_name(upload: Any) -> str:
+    """The name an upload is kept under: its base name, shortened to the limits of
+    `core.limits` (characters and UTF-8 bytes) keeping its extension.
+
+    >>> class F: name = "../" + "é" * 300 + ".pdf"
+    >>> n = attachment_name(F); n.endswith("é.pdf"), len(n), len(n.encode())
+    (True, 100, 196)
+    """
+    name = os.path.basename(getattr(upload, "name", "") or "") or "file"
+    stem, ext = os.path.splitext(name)
+    if len(ext) > 10:  # not an extension any accepted type has: shorten it with the rest
+        stem, ext = name, ""
+    stem = stem[: limits.ATTACHMENT_NAME - len(ext)]
+    budget = limits.ATTACHMENT_NAME_BYTES - len(ext.encode())
+    stem = stem.encode()[:budget].decode("utf-8", "ignore")
+    return (stem or "file") + ext
+
+
 def check_file(errs: FieldErrors, upload: Any) -> str:
     """Check one uploaded file; return its sniffed MIME type ("" when refused)."""
-    name = os.path.basename(getattr(upload, "name", "") or "file")[:200]
+    name = attachment_name(upload)
     upload.seek(0)
     head = upload.read(8192)
     upload.seek(0)

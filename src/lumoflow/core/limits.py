@@ -42,6 +42,10 @@ FIRST_REPLY_HOURS_MAX = 10000
 IDEA_STATUS_NOTE = 2000
 HIDDEN_REASON = 500
 HASHTAG = 100
+ATTACHMENT_NAME = 100
+"""An attachment's name, in characters; longer names are shortened (keeping the extension),
+as is any name over ATTACHMENT_NAME_BYTES in UTF-8 (file systems hold 255 bytes a name)."""
+ATTACHMENT_NAME_BYTES = 200
 """The longest `#tag` the Markdown linkifier finds."""
 
 TOO_LONG = "At most {limit} characters (this has {length})."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,7 +20,7 @@ from lumoflow.people.models import User
 from lumoflow.workspaces import queries as ws_queries
 
 from .. import markdown, queries
-from ..attachments import check_file
+from ..attachments import attachment_name, check_file
 from ..models import Attachment, IdeaStatus, Kind, Post
 from .common import (
     TOPIC,
@@ -304,7 +303,7 @@ def hide_post(actor: User, post_id: Any, *, reason: str) -> None:
 
 def store_attachment(post: Post, upload: Any, mime: str, now: datetime) -> Attachment:
     """Save one checked file on `post` (called by the post actions)."""
-    name = os.path.basename(getattr(upload, "name", "") or "file")[:200]
+    name = attachment_name(upload)
     att = Attachment(post=post, name=name, content_type=mime, size=int(upload.size), created_at=now)
     att.file.save(name, upload, save=False)
     att.save()
