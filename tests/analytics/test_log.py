@@ -161,3 +161,32 @@ def test_validate_rejects_tables_without_the_schema() -> None:
     broken = type(log)(log.events.drop_columns(["text"]), log.people, log.workspaces, {})
     with pytest.raises(LogError, match="schema"):
         validate(broken)
+
+
+FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "'=quoted"]
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_escaped_and_read_back(tmp_path: Path) -> None:
+    import csv
+
+    events = rows(
+        *[
+            ("2024-03-04T09:00:00Z", "ann", "post", {"object_id": f"p{i}", "text": text})
+            for i, text in enumerate([*FORMULAS, "plain", "'not a formula"])
+        ],
+        workspace="w1",
+    )
+    people = [{"actor": "ann", "department": "=cmd|' /C calc'!A0", "is_bot": False}]
+    log = make_log(events, people, WORKSPACES)
+    out = write_log(log, tmp_path / "log", fmt="csv")
+    with (out / "events.csv").open(newline="", encoding="utf-8") as fh:
+        texts = [row["text"] for row in csv.DictReader(fh)]
+    with (out / "people.csv").open(newline="", encoding="utf-8") as fh:
+        departments = [row["department"] for row in csv.DictReader(fh)]
+    written = [*texts, *departments]
+    assert all(not cell or cell[0] not in "=+-@\t\r" for cell in written), written
+    assert texts[:7] == ["'" + t for t in FORMULAS]
+    assert texts[7:] == ["plain", "'not a formula"]
+    back = read_log(out)
+    assert back.events.equals(log.events)
+    assert back.people.equals(log.people)

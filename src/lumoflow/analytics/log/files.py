@@ -17,7 +17,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from .normalise import normalise_table
-from .parse import check_utf8, read_table_bytes
+from .parse import check_utf8, escape_formulas, read_table_bytes
 from .schema import EXTENSIONS, FORMAT_VERSION, SCHEMAS, UTC, InteractionLog, LogError
 from .validate import validate, validate_events, validate_people
 
@@ -118,6 +118,8 @@ def _write_table(table: pa.Table, path: Path, fmt: str) -> None:
             if pa.types.is_timestamp(fld.type):
                 text = pc.strftime(table.column(i), format="%Y-%m-%dT%H:%M:%SZ")
                 out = out.set_column(i, fld.name, pc.fill_null(text, ""))
+            elif pa.types.is_string(fld.type):
+                out = out.set_column(i, fld.name, escape_formulas(table.column(i)))
         pa_csv.write_csv(out, path)
     elif fmt == "jsonl":
         with path.open("w", encoding="utf-8") as fh:

@@ -9,11 +9,38 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
 from .schema import LogError
+
+# --------------------------------------------------------------------------- formulas
+# A spreadsheet runs a cell starting with one of these as a formula. Such a cell is written
+# behind a single quote (which spreadsheets show as text), as is a cell that starts with a
+# quote before one of them, so that reading strips exactly one quote and gives the text back.
+_FORMULA = "^'*[=+\\-@\t\r]"
+
+
+def escape_formulas(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Text cells a spreadsheet would run as formulas, behind a single quote.
+
+    >>> escape_formulas(pa.chunked_array([["=1+1", "ok", "-2", "'@x", "'a"]])).to_pylist()
+    ["'=1+1", 'ok', "'-2", "''@x", "'a"]
+    """
+    risky = pc.fill_null(pc.match_substring_regex(column, _FORMULA), False)
+    return pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+
+
+def unescape_formulas(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The text `escape_formulas` was given.
+
+    >>> unescape_formulas(pa.chunked_array([["'=1+1", "ok", "''@x", "'a"]])).to_pylist()
+    ['=1+1', 'ok', "'@x", "'a"]
+    """
+    quoted = pc.fill_null(pc.match_substring_regex(column, "^'" + _FORMULA[1:]), False)
+    return pc.if_else(quoted, pc.utf8_slice_codeunits(column, 1), column)
 
 
 # --------------------------------------------------------------------------- reading
@@ -70,7 +97,7 @@ def read_csv_text(data: bytes, file: str) -> pa.Table:
             file=file,
             line=physical_line(text, bad[0] + 1) if bad[0] else None,
         )
-    return table
+    return pa.table([unescape_formulas(c) for c in table.columns], names=table.column_names)
 
 
 def _read_jsonl(data: bytes, file: str) -> pa.Table:
