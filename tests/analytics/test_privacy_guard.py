@@ -15,7 +15,7 @@ from lumoflow.analytics.frame import Options
 from lumoflow.analytics.html import render_html
 from lumoflow.analytics.log import InteractionLog, make_log, write_log
 from lumoflow.analytics.privacy import secondary_suppression
-from lumoflow.analytics.report import analyze, render_text, report_data
+from lumoflow.analytics.report import analyze, guard_fading, render_text, report_data
 
 FAMILIES = ("participation", "responsiveness", "fading", "network", "relevance", "value")
 
@@ -321,3 +321,22 @@ def test_network_groups_under_the_threshold_are_withheld() -> None:
     assert raw["network"]["isolated"]["count"] == 1
     assert data["network"]["isolated"] == {"count": None, "share": None, "suppressed": True}
     assert "isolated people fewer than 5," in render_text(data)
+
+
+def test_orbit_levels_get_secondary_suppression() -> None:
+    # given: Orbit levels of 3, 7, 20 and 0 people (members 30 shown beside them)
+    fading: dict[str, Any] = {
+        "trends": {},
+        "by_workspace": {},
+        "levels": {"exploring": 3, "participating": 7, "contributing": 20, "leading": 0},
+    }
+    # when
+    guard_fading(fading, 5)
+    # then: the level of 3 is hidden, and the smallest shown of at least 5 with it, so that
+    # members minus the rest gives only the two together; zero stays zero
+    assert fading["levels"] == {
+        "exploring": None,
+        "participating": None,
+        "contributing": 20,
+        "leading": 0,
+    }

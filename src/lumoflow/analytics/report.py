@@ -253,7 +253,8 @@ def guard_fading(fading: dict[str, Any], min_group_size: int) -> None:
     The active-contributor series' levels under the threshold (first and last quarter means,
     weekly means before and after the changepoint; the evidence says "fewer than N") become
     ``None``, and so does the change between the quarters (it would give one from the other); a
-    workspace's member count and Orbit level counts under the threshold too.
+    workspace's member count and Orbit level counts under the threshold too, with secondary
+    suppression among the levels as in any table of groups.
     """
     verdicts = [fading, *fading.get("by_workspace", {}).values()]
     for v in verdicts:
@@ -271,6 +272,11 @@ def guard_fading(fading: dict[str, Any], min_group_size: int) -> None:
             v["members"] = None
         levels = v.get("levels") or {}
         levels.update({k: None for k, n in levels.items() if _small_count(n, min_group_size)})
+        names = list(levels)  # a table of groups: members minus the rest gives no level back
+        hide = secondary_suppression(
+            [levels[k] for k in names], [levels[k] is None for k in names], min_group_size
+        )
+        levels.update({k: None for k, h in zip(names, hide, strict=True) if h})
 
 
 #: Counts of people over the whole selection, by family, with the shares that would give them
