@@ -324,3 +324,25 @@ def test_a_selection_under_the_threshold_shows_only_why(
     assert re.findall(r'<section id="(\w+)"', page) == ["withheld"]
     assert "fewer than 5 people" in _section(page, "withheld")
     assert "<svg" not in page and "<table" not in page and 'class="figures"' not in page
+
+
+def test_the_changepoint_is_marked_only_when_the_step_test_found_it() -> None:
+    # given: twenty weeks in which the people taking part fall from 20 to 1
+    events = [
+        {"event_id": f"{w}-{p}", "ts": _ts(w, p % 5), "actor": f"u{p}", "verb": "post",
+         "workspace": "w1"}
+        for w in range(20)
+        for p in range(20 - w)
+    ]  # fmt: skip
+    log = make_log(events, [{"actor": f"u{i}"} for i in range(20)])
+    data = report_data(analyze(log, options=Options()))
+    step = [e for e in data["fading"]["evidence"] if e["test"].startswith("PELT")]
+    assert data["fading"]["trends"]["active_contributors"]["changepoint"] and step
+    # when: the step test is significant, and when it is not
+    step[0]["significant"] = True
+    marked = _section(render_html(data), "verdict")
+    step[0]["significant"] = False
+    unmarked = _section(render_html(data), "verdict")
+    # then: the chart marks the changepoint only in the first case
+    assert "the dotted line marks the" in marked and "change: " in marked
+    assert "the dotted line marks the" not in unmarked and "change: " not in unmarked

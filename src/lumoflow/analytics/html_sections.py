@@ -174,7 +174,13 @@ def verdict(page: Page) -> str:
     if points and any(p.get("value") is not None or p.get("suppressed") for p in points):
         trend = (fading.get("trends") or {}).get("active_contributors") or {}
         silent_run = (fading.get("rule") or {}).get("min_silent_weeks") or 4
-        cp = trend.get("changepoint")
+        # the changepoint is marked only when the step test found it significant; otherwise
+        # it stays in the evidence, as not significant
+        step_found = any(
+            str(e.get("test", "")).startswith("PELT") and e.get("significant") is True
+            for e in fading.get("evidence") or []
+        )
+        cp = trend.get("changepoint") if step_found else None
         line = _trend_line(trend, points, int(silent_run))
         out += page.chart(
             weekly_chart(
