@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 import random
@@ -195,6 +196,11 @@ def _check_fading(fading: dict[str, Any], mgs: int) -> None:
             assert active.get(key) is None or not 0 < active[key] < mgs
         if active and (active.get("first") is None or active.get("last") is None):
             assert active["change"] is None
+        if active.get("sen_slope") is not None:  # Sen's line never reads as a small count
+            start = dt.date.fromisoformat(active["start"])
+            weeks = (dt.date.fromisoformat(active["end"]) - start).days / 7
+            ends = [active["intercept"], active["intercept"] + active["sen_slope"] * weeks]
+            assert min(ends) >= mgs or max(ends) <= 0, ends
         for n in [verdict["members"], *verdict["levels"].values()]:
             assert n is None or not 0 < n < mgs
 

@@ -340,3 +340,28 @@ def test_orbit_levels_get_secondary_suppression() -> None:
         "contributing": 20,
         "leading": 0,
     }
+
+
+def _falling_log(top: int) -> InteractionLog:
+    """Twenty weeks in which the people posting fall by one a week from ``top``."""
+    events = [
+        dict(event_id=f"{w}-{p}", ts=_week(w, p % 5), actor=f"u{p}", verb="post",
+             workspace="w1", object_id=f"o{w}-{p}")
+        for w in range(20)
+        for p in range(top - w)
+    ]  # fmt: skip
+    return make_log(events, [{"actor": f"u{i}"} for i in range(top)])
+
+
+def test_sens_line_is_withheld_where_it_reads_as_fewer_people_than_the_threshold() -> None:
+    # given: a fall from 20 people to 1, whose fitted line ends under 5, and one from 40 to
+    # 21, whose line stays well above
+    low, high = (report_data(analyze(_falling_log(t), options=Options())) for t in (20, 40))
+    raw = report_data(analyze(_falling_log(20), options=Options(min_group_size=1)))
+    # then: the first line is withheld in JSON and not drawn; the second is shown and drawn
+    assert raw["fading"]["trends"]["active_contributors"]["sen_slope"] < 0
+    line = low["fading"]["trends"]["active_contributors"]
+    assert line["sen_slope"] is None and line["intercept"] is None
+    assert high["fading"]["trends"]["active_contributors"]["sen_slope"] < 0
+    dashed = 'stroke="#c2410c"'  # the trend's dashed line, drawn by Vega
+    assert dashed not in render_html(low) and dashed in render_html(high)

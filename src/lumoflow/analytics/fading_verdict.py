@@ -78,7 +78,8 @@ class Trend:
     (before any multiple-test adjustment); Sen's line: ``sen_slope`` per week and ``intercept``
     at the week ``start`` (fitted value of week ``w`` = intercept + slope · weeks since start);
     ``changepoint``: first week after the PELT level shift, with the mean weekly level
-    ``before`` and ``after`` it.
+    ``before`` and ``after`` it; ``end``: the last week of the series (Sen's line runs from
+    ``start`` to ``end``).
     """
 
     weeks: int
@@ -92,6 +93,7 @@ class Trend:
     start: dt.date | None = None
     before: float | None = None
     after: float | None = None
+    end: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ def _analyse(x: np.ndarray, weeks: list[dt.date]) -> _Series:
         start=weeks[0],
         before=st.before if st else None,
         after=st.after if st else None,
+        end=weeks[-1],
     )
     return _Series(trend, tt, st)
 

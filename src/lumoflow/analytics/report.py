@@ -252,7 +252,8 @@ def guard_fading(fading: dict[str, Any], min_group_size: int) -> None:
 
     The active-contributor series' levels under the threshold (first and last quarter means,
     weekly means before and after the changepoint; the evidence says "fewer than N") become
-    ``None``, and so does the change between the quarters (it would give one from the other); a
+    ``None``, and so does the change between the quarters (it would give one from the other);
+    Sen's line (slope and intercept) too when it reads as fewer than N people anywhere; a
     workspace's member count and Orbit level counts under the threshold too, with secondary
     suppression among the levels as in any table of groups.
     """
@@ -268,6 +269,8 @@ def guard_fading(fading: dict[str, Any], min_group_size: int) -> None:
             series.update({k: None for k in small})
             if small:
                 series["change"] = None
+            if _line_reads_small(series, min_group_size):
+                series.update(sen_slope=None, intercept=None)
         if v is not fading and _small_count(v.get("members"), min_group_size):
             v["members"] = None
         levels = v.get("levels") or {}
@@ -324,6 +327,21 @@ def count_shown(family: dict[str, Any], key: str, min_group_size: int) -> str:
     if key in family.get("suppressed_counts", ()):
         return f"fewer than {min_group_size}"
     return _fmt(family.get(key))
+
+
+def _line_reads_small(series: dict[str, Any], min_group_size: int) -> bool:
+    """Whether Sen's line (``intercept`` at ``start`` plus ``sen_slope`` a week, drawn at zero
+    or above) takes a value of 1 to ``min_group_size − 1`` people anywhere from ``start`` to
+    ``end``: a straight line does between its two ends, or when it crosses from the threshold
+    or above down to zero."""
+    slope, intercept = series.get("sen_slope"), series.get("intercept")
+    start, end = series.get("start"), series.get("end")
+    if not (isinstance(slope, int | float) and isinstance(intercept, int | float) and start):
+        return False
+    first = dt.date.fromisoformat(str(start)[:10])
+    last = dt.date.fromisoformat(str(end)[:10]) if end else first
+    ends = (intercept, intercept + slope * (last - first).days / 7)
+    return min(ends) < min_group_size and max(ends) > 0
 
 
 def count_suppressed(data: Any) -> int:
