@@ -32,3 +32,17 @@ def test_interactive_docs_use_only_local_assets(org, browser_client):
 def test_unknown_api_path_is_a_problem(org, api):
     r = api(org.mia).get("/nothing-here")
     assert r.status_code == 404 and r["Content-Type"] == "application/problem+json"
+
+
+def test_every_operation_documents_the_problems_it_can_answer(db):
+    from lumoflow.api.base import ERRORS, PROBLEM, UNSAFE_ERRORS
+
+    doc = Client().get("/api/v1/openapi.json").json()
+    assert "Problem" in doc["components"]["schemas"]
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            expected = ERRORS if method == "get" else {**ERRORS, **UNSAFE_ERRORS}
+            for status in expected:
+                response = operation["responses"].get(str(status))
+                assert response is not None, (method, path, status)
+                assert PROBLEM in response["content"], (method, path, status)

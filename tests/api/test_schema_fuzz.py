@@ -1,7 +1,14 @@
-"""Property-based requests generated from the OpenAPI schema: the API never answers 5xx.
+"""Property-based requests generated from the OpenAPI schema, checked with schemathesis's default
+check set: never a server error, and every answer (its status, content type, headers and body)
+is one the OpenAPI document describes.
+
+Two default checks are left out until the document says exactly what each operation takes:
+`positive_data_acceptance` (schema-valid requests the actions refuse: empty required strings,
+values outside an enum, cursors and usernames that name nothing) and `negative_data_rejection`
+(a JSON array accepted where an object is documented).
 
 Every operation gets generated valid and invalid inputs (hypothesis via schemathesis) from a
-signed-in member; whatever the input, the answer is a 2xx/4xx, never a server error.
+signed-in member of a small organisation with posts, as on a demo site.
 """
 
 from __future__ import annotations
@@ -9,7 +16,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
 from lumoflow.config.wsgi import application
 
@@ -48,5 +55,7 @@ def token(org):
     ],
 )
 def test_no_input_makes_the_api_fail(case, token):
-    response = case.call(headers={"Authorization": f"Bearer {token}"})
-    case.validate_response(response, checks=[not_a_server_error])
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {token}"},
+        excluded_checks=[positive_data_acceptance, negative_data_rejection],
+    )

@@ -99,22 +99,57 @@ class Session(APIKeyCookie):
         return request.user if request.user.is_authenticated else None
 
 
-TOO_LARGE = {
-    "description": "The request body is past its limit (LUMOFLOW_MAX_REQUEST_BYTES); nothing "
-    "was read or changed.",
-    "content": {PROBLEM: {"schema": {"type": "object"}}},
+ERRORS: dict[int, str] = {
+    400: "Malformed request (the body is not valid JSON).",
+    401: "Authentication required: no signed-in session and no valid token.",
+    403: "Forbidden: the caller lacks the role, or a signed-in browser's CSRF check failed.",
+    404: "Not found, or not visible to the caller (the same answer for both).",
+    422: "Invalid input; `errors` names each field.",
+    500: "Internal error (logged).",
+}
+"""The problems (RFC 9457, `application/problem+json`) every operation can answer."""
+
+UNSAFE_ERRORS: dict[int, str] = {
+    409: "Conflict with the current state (a duplicate, the last owner, an archived workspace).",
+    413: "The request body is past its limit (LUMOFLOW_MAX_REQUEST_BYTES); nothing was read or "
+    "changed.",
+}
+"""The problems every operation that changes something can answer as well."""
+
+PROBLEM_SCHEMA: dict[str, object] = {
+    "type": "object",
+    "title": "Problem",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
 }
 
 
 class Api(NinjaAPI):
-    """The API, whose document also states the answers every route shares."""
+    """The API, whose document also states the answers every route shares: in every operation,
+    the problems it can answer (`ERRORS`, plus `UNSAFE_ERRORS` where it changes something), in
+    this one place, beside what a route documents itself."""
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        ref = {"$ref": "#/components/schemas/Problem"}
         for operations in schema.get("paths", {}).values():
             for method, operation in operations.items():
-                if method in ("post", "put", "patch", "delete"):
-                    operation.setdefault("responses", {}).setdefault("413", TOO_LARGE)
+                errors = ERRORS if method in ("get", "head") else {**ERRORS, **UNSAFE_ERRORS}
+                responses = operation.setdefault("responses", {})
+                for status, description in errors.items():
+                    if status not in responses and str(status) not in responses:
+                        content = {PROBLEM: {"schema": ref}}
+                        responses[status] = {"description": description, "content": content}
         return schema
 
 
