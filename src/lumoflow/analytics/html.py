@@ -43,9 +43,10 @@ abbr[title]{text-decoration:underline dotted #7c8b9a;cursor:help;white-space:now
 white-space:nowrap}
 .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:.7em;
 margin:1em 0;padding:0}
-.figures div{background:#f5f7fa;border-radius:8px;padding:.6em .8em}
+.figures div{background:#f5f7fa;border-radius:8px;padding:.6em .8em;min-width:0}
 .figures dt{font-size:.85em;color:#5b6b7c}
 .figures dd{margin:0;font-size:1.35em;font-weight:700}
+.figures dd abbr{white-space:normal}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;margin:.5em 0;font-size:.95em}
 th,td{padding:.3em .8em .3em 0;text-align:left;border-bottom:1px solid #eef1f4;vertical-align:top}
