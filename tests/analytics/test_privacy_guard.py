@@ -295,13 +295,29 @@ def test_a_count_of_fewer_people_than_the_threshold_reads_fewer_than_in_every_fo
     # that would give it back (lurkers = members - engaged); larger counts and zero are shown
     assert raw["participation"]["engaged"] == 2
     assert p["engaged"] is None and p["lurker_share"] is None
-    assert p["suppressed_counts"] == ["engaged"]
+    assert p["suppressed_counts"] == ["engaged", "contributor_absence_factor"]
     assert p["active"] == 6 and p["members"] == 12 and p["inactive_contributors"] == 0
     assert n["isolated"] == raw["network"]["isolated"] | {"suppressed": False}
     text, page = render_text(data), render_html(data)
     assert "engaged fewer than 5," in text and "inactive contributors 0" in text
     row = page.split("Engaged (posted, replied, reacted, wrote)")[1].split("</tr>")[0]
     assert "fewer than 5 people" in row and ">2<" not in row
+
+
+def test_a_contributor_absence_factor_under_the_threshold_reads_fewer_than() -> None:
+    # given: two people make every contribution, so one person's absence halves them
+    data = report_data(analyze(_few_engaged_log(), options=Options()))
+    raw = report_data(analyze(_few_engaged_log(), options=Options(min_group_size=1)))
+    p = data["participation"]
+    # then: the factor (a count of people) is null and listed as suppressed in JSON, and
+    # text and HTML read "fewer than 5"
+    assert raw["participation"]["contributor_absence_factor"] == 1
+    assert p["contributor_absence_factor"] is None
+    assert "contributor_absence_factor" in p["suppressed_counts"]
+    assert "contributor absence factor fewer than 5" in render_text(data)
+    page = render_html(data)
+    card = page.split("Contributor absence factor</abbr>")[1].split("</div>")[0]
+    assert "fewer than 5 people" in card and ">1<" not in card
 
 
 def test_network_groups_under_the_threshold_are_withheld() -> None:

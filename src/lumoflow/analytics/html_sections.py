@@ -258,7 +258,7 @@ def participation(page: Page) -> str:
         (page.term("weekly_active_share"), page.value(p.get("weekly_active_share"), "share")),
         (page.term("lurkers"), page.value(p.get("lurker_share"), "share")),
         (page.term("gini"), page.value(p.get("gini"))),
-        (page.term("absence_factor"), page.value(p.get("contributor_absence_factor"), "count")),
+        (page.term("absence_factor"), _count(page, p, "contributor_absence_factor")),
     ]
     body = figures(cards)
     weekly = p.get("weekly") or []

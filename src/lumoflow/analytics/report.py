@@ -290,6 +290,7 @@ PEOPLE_COUNTS: dict[str, dict[str, tuple[str, ...]]] = {
         "engaged": ("lurker_share",),
         "newcomers": (),
         "inactive_contributors": (),
+        "contributor_absence_factor": (),
     },
 }
 #: Groups of people in the network result, each ``{"count", "share"}``.
@@ -404,7 +405,7 @@ def render_text(data: dict[str, Any]) -> str:
             f"  weekly active share {_pct(p['weekly_active_share'])}, stickiness "
             f"{_pct(p['stickiness'])}, lurkers {_pct(p['lurker_share'])}",
             f"  Gini {_fmt(p['gini'])}, top 10% share {_pct(p['top10_share'])}, contributor "
-            f"absence factor {p['contributor_absence_factor']} (departments "
+            f"absence factor {count_shown(p, 'contributor_absence_factor', mgs)} (departments "
             f"{_fmt(p['department_absence_factor'])})",
             f"  newcomers {count_shown(p, 'newcomers', mgs)}, 30-day return "
             f"{_pct(p['newcomer_return_30d']['value'])}, "
