@@ -320,6 +320,24 @@ def test_a_contributor_absence_factor_under_the_threshold_reads_fewer_than() -> 
     assert "fewer than 5 people" in card and ">1<" not in card
 
 
+def test_largest_components_under_the_threshold_read_fewer_than() -> None:
+    # given: only a0 and a1 write to each other (a weak component of 2, strong ones of 1)
+    data = report_data(analyze(_few_engaged_log(), options=Options()))
+    raw = report_data(analyze(_few_engaged_log(), options=Options(min_group_size=1)))
+    n = data["network"]
+    # then: the node counts and the ties inside are null and listed as suppressed; text and
+    # HTML read "fewer than 5"
+    assert raw["network"]["largest_wcc_nodes"] == 2 and raw["network"]["largest_scc_nodes"] == 1
+    keys = ("largest_wcc_nodes", "largest_wcc_edges", "largest_scc_nodes", "largest_scc_edges")
+    assert all(n[k] is None for k in keys)
+    assert {"largest_wcc_nodes", "largest_scc_nodes"} <= set(n["suppressed_counts"])
+    text = render_text(data)
+    assert "(largest fewer than 5 nodes)" in text and "None" not in text
+    page = render_html(data)
+    row = page.split("People in the largest component")[1].split("</div>")[0]
+    assert "fewer than 5 people" in row and ">2<" not in row
+
+
 def test_network_groups_under_the_threshold_are_withheld() -> None:
     # given: eight people writing to each other in a ring, one more who only writes to
     # herself and posts: one isolated person

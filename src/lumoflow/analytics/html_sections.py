@@ -505,7 +505,7 @@ def network(page: Page) -> str:
         ("Ties (A to B and B to A count as two)", page.value(edges, "count")),
         (page.term("density"), page.value(n.get("density"))),
         (page.term("components"), page.value(n.get("components_weak"), "count")),
-        ("People in the largest component", page.value(n.get("largest_wcc_nodes"), "count")),
+        ("People in the largest component", _count(page, n, "largest_wcc_nodes")),
         (
             page.term("diameter"),
             page.value(n.get("diameter"), "count") + (" (estimated)" if n.get("estimated") else ""),

@@ -292,6 +292,10 @@ PEOPLE_COUNTS: dict[str, dict[str, tuple[str, ...]]] = {
         "inactive_contributors": (),
         "contributor_absence_factor": (),
     },
+    "network": {
+        "largest_wcc_nodes": ("largest_wcc_edges",),
+        "largest_scc_nodes": ("largest_scc_edges",),
+    },
 }
 #: Groups of people in the network result, each ``{"count", "share"}``.
 NETWORK_GROUPS = ("isolated", "peripheral")
@@ -461,9 +465,8 @@ def _network_lines(n: dict[str, Any], mgs: int) -> list[str]:
         "Network",
         f"  nodes {n['nodes']}, edges {n['edges']} ({n['self_loops']} self-loops), "
         f"reciprocity {_fmt(n['reciprocity'], '.4f')}, density {_fmt(n['density'], '.4f')}",
-        f"  weak components {n['components_weak']} (largest {n['largest_wcc_nodes']} "
-        f"nodes, {n['largest_wcc_edges']} edges), strong {n['components_strong']} (largest "
-        f"{n['largest_scc_nodes']} nodes, {n['largest_scc_edges']} edges)",
+        f"  weak components {n['components_weak']} ({_largest(n, 'wcc', mgs)}), "
+        f"strong {n['components_strong']} ({_largest(n, 'scc', mgs)})",
         f"  average clustering {_fmt(n['avg_clustering'], '.4f')}, triangles "
         f"{n['triangles']}, diameter {_fmt(n['diameter'])}"
         f"{' (estimated)' if n['estimated'] else ''}, 90% effective diameter {_effective(n)}",
@@ -486,6 +489,14 @@ def _network_lines(n: dict[str, Any], mgs: int) -> list[str]:
         ]
         out.append("")
     return out
+
+
+def _largest(n: dict[str, Any], kind: str, mgs: int) -> str:
+    """The largest weak (``wcc``) or strong (``scc``) component, or "fewer than N" nodes."""
+    nodes = f"largest_{kind}_nodes"
+    if nodes in n.get("suppressed_counts", ()):
+        return f"largest {count_shown(n, nodes, mgs)} nodes"
+    return f"largest {n[nodes]} nodes, {n[f'largest_{kind}_edges']} edges"
 
 
 def _input_line(data: dict[str, Any]) -> str:
