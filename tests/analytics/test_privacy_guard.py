@@ -338,17 +338,6 @@ def test_largest_components_under_the_threshold_read_fewer_than() -> None:
     assert "fewer than 5 people" in row and ">2<" not in row
 
 
-def test_a_weeks_posts_hidden_in_responsiveness_are_hidden_in_participation_too() -> None:
-    # given: one person posts each week, so responsiveness withholds every week's posts
-    data = report_data(analyze(_few_engaged_log(), options=Options()))
-    raw = report_data(analyze(_few_engaged_log(), options=Options(min_group_size=1)))
-    assert [w["posts"] for w in raw["participation"]["weekly"]] == [1] * 10
-    hidden = {w["week"] for w in data["responsiveness"]["weekly"] if w["suppressed"]}
-    # then: participation shows no post count for those weeks either
-    assert len(hidden) == 10
-    assert all(w["posts"] is None for w in data["participation"]["weekly"] if w["week"] in hidden)
-
-
 def test_network_groups_under_the_threshold_are_withheld() -> None:
     # given: eight people writing to each other in a ring, one more who only writes to
     # herself and posts: one isolated person

@@ -216,7 +216,6 @@ def report_data(report: Report) -> dict[str, Any]:
             table = table.get(key) if isinstance(table, dict) else None
         if table:
             guard_table(table, mgs)
-    guard_weekly_posts(data)
     if data.get("fading"):
         guard_fading(data["fading"], mgs)
     guard_counts(data, mgs)
@@ -226,16 +225,6 @@ def report_data(report: Report) -> dict[str, Any]:
         rel["drift"] = {w: t for w, t in rel["drift"].items() if not _hidden(shown.get(w))}
     data["privacy"]["suppressed_groups"] = count_suppressed(data)
     return data
-
-
-def guard_weekly_posts(data: dict[str, Any]) -> None:
-    """A week whose posts responsiveness withholds (fewer than the threshold of people posted,
-    or secondary suppression) shows no post count in participation either, in place."""
-    rows = (data.get("responsiveness") or {}).get("weekly") or ()
-    hidden = {r["week"] for r in rows if r.get("suppressed")}
-    for row in (data.get("participation") or {}).get("weekly") or ():
-        if row.get("week") in hidden:
-            row["posts"] = None
 
 
 def _hidden(group: dict[str, Any] | None) -> bool:
