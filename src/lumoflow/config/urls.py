@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("lumoflow.people.urls")),
     path("", include("lumoflow.workspaces.urls")),
     path("", include("lumoflow.conversation.urls")),
+    path("", include("lumoflow.measure.urls")),
     path("", conversation_views.home, name="home"),
 ]

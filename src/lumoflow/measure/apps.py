@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MeasureConfig(AppConfig):
+    name = "lumoflow.measure"
+    label = "measure"

@@ -1,0 +1,1 @@
+"""Stored measurement results."""

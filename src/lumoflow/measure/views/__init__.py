@@ -1,0 +1,1 @@
+"""Pages of measurement: one module per page family (health, insights)."""
