@@ -394,7 +394,7 @@ def _drift(
         best = [j for j in np.argsort(-grow, kind="stable")[:top] if grow[j] > 0]
         picked = _first_posts(posts, np.flatnonzero(groups == 2 * i + 1), WORD_SAMPLE)
         sample = read(np.sort(picked)).to_pylist()
-        out[str(name)] = _full_words([vocab.terms[j].as_py() for j in best], sample)
+        out[str(name)] = full_words([vocab.terms[j].as_py() for j in best], sample)
     return out
 
 
@@ -407,13 +407,13 @@ def _first_posts(posts: pa.Table, rows: np.ndarray, k: int) -> np.ndarray:
     return rows[np.asarray(first.to_numpy(zero_copy_only=False), dtype=np.int64)]
 
 
-def _full_words(stems: list[str], texts: list[str]) -> list[str]:
+def full_words(stems: list[str], texts: list[str]) -> list[str]:
     """The most common word starting with each of ``stems`` in ``texts`` (the stem if none).
 
     A word is a run of ``[a-z0-9]`` starting at a word boundary of the lower-cased text;
     equally common words go to the alphabetically first.
 
-    >>> _full_words(["billi", "kuber"], ["Billing billed", "billing"])
+    >>> full_words(["billi", "kuber"], ["Billing billed", "billing"])
     ['billing', 'kuber']
     """
     counts = Counter(w for text in texts for w in _WORD.findall(text.lower()))
