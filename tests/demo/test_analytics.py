@@ -58,3 +58,28 @@ def test_analytics_see_the_fading_workspace_drift_off_topic(small_demo: dict, re
     chatter = set(re.findall(r"[a-z]{3,}", " ".join(CHATTER + sum(FILL.values(), ())).lower()))
     drift = report["relevance"]["drift"][str(small_demo["planted"]["fading_workspace"]["id"])]
     assert len(chatter & set(drift)) >= 3, drift
+
+
+def test_fading_workspace_gets_suggested_actions_with_their_evidence(
+    small_demo: dict, tmp_path: Path
+) -> None:
+    from django.core.management import call_command
+
+    from lumoflow.analytics import Period, analyze, read_log
+    from lumoflow.analytics.advice import suggested_actions
+    from lumoflow.analytics.report import report_data
+
+    # given the fading workspace measured alone, as the platform stores it
+    since = UNTIL - timedelta(weeks=26)
+    call_command("export_log", str(tmp_path / "log"), "--from", since.isoformat())
+    fading = str(small_demo["planted"]["fading_workspace"]["id"])
+    period = Period.from_dates(since, UNTIL)
+    data = report_data(analyze(read_log(tmp_path / "log"), period=period, workspace=fading))
+    assert data["fading"]["verdict"] == "fading"
+    # when the rules read its evidence
+    acts = suggested_actions(data, target_hours=8, target_on_topic=0.7)
+    # then two or three actions from different rules, each saying what triggered it
+    assert 2 <= len(acts) <= 3
+    assert len({a.rule for a in acts}) == len(acts)
+    assert "slow_first_replies" in {a.rule for a in acts}
+    assert all(a.evidence.endswith(".") for a in acts)
