@@ -14,11 +14,15 @@ from django.utils import timezone
 
 from lumoflow.core import marks
 from lumoflow.core.errors import Conflict
+from lumoflow.core.oncommit import publish
 
 from .models import ActivityEvent, Verb
 
 # The change-mark scope of what happens outside any workspace (a workspace's scope is its id).
 OUTSIDE = 0
+#: Published after a write that recorded events in workspaces commits, with `workspace_ids`
+#: (views are not writes): what is derived from a workspace's events (its metrics) subscribes.
+RECORDED = "activity.recorded"
 
 
 class OutsideTransaction(RuntimeError):
@@ -91,6 +95,8 @@ def record(
         marks.bump([workspace.pk if workspace is not None else OUTSIDE])
         if workspace is not None and not archiving:
             _refuse_archived([workspace.pk])
+        if workspace is not None:
+            publish(RECORDED, workspace_ids=frozenset([workspace.pk]))
     return ActivityEvent.objects.create(
         ts=when,
         day=when.astimezone(UTC).date(),
@@ -209,6 +215,8 @@ def record_many(rows: Iterable[EventRow], *, batch_size: int = 5000) -> int:
     changed = {t[4] or OUTSIDE for t in tuples if t[3] != Verb.VIEW}
     marks.bump(changed)
     _refuse_archived(changed - {OUTSIDE})
+    if changed - {OUTSIDE}:
+        publish(RECORDED, workspace_ids=frozenset(changed - {OUTSIDE}))
     with connection.cursor() as cur:
         for start in range(0, len(tuples), batch_size):
             cur.executemany(sql, tuples[start : start + batch_size])

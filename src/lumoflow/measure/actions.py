@@ -1,0 +1,159 @@
+"""Every write of measurement: stored results and the state of each scope's background refresh.
+
+Stored metrics are derived data, not social data: these actions record no ActivityEvent (an
+event would move the workspace's change mark and ask for another refresh). `refresh_metrics` is
+the one a person runs ("Refresh now"); the others are the system's (the refresh task, a read
+that finds nothing stored, the hook that runs after activity commits).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from lumoflow.core.oncommit import publish
+from lumoflow.people.models import Viewer
+from lumoflow.workspaces.models import Workspace
+
+from . import compute, queries
+from .models import ORGANISATION, RefreshState, StoredMetrics
+
+#: At most one background refresh of a scope starts in this long after activity.
+DEBOUNCE = dt.timedelta(minutes=10)
+#: Results of explicit periods kept per scope (the newest); older ones are deleted.
+KEEP_EXPLICIT = 20
+#: When each scope's queued refresh may run, as this process last saw it: while that time is
+#: ahead, the queued task has not started, so new activity is covered without a query. One
+#: entry per scope (workspaces and the organisation): bounded by the number of workspaces.
+_KNOWN_DUE: dict[int, dt.datetime] = {}
+
+
+def store_metrics(
+    scope: int,
+    start: dt.date,
+    end: dt.date,
+    data: dict[str, Any],
+    *,
+    targets: str,
+    rolling: bool,
+    computed_at: dt.datetime,
+) -> StoredMetrics:
+    """Store one result, unless a result of the same key computed later is stored already.
+
+    Deletes the scope's results of another engine version or other targets, older rolling
+    results, and explicit ones past the newest KEEP_EXPLICIT. After a rolling result commits,
+    `metrics.refreshed` is published (workspace_id None for the organisation).
+    """
+    engine = compute.engine_version()
+    with transaction.atomic():
+        key = {"scope": scope, "start": start, "end": end, "engine": engine, "targets": targets}
+        row = StoredMetrics.objects.select_for_update().filter(**key).first()
+        if row is not None and row.computed_at >= computed_at:
+            return row
+        if row is None:
+            row = StoredMetrics(**key)
+        row.data, row.computed_at, row.rolling = data, computed_at, rolling
+        row.save()
+        mine = StoredMetrics.objects.filter(scope=scope)
+        mine.exclude(engine=engine, targets=targets).delete()
+        if rolling:
+            mine.filter(rolling=True, computed_at__lt=computed_at).delete()
+        else:
+            old = mine.filter(rolling=False).order_by("-computed_at")[KEEP_EXPLICIT:]
+            mine.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
+        if rolling:
+            publish(
+                "metrics.refreshed",
+                workspace_id=None if scope == ORGANISATION else scope,
+                data=data,
+                computed_at=computed_at,
+            )
+    return row
+
+
+def compute_and_store(scope: int, start: dt.date, end: dt.date, *, rolling: bool) -> StoredMetrics:
+    """Run the engine for a scope (a workspace's id, or ORGANISATION) and store the result."""
+    computed_at = timezone.now()
+    if scope == ORGANISATION:
+        targets = ""
+        data = compute.compute_organisation(queries.organisation_workspace_ids(), start, end)
+    else:
+        targets = queries.targets_key(Workspace.objects.get(pk=scope))
+        data = compute.compute_workspace(scope, start, end)
+    return store_metrics(
+        scope, start, end, data, targets=targets, rolling=rolling, computed_at=computed_at
+    )
+
+
+def request_refresh(scopes: Iterable[int], *, now: dt.datetime | None = None) -> int:
+    """Queue a background refresh of each scope that has none queued, to run no sooner than
+    DEBOUNCE after its last run started; return how many were queued.
+
+    Runs after activity commits (`measure.apps`) and when a read finds yesterday's result: at
+    most one queued task per scope, however many writes there are.
+    """
+    now = now or timezone.now()
+    wanted = sorted({int(s) for s in scopes if _KNOWN_DUE.get(int(s), now) <= now})
+    if not wanted:
+        return 0
+    from .tasks import refresh_metrics_task
+
+    queued = 0
+    with transaction.atomic():
+        RefreshState.objects.bulk_create(
+            [RefreshState(scope=s) for s in wanted], ignore_conflicts=True
+        )
+        states = RefreshState.objects.filter(scope__in=wanted)
+        for state in states.order_by("scope"):
+            if state.due_at is not None:
+                _KNOWN_DUE[state.scope] = state.due_at
+                continue
+            last = state.started_at
+            due = max(now, last + DEBOUNCE) if last else now
+            claimed = RefreshState.objects.filter(scope=state.scope, due_at__isnull=True).update(
+                due_at=due
+            )
+            if claimed:
+                task = refresh_metrics_task.using(run_after=due) if due > now else None
+                (task or refresh_metrics_task).enqueue(state.scope)
+                _KNOWN_DUE[state.scope] = due
+                queued += 1
+    return queued
+
+
+def refresh_metrics(actor: Viewer, workspace_id: Any) -> None:
+    """Refresh a workspace's metrics now, in the background ("Refresh now").
+
+    Owners, facilitators and administrators (PermissionDenied for members; NotFound when the
+    actor may not see the workspace). Queues a task to run at once unless one is due already.
+    """
+    ws = queries.require_full_access(actor, workspace_id)
+    now = timezone.now()
+    from .tasks import refresh_metrics_task
+
+    with transaction.atomic():
+        RefreshState.objects.bulk_create([RefreshState(scope=ws.pk)], ignore_conflicts=True)
+        state = RefreshState.objects.select_for_update().get(scope=ws.pk)
+        if state.due_at is not None and state.due_at <= now:
+            return
+        state.due_at = now
+        state.save(update_fields=["due_at"])
+        refresh_metrics_task.enqueue(ws.pk)
+        _KNOWN_DUE[ws.pk] = now
+
+
+def start_refresh(scope: int) -> None:
+    """Mark a scope's refresh as running: later activity queues the next one."""
+    RefreshState.objects.update_or_create(
+        scope=scope, defaults={"due_at": None, "started_at": timezone.now()}
+    )
+    _KNOWN_DUE.pop(scope, None)
+
+
+def finish_refresh(scope: int) -> None:
+    """Mark a scope's refresh as finished (stored or failed)."""
+    RefreshState.objects.filter(scope=scope).update(finished_at=timezone.now())

@@ -1,0 +1,205 @@
+"""Permission-aware reads of the engine's metrics, served from the store.
+
+Who may read (issue "Workspace health in the product"): owners and facilitators their
+workspaces' full metrics; members (and, in a public workspace, anyone who may read it) the
+summary; administrators every workspace that is not secret, in full, and the organisation's
+metrics; a secret workspace only its members. A workspace the viewer may not see is NotFound; a
+private one they see listed but may not read is PermissionDenied.
+
+A read never waits for a computation it can show from the store: the default period (the 12
+months up to today) is served from the latest stored result and refreshed in the background
+when it is from an earlier day; a scope's first computation, or an explicit period nobody asked
+for before, runs in the request and is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from lumoflow.core.errors import Invalid, PermissionDenied
+from lumoflow.people.models import Viewer
+from lumoflow.people.queries import is_administrator
+from lumoflow.workspaces.models import Visibility, Workspace
+from lumoflow.workspaces.queries import can_read, get_workspace_for, may_facilitate, role_of
+
+from . import compute
+from .models import ORGANISATION, RefreshState, StoredMetrics
+
+#: The longest period one may ask for.
+MAX_PERIOD_DAYS = 3 * 366
+#: The families of the summary members see: the verdict, the targets' actuals and the charts.
+#: The network and the value estimate are for owners, facilitators and administrators.
+SUMMARY_FAMILIES = ("participation", "responsiveness", "fading", "relevance")
+FULL_ONLY_FAMILIES = ("network", "value")
+#: An explicit period that still ran when its result was computed is recomputed once its result
+#: is older than this (the default period is kept current by the background refresh instead).
+OPEN_PERIOD_FRESH = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The engine's guarded metrics of a workspace (or the organisation) over a period."""
+
+    workspace_id: int | None  # None: the organisation
+    start: dt.date  # first day included (UTC)
+    end: dt.date  # last day included
+    computed_at: dt.datetime  # when the engine ran
+    #: the engine's guarded JSON (`analytics.report.report_data`), the shape of `lumoflow analyze
+    #: --format json`; for a summary, without the families in FULL_ONLY_FAMILIES (null)
+    data: dict[str, Any]
+    full: bool  # True for owners, facilitators, administrators
+    refreshing: bool  # a refresh is queued or running
+
+
+def targets_key(ws: Workspace) -> str:
+    """What of a workspace a stored result depends on besides its events: its targets."""
+    return (
+        f"{ws.target_weekly_active_share}:{ws.target_first_reply_hours}:{ws.target_on_topic_share}"
+    )
+
+
+def metrics_access(viewer: Viewer, workspace_id: Any) -> tuple[Workspace, bool]:
+    """The workspace and whether the viewer may see its full metrics.
+
+    NotFound when the viewer may not see the workspace; PermissionDenied when it is private and
+    they are neither a member nor an administrator.
+    """
+    ws = get_workspace_for(viewer, workspace_id)
+    role = role_of(viewer, ws)
+    if may_facilitate(role):
+        return ws, True
+    if is_administrator(viewer) and ws.visibility != Visibility.SECRET:
+        return ws, True
+    if role is not None or can_read(viewer, ws):
+        return ws, False
+    raise PermissionDenied(f"Workspace '{ws.name}' is private: only its members see its health.")
+
+
+def require_full_access(viewer: Viewer, workspace_id: Any) -> Workspace:
+    """The workspace when the viewer is an owner, facilitator or administrator; else
+    PermissionDenied (NotFound when they may not see it at all)."""
+    ws, full = metrics_access(viewer, workspace_id)
+    if not full:
+        raise PermissionDenied(
+            "Only a workspace owner or facilitator, or an administrator, can do this."
+        )
+    return ws
+
+
+def check_period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date, bool]:
+    """(start, end, rolling): the period asked for, or the default one (rolling).
+
+    Invalid when reversed, longer than three years, or ending after today (UTC).
+    """
+    today = timezone.now().astimezone(dt.UTC).date()
+    if start is None and end is None:
+        first, last = compute.default_period(today)
+        return first, last, True
+    last = end or today
+    first = start or compute.default_period(last)[0]
+    errors: dict[str, list[str]] = {}
+    if last > today:
+        errors["to"] = [f"The period ends on {last}, after today ({today}, UTC)."]
+    if first > last:
+        errors["from"] = [f"The period starts on {first}, after its end ({last})."]
+    elif (last - first).days + 1 > MAX_PERIOD_DAYS:
+        errors["from"] = [
+            f"The period from {first} to {last} is longer than 3 years: ask for less."
+        ]
+    if errors:
+        raise Invalid("This period cannot be measured.", errors=errors)
+    return first, last, (first, last) == compute.default_period(today)
+
+
+def _refreshing(scope: int) -> bool:
+    state = RefreshState.objects.filter(scope=scope).first()
+    if state is None:
+        return False
+    running = state.started_at is not None and (
+        state.finished_at is None or state.finished_at < state.started_at
+    )
+    return state.due_at is not None or running
+
+
+def stored(
+    scope: int, start: dt.date, end: dt.date, *, targets: str, rolling: bool
+) -> StoredMetrics | None:
+    """The stored result to show for a scope and period, or None (compute it).
+
+    The default period shows the latest rolling result of the current engine and targets, even
+    from an earlier day (the caller asks for a refresh). An explicit period shows its own result
+    when that period had ended when it was computed, or it is recent.
+    """
+    qs = StoredMetrics.objects.filter(scope=scope, engine=compute.engine_version(), targets=targets)
+    if rolling:
+        return qs.filter(rolling=True).order_by("-computed_at").first()
+    row = qs.filter(start=start, end=end).first()
+    if row is None:
+        return None
+    ended = row.computed_at.astimezone(dt.UTC).date() > end
+    if ended or timezone.now() - row.computed_at < OPEN_PERIOD_FRESH:
+        return row
+    return None
+
+
+def _metrics(
+    scope: int, start: dt.date, end: dt.date, *, targets: str, rolling: bool, full: bool
+) -> Metrics:
+    from . import actions  # actions read through these queries: imported when first needed
+
+    row = stored(scope, start, end, targets=targets, rolling=rolling)
+    if row is None:
+        row = actions.compute_and_store(scope, start, end, rolling=rolling)
+    elif rolling and row.end < end:
+        actions.request_refresh([scope])  # yesterday's result, shown while today's is computed
+    data = row.data if full else summary(row.data)
+    return Metrics(
+        workspace_id=None if scope == ORGANISATION else scope,
+        start=row.start,
+        end=row.end,
+        computed_at=row.computed_at,
+        data=data,
+        full=full,
+        refreshing=_refreshing(scope),
+    )
+
+
+def summary(data: dict[str, Any]) -> dict[str, Any]:
+    """What members see of a result: every family but those for owners, facilitators and
+    administrators (null)."""
+    return {k: (None if k in FULL_ONLY_FAMILIES else v) for k, v in data.items()}
+
+
+def get_workspace_metrics_for(
+    viewer: Viewer, workspace_id: Any, *, start: dt.date | None = None, end: dt.date | None = None
+) -> Metrics:
+    """A workspace's metrics over [start, end] (default: the 12 months up to today), in full
+    for owners, facilitators and administrators, the summary for members.
+
+    NotFound when the viewer may not see the workspace (secret: members only); PermissionDenied
+    for a private one they do not belong to; Invalid for a bad period.
+    """
+    ws, full = metrics_access(viewer, workspace_id)
+    first, last, rolling = check_period(start, end)
+    return _metrics(ws.pk, first, last, targets=targets_key(ws), rolling=rolling, full=full)
+
+
+def get_org_metrics_for(
+    viewer: Viewer, *, start: dt.date | None = None, end: dt.date | None = None
+) -> Metrics:
+    """The organisation's metrics (every workspace that is not secret): administrators only
+    (PermissionDenied for others); Invalid for a bad period."""
+    if not is_administrator(viewer):
+        raise PermissionDenied("Only administrators can read the organisation's metrics.")
+    first, last, rolling = check_period(start, end)
+    return _metrics(ORGANISATION, first, last, targets="", rolling=rolling, full=True)
+
+
+def organisation_workspace_ids() -> list[int]:
+    """The workspaces the organisation's metrics cover: every one that is not secret."""
+    qs = Workspace.objects.exclude(visibility=Visibility.SECRET).order_by("pk")
+    return list(qs.values_list("pk", flat=True))

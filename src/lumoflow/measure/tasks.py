@@ -1,0 +1,23 @@
+"""Background work of measurement (django-tasks, database backend): run by `lumoflow worker`,
+which `lumoflow serve` starts beside the web server."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import actions, compute
+
+
+@task()
+def refresh_metrics_task(scope: int) -> None:
+    """Compute and store a scope's metrics over the default period (the 12 months up to today).
+
+    Queued by `actions.request_refresh` (after activity, debounced) and
+    `actions.refresh_metrics` ("Refresh now").
+    """
+    actions.start_refresh(scope)
+    try:
+        start, end = compute.default_period()
+        actions.compute_and_store(scope, start, end, rolling=True)
+    finally:
+        actions.finish_refresh(scope)
