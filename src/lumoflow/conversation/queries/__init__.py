@@ -5,7 +5,8 @@ workspace never reaches a non-member. Deleted and hidden posts are left out of e
 
 One module per seam: `posts` (one post, its thread, lists of posts), `feeds` (the feeds as ORM
 querysets: what a feed is, and the oracle of the SQL), `feed_sql` (the same feeds read a page at a
-time in precompiled SQL), `follows`, `decorate` (reactions and attachments for the cards).
+time in precompiled SQL), `follows`, `questions` (unanswered questions and who to ask about them),
+`decorate` (reactions and attachments for the cards).
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from .posts import (
     list_hashtag_posts_for,
     list_replies_for,
     list_revisions_for,
-    list_unanswered_questions_for,
     may_accept_answer,
     readable_posts_for,
     readers_among,
@@ -42,9 +42,26 @@ from .posts import (
     search_posts_for,
     visible_posts,
 )
+from .questions import (
+    QUEUE,
+    SuggestedPerson,
+    UnansweredQuestion,
+    answered_questions,
+    list_unanswered_questions_for,
+    list_unanswered_queue_for,
+    open_questions_table,
+    people_for,
+)
 
 __all__ = [
     "Before",
+    "QUEUE",
+    "SuggestedPerson",
+    "UnansweredQuestion",
+    "answered_questions",
+    "list_unanswered_queue_for",
+    "open_questions_table",
+    "people_for",
     "CUT_KEPT",
     "FOLLOWS_SHOWN",
     "Feed",

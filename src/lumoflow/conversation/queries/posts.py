@@ -18,7 +18,7 @@ from lumoflow.workspaces.models import (
     Workspace,
 )
 
-from ..models import Attachment, Hashtag, Kind, Post
+from ..models import Attachment, Hashtag, Post
 
 
 def _uid(viewer: Viewer | None) -> int | None:
@@ -126,17 +126,6 @@ def list_replies_for(viewer: Viewer, post_id: Any) -> QuerySet[Post]:
         visible_posts()
         .filter(thread_id=root)
         .select_related("author", "parent__author", "workspace")
-        .order_by("created_at", "id")
-    )
-
-
-def list_unanswered_questions_for(viewer: Viewer, workspace_id: Any) -> QuerySet[Post]:
-    """Questions with no accepted answer, oldest first."""
-    ws = ws_queries.get_readable_workspace_for(viewer, workspace_id)
-    return (
-        visible_posts()
-        .filter(workspace=ws, parent__isnull=True, kind=Kind.QUESTION, accepted_answer=None)
-        .select_related("author")
         .order_by("created_at", "id")
     )
 

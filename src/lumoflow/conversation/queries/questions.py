@@ -1,0 +1,156 @@
+"""Unanswered questions and the people to ask about them.
+
+A question is **unanswered** while nobody but its asker has replied to it (a visible reply) and
+no answer is accepted: the engine's "no reply by someone else" (``analytics.responsiveness``).
+A question someone answered, even without an accepted answer, has left the queue: its asker has
+something to read and accept.
+
+The people to ask are :func:`lumoflow.analytics.answerers.suggest_answerers` over the questions
+of the same workspace that someone other than the asker answered, among the workspace's active
+members. They are shown to the workspace's owners and facilitators for every question, and to
+the asker for their own: nobody else learns who the platform would ask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, OuterRef, QuerySet
+
+from lumoflow.analytics.answerers import Suggestion, suggest_answerers
+from lumoflow.people.models import Viewer
+from lumoflow.workspaces import queries as ws_queries
+from lumoflow.workspaces.models import Membership, MembershipStatus
+
+from ..models import Kind, Post
+from .posts import _uid, visible_posts
+
+#: Questions of the queue shown at once (oldest first).
+QUEUE = 20
+
+
+@dataclass(frozen=True)
+class SuggestedPerson:
+    """Someone to ask about a question: who answered similar ones, how many, and the terms."""
+
+    id: int
+    username: str
+    name: str
+    answered: int
+    accepted: int
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    post: Post
+    #: None when the viewer may not see who to ask (neither the asker nor a facilitator).
+    suggestions: tuple[SuggestedPerson, ...] | None
+
+
+def _unanswered(qs: QuerySet[Post]) -> QuerySet[Post]:
+    """Root questions of `qs` with no accepted answer and no visible reply but the asker's."""
+    others = (
+        visible_posts().filter(thread_id=OuterRef("pk")).exclude(author_id=OuterRef("author_id"))
+    )
+    return qs.filter(parent__isnull=True, kind=Kind.QUESTION, accepted_answer=None).exclude(
+        Exists(others)
+    )
+
+
+def list_unanswered_questions_for(viewer: Viewer, workspace_id: Any) -> QuerySet[Post]:
+    """Unanswered questions of a workspace the viewer may read, oldest first (NotFound, or
+    PermissionDenied for a private workspace the viewer is not a member of)."""
+    ws = ws_queries.get_readable_workspace_for(viewer, workspace_id)
+    return (
+        _unanswered(visible_posts().filter(workspace=ws))
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+
+
+def answered_questions(workspace_ids: Iterable[int], *, person: int | None = None) -> pa.Table:
+    """(question, person, text, accepted): one row per visible question of these workspaces and
+    person other than its asker who replied to it (visibly), with whether the asker accepted
+    their answer. With `person`, that person's rows only."""
+    replies = visible_posts().filter(
+        workspace_id__in=list(workspace_ids),
+        parent__isnull=False,
+        thread__kind=Kind.QUESTION,
+        thread__deleted_at__isnull=True,
+        thread__hidden_at__isnull=True,
+    )
+    if person is not None:
+        replies = replies.filter(author_id=person)
+    rows = (
+        replies.exclude(author_id=F("thread__author_id"))
+        .values_list("thread_id", "author_id", "thread__body", "thread__accepted_answer__author_id")
+        .distinct()
+    )
+    question, who, text, accepted_by = zip(*rows, strict=True) if rows else ((), (), (), ())
+    return pa.table(
+        {
+            "question": pa.array(question, pa.int64()),
+            "person": pa.array(who, pa.int64()),
+            "text": pa.array(text, pa.string()),
+            "accepted": pa.array(
+                np.equal(np.array(accepted_by, dtype=float), np.array(who, dtype=float)), pa.bool_()
+            ),
+        }
+    )
+
+
+def open_questions_table(questions: Sequence[Post]) -> pa.Table:
+    return pa.table(
+        {
+            "question": pa.array([q.pk for q in questions], pa.int64()),
+            "asker": pa.array([q.author_id for q in questions], pa.int64()),
+            "text": pa.array([q.body for q in questions], pa.string()),
+        }
+    )
+
+
+def people_for(suggestions: Sequence[Suggestion]) -> dict[int, tuple[SuggestedPerson, ...]]:
+    """The suggestions grouped by question, each with the person's name."""
+    User = get_user_model()
+    users = User.objects.in_bulk({int(s.person) for s in suggestions})
+    out: dict[int, list[SuggestedPerson]] = {}
+    for s in suggestions:
+        u = users[int(s.person)]
+        out.setdefault(int(s.question), []).append(
+            SuggestedPerson(u.pk, u.username, u.name, s.answered, s.accepted, s.terms)
+        )
+    return {q: tuple(p) for q, p in out.items()}
+
+
+def list_unanswered_queue_for(
+    viewer: Viewer, workspace_id: Any, *, limit: int = QUEUE
+) -> list[UnansweredQuestion]:
+    """The oldest `limit` unanswered questions of a workspace the viewer may read, each with up
+    to three members to ask when the viewer may see them (owners and facilitators: every
+    question; the asker: their own; anyone else: none). NotFound / PermissionDenied as
+    `list_unanswered_questions_for`."""
+    ws = ws_queries.get_readable_workspace_for(viewer, workspace_id)
+    questions = list(list_unanswered_questions_for(viewer, ws.pk)[:limit])
+    uid = _uid(viewer)
+    everything = ws_queries.may_facilitate(ws_queries.role_of(viewer, ws))
+    shown = [q for q in questions if everything or q.author_id == uid]
+    found: dict[int, tuple[SuggestedPerson, ...]] = {}
+    if shown:
+        members = Membership.objects.filter(workspace=ws, status=MembershipStatus.ACTIVE)
+        found = people_for(
+            suggest_answerers(
+                open_questions_table(shown),
+                answered_questions([ws.pk]),
+                pa.array(list(members.values_list("user_id", flat=True)), pa.int64()),
+            )
+        )
+    return [
+        UnansweredQuestion(q, found.get(q.pk, ()) if everything or q.author_id == uid else None)
+        for q in questions
+    ]
