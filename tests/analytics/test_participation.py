@@ -69,6 +69,27 @@ def test_weekly_series_with_new_retained_returning_churned() -> None:
     assert p.weekly_active_share == pytest.approx(1.6 / 3)
 
 
+def test_funnel_counts_how_far_people_went() -> None:
+    # given: ann posts; bob replies and posts; cy views and posts; dee reacts; eve does nothing
+    p = participation(frame_of(EVENTS, people=PEOPLE))
+    # then every step counts the people who reached it or went further
+    steps = {k: (g.value, g.people) for k, g in p.funnel.items()}
+    assert steps == {
+        "readers": (4, 4),
+        "reactors": (4, 4),
+        "repliers": (3, 3),
+        "posters": (3, 3),
+    }
+
+
+def test_funnel_steps_under_the_threshold_are_hidden() -> None:
+    # given a threshold of 4: four readers and reactors are shown, three repliers are not
+    p = participation(frame_of(EVENTS, people=PEOPLE, min_group_size=4))
+    assert p.funnel["readers"].value == 4 and not p.funnel["readers"].suppressed
+    assert p.funnel["repliers"].suppressed and p.funnel["repliers"].value is None
+    assert p.funnel["posters"].suppressed and p.funnel["posters"].people is None
+
+
 def test_small_weeks_are_suppressed_not_shown() -> None:
     p = participation(frame_of(EVENTS, people=PEOPLE, min_group_size=3))
     week2 = p.weekly[1]

@@ -7,6 +7,7 @@ Gini coefficient of contributions.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -71,6 +72,19 @@ class Participation:
     by_department: dict[str, Guarded]
     weekly: list[WeekParticipation]
     too_little_data: bool
+    #: People who went at least as far as each step: ``readers`` (any event), ``reactors``
+    #: (reacted, replied or posted), ``repliers`` (replied or posted), ``posters`` (posted);
+    #: each step guarded (1 to threshold − 1 people: hidden).
+    funnel: dict[str, Guarded] = dataclasses.field(default_factory=dict)
+
+
+#: The steps of the participation funnel and the verbs that reach each one (deepest last).
+FUNNEL_STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("readers", ()),
+    ("reactors", ("reaction", "reply", "post")),
+    ("repliers", ("reply", "post")),
+    ("posters", ("post",)),
+)
 
 
 def gini(values: np.ndarray) -> float | None:
@@ -134,7 +148,9 @@ def participation(frame: Frame) -> Participation:
     * new / retained / returning / churned: active this week and first ever / also last week /
       not last week but before / active last week and not this week;
     * cohort retention at 1, 3, 6 months: share of each first-activity month's people active in
-      the calendar month 1, 3, 6 months later (mean weighted by cohort size).
+      the calendar month 1, 3, 6 months later (mean weighted by cohort size);
+    * funnel: members who went at least as far as reading (any event), reacting (a reaction,
+      reply or post), replying (a reply or post) and posting, each a count of people.
 
     Source
     ------
@@ -154,15 +170,21 @@ def participation(frame: Frame) -> Participation:
     (4, 4, 3, 4, 1)
     >>> [(w.active, w.engaged) for w in p.weekly]
     [(3, 2), (2, 2)]
+    >>> {step: g.value for step, g in p.funnel.items()}
+    {'readers': 4.0, 'reactors': 3.0, 'repliers': 2.0, 'posters': 1.0}
     """
     mgs = frame.options.min_group_size
     members = members_table(frame)
     n_members = members.num_rows
     ev = frame.events.select(["actor", "verb", "ts"])
+    steps = "".join(
+        f", count(e.actor) FILTER (e.verb IN {verb_list(verbs)}) AS step_{name}"
+        for name, verbs in FUNNEL_STEPS[1:]
+    )
     counts = sql(
         f"""SELECT m.actor, count(e.actor) FILTER (e.verb IN {verb_list(CONTRIBUTION_VERBS)}) AS c,
                    count(e.actor) AS a, count(e.actor) FILTER (e.verb IN {verb_list(ENGAGED_VERBS)})
-                   AS g
+                   AS g{steps}
             FROM members m LEFT JOIN ev e ON e.actor = m.actor GROUP BY m.actor""",
         members=members,
         ev=ev,
@@ -215,7 +237,18 @@ def participation(frame: Frame) -> Participation:
         by_department=by_department,
         weekly=weekly,
         too_little_data=not frame.has_time,
+        funnel=_funnel(counts, active, mgs),
     )
+
+
+def _funnel(counts: pa.Table, readers: int, mgs: int) -> dict[str, Guarded]:
+    """The funnel's steps from the per-member counts (``step_<name>`` columns)."""
+    reached = [readers] + [
+        int(np.count_nonzero(counts[f"step_{name}"].to_numpy())) for name, _ in FUNNEL_STEPS[1:]
+    ]
+    return {
+        name: guard(float(n), n, mgs) for (name, _), n in zip(FUNNEL_STEPS, reached, strict=True)
+    }
 
 
 def _weekly(frame: Frame, n_members: int) -> list[WeekParticipation]:

@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 
 from lumoflow.activity.actions import OUTSIDE
 from lumoflow.activity.queries import change_marks_of
-from lumoflow.core import fragments
+from lumoflow.core import fragments, panels
 from lumoflow.core.marks import Marks
 from lumoflow.core.pagination import decode_cursor, paginate
 from lumoflow.core.validation import as_id
@@ -197,6 +197,9 @@ def _expires(shown: list[Any], asked: list[Any]) -> float:
 
 
 _FOLLOW_MARK = "<!--follow-->"
+#: The slot of the "Engagement targets" card: the page's own card shows the three targets; the
+#: measure app fills it with the targets against their actuals (`core.panels`).
+ENGAGEMENT = "workspace-engagement"
 
 
 def _follow_form(request: Any, workspace_id: int) -> str:
@@ -237,6 +240,7 @@ def context(request: Any, ws: Any, marks: Marks) -> dict[str, Any]:
     mine = cq.my_reactions(request.user, [p.pk for p in shared.posts])
     html = card_html.personalise(shared.html, shared.cards, options, mine)
     html = html.replace(_FOLLOW_MARK, _follow_form(request, ws.pk), 1)
+    html = panels.fill(html, ENGAGEMENT, request, workspace=ws, role=ctx["role"], marks=marks)
     ctx["body"] = mark_safe(fragments.finish(html, request))  # noqa: S308 (built escaped)
     ctx["shown"] = shared.posts
     return ctx
