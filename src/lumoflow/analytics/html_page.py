@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lumoflow.analytics.glossary import TERMS
-from lumoflow.charts import numbers, text_alternative, to_svg
+from lumoflow.charts import inline_svg, numbers, text_alternative, to_svg
 
 #: Chart widths in pixels: the page's column, and a phone held upright.
 WIDE, NARROW = 820, 300
@@ -102,8 +101,7 @@ def sized(spec: dict[str, Any], width: int) -> dict[str, Any]:
 
 
 def _svg(spec: dict[str, Any], caption_id: str) -> str:
-    svg = re.sub(r"^<\?xml[^>]*>\s*", "", to_svg(spec))
-    return svg.replace("<svg ", f'<svg role="img" aria-labelledby="{caption_id}" ', 1)
+    return inline_svg(to_svg(spec), caption_id)
 
 
 def figures(items: Sequence[tuple[str, str]]) -> str:

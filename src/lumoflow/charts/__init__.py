@@ -7,7 +7,14 @@ spec with :func:`to_svg`; pages draw the same spec with vega-embed.
 """
 
 from lumoflow.charts.bars import group_bars
-from lumoflow.charts.render import text_alternative, to_svg
+from lumoflow.charts.render import inline_svg, text_alternative, to_svg
 from lumoflow.charts.weekly import hidden_label, weekly_chart
 
-__all__ = ["group_bars", "hidden_label", "text_alternative", "to_svg", "weekly_chart"]
+__all__ = [
+    "group_bars",
+    "hidden_label",
+    "inline_svg",
+    "text_alternative",
+    "to_svg",
+    "weekly_chart",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -20,6 +21,13 @@ def to_svg(spec: dict[str, Any]) -> str:
     with _LOCK:  # one Vega runtime per process; calls are serialised
         svg: str = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE, allowed_base_urls=[])
     return svg
+
+
+def inline_svg(svg: str, caption_id: str) -> str:
+    """The SVG document made ready to sit in HTML: no XML declaration, an image whose name is
+    the element ``caption_id`` (the chart's sentence)."""
+    svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+    return svg.replace("<svg ", f'<svg role="img" aria-labelledby="{caption_id}" ', 1)
 
 
 def text_alternative(spec: dict[str, Any]) -> tuple[str, list[str], list[list[str]]]:

@@ -69,9 +69,11 @@ def _week_axis(rows: Sequence[Mapping[str, Any]], origin: str | None) -> alt.Axi
     if len(rows) > 20:
         return alt.Axis(format="%b %Y", **common)
     step = max(1, -(-len(rows) // 8))
+    # dates, not timestamps: Vega-Lite writes a timestamp as datetime(ms), which Vega's
+    # expression interpreter (pages under a Content-Security-Policy) reads as a year
     values = [
-        dt.datetime.fromisoformat(r["week"] + "T00:00:00+00:00").timestamp() * 1000
-        for r in rows[::step]
+        alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True)
+        for d in (dt.date.fromisoformat(r["week"]) for r in rows[::step])
     ]
     return alt.Axis(format="%-d %b", values=values, **common)
 

@@ -26,7 +26,14 @@ _NAV = {
 }
 
 
-_ASSETS = {"css": "lumoflow/app.css", "htmx": "vendor/htmx/htmx.min.js"}
+_ASSETS = {
+    "css": "lumoflow/app.css",
+    "htmx": "vendor/htmx/htmx.min.js",
+    "charts": "lumoflow/charts.js",
+    "vega": "vendor/vega/vega.min.js",
+    "vega_lite": "vendor/vega-lite/vega-lite.min.js",
+    "vega_embed": "vendor/vega-embed/vega-embed.min.js",
+}
 
 
 @cache

@@ -1,0 +1,119 @@
+"""Charts in a page: vega-embed draws the spec in Chromium under a strict Content-Security-Policy.
+
+The page is the site's base template with `{% chart %}` in it, served at the live server's
+address (scripts and styles come from the live server's static files). Its policy allows scripts
+and styles from the site only: no 'unsafe-eval', no 'unsafe-inline'. A chart that needed `eval`
+or `new Function`, or added a <style> element, would log a violation.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template import RequestContext, Template
+from django.test import RequestFactory
+
+from lumoflow.charts import weekly_chart
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.xdist_group("browser")
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'"
+)
+PAGE = """{% extends "base.html" %}{% load charts %}
+{% block content %}<h1>Charts</h1>{% chart first %}{% chart second static=False %}{% endblock %}"""
+
+
+def _points(*values: float | None) -> list[dict[str, Any]]:
+    weeks = ["2024-03-04", "2024-03-11", "2024-03-18", "2024-03-25", "2024-04-01", "2024-04-08"]
+    return [
+        {"week": w, "value": v, "suppressed": v is None} for w, v in zip(weeks, values, strict=True)
+    ]
+
+
+def _page_html() -> str:
+    request = RequestFactory().get("/charts")
+    request.user = AnonymousUser()
+    first = weekly_chart(
+        _points(9, 8, None, 6, 5, 3),
+        title="People contributing each week",
+        y_title="people",
+        trend=[{"week": "2024-03-04", "value": 9.5}, {"week": "2024-04-08", "value": 3.2}],
+        changepoint="2024-03-25",
+    )
+    second = weekly_chart(_points(0.5, 0.4, 0.45, 0.3, 0.35, 0.2), title="On topic",
+                          y_title="on topic", kind="share")  # fmt: skip
+    context = RequestContext(request, {"first": first, "second": second})
+    return Template(PAGE).render(context)
+
+
+def _open(page: Any, live_server: Any, html: str) -> list[str]:
+    """Serve `html` at the live server's /charts under the policy; return console errors."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else 0)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route(
+        f"{live_server.url}/charts",
+        lambda route: route.fulfill(
+            status=200,
+            body=html,
+            headers={"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": CSP},
+        ),
+    )
+    page.goto(f"{live_server.url}/charts")
+    return errors
+
+
+def test_vega_embed_draws_each_chart_without_eval_under_the_policy(
+    page: Any, live_server: Any
+) -> None:
+    # given a page with two charts, one without a static SVG
+    html = _page_html()
+    # when
+    errors = _open(page, live_server, html)
+    drawn = page.locator("figure.chart.chart-drawn")
+    try:
+        drawn.nth(1).wait_for(timeout=20_000)
+    except Exception as timeout:
+        raise AssertionError(f"charts not drawn; console: {errors}") from timeout
+    assert drawn.count() == 2
+    # then: each figure holds one SVG, drawn in the browser (vega's renderer marks it)
+    for figure in page.locator("figure.chart").all():
+        assert figure.locator(".chart-view svg").count() == 1
+        assert figure.locator(".chart-live svg.marks").count() == 1
+    first = page.locator("figure.chart").first
+    assert first.locator(".chart-live svg").get_attribute("aria-labelledby", timeout=1000)
+    texts = first.locator(".chart-live svg text").all_text_contents()
+    # the same words as the static SVG drawn on the server (axis labels included: Vega's
+    # expression interpreter reads some expressions differently from compiled JavaScript)
+    static = re.findall(r"<text[^>]*>([^<]*)</text>", html.split("<figcaption")[0])
+    assert sorted(texts) == sorted(unescape(t) for t in static)
+    assert "People contributing each week" in texts and "11 Mar" in texts
+    assert "change: week of 25 March 2024" in texts
+    assert any("fewer than 5 people" in t for t in texts)
+    # the data table is behind its disclosure
+    first.locator("summary").click()
+    assert first.locator("table tbody tr").count() == 6
+    screenshot(page, "charts")
+    assert not errors, errors
+
+
+def test_without_javascript_the_static_svg_and_the_table_remain(
+    browser: Any, live_server: Any
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        _open(page, live_server, _page_html())
+        figures = page.locator("figure.chart")
+        assert figures.nth(0).locator(".chart-view svg[role=img]").count() == 1
+        assert figures.nth(1).locator(".chart-view svg").count() == 0
+        assert "its data is in the table below" in figures.nth(1).inner_text()
+    finally:
+        context.close()
