@@ -43,6 +43,13 @@ Questions, ideas, decisions
     First-reply delays are log-normal per workspace; some questions are never answered; askers
     accept an answer about two times in three; about 30% of ideas are adopted (10% in the fading
     workspace), others under review or declined; decisions are ``decision`` posts.
+Who to ask
+    In Quarter Close, Sales Playbook, Security & Compliance and Data Platform (those the size
+    holds), two members answer every question on one narrow topic through the year (SAML
+    certificate rotation, multi-site discounts…), some answers accepted, and a third asks about it
+    again five days before the end, still unanswered (``demo.questions``). The workspace's
+    unanswered queue should name those two first: ``planted.answerer_questions`` gives each open
+    question's id, the answered ones and the experts' usernames.
 Relevance
     On-topic posts fill templates with the terms of their workspace's objectives (and may link
     the objective); off-topic posts are generic chatter. The ids of the off-topic root posts are

@@ -12,6 +12,7 @@ import bisect
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -43,6 +44,8 @@ class Activity:
     views: list[np.ndarray] = field(default_factory=list)  # [post, actor, ts] blocks
     accepts: list[tuple[int, int, int]] = field(default_factory=list)  # question, reply, ts
     ideas: list[tuple[int, str, int, int]] = field(default_factory=list)  # post, status, ts, actor
+    #: `questions.PlantedQuestion`s: open questions whose answerers are known
+    planted_questions: list[Any] = field(default_factory=list)
 
     def add(self, **kw: object) -> int:
         for k, v in kw.items():

@@ -22,6 +22,7 @@ from . import actions as demo_actions
 from .activity import Activity, CheckInPlan, Planner, plan_check_ins
 from .clock import DAY, HOUR, Clock
 from .company import DEPT_NAMES, LOCATIONS, SILO_DEPARTMENT, People, email, make_people
+from .questions import plant_questions
 from .vocab import COMPANY, IDEA_NOTES
 from .workspaces import FADE_WEEKS, FADING_SHAPE, WorkspacePlan, plan_workspaces
 
@@ -311,6 +312,10 @@ def plan(
     if len(act.ideas) > MAX_IDEA_DECISIONS:
         keep = np.sort(rng.choice(len(act.ideas), MAX_IDEA_DECISIONS, replace=False))
         act.ideas = [act.ideas[int(k)] for k in keep]
+    # a generator of their own, so that the rest of the year is the same with or without them
+    act.planted_questions = plant_questions(
+        np.random.default_rng([options.seed, 11]), act, wss, people, clock
+    )
     return clock, people, wss, act, plan_check_ins(rng, wss, clock)
 
 

@@ -92,6 +92,16 @@ def summarise(
             "ideas_adopted": sum(1 for i in act.ideas if i[1] == "adopted"),
             "decisions": int(np.count_nonzero(roots & (kinds == "decision"))),
             "off_topic_post_ids": [int(ids.posts[i]) for i in off_topic],
+            "answerer_questions": [
+                {
+                    "workspace": ids.workspaces[q.workspace],
+                    "topic": q.topic,
+                    "question_id": int(ids.posts[q.open]),
+                    "answered_question_ids": [int(ids.posts[i]) for i in q.answered],
+                    "experts": [people.usernames[e] for e in q.experts],
+                }
+                for q in act.planted_questions
+            ],
         },
         "counts": {
             "events": sum(by_verb.values()),
