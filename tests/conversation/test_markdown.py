@@ -67,3 +67,48 @@ def test_prose_renders_links_for_known_people_and_hashtags(body: str, html: str 
     # then
     assert out == (html or f"<p>{body}</p>\n")
     assert markdown.extract(body) == markdown.extract(body + "\n")
+
+
+@pytest.mark.parametrize(
+    "body,html",
+    [
+        (
+            "![pixel](https://tracker.example/p.gif)",
+            '<p><a href="https://tracker.example/p.gif" rel="nofollow noopener">pixel</a></p>\n',
+        ),
+        (
+            "![](http://tracker.example/p.gif)",
+            '<p><a href="http://tracker.example/p.gif" rel="nofollow noopener">'
+            "http://tracker.example/p.gif</a></p>\n",
+        ),
+        (
+            '![a *b*](//tracker.example/p.gif "T")',
+            '<p><a href="//tracker.example/p.gif" title="T" rel="nofollow noopener">a b</a></p>\n',
+        ),
+        (
+            "[![logo](https://tracker.example/l.png)](https://example.com)",
+            '<p><a href="https://example.com" rel="nofollow noopener">logo</a></p>\n',
+        ),
+        ("![chart](/attachments/3)", '<p><img src="/attachments/3" alt="chart"></p>\n'),
+    ],
+)
+def test_images_from_elsewhere_become_links(body: str, html: str) -> None:
+    # when a post shows an image from another site (a tracking pixel, say)
+    # then it is a link to it, which the browser loads only when someone follows it;
+    # an image from the site itself stays an image
+    assert markdown.render(body) == html
+
+
+def test_no_rendered_image_points_elsewhere() -> None:
+    # given a reference-style image, an image in a table and one in a list
+    body = (
+        "![x][ref]\n\n| a |\n|---|\n| ![y](https://t.example/y.png) |\n\n"
+        "- ![z](HTTPS://t.example/z.png)\n\n[ref]: https://t.example/x.png\n"
+    )
+
+    # when
+    html = markdown.render(body)
+
+    # then
+    assert "<img" not in html
+    assert html.count('href="https://t.example/') == 2 and 'href="HTTPS://t.example/z.png"' in html

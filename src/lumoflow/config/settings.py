@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lumoflow.core.middleware.ContentSecurityPolicyMiddleware",
     "lumoflow.core.middleware.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -220,6 +221,31 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy (core.middleware), on every answer: scripts, styles, images, fonts and
+# requests from the site only, so a post cannot load a tracking pixel or a script from
+# elsewhere (external images in Markdown become links). `data:` images load nothing from
+# anywhere (the admin's and the API documentation's icons are data: images in their CSS).
+LUMOFLOW_CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# HSTS (Django's SecurityMiddleware) is sent on answers over HTTPS only, so a site tried over
+# plain HTTP is not pinned to HTTPS. Behind a proxy that terminates TLS (LUMOFLOW_PROXIES > 0)
+# the scheme is read from X-Forwarded-Proto, which the proxy must set.
+SECURE_HSTS_SECONDS = int(os.environ.get("LUMOFLOW_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("LUMOFLOW_HSTS_INCLUDE_SUBDOMAINS", "") == "1"
+SECURE_HSTS_PRELOAD = False
+if LUMOFLOW_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Product settings (per workspace overrides live on the workspace).
 LUMOFLOW_MIN_GROUP_SIZE = int(os.environ.get("LUMOFLOW_MIN_GROUP_SIZE", "5"))

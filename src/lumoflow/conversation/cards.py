@@ -238,7 +238,7 @@ def _links(p: Any, o: CardOptions) -> str:
                 url_template("conversation:delete").format(p.pk),
                 o,
                 '<button class="link">Delete</button>',
-                extra=" onsubmit=\"return confirm('Delete this post?')\"",
+                extra=' data-confirm="Delete this post?"',
             )
         )
     if o.can_facilitate and p.author_id != o.user_id:

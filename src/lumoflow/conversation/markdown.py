@@ -2,6 +2,7 @@
 
 `@username` becomes a link to the person and `#hashtag` a link to the hashtag page; both are
 found in the text outside code (inline and fenced), so `#include` in a code block stays code.
+Images show only from this site; an image from elsewhere becomes a link to it.
 
 Most posts are one line of prose. A body of letters, digits, spaces and punctuation that no
 Markdown rule reads (`_PROSE`) parses to one paragraph holding one text token, so it skips the
@@ -37,6 +38,10 @@ _TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "img",
 }  # fmt: skip
 _ATTRS = {"a": {"href", "title", "class"}, "img": {"src", "alt", "title"}, "code": {"class"}}
+# An image whose address is a path on this site: one slash, not two (nor a slash and a
+# backslash, which browsers read as two). Any other image would be loaded from elsewhere when the
+# post is shown (a tracking pixel, say), so it becomes a link (`_image_as_link`).
+_SITE_IMAGE = re.compile(r"/(?![/\\])")
 # One line that starts with a letter (so no list, heading, quote or code block) and holds only
 # letters, digits, spaces and ,.'?!;:()/%@#- (none of them starts inline Markdown). It must not
 # end in a space either: the parser trims that from the paragraph.
@@ -102,6 +107,21 @@ def _linkify(tok: Token, known_people: set[str], hashtag_url: str, person_url: s
     return out
 
 
+def _image_as_link(image: Token, *, in_link: bool) -> list[Token]:
+    """A link to an image from elsewhere, labelled with its alt text (its address when it has
+    none); inside a link, the alt text alone (a link cannot hold another)."""
+    src = str(image.attrGet("src"))
+    renderer = cast(RendererHTML, _md.renderer)
+    alt = renderer.renderInlineAsText(image.children or [], _md.options, {}) or src
+    label = Token("text", "", 0, content=alt)
+    if in_link:
+        return [label]
+    attrs: dict[str, str | int | float] = {"href": src}
+    if title := image.attrGet("title"):
+        attrs["title"] = str(title)
+    return [Token("link_open", "a", 1, attrs=attrs), label, Token("link_close", "a", -1)]
+
+
 def render(
     body: str,
     *,
@@ -129,6 +149,8 @@ def render(
                 in_link += 1 if child.type == "link_open" else -1
             if child.type == "text" and not in_link:
                 children += _linkify(child, known, hashtag_url, person_url)
+            elif child.type == "image" and not _SITE_IMAGE.match(str(child.attrGet("src"))):
+                children += _image_as_link(child, in_link=bool(in_link))
             else:
                 children.append(child)
         tok.children = children

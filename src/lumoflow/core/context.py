@@ -28,6 +28,7 @@ _NAV = {
 
 _ASSETS = {
     "css": "lumoflow/app.css",
+    "js": "lumoflow/app.js",
     "htmx": "vendor/htmx/htmx.min.js",
     "charts": "lumoflow/charts.js",
     "vega": "vendor/vega/vega.min.js",
