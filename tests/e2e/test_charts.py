@@ -13,6 +13,7 @@ from html import unescape
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.template import RequestContext, Template
 from django.test import RequestFactory
@@ -22,10 +23,8 @@ from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.xdist_group("browser")
 
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'"
-)
+# The site's own policy (core.middleware.ContentSecurityPolicyMiddleware sends it on every page).
+CSP = "; ".join(f"{k} {v}" for k, v in settings.LUMOFLOW_CONTENT_SECURITY_POLICY.items())
 PAGE = """{% extends "base.html" %}{% load charts %}
 {% block content %}<h1>Charts</h1>{% chart first %}{% chart second static=False %}{% endblock %}"""
 
