@@ -157,6 +157,15 @@ ACTIONS: dict[str, tuple[Act, str | int | None]] = {
         lambda o, p: notes.notify_conversation(event="post", post_id=p.idea.pk),
         None,
     ),
+    # an alert raised from fresh metrics: what shows it is keyed by the metrics' own time
+    "notifications.raise_alerts": (
+        lambda o, p: notes.raise_alerts(workspace_id=o.launch.pk, data=FADING),
+        None,
+    ),
+    "notifications.mark_alert_acted_on": (
+        lambda o, p: notes.mark_alert_acted_on(o.olivia, _alert(o.launch.pk), note="Done."),
+        LAUNCH,
+    ),
     # conversation
     "conversation.create_post": (
         lambda o, p: conv.create_post(o.mia, o.launch.pk, kind="update", body="Done."),
@@ -288,6 +297,16 @@ MODULES: dict[str, ModuleType] = {
     "demo": demo,
     "people": people,
 }
+
+
+FADING = {"fading": {"verdict": "fading", "evidence": [{"sentence": "Fell."}]}}
+
+
+def _alert(workspace_id: int) -> int:
+    from lumoflow.notifications.models import Alert
+
+    notes.raise_alerts(workspace_id=workspace_id, data=FADING)
+    return Alert.objects.get(workspace_id=workspace_id).pk
 
 
 def _actions_of(name: str, module: ModuleType) -> set[str]:

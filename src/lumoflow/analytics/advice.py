@@ -51,27 +51,27 @@ class Action:
         return {"rule": self.rule, "kind": self.kind, "text": self.text, "evidence": self.evidence}
 
 
-def _family(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+def family(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     value = data.get(name)
     return value if isinstance(value, Mapping) else {}
 
 
-def _number(value: Any) -> float | None:
+def number(value: Any) -> float | None:
     """A shown figure, or None for a hidden or missing one (never a bool)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
 
 
-def _hours(h: float) -> str:
+def hours_text(h: float) -> str:
     return f"{round_level(h):g} h"
 
 
 def _rule(data: Mapping[str, Any]) -> tuple[float, float]:
     """The fading rule's drop and significance level as the engine applied them."""
-    rule = _family(_family(data, "fading"), "rule")
-    drop = _number(rule.get("drop"))
-    p = _number(rule.get("p_value"))
+    rule = family(family(data, "fading"), "rule")
+    drop = number(rule.get("drop"))
+    p = number(rule.get("p_value"))
     return (DEFAULT_DROP if drop is None else drop, DEFAULT_P_VALUE if p is None else p)
 
 
@@ -80,22 +80,21 @@ def _reply_evidence(data: Mapping[str, Any], target_hours: float | None) -> list
     many questions unanswered after 48 hours."""
     out = []
     drop, alpha = _rule(data)
-    trend = _family(_family(_family(data, "fading"), "trends"), "median_first_reply_h")
-    a, b, p = (_number(trend.get(k)) for k in ("first", "last", "p"))
+    trend = family(family(family(data, "fading"), "trends"), "median_first_reply_h")
+    a, b, p = (number(trend.get(k)) for k in ("first", "last", "p"))
     if a is not None and b is not None and p is not None and round_p(p) < alpha:
         change = relative_change(a, b)
         if change is not None and change >= round(drop, 2) and round_level(b) > round_level(a):
             out.append(
-                f"Median first reply rose from {_hours(a)} to {_hours(b)}"
+                f"Median first reply rose from {hours_text(a)} to {hours_text(b)}"
                 f" (Mann–Kendall test, p = {round_p(p):g})."
             )
-    resp = _family(data, "responsiveness")
-    median = _number(resp.get("first_reply_median_h"))
+    resp = family(data, "responsiveness")
+    median = number(resp.get("first_reply_median_h"))
     if median is not None and target_hours is not None and median > target_hours:
-        out.append(
-            f"Median first reply is {_hours(median)}, above the target of {_hours(target_hours)}."
-        )
-    unanswered = _number(resp.get("unanswered_48h_share"))
+        target = hours_text(target_hours)
+        out.append(f"Median first reply is {hours_text(median)}, above the target of {target}.")
+    unanswered = number(resp.get("unanswered_48h_share"))
     if unanswered is not None and unanswered >= UNANSWERED_SHARE:
         out.append(f"{unanswered:.0%} of questions were still unanswered after 48 hours.")
     return out
@@ -152,8 +151,8 @@ def _recent_on_topic(relevance: Mapping[str, Any], weeks: int) -> float | None:
         (posts, share)
         for r in rows
         if isinstance(r, Mapping)
-        and (posts := _number(r.get("posts"))) is not None
-        and (share := _number(r.get("on_topic_share"))) is not None
+        and (posts := number(r.get("posts"))) is not None
+        and (share := number(r.get("on_topic_share"))) is not None
         and posts > 0
     ][-weeks:]
     total = sum(p for p, _ in shown)
@@ -174,7 +173,7 @@ def off_topic_drift(
     (['restate_objective', 'pin_question'], 'The on-topic share fell between the first and \
 the second half of the period; the talk that grew: lunch, weekend.')
     """
-    relevance = _family(data, "relevance")
+    relevance = family(data, "relevance")
     found = []
     terms = _drift_terms(relevance)
     if terms:
@@ -221,21 +220,21 @@ def concentrated_activity(data: Mapping[str, Any]) -> list[Action]:
     >>> concentrated_activity(data)[0].evidence
     'Fewer than 5 people make half of the contributions.'
     """
-    part = _family(data, "participation")
-    contributions = _number(part.get("contributions"))
+    part = family(data, "participation")
+    contributions = number(part.get("contributions"))
     if not contributions:
         return []
-    factor = _number(part.get("contributor_absence_factor"))
+    factor = number(part.get("contributor_absence_factor"))
     hidden = "contributor_absence_factor" in (part.get("suppressed_counts") or [])
     if factor is not None and 0 < factor <= CONCENTRATED:
         who = "1 person makes" if factor == 1 else f"{factor:g} people make"
     elif factor is None and hidden:
-        mgs = _number(_family(data, "privacy").get("min_group_size")) or 5
+        mgs = number(family(data, "privacy").get("min_group_size")) or 5
         who = f"Fewer than {mgs:g} people make"
     else:
         return []
     why = f"{who} half of the contributions."
-    lurkers = _number(part.get("lurker_share"))
+    lurkers = number(part.get("lurker_share"))
     if lurkers is not None and lurkers > 0:
         why += f" {lurkers:.0%} of members only read."
     return [
@@ -261,7 +260,7 @@ def activity_stopped(data: Mapping[str, Any]) -> list[Action]:
     >>> [a.kind for a in activity_stopped({"fading": {"verdict": "fading", "evidence": [ev]}})]
     ['ask_sponsor', 'archive']
     """
-    fading = _family(data, "fading")
+    fading = family(data, "fading")
     evidence = fading.get("evidence")
     if fading.get("verdict") != "fading" or not isinstance(evidence, list) or not evidence:
         return []

@@ -325,10 +325,11 @@ def delete_follow(request: SignedInRequest, payload: FollowIn) -> Status[None]:
 class NotificationOut(Schema):
     id: int
     type: str
-    actor: str
-    actor_name: str
+    actor: str | None  # None for an alert (no person did it)
+    actor_name: str | None
     workspace_id: int
     post_id: int | None
+    alert_id: int | None
     excerpt: str
     url: str
     created_at: dt.datetime
@@ -352,14 +353,18 @@ class MutesIn(Schema):
 def notification_out(n: Any) -> NotificationOut:
     post = n.post
     url = post_url(post) if post is not None else ""
+    if n.alert is not None:
+        url = n_queries.url_of(n)
+    excerpt = post.body[:140] if post is not None else n.alert.summary[:140] if n.alert else ""
     return NotificationOut(
         id=n.pk,
         type=n.type,
-        actor=n.actor.username,
-        actor_name=n.actor.name,
+        actor=n.actor.username if n.actor else None,
+        actor_name=n.actor.name if n.actor else None,
         workspace_id=n.workspace_id,
         post_id=n.post_id,
-        excerpt=(post.body[:140] if post is not None else ""),
+        alert_id=n.alert_id,
+        excerpt=excerpt,
         url=url,
         created_at=n.created_at,
         read=n.read_at is not None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import conversation, people, workspaces
+from . import alerts, conversation, people, workspaces
 from .base import api
 
 __all__ = ["api", "urlpatterns"]
@@ -10,5 +10,6 @@ __all__ = ["api", "urlpatterns"]
 api.add_router("", people.router)
 api.add_router("", workspaces.router)
 api.add_router("", conversation.router)
+api.add_router("", alerts.router)
 
 urlpatterns = api.urls

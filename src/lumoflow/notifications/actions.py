@@ -1,24 +1,37 @@
-"""Create notifications after a conversation write commits; mark read; mute per type.
+"""Create notifications after a conversation write commits; mark read; mute per type; raise
+alerts about a workspace's health and mark them acted on.
 
 `notify_conversation` is subscribed to the "conversation" topic (see apps.py): it runs after the
 write's transaction commits, in the same request, and notifies only people who may read the post.
+`raise_alerts` is subscribed to "metrics.refreshed": it runs after fresh metrics of a workspace
+are stored, opens an alert per new condition (and notifies the owners), and closes the alerts
+whose condition the metrics no longer show.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from lumoflow.activity.actions import record
+from lumoflow.activity.models import Verb
+from lumoflow.analytics.advice import suggested_actions
+from lumoflow.analytics.alerts import Condition, alert_conditions
+from lumoflow.analytics.targets import Targets
 from lumoflow.conversation.models import Post
 from lumoflow.conversation.queries import readers_among
-from lumoflow.core.errors import Invalid
-from lumoflow.core.validation import as_id
+from lumoflow.core import limits
+from lumoflow.core.errors import Conflict, Invalid
+from lumoflow.core.validation import FieldErrors, as_id
 from lumoflow.people.models import User
+from lumoflow.workspaces.models import Workspace
 
-from .models import Mute, Notification, Type
+from . import queries
+from .models import Alert, Mute, Notification, Type
 
 
 def _recipients(post: Post, event: str, actor_id: int, mentioned: Iterable[int]) -> dict[int, str]:
@@ -119,3 +132,130 @@ def set_mutes(actor: User, *, muted: Iterable[str]) -> set[str]:
     have = set(Mute.objects.filter(user_id=actor.pk).values_list("type", flat=True))
     Mute.objects.bulk_create([Mute(user_id=actor.pk, type=t) for t in wanted - have])
     return wanted
+
+
+def _targets_of(ws: Workspace) -> Targets:
+    """A workspace's engagement targets as the analytics read them."""
+    return Targets(
+        weekly_active_share=float(ws.target_weekly_active_share),
+        first_reply_hours=float(ws.target_first_reply_hours),
+        on_topic_share=float(ws.target_on_topic_share),
+    )
+
+
+def raise_alerts(
+    *,
+    workspace_id: int | None = None,
+    data: Mapping[str, Any] | None = None,
+    computed_at: dt.datetime | None = None,
+    **_: Any,
+) -> None:
+    """Bring a workspace's open alerts in line with its fresh metrics (subscriber of
+    "metrics.refreshed"): one open alert per condition the metrics show (the verdict is
+    fading; a target missed two weeks running), never two for the same open condition; the
+    alerts whose condition is gone are closed. A new alert carries what changed, since when,
+    the evidence and the suggested actions, and notifies the workspace's owners.
+
+    The organisation's metrics (no workspace) and archived workspaces raise nothing. No person
+    did this, so no activity is recorded (like a notification).
+    """
+    if workspace_id is None or not data:
+        return
+    ws = Workspace.objects.filter(pk=workspace_id, archived_at=None).first()
+    if ws is None:
+        return
+    now = timezone.now()
+    when = computed_at or now
+    targets = _targets_of(ws)
+    found = {(c.kind, c.metric): c for c in alert_conditions(data, targets, seen=when.date())}
+    with transaction.atomic():
+        open_ = {
+            (a.kind, a.metric): a
+            for a in Alert.objects.select_for_update().filter(workspace=ws, closed_at=None)
+        }
+        gone = [a.pk for key, a in open_.items() if key not in found]
+        Alert.objects.filter(pk__in=gone).update(closed_at=now)
+        new = [c for key, c in found.items() if key not in open_]
+        if not new:
+            return
+        advice = [
+            a.as_dict()
+            for a in suggested_actions(
+                data,
+                target_hours=targets.first_reply_hours,
+                target_on_topic=targets.on_topic_share,
+            )
+        ]
+        owners = queries.alert_recipients(ws)
+        for c in new:
+            alert = _open_alert(ws, c, advice, now=now, computed_at=when)
+            if alert is not None:
+                Notification.objects.bulk_create(
+                    Notification(
+                        recipient_id=uid,
+                        type=Type.ALERT,
+                        actor=None,
+                        workspace=ws,
+                        alert=alert,
+                        created_at=now,
+                    )
+                    for uid in owners
+                )
+
+
+def _open_alert(
+    ws: Workspace,
+    c: Condition,
+    advice: list[dict[str, str]],
+    *,
+    now: dt.datetime,
+    computed_at: dt.datetime,
+) -> Alert | None:
+    """Create the alert, or None when a refresh running at the same time opened it first."""
+    try:
+        with transaction.atomic():
+            return Alert.objects.create(
+                workspace=ws,
+                kind=c.kind,
+                metric=c.metric,
+                summary=c.summary,
+                since=c.since,
+                evidence=list(c.evidence),
+                actions=advice,
+                raised_at=now,
+                computed_at=computed_at,
+            )
+    except IntegrityError:  # the one-open-alert constraint
+        return None
+
+
+@transaction.atomic
+def mark_alert_acted_on(actor: User, alert_id: Any, *, note: str) -> Alert:
+    """Record that the actor acted on an alert, with a note saying what was done.
+
+    Owners and facilitators of the alert's workspace (`queries.get_alert_for`: NotFound for
+    anyone else who is not a member, PermissionDenied for a member). Invalid for a missing or
+    over-long note; Conflict when the alert was already marked acted on, or the workspace is
+    archived. Records a `workspace` activity event (change "alert acted on").
+    """
+    alert = queries.get_alert_for(actor, alert_id)
+    with FieldErrors() as errs:
+        text = errs.require("note", note, max_length=limits.ALERT_NOTE)
+    locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    if locked.acted_on_at is not None:
+        raise Conflict(
+            f"This alert was already marked acted on, on {locked.acted_on_at:%-d %B %Y}."
+        )
+    now = timezone.now()
+    Alert.objects.filter(pk=alert.pk).update(acted_on_at=now, acted_on_by=actor, note=text)
+    record(
+        actor,
+        Verb.WORKSPACE,
+        workspace=alert.workspace,
+        obj=alert,
+        text=text,
+        ts=now,
+        data={"change": "alert acted on", "kind": alert.kind, "metric": alert.metric},
+    )
+    alert.acted_on_at, alert.acted_on_by, alert.note = now, actor, text
+    return alert

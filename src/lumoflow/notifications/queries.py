@@ -1,28 +1,61 @@
-"""Reads of a person's notifications. Only ever the viewer's own, and only about posts the viewer
-may still read (leaving a private workspace hides its notifications)."""
+"""Reads of a person's notifications and of workspaces' alerts.
+
+Notifications: only ever the viewer's own, and only about posts the viewer may still read
+(leaving a private workspace hides its notifications); an alert's notification only while the
+viewer may see the workspace's alerts.
+
+Alerts: seen and acted on by the workspace's owners and facilitators (facilitators set
+objectives and moderate: most suggested actions are theirs to take); owners are notified. A
+member without that role gets PermissionDenied (403); anyone else, someone who left included,
+gets NotFound (404), as for a workspace they cannot see.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
+from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.sql import Frozen
+from lumoflow.core.validation import id_or_not_found
 from lumoflow.people.models import Viewer
-from lumoflow.workspaces.queries import readable_workspace_ids
+from lumoflow.workspaces.models import Membership, MembershipStatus, Role, Workspace
+from lumoflow.workspaces.queries import (
+    FACILITATE_ROLES,
+    get_workspace_for,
+    may_facilitate,
+    readable_workspace_ids,
+    role_of,
+)
 
-from .models import Mute, Notification, Type
+from .models import Alert, Mute, Notification, Type
 
 
 def _uid(viewer: Viewer) -> int | None:
     return viewer.pk if getattr(viewer, "is_authenticated", False) else None
 
 
+def alert_workspace_ids(viewer: Viewer) -> QuerySet[Membership, Any]:
+    """Ids of the workspaces whose alerts the viewer sees (a subquery): active owner or
+    facilitator."""
+    # No viewer: user_id=None reads as IS NULL and matches no row (the stubs refuse None).
+    return Membership.objects.filter(  # type: ignore[misc]
+        user_id=_uid(viewer), status=MembershipStatus.ACTIVE, role__in=FACILITATE_ROLES
+    ).values("workspace_id")
+
+
 def list_notifications_for(viewer: Viewer, *, unread: bool = False) -> QuerySet[Notification]:
-    qs = Notification.objects.filter(
-        recipient_id=_uid(viewer), workspace__in=readable_workspace_ids(viewer)
-    ).filter(Q(post__isnull=True) | Q(post__deleted_at=None, post__hidden_at=None))
+    qs = (
+        Notification.objects.filter(
+            recipient_id=_uid(viewer), workspace__in=readable_workspace_ids(viewer)
+        )
+        .filter(Q(post__isnull=True) | Q(post__deleted_at=None, post__hidden_at=None))
+        .filter(Q(alert__isnull=True) | Q(workspace__in=alert_workspace_ids(viewer)))
+    )
     if unread:
         qs = qs.filter(read_at=None)
-    return qs.select_related("actor", "post", "workspace")
+    return qs.select_related("actor", "post", "workspace", "alert")
 
 
 def get_notification_for(viewer: Viewer, notification_id: int) -> Notification | None:
@@ -54,8 +87,79 @@ def url_of(n: Notification) -> str:
     """Where a notification leads: the thread, at the post."""
     from django.urls import reverse
 
+    if n.alert is not None:
+        return alert_url(n.alert)
     post = n.post
     if post is None:
         return reverse("conversation:notifications:list")
     url = reverse("conversation:post", args=[post.thread_id or post.pk])
     return url + (f"#post-{post.pk}" if post.thread_id else "")
+
+
+def _alerts_workspace(viewer: Viewer, workspace: Any, what: str) -> Workspace:
+    """The workspace when the viewer may see its alerts; NotFound or PermissionDenied."""
+    ws = get_workspace_for(viewer, workspace)
+    role = role_of(viewer, ws)
+    if role is None:
+        raise NotFound(what)
+    if not may_facilitate(role):
+        raise PermissionDenied("Only the workspace's owners and facilitators see its alerts.")
+    return ws
+
+
+def list_alerts_for(
+    viewer: Viewer, workspace_id: Any, *, open_only: bool = False
+) -> QuerySet[Alert]:
+    """A workspace's alerts, newest first. NotFound unless the viewer is an active member;
+    PermissionDenied for a member who is neither owner nor facilitator."""
+    wid = id_or_not_found(workspace_id, "workspace")
+    ws = _alerts_workspace(viewer, wid, f"No workspace {wid}.")
+    qs = Alert.objects.filter(workspace=ws)
+    if open_only:
+        qs = qs.filter(closed_at=None)
+    return qs.select_related("workspace", "acted_on_by").order_by("-raised_at", "-id")
+
+
+def get_alert_for(viewer: Viewer, alert_id: Any) -> Alert:
+    """One alert the viewer may see (rules of `list_alerts_for`); NotFound or PermissionDenied."""
+    aid = id_or_not_found(alert_id, "alert")
+    alert = Alert.objects.select_related("workspace", "acted_on_by").filter(pk=aid).first()
+    missing = f"No alert {aid}."
+    if alert is None:
+        raise NotFound(missing)
+    try:
+        alert.workspace = _alerts_workspace(viewer, alert.workspace_id, missing)
+    except NotFound:
+        raise NotFound(missing) from None
+    return alert
+
+
+def alert_recipients(workspace: Workspace) -> list[int]:
+    """Who is notified of a workspace's new alert: its active owners who do not mute alerts."""
+    muted = Mute.objects.filter(type=Type.ALERT).values("user_id")
+    return list(
+        Membership.objects.filter(
+            workspace=workspace, status=MembershipStatus.ACTIVE, role=Role.OWNER
+        )
+        .exclude(user_id__in=muted)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def alert_url(alert: Alert) -> str:
+    """The alert's page (its acted-on form)."""
+    from django.urls import reverse
+
+    return reverse("conversation:notifications:alert", args=[alert.pk])
+
+
+def after_acted_on_url(alert: Alert) -> str:
+    """Where marking an alert acted on leads: the workspace's health page, at its alerts, when
+    the measure pages are installed; else the alert itself."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("measure:health", args=[alert.workspace_id]) + "#alerts"
+    except NoReverseMatch:
+        return alert_url(alert)
