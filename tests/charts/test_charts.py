@@ -11,7 +11,18 @@ from typing import Any
 import pytest
 
 import lumoflow.charts as pkg
-from lumoflow.charts import group_bars, text_alternative, to_svg, weekly_chart
+from lumoflow.charts import (
+    FUNNEL_STEPS,
+    department_reach,
+    group_bars,
+    participation_funnel,
+    sparkline,
+    text_alternative,
+    to_svg,
+    trend_line,
+    weekly_chart,
+)
+from lumoflow.charts.style import ACCENT
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + "."))
 
@@ -145,3 +156,131 @@ def test_weeks_are_numbered_when_times_are_offsets_not_dates() -> None:
     assert "from week 1 to week 3" in sentence and "changed in week 2" in sentence
     assert "change: week 2" in _texts(svg) and "week 1" in _texts(svg)
     assert not any(re.search(r"\b(2000|1999|Jan|Dec)\b", t) for t in _texts(svg))
+
+
+# -- target line, sparkline, funnel, department reach -------------------------------------------
+
+
+def _marks(svg: str, mark: str) -> list[str]:
+    """The inner SVG of each group of ``mark`` (rule, line, rect, symbol, text…)."""
+    return re.findall(rf'<g class="mark-{mark} role-mark[^"]*"[^>]*>(.*?)</g>', svg, re.S)
+
+
+def test_a_target_is_a_named_level_the_axis_reaches() -> None:
+    # given weekly shares all under the target
+    spec = weekly_chart(_weeks(0.2, 0.3, 0.25), title="t", y_title="active", kind="share",
+                        target=0.6)  # fmt: skip
+    # when
+    svg = to_svg(spec)
+    # then: the level is drawn and named, and the axis runs up to it
+    assert "target 60%" in _texts(svg)
+    assert "60%" in _texts(svg)
+    assert spec["description"].endswith("; target 60%.")
+    # no target, no level
+    plain = to_svg(weekly_chart(_weeks(0.2, 0.3, 0.25), title="t", y_title="a", kind="share"))
+    assert not any(t.startswith("target") for t in _texts(plain))
+
+
+def test_a_sparkline_has_no_axes_and_leaves_gaps_for_missing_weeks() -> None:
+    # given a hidden week and a week without data between shown ones
+    points = _weeks(4, 6, 5, 7, 8)
+    points[1] = {"week": points[1]["week"], "value": None, "suppressed": True}
+    points[3] = {"week": points[3]["week"], "value": None, "suppressed": False}
+    # when
+    spec = sparkline(points, title="Active people", target=6)
+    svg = to_svg(spec)
+    # then: nothing written, no zero anywhere, three runs of the line
+    assert _texts(svg) == []
+    line_layer = next(part for part in spec["layer"] if part["mark"]["type"] == "line")
+    data = _values(spec, line_layer)
+    assert [r["value"] for r in data] == [4, 5, 8]
+    assert [r["run"] for r in data] == [1, 2, 3]
+    sentence, _, rows = text_alternative(spec)
+    assert [r[1] for r in rows] == ["4", "fewer than 5 people", "5", "no data", "8"]
+    assert sentence.startswith("Active people over 5 weeks: first 4, last 8")
+    assert "1 week hidden" in sentence and "target 6" in sentence
+
+
+def test_a_hidden_week_is_a_gap_in_a_sparkline_even_with_a_value() -> None:
+    points = [{**p, "suppressed": i == 1} for i, p in enumerate(_weeks(4, 6, 5))]
+    spec = sparkline(points, title="t")
+    line_layer = next(part for part in spec["layer"] if part["mark"]["type"] == "line")
+    assert [r["value"] for r in _values(spec, line_layer)] == [4, 5]
+
+
+FUNNEL = [
+    {"step": "readers", "value": 140, "suppressed": False},
+    {"step": "reactors", "value": 62, "suppressed": False},
+    {"step": "repliers", "value": None, "suppressed": True},
+    {"step": "posters", "value": 9, "suppressed": False},
+]
+
+
+def test_the_funnel_keeps_its_order_and_draws_no_bar_for_a_hidden_step() -> None:
+    spec = participation_funnel(FUNNEL, min_group_size=7)
+    svg = to_svg(spec)
+    texts = _texts(svg)
+    assert [t for t in texts if t in FUNNEL_STEPS.values()] == [
+        "Read", "Reacted", "Replied", "Posted"
+    ]  # fmt: skip
+    assert _marks(svg, "rect")[0].count("<path") == 3
+    assert "fewer than 7 people" in texts and "62 (44%)" in texts
+    _, columns, rows = text_alternative(spec)
+    assert columns == ["Step", "People", "Share of the first step"]
+    assert rows[2] == ["Replied", "fewer than 7 people", ""]
+
+
+def test_the_funnel_takes_the_engines_shape_as_it_is() -> None:
+    engine = {
+        s["step"]: {"value": s["value"], "people": s["value"], "suppressed": s["suppressed"]}
+        for s in FUNNEL
+    }
+    assert participation_funnel(engine) == participation_funnel(FUNNEL)
+
+
+def test_a_funnel_whose_first_step_is_hidden_shows_no_shares() -> None:
+    steps = [{**FUNNEL[0], "value": None, "suppressed": True}, *FUNNEL[1:]]
+    spec = participation_funnel(steps)
+    assert [r[2] for r in text_alternative(spec)[2]] == ["", "", "", ""]
+    assert "%" not in spec["description"]
+
+
+DEPARTMENTS = [
+    {"department": "Legal", "value": 0, "suppressed": False},
+    {"department": "Engineering", "value": 0.35, "suppressed": False},
+    {"department": "Ops", "value": None, "suppressed": True},
+    {"department": "Sales", "value": 0.6, "suppressed": False},
+]
+
+
+def test_departments_that_never_took_part_stand_apart_from_hidden_ones() -> None:
+    spec = department_reach(DEPARTMENTS)
+    svg = to_svg(spec)
+    texts = _texts(svg)
+    # order: most reached, never reached, hidden
+    names = [t for t in texts if t in {"Legal", "Engineering", "Ops", "Sales"}]
+    assert names == ["Sales", "Engineering", "Legal", "Ops"]
+    # bars for the two that took part; a marker of its own colour, in the legend, for Legal
+    assert _marks(svg, "rect")[0].count("<path") == 2
+    symbols = [m for m in _marks(svg, "symbol") if ACCENT in m]
+    assert len(symbols) == 1 and symbols[0].count("<path") == 1
+    assert texts.count("never took part") == 2  # the legend and the label at the marker
+    assert "fewer than 5 people" in texts
+    sentence, _, rows = text_alternative(spec)
+    assert "2 of 4 departments took part" in sentence and "never took part: Legal" in sentence
+    assert rows == [
+        ["Sales", "60%"], ["Engineering", "35%"], ["Legal", "never took part"],
+        ["Ops", "fewer than 5 people"],
+    ]  # fmt: skip
+
+
+def test_reach_without_absent_departments_has_no_legend() -> None:
+    spec = department_reach([d for d in DEPARTMENTS if d["value"] != 0])
+    assert "never took part" not in _texts(to_svg(spec))
+
+
+def test_trend_line_is_withheld_when_the_trend_is() -> None:
+    points = _weeks(5, 4, 3)
+    assert trend_line({"sen_slope": None, "intercept": 5.0, "start": "2024-03-04"}, points) is None
+    line = trend_line({"sen_slope": -1.0, "intercept": 5.0, "start": "2024-03-04"}, points)
+    assert line is not None and [p["value"] for p in line] == [5.0, 4.0, 3.0]

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import caches
 from django.template import Context, Template, TemplateSyntaxError
 
-from lumoflow.charts import group_bars, weekly_chart
+from lumoflow.charts import group_bars, sparkline, weekly_chart
 from lumoflow.core.charts import page_spec, spec_key
 
 
@@ -125,3 +125,9 @@ def test_the_static_svg_is_kept_by_the_spec_content() -> None:
 def test_a_chart_without_a_spec_fails_loudly(value: Any) -> None:
     with pytest.raises(TemplateSyntaxError, match="needs a Vega-Lite spec"):
         _render("{% chart spec %}", spec=value)
+
+
+def test_a_sparkline_is_named_by_the_title_it_does_not_draw() -> None:
+    spec = sparkline([{"week": "2024-03-04", "value": 3, "suppressed": False}], title="Replies")
+    html = _render("{% chart spec %}", spec=spec)
+    assert "<summary>Replies: the data as a table</summary>" in html

@@ -18,7 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.template import RequestContext, Template
 from django.test import RequestFactory
 
-from lumoflow.charts import weekly_chart
+from lumoflow.charts import department_reach, participation_funnel, sparkline, weekly_chart
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -26,7 +26,8 @@ pytestmark = pytest.mark.xdist_group("browser")
 # The site's own policy (core.middleware.ContentSecurityPolicyMiddleware sends it on every page).
 CSP = "; ".join(f"{k} {v}" for k, v in settings.LUMOFLOW_CONTENT_SECURITY_POLICY.items())
 PAGE = """{% extends "base.html" %}{% load charts %}
-{% block content %}<h1>Charts</h1>{% chart first %}{% chart second static=False %}{% endblock %}"""
+{% block content %}<h1>Charts</h1>{% chart first %}{% chart second static=False %}
+{% for spec in more %}{% chart spec %}{% endfor %}{% endblock %}"""
 
 
 def _points(*values: float | None) -> list[dict[str, Any]]:
@@ -43,12 +44,31 @@ def _page_html() -> str:
         _points(9, 8, None, 6, 5, 3),
         title="People contributing each week",
         y_title="people",
+        target=7,
         trend=[{"week": "2024-03-04", "value": 9.5}, {"week": "2024-04-08", "value": 3.2}],
         changepoint="2024-03-25",
     )
     second = weekly_chart(_points(0.5, 0.4, 0.45, 0.3, 0.35, 0.2), title="On topic",
                           y_title="on topic", kind="share")  # fmt: skip
-    context = RequestContext(request, {"first": first, "second": second})
+    more = [
+        sparkline(_points(9, 8, None, 6, 5, 3), title="Active people", target=7),
+        participation_funnel(
+            [
+                {"step": "readers", "value": 140, "suppressed": False},
+                {"step": "reactors", "value": 62, "suppressed": False},
+                {"step": "repliers", "value": None, "suppressed": True},
+                {"step": "posters", "value": 9, "suppressed": False},
+            ]
+        ),
+        department_reach(
+            [
+                {"department": "Sales", "value": 0.6, "suppressed": False},
+                {"department": "Legal", "value": 0, "suppressed": False},
+                {"department": "Ops", "value": None, "suppressed": True},
+            ]
+        ),
+    ]
+    context = RequestContext(request, {"first": first, "second": second, "more": more})
     return Template(PAGE).render(context)
 
 
@@ -78,27 +98,32 @@ def test_vega_embed_draws_each_chart_without_eval_under_the_policy(
     errors = _open(page, live_server, html)
     drawn = page.locator("figure.chart.chart-drawn")
     try:
-        drawn.nth(1).wait_for(timeout=20_000)
+        drawn.nth(4).wait_for(timeout=20_000)
     except Exception as timeout:
         raise AssertionError(f"charts not drawn; console: {errors}") from timeout
-    assert drawn.count() == 2
-    # then: each figure holds one SVG, drawn in the browser (vega's renderer marks it)
-    for figure in page.locator("figure.chart").all():
-        assert figure.locator(".chart-view svg").count() == 1
-        assert figure.locator(".chart-live svg.marks").count() == 1
-    first = page.locator("figure.chart").first
-    assert first.locator(".chart-live svg").get_attribute("aria-labelledby", timeout=1000)
-    texts = first.locator(".chart-live svg text").all_text_contents()
+    assert drawn.count() == 5
+    # then: each figure holds one SVG, drawn in the browser (vega's renderer marks it), with
     # the same words as the static SVG drawn on the server (axis labels included: Vega's
     # expression interpreter reads some expressions differently from compiled JavaScript)
-    static = re.findall(r"<text[^>]*>([^<]*)</text>", html.split("<figcaption")[0])
-    assert sorted(texts) == sorted(unescape(t) for t in static)
+    static = [
+        [unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", part)]
+        for part in re.findall(r'<div class="chart-view">(.*?)</div>', html, re.S)
+    ]
+    figures = page.locator("figure.chart").all()
+    for figure, words in zip(figures, static, strict=True):
+        assert figure.locator(".chart-view svg").count() == 1
+        svg = figure.locator(".chart-live svg.marks")
+        assert svg.count() == 1 and svg.get_attribute("aria-labelledby")
+        if figure != figures[1]:  # the one without a static SVG
+            assert sorted(svg.locator("text").all_text_contents()) == sorted(words)
+    texts = figures[0].locator(".chart-live svg text").all_text_contents()
     assert "People contributing each week" in texts and "11 Mar" in texts
-    assert "change: week of 25 March 2024" in texts
+    assert "change: week of 25 March 2024" in texts and "target 7" in texts
     assert any("fewer than 5 people" in t for t in texts)
+    assert "never took part" in (figures[4].locator(".chart-live svg").text_content() or "")
     # the data table is behind its disclosure
-    first.locator("summary").click()
-    assert first.locator("table tbody tr").count() == 6
+    figures[0].locator("summary").click()
+    assert figures[0].locator("table tbody tr").count() == 6
     screenshot(page, "charts")
     assert not errors, errors
 

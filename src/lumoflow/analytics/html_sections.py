@@ -6,13 +6,12 @@ printing zeros. Figures go through :mod:`lumoflow.charts.numbers`; terms through
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lumoflow.analytics.html_page import VERDICTS, Page, esc, figures, section, table
-from lumoflow.charts import group_bars, numbers, weekly_chart
+from lumoflow.charts import group_bars, numbers, trend_line, weekly_chart
 
 #: Most workspaces listed in the verdict table (the JSON holds them all).
 MAX_WORKSPACES = 30
@@ -112,39 +111,6 @@ def _verdict_box(page: Page, verdict: str, evidence: Sequence[object]) -> str:
     )
 
 
-def _trend_line(
-    trend: Mapping[str, Any], points: Sequence[Mapping[str, Any]], silent_run: int
-) -> list[dict[str, Any]] | None:
-    """Sen's line of the fading result (``intercept`` at ``start`` plus ``sen_slope`` a week),
-    over the chart's weeks; broken over silent runs, which the trend tests leave out."""
-    slope, intercept, start = trend.get("sen_slope"), trend.get("intercept"), trend.get("start")
-    if not (numbers.is_number(slope) and numbers.is_number(intercept) and start):
-        return None
-    origin = dt.date.fromisoformat(str(start)[:10])
-    silent = _silent_weeks([p.get("value") for p in points], silent_run)
-    line = []
-    for i, p in enumerate(points):
-        week = dt.date.fromisoformat(str(p["week"])[:10])
-        if week >= origin:
-            fitted = max(0.0, intercept + slope * (week - origin).days / 7)
-            line.append({"week": week.isoformat(), "value": None if i in silent else fitted})
-    return line
-
-
-def _silent_weeks(values: Sequence[object], run: int) -> set[int]:
-    """Weeks in runs of at least ``run`` zero weeks, and the week either side."""
-    out: set[int] = set()
-    i = 0
-    while i < len(values):
-        j = i
-        while j < len(values) and values[j] == 0:
-            j += 1
-        if j - i >= max(run, 1):
-            out.update(range(max(0, i - 1), min(len(values), j + 1)))
-        i = max(j, i + 1)
-    return out
-
-
 def _activity_points(page: Page) -> list[dict[str, Any]]:
     fading = _part(page, "fading") or {}
     own = fading.get("weekly")
@@ -181,7 +147,7 @@ def verdict(page: Page) -> str:
             for e in fading.get("evidence") or []
         )
         cp = trend.get("changepoint") if step_found else None
-        line = _trend_line(trend, points, int(silent_run))
+        line = trend_line(trend, points, silent_run=int(silent_run))
         out += page.chart(
             weekly_chart(
                 points,

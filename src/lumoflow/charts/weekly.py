@@ -15,7 +15,7 @@ from typing import Any
 import altair as alt
 
 from lumoflow.charts import numbers
-from lumoflow.charts.style import BAND, INK, MARK, TREND, WIDTH, spec_of
+from lumoflow.charts.style import BAND, INK, MARK, TARGET, TREND, WIDTH, spec_of
 
 #: How the states of a week are named in the data of the spec.
 SHOWN, HIDDEN, EMPTY = "shown", "hidden", "no data"
@@ -78,7 +78,7 @@ def _week_axis(rows: Sequence[Mapping[str, Any]], origin: str | None) -> alt.Axi
     return alt.Axis(format="%-d %b", values=values, **common)
 
 
-def _runs(points: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def value_runs(points: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The points with a value, numbered by run: a line breaks where a value is missing."""
     out, run, previous = [], 0, False
     for p in points:
@@ -118,6 +118,7 @@ def _sentence(
     min_group_size: int,
     changepoint: str | None,
     origin: str | None,
+    target: float | None = None,
 ) -> str:
     if not rows:
         return f"{title}: no weeks to show."
@@ -140,7 +141,64 @@ def _sentence(
         text += f"; {weeks(hidden)} hidden ({hidden_label(min_group_size)})"
     if changepoint:
         text += f"; the level changed in {numbers.week(changepoint, origin)}"
+    if numbers.is_number(target):
+        text += f"; target {numbers.figure(target, kind)}"
     return text + "."
+
+
+def trend_line(
+    trend: Mapping[str, Any], points: Sequence[Mapping[str, Any]], *, silent_run: int = 4
+) -> list[dict[str, Any]] | None:
+    """The fading result's trend (Sen's line: ``intercept`` at ``start`` plus ``sen_slope`` a
+    week) as points over the chart's weeks, for ``weekly_chart(trend=...)``.
+
+    The line is broken (``None``) over runs of at least ``silent_run`` zero weeks and the week
+    either side, which the trend tests leave out; ``None`` when the trend is withheld.
+
+    >>> trend_line({"sen_slope": -1.0, "intercept": 5.0, "start": "2024-03-11"},
+    ...            [{"week": "2024-03-04"}, {"week": "2024-03-11"}, {"week": "2024-03-18"}])
+    [{'week': '2024-03-11', 'value': 5.0}, {'week': '2024-03-18', 'value': 4.0}]
+    """
+    slope, intercept, start = trend.get("sen_slope"), trend.get("intercept"), trend.get("start")
+    if not (numbers.is_number(slope) and numbers.is_number(intercept) and start):
+        return None
+    origin = dt.date.fromisoformat(str(start)[:10])
+    silent = _silent_weeks([p.get("value") for p in points], silent_run)
+    line = []
+    for i, p in enumerate(points):
+        week = dt.date.fromisoformat(str(p["week"])[:10])
+        if week >= origin:
+            fitted = max(0.0, intercept + slope * (week - origin).days / 7)
+            line.append({"week": week.isoformat(), "value": None if i in silent else fitted})
+    return line
+
+
+def _silent_weeks(values: Sequence[object], run: int) -> set[int]:
+    """Weeks in runs of at least ``run`` zero weeks, and the week either side."""
+    out: set[int] = set()
+    i = 0
+    while i < len(values):
+        j = i
+        while j < len(values) and values[j] == 0:
+            j += 1
+        if j - i >= max(run, 1):
+            out.update(range(max(0, i - 1), min(len(values), j + 1)))
+        i = max(j, i + 1)
+    return out
+
+
+def _target_layers(target: float, label: str) -> list[alt.Chart]:
+    """A target as a dashed level across the chart, named at its right end."""
+    rule = alt.Chart(alt.InlineData(values=[{"value": target, "text": label}]))
+    return [
+        rule.mark_rule(color=TARGET, strokeDash=[6, 3], strokeWidth=1.5).encode(
+            y=alt.Y("value:Q"),
+            tooltip=[alt.Tooltip("text:N", title="target")],
+        ),
+        rule.mark_text(align="right", baseline="bottom", dy=-3, color=TARGET, fontSize=11).encode(
+            y="value:Q", x=alt.value("width"), text="text:N"
+        ),
+    ]
 
 
 def weekly_chart(
@@ -152,6 +210,7 @@ def weekly_chart(
     min_group_size: int = 5,
     trend: Sequence[Mapping[str, Any]] | None = None,
     changepoint: str | None = None,
+    target: float | None = None,
     origin: str | None = None,
     width: int | str = WIDTH,
     height: int = 200,
@@ -172,6 +231,8 @@ def weekly_chart(
         ``None``).
     changepoint
         ISO date of the week where the level changed, drawn as a labelled rule.
+    target
+        The level aimed at, drawn as a dashed line named "target …" (in the units of ``kind``).
     origin
         When times are offsets rather than dates: the origin they count from. Weeks are then
         named by number (week 1 holds the origin), never by a calendar date.
@@ -245,13 +306,15 @@ def weekly_chart(
             x=x, y=y, tooltip=tooltip
         )
     )
-    fitted = _runs(trend or [])
+    fitted = value_runs(trend or [])
     if fitted:
         layers.append(
             alt.Chart(alt.InlineData(values=fitted))
             .mark_line(color=TREND, strokeDash=[6, 4], strokeWidth=2)
             .encode(x="week:T", y="value:Q", detail="run:N")
         )
+    if numbers.is_number(target):
+        layers += _target_layers(float(target), f"target {numbers.figure(target, kind)}")
     cp_known = changepoint in {r["week"] for r in rows}
     if changepoint:
         when = numbers.week(changepoint, origin).removeprefix("the ")
@@ -276,9 +339,9 @@ def weekly_chart(
     }
     return spec_of(
         chart,
-        description=_sentence(title, rows, kind, min_group_size, changepoint, origin),
+        description=_sentence(title, rows, kind, min_group_size, changepoint, origin, target),
         table=table,
     )
 
 
-__all__ = ["hidden_label", "weekly_chart"]
+__all__ = ["hidden_label", "trend_line", "weekly_chart"]

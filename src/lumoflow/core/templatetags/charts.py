@@ -40,7 +40,8 @@ _COUNT = "lumoflow.charts.ids"
 
 
 def _title(spec: Mapping[str, Any]) -> str:
-    title = spec.get("title")
+    """The chart's name: its drawn title, or the one it carries without drawing (sparklines)."""
+    title = spec.get("title") or (spec.get("usermeta") or {}).get("title")
     if isinstance(title, Mapping):
         title = title.get("text")
     if isinstance(title, list):
