@@ -1,0 +1,83 @@
+"""The alerts section of a workspace's health page: the workspace's alerts, and for each one
+acted on, its metric before and after that day (the weekly series split at the day, with the
+mean of each side), read from the metrics the page shows.
+
+Alerts are the `notifications` app's (raised there from "metrics.refreshed"); this module only
+puts them beside the metrics, which `notifications` may not import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lumoflow.analytics.alerts import BeforeAfter, before_after
+from lumoflow.charts import numbers
+from lumoflow.core.errors import NotFound, PermissionDenied
+from lumoflow.notifications import queries as alert_queries
+from lumoflow.notifications.models import Alert
+from lumoflow.people.models import Viewer
+
+#: Alerts shown on the page (newest first); the API lists them all.
+SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of the split: its label, the mean of its shown weeks, and each week."""
+
+    label: str
+    mean: str
+    weeks: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class AlertView:
+    alert: Alert
+    url: str
+    metric: str | None = None  # the metric's name, when acted on
+    before: Side | None = None
+    after: Side | None = None
+
+
+def _side(
+    ba: BeforeAfter, label: str, rows: tuple[tuple[Any, float | None], ...], mean: float | None
+) -> Side:
+    n = len(rows)
+    return Side(
+        f"{label} ({n} week{'s' * (n != 1)})",
+        "no week shown" if mean is None else ba.figure(mean),
+        [(numbers.day(w), ba.figure(v)) for w, v in rows],
+    )
+
+
+def alert_view(alert: Alert, data: Mapping[str, Any]) -> AlertView:
+    """An alert for the page; acted on, with its metric before and after the day."""
+    url = alert_queries.alert_url(alert)
+    if alert.acted_on_at is None:
+        return AlertView(alert, url)
+    day = alert.acted_on_at.date()
+    ba = before_after(data, alert.metric, day)
+    if ba is None:
+        return AlertView(alert, url)
+    when = numbers.day(day)
+    return AlertView(
+        alert,
+        url,
+        ba.series.label,
+        _side(ba, f"Before {when}", ba.before, ba.mean_before),
+        _side(ba, f"From {when}", ba.after, ba.mean_after),
+    )
+
+
+def alerts_section_for(
+    viewer: Viewer, workspace_id: Any, data: Mapping[str, Any]
+) -> list[AlertView] | None:
+    """The section's alerts, newest first, or None when the viewer may not see the workspace's
+    alerts (members, administrators who are not members: the section is left out)."""
+    try:
+        alerts = list(alert_queries.list_alerts_for(viewer, workspace_id)[:SHOWN])
+    except (NotFound, PermissionDenied):
+        return None
+    return [alert_view(a, data) for a in alerts]
