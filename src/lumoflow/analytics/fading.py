@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -58,17 +58,12 @@ ORBIT_THRESHOLDS = (1.0, 3.0, 8.0)
 
 
 @dataclass(frozen=True)
-class Fading:
-    """The verdict for the whole selection and, for a log of many workspaces, per workspace."""
+class Fading(Verdict):
+    """The verdict for the whole selection (the fields of :class:`Verdict`) and, for a log of
+    many workspaces, per workspace, with the rule that decided them."""
 
-    verdict: str
-    evidence: list[Evidence]
-    members: int
-    trends: dict[str, Trend]
-    gravity: float | None
-    levels: dict[str, int]
-    by_workspace: dict[str, Verdict]
-    rule: FadingRule
+    by_workspace: dict[str, Verdict] = field(default_factory=dict)
+    rule: FadingRule = field(default_factory=FadingRule)
 
 
 def weekly_series(
@@ -200,7 +195,7 @@ def fading_signal(frame: Frame, *, rule: FadingRule | None = None) -> Fading:
     if not frame.has_time or not weeks:
         why = "Too little data: the input has no timestamps."
         v = too_little(why, None, 0, {}, None)
-        return Fading(v.verdict, v.evidence, 0, {}, None, {}, {}, rule)
+        return Fading(v.verdict, v.evidence, 0, {}, None, rule=rule)
     members = members_table(frame).num_rows
     keep = complete_weeks(frame, weeks)
     series_of = weekly_series(frame, by_workspace=False, weeks=weeks)[""]
@@ -238,8 +233,17 @@ def fading_signal(frame: Frame, *, rule: FadingRule | None = None) -> Fading:
                 epoch=epoch,
             )
             shown = lv if mem >= mgs else {}
-            by_ws[str(w)] = Verdict(v.verdict, v.evidence, v.members, v.trends, v.gravity, shown)
-    return Fading(top.verdict, top.evidence, members, top.trends, g, levels or {}, by_ws, rule)
+            by_ws[str(w)] = replace(v, levels=shown)
+    return Fading(
+        top.verdict,
+        top.evidence,
+        members,
+        top.trends,
+        g,
+        levels or {},
+        by_workspace=by_ws,
+        rule=rule,
+    )
 
 
 def as_dict(series: Mapping[str, np.ndarray], weeks: list[dt.date]) -> list[dict[str, Any]]:
