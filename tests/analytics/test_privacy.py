@@ -9,6 +9,7 @@ import random
 import re
 from typing import Any
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ from lumoflow.analytics.log import make_log
 from lumoflow.analytics.privacy import Guarded, guard, pseudonym
 from lumoflow.analytics.report import (
     GROUP_TABLES,
+    NESTED_COUNTS,
     NETWORK_GROUPS,
     PEOPLE_COUNTS,
     analyze,
@@ -177,8 +179,10 @@ def _check_tables(data: dict[str, Any], raw: dict[str, Any], mgs: int) -> None:
                 assert row["suppressed"], (family, path, key)
             if row["suppressed"]:  # nothing but the row's name: no value, no people count
                 assert {k for k, v in row.items() if v is not None} <= {"week", "suppressed"}
-            else:
-                assert _rounded(row) == _rounded(true_rows[key])
+            else:  # as at threshold 1, but for figures withheld by their own group's rule
+                partial = WITHHELD_IN_SHOWN_ROWS.get((family, path), ())
+                shown = {k: v for k, v in row.items() if not (k in partial and v is None)}
+                assert _rounded(shown) == _rounded({k: true_rows[key][k] for k in shown})
         if hidden:
             # what the shown rows and any total give away is about the hidden rows together:
             # they include a group of at least the threshold, or there is nothing left to show
@@ -186,6 +190,99 @@ def _check_tables(data: dict[str, Any], raw: dict[str, Any], mgs: int) -> None:
             left = [k for k, r in true_rows.items() if r["people"] >= mgs and k not in hidden]
             assert max(sizes) >= mgs or not left, (family, path, hidden)
             assert len(hidden) >= 2 or max(sizes) >= mgs or not left
+
+
+#: Figures of a shown row that their own rule may withhold (checked by :func:`_check_weeks`).
+WITHHELD_IN_SHOWN_ROWS = {
+    ("participation", ("weekly",)): (
+        "posts",
+        "replies",
+        "reactions",
+        "engaged",
+        "new",
+        "retained",
+        "returning",
+        "churned",
+        "stickiness",
+    )
+}
+BREAKDOWN = ("engaged", "new", "retained", "returning", "churned")
+
+
+def _monday(ts: str) -> str:
+    day = dt.date.fromisoformat(ts[:10])
+    return (day - dt.timedelta(days=day.weekday())).isoformat()
+
+
+def _check_weeks(
+    data: dict[str, Any], raw: dict[str, Any], events: list[dict[str, Any]], mgs: int
+) -> None:
+    """Participation's weekly rows: a week's posts follow the one rule for a week's posts, its
+    breakdown hides no group of 1 to threshold - 1 people, and no hidden count of people can be
+    worked out from what is shown."""
+    weeks, true = data["participation"]["weekly"], _rows(raw["participation"]["weekly"])
+    members = data["participation"]["members"]
+    # a week's posts: about the people who posted that week; responsiveness hides the week's
+    # row by the same rule, so a week's posts are shown in both families or in neither
+    posters: dict[str, set[str]] = {}
+    for e in events:
+        if e["verb"] == "post":
+            posters.setdefault(_monday(e["ts"]), set()).add(e["actor"])
+    resp = _rows(data["responsiveness"]["weekly"])
+    for w in weeks:
+        if w["suppressed"]:
+            continue
+        people = len(posters.get(w["week"], ()))
+        assert not 0 < people < mgs or w["posts"] is None, w
+        hidden_there = w["week"] in resp and resp[w["week"]]["suppressed"]
+        assert (w["posts"] is None) is hidden_there, (w, resp.get(w["week"]))
+    for w in weeks:
+        t = true[w["week"]]
+        # members minus the week's active people is a group too
+        if 0 < members - t["active"] < mgs or 0 < t["active"] < mgs:
+            assert w["suppressed"], w
+        groups = [t[k] for k in BREAKDOWN] + [t["active"] - t["engaged"]]
+        if any(0 < n < mgs for n in groups):
+            assert all(w[k] is None for k in BREAKDOWN), w
+    _check_nothing_derived(weeks, list(true.values()), data["participation"], mgs)
+
+
+def _check_nothing_derived(
+    weeks: list[dict[str, Any]], true: list[dict[str, Any]], totals: dict[str, Any], mgs: int
+) -> None:
+    """No hidden weekly count of 1 to threshold - 1 people follows from the shown ones by the
+    sums that tie them: active = new + retained + returning and active - engaged >= 0 in each
+    week, last week's active = retained + churned, and the period's newcomers = the weeks' new
+    (where that holds)."""
+    cols = ("active", "engaged", "new", "retained", "returning", "churned")
+    cells = [(i, c) for i in range(len(weeks)) for c in cols if weeks[i][c] is None]
+    index = {cell: j for j, cell in enumerate(cells)}
+    equations: list[tuple[dict[tuple[int, str], int], int]] = []
+    for i in range(len(true)):
+        equations.append(({(i, "active"): 1, (i, "new"): -1, (i, "retained"): -1,
+                           (i, "returning"): -1}, 0))  # fmt: skip
+        if i:
+            equations.append(({(i - 1, "active"): 1, (i, "retained"): -1, (i, "churned"): -1}, 0))
+    if totals.get("newcomers") is not None and sum(t["new"] for t in true) == totals["newcomers"]:
+        equations.append(({(i, "new"): 1 for i in range(len(true))}, totals["newcomers"]))
+    rows = []
+    for terms, _ in equations:
+        row = np.zeros(len(cells))
+        for cell, k in terms.items():
+            if cell in index:
+                row[index[cell]] += k
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return
+    a = np.array(rows)
+    rank = np.linalg.matrix_rank(a)
+    for (i, c), j in index.items():
+        value = true[i][c]
+        if 0 < value < mgs:
+            unit = np.zeros(len(cells))
+            unit[j] = 1
+            assert np.linalg.matrix_rank(np.vstack([a, unit])) > rank, (weeks[i]["week"], c)
 
 
 def _check_fading(fading: dict[str, Any], mgs: int) -> None:
@@ -212,12 +309,30 @@ def _check_counts(data: dict[str, Any], raw: dict[str, Any], mgs: int) -> None:
         true = raw["participation"][key]
         if 0 < true < mgs:
             assert p[key] is None and key in p["suppressed_counts"], key
+        elif key in p["withheld_counts"]:
+            assert p[key] is None, key
         else:
             assert p[key] == true and key not in p["suppressed_counts"], key
     for key in NETWORK_GROUPS:
         group, true = data["network"][key], raw["network"][key]["count"]
-        assert group["suppressed"] is (0 < true < mgs), key
+        withheld = key in data["network"]["withheld_counts"]
+        assert group["suppressed"] is (0 < true < mgs or withheld), key
         assert group["count"] == (None if group["suppressed"] else true), key
+    # a count nested in another, both shown, differs from it by nobody or by enough people
+    for family, pairs in NESTED_COUNTS.items():
+        fam = data[family]
+        for whole, part in pairs:
+            a, b = fam[whole], fam[part]
+            a, b = (x.get("count") if isinstance(x, dict) else x for x in (a, b))
+            if a is not None and b is not None:
+                assert not 0 < a - b < mgs, (family, whole, part, a, b)
+    # the funnel's steps are nested too: members, readers (the active), reactors, repliers,
+    # posters; readers are hidden with the active count
+    steps = [p["members"], *(g["people"] for g in p["funnel"].values())]
+    if p["active"] is None:
+        assert steps[1] is None
+    shown = [n for n in steps if n is not None]
+    assert all(not 0 < a - b < mgs for i, a in enumerate(shown) for b in shown[i + 1 :]), steps
 
 
 @SETTINGS
@@ -247,6 +362,7 @@ def test_no_figure_about_fewer_than_the_threshold_can_be_read_or_derived(
     _check_tables(data, raw, mgs)
     _check_fading(data["fading"], mgs)
     _check_counts(data, raw, mgs)
+    _check_weeks(data, raw, events, mgs)
     for ws in data["relevance"]["drift"]:
         assert not data["relevance"]["by_workspace"][ws]["suppressed"]
     # formats agree: text and HTML show no number the guarded data does not hold

@@ -195,12 +195,15 @@ def test_a_small_week_cannot_be_recomputed_as_the_total_minus_the_other_weeks() 
     )
     assert total_minus_rest == 2 + 7  # the two weeks together, not week 4 alone
     weeks = data["participation"]["weekly"]
-    assert sum(w["suppressed"] for w in weeks) == 2
-    assert (
-        data["input"]["events_by_verb"]["post"]
-        - sum(w["posts"] for w in weeks if not w["suppressed"])
-        == 9
-    )
+    # participation: week 4 (2 people) and the weeks when 7 of the 8 members were active (one
+    # was not: members minus active would say so) show nothing, and then the smallest shown
+    hidden_rows = [w["week"] for w in weeks if w["suppressed"]]
+    assert hidden_rows == [_week(w)[:10] for w in (0, 1, 3, 4, 5, 7)]
+    # a week's posts follow the rule responsiveness follows: the same weeks lose their posts
+    shown_posts = [w for w in weeks if w["posts"] is not None]
+    assert {w["week"] for w in weeks if not w["suppressed"] and w["posts"] is None} == set()
+    assert {w["week"] for w in shown_posts}.isdisjoint(h["week"] for h in hidden)
+    assert data["input"]["events_by_verb"]["post"] - sum(w["posts"] for w in shown_posts) >= 9
 
 
 def test_secondary_suppression_picks_the_smallest_group_of_at_least_the_threshold() -> None:
@@ -268,8 +271,8 @@ def test_text_and_html_render_the_guarded_data_alone() -> None:
 # 5. Whole-selection counts of people ---------------------------------------------------------
 
 
-def _few_engaged_log() -> InteractionLog:
-    """Twelve members; ten weeks where a0 posts, a1 replies and a2..a5 only read."""
+def _few_engaged_log(readers: int = 4) -> InteractionLog:
+    """Twelve members; ten weeks where a0 posts, a1 replies and a2.. (``readers``) only read."""
     events: list[dict[str, Any]] = []
     for w in range(10):
         events.append(dict(event_id=f"p{w}", ts=_week(w), actor="a0", verb="post",
@@ -279,7 +282,7 @@ def _few_engaged_log() -> InteractionLog:
         events += [
             dict(event_id=f"v{w}-{p}", ts=_week(w, 2), actor=f"a{p}", verb="view",
                  workspace="w", object_id=f"v{w}-{p}", parent_id=f"o{w}")
-            for p in range(2, 6)
+            for p in range(2, 2 + readers)
         ]  # fmt: skip
     people = [{"actor": f"a{i}", "department": "eng"} for i in range(12)]
     return make_log(events, people, [{"workspace": "w"}])
@@ -297,8 +300,12 @@ def test_a_count_of_fewer_people_than_the_threshold_reads_fewer_than_in_every_fo
     assert p["engaged"] is None and p["lurker_share"] is None
     assert p["suppressed_counts"] == ["engaged", "contributor_absence_factor"]
     assert p["active"] == 6 and p["members"] == 12 and p["inactive_contributors"] == 0
-    assert n["isolated"] == raw["network"]["isolated"] | {"suppressed": False}
+    # the 10 isolated people are withheld too: the 12 people minus them would give the 2
+    # who are tied to someone
+    assert raw["network"]["isolated"]["count"] == 10 and n["nodes"] == 12
+    assert n["isolated"] == {"count": None, "share": None, "suppressed": True}
     text, page = render_text(data), render_html(data)
+    assert "isolated people fewer than 5" not in text and "isolated people withheld" in text
     assert "engaged fewer than 5," in text and "inactive contributors 0" in text
     row = page.split("Engaged (posted, replied, reacted, wrote)")[1].split("</tr>")[0]
     assert "fewer than 5 people" in row and ">2<" not in row
@@ -336,6 +343,50 @@ def test_largest_components_under_the_threshold_read_fewer_than() -> None:
     page = render_html(data)
     row = page.split("People in the largest component")[1].split("</div>")[0]
     assert "fewer than 5 people" in row and ">2<" not in row
+
+
+def test_a_weeks_posts_hidden_in_responsiveness_are_hidden_in_participation_too() -> None:
+    # given: one person posts each week, so responsiveness withholds every week's posts
+    data = report_data(analyze(_few_engaged_log(), options=Options()))
+    raw = report_data(analyze(_few_engaged_log(), options=Options(min_group_size=1)))
+    assert [w["posts"] for w in raw["participation"]["weekly"]] == [1] * 10
+    hidden = {w["week"] for w in data["responsiveness"]["weekly"] if w["suppressed"]}
+    # then: participation shows no post count for those weeks either (nor replies: one person
+    # replies each week), while the weeks' 6 active people are shown
+    assert len(hidden) == 10
+    weeks = data["participation"]["weekly"]
+    assert all(w["posts"] is None and w["replies"] is None for w in weeks if w["week"] in hidden)
+    assert [w["active"] for w in weeks] == [6] * 10
+
+
+def test_a_weeks_breakdown_of_fewer_people_than_the_threshold_is_hidden() -> None:
+    # given: each week 6 people are active, of whom 2 engaged (posted or replied)
+    data = report_data(analyze(_few_engaged_log(), options=Options()))
+    raw = report_data(analyze(_few_engaged_log(), options=Options(min_group_size=1)))
+    assert {w["engaged"] for w in raw["participation"]["weekly"]} == {2}
+    # then: the weeks are shown, but not their breakdown (engaged, new, retained, returning,
+    # churned, stickiness): 2 engaged, or 6 - 2 not engaged, is a group of fewer than 5
+    for w in data["participation"]["weekly"]:
+        assert not w["suppressed"] and w["active"] == 6
+        assert [w[k] for k in ("engaged", "new", "retained", "returning", "churned")] == [None] * 5
+        assert w["stickiness"] is None
+
+
+def test_members_minus_a_shown_count_gives_no_small_group_away() -> None:
+    # given: 9 of the 12 members active, so 3 are not
+    data = report_data(analyze(_few_engaged_log(readers=7), options=Options()))
+    raw = report_data(analyze(_few_engaged_log(readers=7), options=Options(min_group_size=1)))
+    p = data["participation"]
+    assert raw["participation"]["active"] == 9 and p["members"] == 12
+    # then: the active count is withheld (12 minus it would give the 3), in every format, and
+    # so is every week's row (each week 9 of 12 were active)
+    assert p["active"] is None and p["withheld_counts"] == ["active"]
+    assert all(w["suppressed"] for w in p["weekly"])
+    assert "active withheld," in render_text(data)
+    page = render_html(data)
+    row = page.split("Active in the period")[1].split("</tr>")[0]
+    assert "withheld" in row and ">9<" not in row
+    assert "No one was active" not in page
 
 
 def test_network_groups_under_the_threshold_are_withheld() -> None:

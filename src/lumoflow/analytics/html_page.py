@@ -59,6 +59,10 @@ class Page:
         """What a hidden figure reads as."""
         return self.term("hidden", f"fewer than {self.min_group_size} people")
 
+    def withheld(self) -> str:
+        """What a figure withheld because it would give a smaller group away reads as."""
+        return self.term("hidden", "withheld")
+
     def value(self, value: object, kind: str = "decimal") -> str:
         """A figure for people, or "not available"."""
         text = numbers.figure(value, kind)

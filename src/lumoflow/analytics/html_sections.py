@@ -47,15 +47,16 @@ def _has_time(page: Page) -> bool:
 
 
 def _count(page: Page, part: Mapping[str, Any], key: str) -> str:
-    """A whole-selection count of people, or "fewer than N people" when it is withheld."""
-    if key in (part.get("suppressed_counts") or ()):
+    """A whole-selection count of people, or "fewer than N people" when it is under the
+    threshold, or "withheld" when a difference with another count would be."""
+    if key in (part.get("withheld_counts") or ()):
+        return page.withheld()
+    value = part.get(key)
+    if key in (part.get("suppressed_counts") or ()) or (
+        isinstance(value, Mapping) and value.get("suppressed")
+    ):
         return page.hidden()
-    return page.value(part.get(key), "count")
-
-
-def _group_count(page: Page, group: Mapping[str, Any]) -> str:
-    """A group of people's count (isolated, peripheral), or "fewer than N people"."""
-    return page.hidden() if group.get("suppressed") else page.value(group.get("count"), "count")
+    return page.value(value.get("count") if isinstance(value, Mapping) else value, "count")
 
 
 def _n(part: Mapping[str, Any], key: str) -> float:
@@ -124,8 +125,12 @@ def _activity_points(page: Page) -> list[dict[str, Any]]:
             for w in own
         ]
     part = _part(page, "participation") or {}
-    return [
-        {"week": w["week"], "value": w.get("engaged"), "suppressed": w.get("suppressed")}
+    return [  # a week of nobody is zero: a count that is None in a shown week is withheld
+        {
+            "week": w["week"],
+            "value": w.get("engaged"),
+            "suppressed": bool(w.get("suppressed")) or w.get("engaged") is None,
+        }
         for w in part.get("weekly") or []
     ]
 
@@ -203,7 +208,7 @@ def participation(page: Page) -> str:
     if isinstance(p, str):
         return p
     members, active = _n(p, "members"), _n(p, "active")
-    few = "active" in (p.get("suppressed_counts") or ())
+    few = p.get("active") is None
     if not members or not (active or few):
         return section("participation", q, "No one was active in this period.")
     share = "" if few else f" ({numbers.share(active / members)})"
@@ -222,7 +227,12 @@ def participation(page: Page) -> str:
         )
     cards = [
         (page.term("weekly_active_share"), page.value(p.get("weekly_active_share"), "share")),
-        (page.term("lurkers"), page.value(p.get("lurker_share"), "share")),
+        (  # the lurkers' share is withheld with the engaged people it would give back
+            page.term("lurkers"),
+            page.value(p.get("lurker_share"), "share")
+            if p.get("engaged") is not None
+            else page.withheld(),
+        ),
         (page.term("gini"), page.value(p.get("gini"))),
         (page.term("absence_factor"), _count(page, p, "contributor_absence_factor")),
     ]
@@ -444,18 +454,17 @@ def network(page: Page) -> str:
         sentence += (
             f", and they form {numbers.count(leiden['count'])} {page.term('leiden', 'communities')}"
         )
-    peripheral = n.get("peripheral") or {}
     cards = [
         (page.term("reciprocity"), page.value(n.get("reciprocity"), "share")),
         (page.term("clustering"), page.value(n.get("avg_clustering"))),
-        (page.term("peripheral"), _group_count(page, peripheral)),
+        (page.term("peripheral"), _count(page, n, "peripheral")),
         (page.term("load"), page.value(n.get("load_concentration"), "share")),
     ]
     isolated = n.get("isolated")
     if isinstance(isolated, Mapping) and (
         isolated.get("suppressed") or numbers.is_number(isolated.get("count"))
     ):
-        cards.append((page.term("isolated"), _group_count(page, isolated)))
+        cards.append((page.term("isolated"), _count(page, n, "isolated")))
     body = figures(cards)
     body += _group_bars(
         page,

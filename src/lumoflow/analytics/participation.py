@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -26,13 +27,14 @@ from lumoflow.analytics.frame import (
     weeks_of,
     with_actor_codes,
 )
-from lumoflow.analytics.privacy import Guarded, guard, too_small
+from lumoflow.analytics.privacy import Guarded, guard, too_small, withheld, withheld_columns
 
 
 @dataclass(frozen=True)
 class WeekParticipation:
-    """One ISO week. Figures and ``people`` are ``None`` when 1 to threshold − 1 people were
-    active (a week of nobody shows zeros)."""
+    """One ISO week, guarded as :func:`_guarded_weeks` says: a hidden week (``suppressed``) has
+    every figure and ``people`` ``None``; a shown week may have some figures ``None`` (a week of
+    nobody shows zeros)."""
 
     week: dt.date
     active: int | None
@@ -210,21 +212,15 @@ def participation(frame: Frame) -> Participation:
             strict=True,
         )
     }
-    weekly = _weekly(frame, n_members) if frame.has_time else []
-    shown = [w for w in weekly if w.active is not None and w.active_share is not None]
-    sticky = [w.stickiness for w in weekly if w.stickiness is not None]
+    weekly, share, sticky = _weekly(frame, n_members) if frame.has_time else ([], None, None)
     newcomers, returned, eligible = _newcomers(frame) if frame.has_time else (0, 0, 0)
     return Participation(
         members=n_members,
         active=active,
         engaged=engaged,
         contributions=int(total),
-        weekly_active_share=float(
-            np.mean([w.active_share for w in shown if w.active_share is not None])
-        )
-        if shown
-        else None,
-        stickiness=float(np.mean(sticky)) if sticky else None,
+        weekly_active_share=share,
+        stickiness=sticky,
         lurker_share=float(np.count_nonzero(contrib == 0) / n_members) if n_members else None,
         gini=gini(contrib),
         top10_share=top_share(contrib, 0.10),
@@ -251,7 +247,11 @@ def _funnel(counts: pa.Table, readers: int, mgs: int) -> dict[str, Guarded]:
     }
 
 
-def _weekly(frame: Frame, n_members: int) -> list[WeekParticipation]:
+def _weekly(
+    frame: Frame, n_members: int
+) -> tuple[list[WeekParticipation], float | None, float | None]:
+    """The weekly rows, guarded, and the means over weeks of the active share and stickiness
+    (weeks of 1 to threshold − 1 active people left out)."""
     weeks = pa.table({"week": pa.array(weeks_of(frame), pa.date32())})
     hist = with_actor_codes(frame, frame.history, ["actor", "verb", "ts"])
     tbl = sql(
@@ -268,6 +268,9 @@ def _weekly(frame: Frame, n_members: int) -> list[WeekParticipation]:
              agg AS (SELECT week, count(*) AS active, count(*) FILTER (engaged) AS engaged,
                             sum(posts) AS posts, sum(replies) AS replies,
                             sum(reactions) AS reactions,
+                            count(*) FILTER (posts > 0) AS posters,
+                            count(*) FILTER (replies > 0) AS repliers,
+                            count(*) FILTER (reactions > 0) AS reactors,
                             count(*) FILTER (prev IS NULL) AS new,
                             count(*) FILTER (prev = week - 7) AS retained,
                             count(*) FILTER (prev < week - 7) AS returning
@@ -283,40 +286,72 @@ def _weekly(frame: Frame, n_members: int) -> list[WeekParticipation]:
                coalesce(a.posts, 0) AS posts, coalesce(a.replies, 0) AS replies,
                coalesce(a.reactions, 0) AS reactions, coalesce(a.new, 0) AS new,
                coalesce(a.retained, 0) AS retained, coalesce(a.returning, 0) AS returning,
-               coalesce(c.churned, 0) AS churned, coalesce(m.m28, 0) AS m28
+               coalesce(c.churned, 0) AS churned, coalesce(m.m28, 0) AS m28,
+               coalesce(a.posters, 0) AS posters, coalesce(a.repliers, 0) AS repliers,
+               coalesce(a.reactors, 0) AS reactors
         FROM weeks w LEFT JOIN agg a USING (week) LEFT JOIN churn c USING (week)
              LEFT JOIN m28 m USING (week) ORDER BY w.week""",
         weeks=weeks,
         hist=hist,
     )
+    rows = tbl.to_pylist()
     mgs = frame.options.min_group_size
+    counted = [r for r in rows if not too_small(r["active"], mgs)]
+    shares = [r["active"] / n_members for r in counted if n_members]
+    sticky = [r["active"] / r["m28"] for r in counted if r["m28"]]
+    return (
+        _guarded_weeks(rows, n_members, mgs),
+        float(np.mean(shares)) if shares else None,
+        float(np.mean(sticky)) if sticky else None,
+    )
+
+
+#: A week's counts of events, each with the count of the people who made them.
+EVENT_COUNTS = {"posts": "posters", "replies": "repliers", "reactions": "reactors"}
+#: A week's breakdown: counts of its people that add up to each other, and stickiness.
+BREAKDOWN = ("engaged", "new", "retained", "returning", "churned", "stickiness")
+
+
+def _guarded_weeks(rows: list[dict[str, Any]], n_members: int, mgs: int) -> list[WeekParticipation]:
+    """The weekly rows with the privacy guard's rules (DESIGN.md rule 4) applied.
+
+    * A week of 1 to ``mgs − 1`` active people, or whose members not active that week are that
+      few, shows nothing but its date (members minus the week's actives would give them).
+    * A week's posts, replies and reactions are each about the people who made them: hidden by
+      :func:`~lumoflow.analytics.privacy.withheld` over the weeks, the rule responsiveness's
+      weekly rows follow for posts.
+    * A week's breakdown (engaged, new, retained, returning, churned, stickiness) is hidden
+      together when any of its groups of people (those counts, the active people not engaged,
+      the people active in the 28 days but not that week) holds 1 to ``mgs − 1`` people, with
+      secondary suppression over the weeks with someone active
+      (:func:`~lumoflow.analytics.privacy.withheld_columns`).
+    """
+    active = [int(r["active"]) for r in rows]
+    hide = [too_small(a, mgs) or too_small(n_members - a, mgs) for a in active]
+    groups = [
+        [int(r[k]) for r in rows] for k in ("engaged", "new", "retained", "returning", "churned")
+    ]
+    groups.append([int(r["active"] - r["engaged"]) for r in rows])  # active, not engaged
+    groups.append([int(r["m28"] - r["active"]) for r in rows])  # 28 days, not this week
+    part = withheld_columns(groups, hide, mgs, eligible=[a > 0 for a in active])
+    events = {k: withheld([int(r[n]) for r in rows], mgs) for k, n in EVENT_COUNTS.items()}
     out = []
-    for r in tbl.to_pylist():  # one row per week, not per event
-        hide = too_small(r["active"], mgs)
-        share = r["active"] / n_members if n_members else None
-        sticky = r["active"] / r["m28"] if r["m28"] else None
+    for i, r in enumerate(rows):  # one row per week, not per event
         vals = {
-            k: (None if hide else r[k])
-            for k in (
-                "active",
-                "engaged",
-                "posts",
-                "replies",
-                "reactions",
-                "new",
-                "retained",
-                "returning",
-                "churned",
-            )
+            "active": r["active"],
+            "active_share": r["active"] / n_members if n_members else None,
+            "stickiness": r["active"] / r["m28"] if r["m28"] else None,
+            **{k: r[k] for k in (*EVENT_COUNTS, *BREAKDOWN) if k != "stickiness"},
         }
+        withheld_keys = set(vals) if hide[i] else set()
+        withheld_keys |= set(BREAKDOWN) if part[i] else set()
+        withheld_keys |= {k for k, mask in events.items() if mask[i]}
         out.append(
             WeekParticipation(
                 week=r["week"],
-                **vals,
-                active_share=None if hide else share,
-                stickiness=None if hide else sticky,
-                people=None if hide else int(r["active"]),
-                suppressed=hide,
+                **{k: None if k in withheld_keys else v for k, v in vals.items()},
+                people=None if hide[i] else int(r["active"]),
+                suppressed=hide[i],
             )
         )
     return out

@@ -108,6 +108,57 @@ def secondary_suppression(
     return hide
 
 
+def withheld(people: Sequence[int], min_group_size: int) -> np.ndarray:
+    """Which figures of a table to withhold, each figure about the ``people`` given for it.
+
+    The guard's one rule for a table of groups: primary suppression (1 to ``min_group_size − 1``
+    people) and then secondary suppression (:func:`secondary_suppression`). A week's post count
+    is about the people who posted that week: responsiveness (its weekly rows) and
+    participation (the posts of its weekly rows) both hide a week's posts by this rule, so they
+    hide the same weeks.
+
+    >>> withheld([12, 3, 7, 0], 5).tolist()
+    [False, True, True, False]
+    """
+    small = [too_small(int(p), min_group_size) for p in people]
+    return secondary_suppression(people, small, min_group_size)
+
+
+def withheld_columns(
+    columns: Sequence[Sequence[int]],
+    hidden: Sequence[bool],
+    min_group_size: int,
+    *,
+    eligible: Sequence[bool] | None = None,
+) -> np.ndarray:
+    """Rows whose figures to withhold together, when a row's figures are several counts of
+    people that add up to each other (a week's new, retained and returning people make its
+    active people; engaged and not engaged too).
+
+    A row is hidden when it is already (``hidden``) or when any of its ``columns`` counts 1 to
+    ``min_group_size − 1`` people; then, column by column, secondary suppression hides one more
+    row when the hidden rows hold no group of at least the threshold in that column. Whatever the
+    shown rows, a column's total and the sums between columns give is then about hidden rows
+    together, and each column's hidden rows hold nobody or include a group of at least the
+    threshold. Only ``eligible`` rows (default all) are hidden by secondary suppression: a row
+    whose figures follow from what stays shown (a week of nobody) would hide nothing.
+
+    >>> withheld_columns([[9, 2, 8, 6], [6, 6, 6, 0]], [False] * 4, 5).tolist()
+    [False, True, False, True]
+    """
+    hide = np.asarray(hidden, dtype=bool).copy()
+    for col in columns:
+        hide |= np.asarray([too_small(int(n), min_group_size) for n in col], dtype=bool)
+    may = np.ones(hide.size, dtype=bool) if eligible is None else np.asarray(eligible, bool)
+    for col in columns:  # hidden rows of nobody in a column give nothing away in it
+        values = np.asarray(col, dtype=np.int64)
+        sizes = np.where(may | hide, values, 0)
+        hide |= secondary_suppression(
+            sizes.tolist(), (hide & (values > 0)).tolist(), min_group_size
+        )
+    return hide
+
+
 def selection_people(events: pa.Table) -> int:
     """Distinct people in ``events``: everyone who acted or was addressed (``target_actor``).
 

@@ -299,6 +299,25 @@ PEOPLE_COUNTS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 #: Groups of people in the network result, each ``{"count", "share"}``.
 NETWORK_GROUPS = ("isolated", "peripheral")
+#: Counts of people nested in others, by family, as (whole, part): the whole minus the part is
+#: a group of people too (members not active, active people not engaged, people outside the
+#: largest component), so when it holds 1 to the threshold less one the part is withheld.
+NESTED_COUNTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "participation": (
+        ("members", "active"),
+        ("members", "engaged"),
+        ("active", "engaged"),
+        ("active", "newcomers"),
+    ),
+    "network": (
+        ("nodes", "largest_wcc_nodes"),
+        ("nodes", "largest_scc_nodes"),
+        ("largest_wcc_nodes", "largest_scc_nodes"),
+        ("nodes", "isolated"),
+        ("nodes", "peripheral"),
+        ("peripheral", "isolated"),
+    ),
+}
 
 
 def guard_counts(data: dict[str, Any], min_group_size: int) -> None:
@@ -306,32 +325,104 @@ def guard_counts(data: dict[str, Any], min_group_size: int) -> None:
 
     A count of people under the threshold is a figure about fewer than the threshold: it
     becomes ``None`` and its name is listed in the family's ``suppressed_counts`` (read as
-    "fewer than N"), with the shares that would give it back. Zero stays zero. Network groups
-    (isolated, peripheral people) get ``count`` and ``share`` ``None`` and ``suppressed`` true.
+    "fewer than N"), with the shares that would give it back. Zero stays zero. A count nested
+    in another (:data:`NESTED_COUNTS`) whose difference with it is 1 to ``min_group_size − 1``
+    people is withheld the same way and listed in ``withheld_counts`` (read as "withheld": the
+    count itself may be large). Network groups (isolated, peripheral people) get ``count`` and
+    ``share`` ``None`` and ``suppressed`` true.
     """
     for family, counts in PEOPLE_COUNTS.items():
         fam = data.get(family)
         if not fam:
             continue
         hidden = [k for k in counts if _small_count(fam.get(k), min_group_size)]
-        for key in hidden:
-            fam.update({k: None for k in (key, *counts[key])})
-        fam["suppressed_counts"] = hidden
+        if family == "network":
+            hidden += [k for k in NETWORK_GROUPS if _small_group(fam, k, min_group_size)]
+        more = _nested_hidden(fam, NESTED_COUNTS[family], hidden, min_group_size)
+        for key in hidden + more:
+            if key in counts:
+                fam.update({k: None for k in (key, *counts[key])})
+            elif isinstance(fam.get(key), dict):  # a network group
+                fam[key].update(count=None, share=None)
+        fam["suppressed_counts"] = [k for k in hidden if k in counts]
+        fam["withheld_counts"] = more
     net = data.get("network") or {}
     for key in NETWORK_GROUPS:
         group = net.get(key)
         if isinstance(group, dict):
-            small = _small_count(group.get("count"), min_group_size)
-            if small:
-                group.update(count=None, share=None)
-            group["suppressed"] = small
+            group["suppressed"] = group.get("count") is None
+    if (data.get("participation") or {}).get("funnel"):
+        guard_funnel(data["participation"], min_group_size)
+
+
+def guard_funnel(part: dict[str, Any], min_group_size: int) -> None:
+    """The funnel's steps count people nested in each other (members, readers = the active
+    people, reactors, repliers, posters): a step is withheld with the active count, and when a
+    larger count shown minus it is 1 to ``min_group_size − 1`` people, in place."""
+    steps = list(part["funnel"].values())
+    if part.get("active") is None and steps:
+        steps[0].update(value=None, people=None, suppressed=True)
+    chain = [{"people": part.get("members")}, *steps]
+    changed = True
+    while changed:
+        changed = False
+        for i, whole in enumerate(chain):
+            for step in chain[i + 1 :]:
+                a, b = whole.get("people"), step.get("people")
+                if isinstance(a, int) and isinstance(b, int) and 0 < a - b < min_group_size:
+                    step.update(value=None, people=None, suppressed=True)
+                    changed = True
+
+
+def _small_group(network: dict[str, Any], key: str, min_group_size: int) -> bool:
+    group = network.get(key)
+    return isinstance(group, dict) and _small_count(group.get("count"), min_group_size)
+
+
+def _nested_hidden(
+    family: dict[str, Any], pairs: tuple[tuple[str, str], ...], hidden: list[str], mgs: int
+) -> list[str]:
+    """Parts of :data:`NESTED_COUNTS` to withhold because the whole minus the part (both
+    shown) counts 1 to ``mgs − 1`` people.
+
+    Repeated until nothing changes: a part withheld no longer gives a difference away.
+    """
+
+    def count(key: str) -> Any:
+        value = family.get(key)
+        return value.get("count") if isinstance(value, dict) else value
+
+    gone = set(hidden)
+    more: list[str] = []
+    changed = True
+    while changed:
+        changed = False
+        for whole, part in pairs:
+            a, b = count(whole), count(part)
+            if whole in gone or part in gone or not (isinstance(a, int) and isinstance(b, int)):
+                continue
+            if 0 < a - b < mgs:
+                gone.add(part)
+                more.append(part)
+                changed = True
+    return more
 
 
 def count_shown(family: dict[str, Any], key: str, min_group_size: int) -> str:
-    """A whole-selection count as text: "fewer than N" when it is withheld."""
+    """A whole-selection count as text: "fewer than N" when it is under the threshold,
+    "withheld" when a difference with another count would be."""
     if key in family.get("suppressed_counts", ()):
         return f"fewer than {min_group_size}"
-    return _fmt(family.get(key))
+    if key in family.get("withheld_counts", ()):
+        return WITHHELD
+    value = family.get(key)
+    if isinstance(value, dict):  # a network group
+        return f"fewer than {min_group_size}" if value.get("suppressed") else _fmt(value["count"])
+    return _fmt(value)
+
+
+#: A count withheld because it would give a smaller group away (see :func:`guard_counts`).
+WITHHELD = "withheld"
 
 
 def _line_reads_small(series: dict[str, Any], min_group_size: int) -> bool:
@@ -453,14 +544,10 @@ def render_text(data: dict[str, Any]) -> str:
 
 
 def _network_lines(n: dict[str, Any], mgs: int) -> list[str]:
-    isolated = (
-        f"fewer than {mgs}"
-        if n["isolated"].get("suppressed")
-        else f"{n['isolated']['count']} ({_pct(n['isolated']['share'])})"
-    )
-    peripheral = (
-        f"fewer than {mgs}" if n["peripheral"].get("suppressed") else n["peripheral"]["count"]
-    )
+    isolated = count_shown(n, "isolated", mgs)
+    if not n["isolated"].get("suppressed"):
+        isolated += f" ({_pct(n['isolated']['share'])})"
+    peripheral = count_shown(n, "peripheral", mgs)
     out = [
         "Network",
         f"  nodes {n['nodes']}, edges {n['edges']} ({n['self_loops']} self-loops), "
@@ -494,7 +581,7 @@ def _network_lines(n: dict[str, Any], mgs: int) -> list[str]:
 def _largest(n: dict[str, Any], kind: str, mgs: int) -> str:
     """The largest weak (``wcc``) or strong (``scc``) component, or "fewer than N" nodes."""
     nodes = f"largest_{kind}_nodes"
-    if nodes in n.get("suppressed_counts", ()):
+    if n[nodes] is None:
         return f"largest {count_shown(n, nodes, mgs)} nodes"
     return f"largest {n[nodes]} nodes, {n[f'largest_{kind}_edges']} edges"
 
