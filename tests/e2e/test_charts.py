@@ -141,3 +141,22 @@ def test_without_javascript_the_static_svg_and_the_table_remain(
         assert "its data is in the table below" in figures.nth(1).inner_text()
     finally:
         context.close()
+
+
+def test_on_a_phone_the_charts_fit_the_column(browser: Any, live_server: Any) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    try:
+        page = context.new_page()
+        errors = _open(page, live_server, _page_html())
+        page.locator("figure.chart.chart-drawn").nth(4).wait_for(timeout=20_000)
+        column = page.locator("figure.chart").first.bounding_box()
+        for svg in page.locator(".chart-live svg.marks").all():
+            box = svg.bounding_box()
+            assert box and column and box["width"] <= column["width"] + 1
+        # drawn at the column's width, not a wide drawing scaled down
+        width = page.locator(".chart-live svg.marks").first.get_attribute("width")
+        assert width and column and abs(float(width) - column["width"]) <= 2
+        screenshot(page, "charts-phone")
+        assert not errors, errors
+    finally:
+        context.close()

@@ -60,7 +60,8 @@ def group_bars(
             ],
         )
     )
-    chart = bars.properties(title=title, width=width, height={"step": 18})
+    # pixels rather than a step per bar: a page can then fit the width to a phone's column
+    chart = bars.properties(title=title, width=width, height=18 * max(1, len(shown)))
     sentence = f"{title}: {len(shown)} {group_title}s shown"
     if shown:
         sentence += (

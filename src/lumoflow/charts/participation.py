@@ -80,7 +80,9 @@ def _bars(
             ),
         ),
     ]
-    return alt.layer(*layers).properties(title=title, width=width, height={"step": 24})
+    # a height in pixels rather than a step per row, so that a page can fit the width to a
+    # phone's column (Vega-Lite fits no chart whose height is a step)
+    return alt.layer(*layers).properties(title=title, width=width, height=24 * max(1, len(rows)))
 
 
 def participation_funnel(

@@ -35,6 +35,12 @@
   function draw(figure) {
     var spec = JSON.parse(document.getElementById(figure.dataset.chart).textContent);
     var view = figure.querySelector(".chart-view");
+    // on a column narrower than the drawing (a phone), fit the chart to it: text keeps its
+    // size instead of shrinking with a scaled-down picture
+    if (typeof spec.width === "number" && view.clientWidth && view.clientWidth < spec.width) {
+      spec.width = view.clientWidth;
+      spec.autosize = { type: "fit-x", contains: "padding" };
+    }
     var live = document.createElement("div");
     live.className = "chart-live";
     live.hidden = true;
