@@ -33,6 +33,8 @@ from django.db import connection, connections
 
 from .models import ChangeMark
 
+__all__ = ["EPOCH", "ChangeMark", "Marks", "bump", "new_epoch", "read"]
+
 EPOCH = -1
 _SMALLEST, _LARGEST = -(2**63), 2**63 - 1
 
