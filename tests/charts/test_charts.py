@@ -284,3 +284,29 @@ def test_trend_line_is_withheld_when_the_trend_is() -> None:
     assert trend_line({"sen_slope": None, "intercept": 5.0, "start": "2024-03-04"}, points) is None
     line = trend_line({"sen_slope": -1.0, "intercept": 5.0, "start": "2024-03-04"}, points)
     assert line is not None and [p["value"] for p in line] == [5.0, 4.0, 3.0]
+
+
+def test_a_second_series_is_its_own_named_line_with_its_own_gaps() -> None:
+    # given engaged beside active people, the engaged hidden in one week the active are not
+    active = _weeks(30, 28, 25, 22)
+    engaged = _weeks(12, 11, 9, 6, hidden=(2,))
+    # when
+    spec = weekly_chart(active, compare=engaged, names=("active", "engaged"), title="t",
+                        y_title="people")  # fmt: skip
+    svg = to_svg(spec)
+    # then: both named in the legend, two runs of the second line, the table has both
+    texts = _texts(svg)
+    assert "active" in texts and "engaged" in texts
+    second = [p for p in spec["layer"] if _values(spec, p) and "series" in _values(spec, p)[0]]
+    assert [r["value"] for r in _values(spec, second[0])] == [12, 11, 6]
+    assert [r["run"] for r in _values(spec, second[0])] == [1, 1, 2]
+    sentence, columns, rows = text_alternative(spec)
+    assert columns == ["Week of", "Active", "Engaged"]
+    assert rows[2] == ["18 March 2024", "25", "fewer than 5 people"]
+    assert sentence.endswith("; engaged: last shown 6 (1 week hidden).")
+
+
+def test_a_second_series_over_other_weeks_is_refused() -> None:
+    with pytest.raises(ValueError, match="same weeks"):
+        weekly_chart(_weeks(1, 2, 3), compare=_weeks(1, 2), names=("a", "b"), title="t",
+                     y_title="p")  # fmt: skip

@@ -45,6 +45,8 @@ def _page_html() -> str:
         title="People contributing each week",
         y_title="people",
         target=7,
+        compare=_points(5, 6, None, 5, None, 2),
+        names=("contributing", "replying"),
         trend=[{"week": "2024-03-04", "value": 9.5}, {"week": "2024-04-08", "value": 3.2}],
         changepoint="2024-03-25",
     )

@@ -9,7 +9,7 @@ import altair as alt
 
 from lumoflow.charts import numbers
 from lumoflow.charts.style import MARK, TARGET, spec_of
-from lumoflow.charts.weekly import hidden_label, value_runs, weeks
+from lumoflow.charts.weekly import figure_cell, hidden_label, value_runs, weeks
 
 
 def sparkline(
@@ -76,7 +76,7 @@ def sparkline(
         table={
             "columns": ["Week of", title],
             "rows": [
-                [numbers.day(w), _cell(p, kind, min_group_size)]
+                [numbers.day(w), figure_cell(p, kind, min_group_size)]
                 for w, p in zip(days, points, strict=True)
             ],
         },
@@ -104,13 +104,6 @@ def _y_domain(
     low, high = min(values), max(values)
     pad = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
     return [low - pad, high + pad]
-
-
-def _cell(point: Mapping[str, Any], kind: str, min_group_size: int) -> str:
-    if point.get("suppressed"):
-        return hidden_label(min_group_size)
-    text = numbers.figure(point.get("value"), kind)
-    return "no data" if text == "n/a" else text
 
 
 def _sentence(

@@ -13,6 +13,8 @@ MUTED = "#5b6b7c"
 MARK = "#2563eb"
 TREND = "#c2410c"
 TARGET = "#15803d"
+#: The second line of a chart that compares two series.
+SECOND = "#7c3aed"
 #: A figure that stands out from the rest (a group that never took part).
 ACCENT = "#b45309"
 BAND = "#cbd5e1"

@@ -15,7 +15,7 @@ from typing import Any
 import altair as alt
 
 from lumoflow.charts import numbers
-from lumoflow.charts.style import BAND, INK, MARK, TARGET, TREND, WIDTH, spec_of
+from lumoflow.charts.style import BAND, INK, MARK, SECOND, TARGET, TREND, WIDTH, spec_of
 
 #: How the states of a week are named in the data of the spec.
 SHOWN, HIDDEN, EMPTY = "shown", "hidden", "no data"
@@ -211,6 +211,8 @@ def weekly_chart(
     trend: Sequence[Mapping[str, Any]] | None = None,
     changepoint: str | None = None,
     target: float | None = None,
+    compare: Sequence[Mapping[str, Any]] | None = None,
+    names: tuple[str, str] = ("", ""),
     origin: str | None = None,
     width: int | str = WIDTH,
     height: int = 200,
@@ -233,6 +235,10 @@ def weekly_chart(
         ISO date of the week where the level changed, drawn as a labelled rule.
     target
         The level aimed at, drawn as a dashed line named "target …" (in the units of ``kind``).
+    compare
+        A second series over the same weeks (e.g. engaged beside active people, P90 beside the
+        median), drawn as a second line; ``names`` name the two in the legend, the sentence and
+        the table. A week of it without a value is a gap.
     origin
         When times are offsets rather than dates: the origin they count from. Weeks are then
         named by number (week 1 holds the origin), never by a calendar date.
@@ -332,16 +338,86 @@ def weekly_chart(
                 fontSize=11,
             ).encode(x="week:T", y=alt.value(0), text="text:N")
         )
+    columns = ["Week of" if origin is None else "Week", y_title[0].upper() + y_title[1:]]
+    cells = [[_week_cell(r["week"], origin), r["label"]] for r in rows]
+    sentence = _sentence(title, rows, kind, min_group_size, changepoint, origin, target)
+    if compare is not None:
+        layers, sentence = _compare(layers, rows, compare, names, kind, min_group_size, sentence)
+        columns = [columns[0], *(n[0].upper() + n[1:] for n in names)]
+        for row, point in zip(cells, compare, strict=True):
+            row.append(figure_cell(point, kind, min_group_size))
     chart = alt.layer(*layers).properties(title=title, width=width, height=height)
-    table = {
-        "columns": ["Week of" if origin is None else "Week", y_title[0].upper() + y_title[1:]],
-        "rows": [[_week_cell(r["week"], origin), r["label"]] for r in rows],
-    }
-    return spec_of(
-        chart,
-        description=_sentence(title, rows, kind, min_group_size, changepoint, origin, target),
-        table=table,
+    if compare is not None:
+        chart = chart.resolve_scale(color="independent")  # a legend entry per line, the band's
+    return spec_of(chart, description=sentence, table={"columns": columns, "rows": cells})
+
+
+def figure_cell(point: Mapping[str, Any], kind: str, min_group_size: int) -> str:
+    """A week's figure in the table: the figure, "fewer than N people" or "no data"."""
+    if point.get("suppressed"):
+        return hidden_label(min_group_size)
+    text = numbers.figure(point.get("value"), kind)
+    return "no data" if text == "n/a" else text
+
+
+def _compare(
+    layers: list[alt.Chart],
+    rows: Sequence[Mapping[str, Any]],
+    compare: Sequence[Mapping[str, Any]],
+    names: tuple[str, str],
+    kind: str,
+    min_group_size: int,
+    sentence: str,
+) -> tuple[list[alt.Chart], str]:
+    """The second series as its own line, each line named in a legend of its own."""
+    if [str(p["week"])[:10] for p in compare] != [r["week"] for r in rows]:
+        raise ValueError("compare: the second series must cover the same weeks, in order")
+    shown = value_runs([{**p, "value": None} if p.get("suppressed") else p for p in compare])
+    for r in shown:
+        r["label"] = numbers.figure(r["value"], kind)
+
+    def legend(name: str, colour: str) -> alt.Color:
+        return alt.Color(
+            "series:N",
+            scale=alt.Scale(domain=[name], range=[colour]),
+            legend=alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3),
+        )
+
+    main = next(i for i, c in enumerate(layers) if _mark(c) == "line")  # the first line drawn
+    layers[main] = (
+        layers[main]
+        .transform_calculate(series=_literal(names[0]))
+        .encode(color=legend(names[0], MARK))
     )
+    line = alt.Chart(alt.InlineData(values=[{**r, "series": names[1]} for r in shown]))
+    x = alt.X("week:T", title=None, scale=alt.Scale(type="utc"))
+    tooltip = [alt.Tooltip("week:T", title="week of"), alt.Tooltip("label:N", title=names[1])]
+    layers += [
+        line.mark_line(strokeWidth=2).encode(
+            x=x, y="value:Q", detail="run:N", color=legend(names[1], SECOND)
+        ),
+        line.mark_circle(color=SECOND, size=18, opacity=1).encode(
+            x=x, y="value:Q", tooltip=tooltip
+        ),
+    ]
+    if shown:
+        last = numbers.figure(shown[-1]["value"], kind)
+        sentence = sentence[:-1] + f"; {names[1]}: last shown {last}."
+    hidden = sum(bool(p.get("suppressed")) for p in compare)
+    if hidden:
+        sentence = sentence[:-1] + f" ({weeks(hidden)} hidden)."
+    return layers, sentence
+
+
+def _mark(chart: alt.Chart) -> str:
+    """The type of a layer's mark ("line", "rect", …)."""
+    mark = chart.mark
+    return str(getattr(mark, "type", mark))
+
+
+def _literal(text: str) -> str:
+    """``text`` as a Vega expression's string literal."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 __all__ = ["hidden_label", "trend_line", "weekly_chart"]
