@@ -17,7 +17,9 @@ USAGE = """usage: lumoflow COMMAND [ARGS]
 commands:
   setup                      create/migrate the database, collect static files, ensure an admin,
                              load the demo company into an empty database
-  serve [--port N]           serve the app with gunicorn (PORT overrides the default 8000)
+  serve [--port N]           serve the app with gunicorn (PORT overrides the default 8000) and
+                             one background task worker beside it (--no-worker: none)
+  worker [--batch]           run one background task worker (metric refresh)
   demo [--people N] ...      generate the demo company
   people import FILE.csv     create or update people from a CSV file
   token create USERNAME      create a personal access token (printed as the last line)

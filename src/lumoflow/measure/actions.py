@@ -26,10 +26,6 @@ from .models import ORGANISATION, RefreshState, StoredMetrics
 DEBOUNCE = dt.timedelta(minutes=10)
 #: Results of explicit periods kept per scope (the newest); older ones are deleted.
 KEEP_EXPLICIT = 20
-#: When each scope's queued refresh may run, as this process last saw it: while that time is
-#: ahead, the queued task has not started, so new activity is covered without a query. One
-#: entry per scope (workspaces and the organisation): bounded by the number of workspaces.
-_KNOWN_DUE: dict[int, dt.datetime] = {}
 
 
 def store_metrics(
@@ -94,10 +90,14 @@ def request_refresh(scopes: Iterable[int], *, now: dt.datetime | None = None) ->
     DEBOUNCE after its last run started; return how many were queued.
 
     Runs after activity commits (`measure.apps`) and when a read finds yesterday's result: at
-    most one queued task per scope, however many writes there are.
+    most one queued task per scope, however many writes there are. One indexed read when every
+    scope has its task queued already (the state is in the database only: a flush or a restore
+    cannot leave a process believing in a task that is gone).
     """
     now = now or timezone.now()
-    wanted = sorted({int(s) for s in scopes if _KNOWN_DUE.get(int(s), now) <= now})
+    wanted = {int(s) for s in scopes}
+    queued_already = RefreshState.objects.filter(scope__in=wanted, due_at__isnull=False)
+    wanted -= set(queued_already.values_list("scope", flat=True))
     if not wanted:
         return 0
     from .tasks import refresh_metrics_task
@@ -105,12 +105,11 @@ def request_refresh(scopes: Iterable[int], *, now: dt.datetime | None = None) ->
     queued = 0
     with transaction.atomic():
         RefreshState.objects.bulk_create(
-            [RefreshState(scope=s) for s in wanted], ignore_conflicts=True
+            [RefreshState(scope=s) for s in sorted(wanted)], ignore_conflicts=True
         )
         states = RefreshState.objects.filter(scope__in=wanted)
         for state in states.order_by("scope"):
             if state.due_at is not None:
-                _KNOWN_DUE[state.scope] = state.due_at
                 continue
             last = state.started_at
             due = max(now, last + DEBOUNCE) if last else now
@@ -120,7 +119,6 @@ def request_refresh(scopes: Iterable[int], *, now: dt.datetime | None = None) ->
             if claimed:
                 task = refresh_metrics_task.using(run_after=due) if due > now else None
                 (task or refresh_metrics_task).enqueue(state.scope)
-                _KNOWN_DUE[state.scope] = due
                 queued += 1
     return queued
 
@@ -143,7 +141,6 @@ def refresh_metrics(actor: Viewer, workspace_id: Any) -> None:
         state.due_at = now
         state.save(update_fields=["due_at"])
         refresh_metrics_task.enqueue(ws.pk)
-        _KNOWN_DUE[ws.pk] = now
 
 
 def start_refresh(scope: int) -> None:
@@ -151,7 +148,6 @@ def start_refresh(scope: int) -> None:
     RefreshState.objects.update_or_create(
         scope=scope, defaults={"due_at": None, "started_at": timezone.now()}
     )
-    _KNOWN_DUE.pop(scope, None)
 
 
 def finish_refresh(scope: int) -> None:
