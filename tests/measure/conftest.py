@@ -1,5 +1,5 @@
-"""Busy workspaces for measurement: the shared organisation's "Launch" and "Finance" with eight
-people who post and reply every week for ten weeks, written through actions at past times."""
+"""Busy workspaces for measurement: the shared organisation's "Launch" and "Finance" with six
+people who post and reply every week for six weeks, written through actions at past times."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 
 from tests.conftest import Org, make_person
 
-WEEKS = 10
-PEOPLE = 8
+WEEKS = 6
+PEOPLE = 6
 
 
 @pytest.fixture
