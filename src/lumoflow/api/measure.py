@@ -13,7 +13,7 @@ from lumoflow.core.errors import Invalid, PermissionDenied
 from lumoflow.measure import actions, queries
 from lumoflow.people.auth import SignedInRequest
 
-from .base import Id
+from .base import Id, Text
 
 router = Router(tags=["metrics"])
 
@@ -54,7 +54,7 @@ From = Annotated[
 ]
 To = Annotated[dt.date | None, Query(None, alias="to", description="Last day, included.")]
 Families = Annotated[
-    str | None,
+    Text | None,
     Query(
         None,
         description="Comma-separated families to return (default: all the caller may see): "
