@@ -167,7 +167,7 @@ def _pg_dump(dest: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
 
 # ------------------------------------------------------------------ backup
 @contextmanager
-def _atomic_file(out: Path) -> Iterator[Path]:
+def atomic_file(out: Path) -> Iterator[Path]:
     """A temporary file beside `out` that replaces it when the block ends without error."""
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
@@ -213,7 +213,7 @@ def backup(out: Path) -> Summary:
             "files": len(files),
         }
         try:
-            with _atomic_file(out) as tmp, zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
+            with atomic_file(out) as tmp, zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
                 zf.writestr(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
                 zf.write(db_file, DATABASE_MEMBER[kind], compress_type=zipfile.ZIP_DEFLATED)
                 for f in files:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
@@ -46,7 +46,7 @@ class PersonAdmin(ActionsAdmin, UserAdmin):  # type: ignore[type-arg]  # generic
     list_filter = ("is_active", "is_staff", "is_bot", "department")
     search_fields = ("username", "display_name", "email", "first_name", "last_name")
     autocomplete_fields = ("department", "manager")
-    actions = ["deactivate"]
+    actions = ["deactivate", "export_personal_data", "erase_personal_data"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # people keep their history: deactivate them instead
@@ -55,6 +55,23 @@ class PersonAdmin(ActionsAdmin, UserAdmin):  # type: ignore[type-arg]  # generic
     def deactivate(self, request: HttpRequest, queryset: Any) -> None:
         for person in queryset:
             actions.admin_delete(signed_in(request), person)
+
+    @admin.action(description="Export the personal data of the selected person (a zip)")
+    def export_personal_data(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        chosen = list(queryset[:2])
+        if len(chosen) != 1:
+            self.message_user(request, "Choose one person to export.", level=messages.ERROR)
+            return None
+        data = actions.export_person(signed_in(request), chosen[0].username)
+        response = HttpResponse(data, content_type="application/zip")
+        name = f"personal-data-{chosen[0].pk}.zip"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    @admin.action(description="Erase the selected people (they become Former employee N)")
+    def erase_personal_data(self, request: HttpRequest, queryset: Any) -> None:
+        erased = [actions.erase_person(signed_in(request), p.username).name for p in queryset]
+        self.message_user(request, f"Erased: now {', '.join(erased)}.")
 
     fieldsets = (
         *UserAdmin.fieldsets,  # type: ignore[misc]  # set by UserAdmin; the stubs allow None

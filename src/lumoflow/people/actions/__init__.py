@@ -2,8 +2,9 @@
 
 One module per seam: `profile` (a person's own profile), `tokens` (personal access tokens),
 `admin` (one person at a time, the admin site), `csv_import` (a CSV file, all or nothing), `bulk`
-(many people at once), `signin` (the sign-in audit, written by the sign-in backend); `checks`
-holds the rules a person's fields follow, stated once for all.
+(many people at once), `signin` (the sign-in audit, written by the sign-in backend), `personal`
+(a person's data exported or erased); `checks` holds the rules a person's fields follow, stated
+once for all.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from .admin import admin_delete, admin_save, create_person, ensure_admin
 from .bulk import bulk_create_people
 from .checks import USERNAME_RE, PersonRow, ensure_department, parse_department_path
 from .csv_import import CSV_HEADER, ImportReport, import_people
+from .personal import erase_person, export_person
 from .profile import PROFILE_FIELDS, update_profile
 from .signin import record_sign_in
 from .tokens import create_token, revoke_token
@@ -29,6 +31,8 @@ __all__ = [
     "create_token",
     "ensure_admin",
     "ensure_department",
+    "erase_person",
+    "export_person",
     "import_people",
     "parse_department_path",
     "record_sign_in",

@@ -1,4 +1,6 @@
-"""`lumoflow people import FILE.csv`: create or update people, all or nothing."""
+"""`lumoflow people import FILE.csv`: create or update people, all or nothing.
+`lumoflow people export USERNAME --out FILE`: everything held about one person, as a zip.
+`lumoflow people erase USERNAME`: erase a person (they become "Former employee N")."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from lumoflow.core.backup import atomic_file
+from lumoflow.core.errors import Invalid
 from lumoflow.people import actions
 
 
@@ -19,8 +23,27 @@ class Command(BaseCommand):
             "import", help="import people.csv (header: " + ",".join(actions.CSV_HEADER) + ")"
         )
         imp.add_argument("file")
+        exp = sub.add_parser("export", help="write everything held about a person (a zip)")
+        exp.add_argument("username")
+        exp.add_argument("--out", required=True)
+        era = sub.add_parser("erase", help="erase a person's profile and private data")
+        era.add_argument("username")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["sub"] == "export":
+            data = actions.export_person(None, opts["username"])
+            out = Path(opts["out"])
+            try:
+                with atomic_file(out) as tmp:
+                    tmp.write_bytes(data)
+            except OSError as exc:
+                raise Invalid(f"{out}: cannot write ({exc.strerror or exc})") from None
+            self.stdout.write(str(out))
+            return
+        if opts["sub"] == "erase":
+            person = actions.erase_person(None, opts["username"])
+            self.stdout.write(f"erased: {opts['username']} is now {person.name}")
+            return
         path = Path(opts["file"])
         try:
             text = path.read_text(encoding="utf-8-sig")
