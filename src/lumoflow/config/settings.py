@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "lumoflow.core.middleware.UnusableAddressMiddleware",
     "lumoflow.core.middleware.TimezoneMiddleware",
     "lumoflow.core.middleware.ErrorPagesMiddleware",
+    "lumoflow.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "lumoflow.config.urls"
@@ -264,6 +265,10 @@ LUMOFLOW_MAX_POST_ATTACHMENTS_BYTES = int(
 LUMOFLOW_MAX_DAILY_UPLOAD_BYTES = int(
     os.environ.get("LUMOFLOW_MAX_DAILY_UPLOAD_BYTES", str(100 << 20))
 )
+
+# A POST to the API with an Idempotency-Key header is answered once; a retry with the same key
+# within this many hours gets the same answer (api.idempotency).
+LUMOFLOW_IDEMPOTENCY_KEY_HOURS = float(os.environ.get("LUMOFLOW_IDEMPOTENCY_KEY_HOURS", "24"))
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,9 @@
-"""What core keeps in the database: the change marks behind every cached page (`core.marks`)."""
+"""What core keeps in the database: the change marks behind every cached page (`core.marks`) and
+the answers to requests sent with an idempotency key."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -15,3 +17,25 @@ class ChangeMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}: {self.version}"
+
+
+class IdempotencyKey(models.Model):
+    """The answer given to one person's request sent with an `Idempotency-Key` header, kept so
+    that a retry with the same key gets the same answer instead of a second write. Stored in the
+    transaction of the write it answers (`core.actions.remember_answer`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body")
+    status = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100)
+    body = models.TextField()
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.user_id})"
