@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import alerts, conversation, measure, people, workspaces
+from . import alerts, conversation, insights, measure, people, workspaces
 from .base import api
 
 __all__ = ["api", "urlpatterns"]
@@ -12,5 +12,6 @@ api.add_router("", workspaces.router)
 api.add_router("", conversation.router)
 api.add_router("", alerts.router)
 api.add_router("", measure.router)
+api.add_router("", insights.router)
 
 urlpatterns = api.urls

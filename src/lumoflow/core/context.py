@@ -19,6 +19,7 @@ _NAV = {
     "people": "people:directory",
     "notifications": "conversation:notifications:list",
     "profile": "people:profile",
+    "insights": "insights",
     "admin": "admin:index",
     "logout": "people:logout",
     "follow": "conversation:follow",

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from .views import insights
+
+urlpatterns: list[URLPattern] = [
+    path("me/insights", insights.insights, name="insights"),
+]

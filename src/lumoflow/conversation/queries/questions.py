@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, QuerySet
 
 from lumoflow.analytics.answerers import Suggestion, suggest_answerers
 from lumoflow.people.models import Viewer
@@ -28,7 +28,7 @@ from lumoflow.workspaces import queries as ws_queries
 from lumoflow.workspaces.models import Membership, MembershipStatus
 
 from ..models import Kind, Post
-from .posts import _uid, visible_posts
+from .posts import _uid, readable_posts_for, visible_posts
 
 #: Questions of the queue shown at once (oldest first).
 QUEUE = 20
@@ -154,3 +154,90 @@ def list_unanswered_queue_for(
         UnansweredQuestion(q, found.get(q.pk, ()) if everything or q.author_id == uid else None)
         for q in questions
     ]
+
+
+# ------------------------------------------------------------------ one person's questions
+def _first_replies(thread_ids: Sequence[int], *, besides: int | None = None) -> dict[int, Any]:
+    """The first visible reply's time in each thread, by someone other than `besides` (None: the
+    thread's asker)."""
+    replies = visible_posts().filter(thread_id__in=list(thread_ids))
+    replies = replies.exclude(author_id=besides if besides is not None else F("thread__author_id"))
+    return dict(
+        replies.values("thread_id")
+        .annotate(first=Min("created_at"))
+        .values_list("thread_id", "first")
+    )
+
+
+def my_question_reply_times_for(viewer: Viewer, start: Any, end: Any) -> list[tuple[Any, Any]]:
+    """(asked, first reply by someone else or None) for each visible question the viewer asked
+    between the instants `start` (included) and `end` (excluded), in readable workspaces."""
+    uid = _uid(viewer)
+    asked = dict(
+        readable_posts_for(viewer)
+        .filter(author_id=uid, parent__isnull=True, kind=Kind.QUESTION)
+        .filter(created_at__gte=start, created_at__lt=end)
+        .values_list("pk", "created_at")
+    )
+    first = _first_replies(list(asked), besides=uid)
+    return [(at, first.get(pk)) for pk, at in asked.items()]
+
+
+def my_answer_times_for(viewer: Viewer, start: Any, end: Any) -> list[tuple[Any, Any, Any]]:
+    """(asked, the viewer's first reply, the first reply by anyone but the asker) for each
+    question of someone else, asked between `start` and `end`, that the viewer replied to."""
+    uid = _uid(viewer)
+    mine = (
+        readable_posts_for(viewer)
+        .filter(author_id=uid, parent__isnull=False, thread__kind=Kind.QUESTION)
+        .filter(thread__created_at__gte=start, thread__created_at__lt=end)
+        .filter(thread__deleted_at__isnull=True, thread__hidden_at__isnull=True)
+        .exclude(thread__author_id=uid)
+        .values("thread_id", "thread__created_at")
+        .annotate(mine=Min("created_at"))
+        .values_list("thread_id", "thread__created_at", "mine")
+    )
+    rows = list(mine)
+    first = _first_replies([t for t, _, _ in rows])
+    return [(asked, at, first.get(t, at)) for t, asked, at in rows]
+
+
+@dataclass(frozen=True)
+class WaitingQuestion:
+    """An unanswered question close to those the viewer answered before."""
+
+    post: Post
+    score: float
+    answered: int
+    terms: tuple[str, ...]
+
+
+def list_questions_waiting_for(
+    viewer: Viewer, *, since: Any, limit: int = 5, scan: int = 500
+) -> list[WaitingQuestion]:
+    """Unanswered questions of others, asked since `since` in the viewer's workspaces (active
+    member), on which the viewer would be suggested: they answered similar ones there (the
+    similarity of `list_unanswered_queue_for`). Best first; the newest `scan` are considered."""
+    uid = _uid(viewer)
+    if uid is None:
+        return []
+    workspaces = list(
+        ws_queries.member_workspace_ids(viewer).values_list("workspace_id", flat=True)
+    )
+    open_qs = list(
+        _unanswered(visible_posts().filter(workspace_id__in=workspaces, created_at__gte=since))
+        .exclude(author_id=uid)
+        .select_related("author", "workspace")
+        .order_by("-created_at", "-id")[:scan]
+    )
+    if not open_qs:
+        return []
+    found = suggest_answerers(
+        open_questions_table(open_qs),
+        answered_questions(workspaces, person=uid),
+        pa.array([uid], pa.int64()),
+        top=1,
+    )
+    by_id = {q.pk: q for q in open_qs}
+    best = sorted(found, key=lambda s: (-s.score, -int(s.question)))[:limit]
+    return [WaitingQuestion(by_id[int(s.question)], s.score, s.answered, s.terms) for s in best]
