@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from pydantic import Field
 
 from lumoflow.measure.insights import Responses, get_insights_for
 from lumoflow.people.auth import SignedInRequest
+
+from .measure import From, To
 
 router = Router(tags=["insights"])
 
@@ -65,12 +67,6 @@ class InsightsOut(Schema):
     waiting: list[WaitingOut] = Field(description="Questions waiting for someone like the caller.")
     most_active: list[WorkspaceActivityOut]
     least_active: list[WorkspaceActivityOut]
-
-
-From = Annotated[
-    dt.date | None, Query(None, alias="from", description="First day (YYYY-MM-DD, UTC).")
-]
-To = Annotated[dt.date | None, Query(None, alias="to", description="Last day, included.")]
 
 
 def _responses(r: Responses) -> dict[str, Any]:
