@@ -51,7 +51,8 @@ def _routes(patterns: list[Any], prefix: str = "") -> Iterator[str]:
 def site_map(org: Any, on_commit: Any) -> list[str]:
     """Every page of the site, its parameters filled with objects Olivia can see."""
     from lumoflow.conversation import actions as conv
-    from lumoflow.notifications.models import Notification
+    from lumoflow.notifications import actions as alerts
+    from lumoflow.notifications.models import Alert, Notification
     from lumoflow.people import actions as people
 
     with on_commit(execute=True):  # notifications are sent once the post is saved
@@ -59,7 +60,10 @@ def site_map(org: Any, on_commit: Any) -> list[str]:
     image = SimpleUploadedFile("chart.png", PNG, content_type="image/png")
     reply = conv.create_reply(org.olivia, post.pk, body="See the chart", files=[image])
     token, _ = people.create_token(org.olivia, name="laptop")
+    fading = {"fading": {"verdict": "fading", "evidence": [{"sentence": "Fell."}]}}
+    alerts.raise_alerts(workspace_id=org.launch.pk, data=fading)
     values = {
+        "alert_id": Alert.objects.get(workspace=org.launch).pk,
         "post_id": post.pk,
         "workspace_id": org.launch.pk,
         "tag": "launch",
