@@ -16,6 +16,8 @@ import pytest
 from django.test import Client
 
 PASSWORD = "correct-horse-battery-staple"
+# `sites`: fresh installations for tests that run the command and the server as processes.
+pytest_plugins = ["tests.sites"]
 
 
 @dataclass
