@@ -44,8 +44,10 @@ def insights(request: SignedInRequest) -> HttpResponse:
         return render(
             request, "measure/insights.html", {"form": form, "nav": "insights"}, status=400
         )
+    # the fields show the period measured, the default one included
+    shown = PeriodForm({"from": found.start.isoformat(), "to": found.end.isoformat()})
     return render(
         request,
         "measure/insights.html",
-        {"form": form, "nav": "insights", "i": found, "chart": activity_chart(found)},
+        {"form": shown, "nav": "insights", "i": found, "chart": activity_chart(found)},
     )
