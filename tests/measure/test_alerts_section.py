@@ -51,7 +51,10 @@ def test_acted_on_alert_shows_its_metric_before_and_after(org: Any) -> None:
     assert view.before is not None and view.after is not None
     assert (view.before.mean, view.after.mean) == ("12", "20")
     assert view.before.label.endswith("(4 weeks)") and view.after.label.endswith("(1 week)")
-    assert [v for _, v in view.before.weeks] == ["10", "14", "hidden", "hidden"]
+    assert view.chart is not None
+    rows = view.chart["usermeta"]["table"]["rows"]
+    assert [r[1] for r in rows] == ["10", "14", "fewer than 5 people", "fewer than 5 people", "20"]
+    assert [r[2] for r in rows] == ["12", "12", "12", "12", "20"]
     html = render_to_string("notifications/_alerts_section.html", {"alerts": [view]})
     assert "Weekly active contributors before and after" in html and "Pinned a question." in html
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .advice import family, hours_text, number
 from .targets import METRICS, Targets, TargetStatus, targets_against_actuals
@@ -121,6 +121,14 @@ def alert_conditions(
     return [*([fading] if fading else []), *target_conditions(data, targets)]
 
 
+class Week(NamedTuple):
+    """One week of a series: its Monday, its value (None when hidden or without data)."""
+
+    week: dt.date
+    value: float | None
+    hidden: bool  # the privacy guard hid it (or it counts fewer people than the threshold)
+
+
 @dataclass(frozen=True)
 class BeforeAfter:
     """A metric's weekly values split at a day: the weeks that start before the week holding
@@ -128,28 +136,28 @@ class BeforeAfter:
 
     series: Series
     day: dt.date
-    before: tuple[tuple[dt.date, float | None], ...]
-    after: tuple[tuple[dt.date, float | None], ...]
+    before: tuple[Week, ...]
+    after: tuple[Week, ...]
     mean_before: float | None
     mean_after: float | None
     min_group_size: int = 5
 
     def figure(self, value: float | None) -> str:
-        """A value as shown: "hidden" for None, "fewer than N" for a small count of people.
+        """A value as shown: "no data" for None, "fewer than N" for a small count of people.
 
         >>> ba = BeforeAfter(SERIES["active_contributors"], dt.date(2026, 1, 1), (), (), None, 2)
         >>> ba.figure(None), ba.figure(2.5), ba.figure(12.25)
-        ('hidden', 'fewer than 5', '12')
+        ('no data', 'fewer than 5', '12')
         """
         if value is None:
-            return "hidden"
+            return "no data"
         if self.series.unit == "people" and 0 < value < self.min_group_size:
             return f"fewer than {self.min_group_size}"
         return shown(value, self.series.unit)
 
 
-def _mean(rows: tuple[tuple[dt.date, float | None], ...]) -> float | None:
-    values = [v for _, v in rows if v is not None]
+def _mean(rows: tuple[Week, ...]) -> float | None:
+    values = [w.value for w in rows if w.value is not None]
     return sum(values) / len(values) if values else None
 
 
@@ -162,8 +170,8 @@ def before_after(data: Mapping[str, Any], metric: str, day: dt.date) -> BeforeAf
     ...         {"week": "2026-11-30", "engaged": 15}, {"week": "2026-12-07", "engaged": 11}]
     >>> ba = before_after({"participation": {"weekly": rows}}, "active_contributors",
     ...                   dt.date(2026, 12, 2))
-    >>> [v for _, v in ba.before], ba.mean_before, ba.mean_after
-    ([9.0, None], 9.0, 13.0)
+    >>> [w.value for w in ba.before], ba.before[1].hidden, ba.mean_before, ba.mean_after
+    ([9.0, None], True, 9.0, 13.0)
     """
     series = SERIES.get(metric)
     if series is None:
@@ -171,13 +179,15 @@ def before_after(data: Mapping[str, Any], metric: str, day: dt.date) -> BeforeAf
     monday = day - dt.timedelta(days=day.weekday())
     rows = family(data, series.family).get("weekly") or []
     mgs = number(family(data, "privacy").get("min_group_size")) or 5
-    weekly = [
-        (week, None if r.get("suppressed") else number(r.get(series.column)))
-        for r in rows
-        if isinstance(r, Mapping) and (week := _date(r.get("week"))) is not None
-    ]
-    if series.unit == "people":
-        weekly = [(w, None if v is not None and 0 < v < mgs else v) for w, v in weekly]
-    before = tuple(w for w in weekly if w[0] < monday)
-    after = tuple(w for w in weekly if w[0] >= monday)
+    weekly = []
+    for r in rows:
+        week = _date(r.get("week")) if isinstance(r, Mapping) else None
+        if week is None:
+            continue
+        value = None if r.get("suppressed") else number(r.get(series.column))
+        small = series.unit == "people" and value is not None and 0 < value < mgs
+        hidden = bool(r.get("suppressed")) or small
+        weekly.append(Week(week, None if small else value, hidden))
+    before = tuple(w for w in weekly if w.week < monday)
+    after = tuple(w for w in weekly if w.week >= monday)
     return BeforeAfter(series, day, before, after, _mean(before), _mean(after), int(mgs))

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from lumoflow.analytics.alerts import BeforeAfter, before_after
+from lumoflow.analytics.alerts import BeforeAfter, Week, before_after
 from lumoflow.charts import numbers
+from lumoflow.charts.weekly import weekly_chart
 from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.notifications import queries as alert_queries
 from lumoflow.notifications.models import Alert
@@ -25,11 +26,10 @@ SHOWN = 10
 
 @dataclass(frozen=True)
 class Side:
-    """One side of the split: its label, the mean of its shown weeks, and each week."""
+    """One side of the split: its label and the mean of its shown weeks."""
 
     label: str
     mean: str
-    weeks: list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -39,16 +39,43 @@ class AlertView:
     metric: str | None = None  # the metric's name, when acted on
     before: Side | None = None
     after: Side | None = None
+    chart: dict[str, Any] | None = None  # the weekly series and the two means
 
 
-def _side(
-    ba: BeforeAfter, label: str, rows: tuple[tuple[Any, float | None], ...], mean: float | None
-) -> Side:
+#: How a series' unit reads in a chart.
+CHART_KIND = {"people": "count", "share": "share", "hours": "hours"}
+
+
+def before_after_chart(ba: BeforeAfter) -> dict[str, Any] | None:
+    """The weekly series with the mean of each side drawn as a second line, stepping at the
+    day's week; None when there are no weeks."""
+    weeks = [*ba.before, *ba.after]
+    if not weeks:
+        return None
+    points = [{"week": w.week.isoformat(), "value": w.value, "suppressed": w.hidden} for w in weeks]
+    means = [
+        {"week": w.week.isoformat(), "value": m, "suppressed": False}
+        for side, m in ((ba.before, ba.mean_before), (ba.after, ba.mean_after))
+        for w in side
+    ]
+    when = numbers.day(ba.day)
+    return weekly_chart(
+        points,
+        title=f"{ba.series.label} before and after {when}",
+        y_title=ba.series.label,
+        kind=CHART_KIND[ba.series.unit],
+        min_group_size=ba.min_group_size,
+        compare=means,
+        names=(ba.series.label.lower(), "mean before and after"),
+        width="container",
+    )
+
+
+def _side(ba: BeforeAfter, label: str, rows: tuple[Week, ...], mean: float | None) -> Side:
     n = len(rows)
     return Side(
         f"{label} ({n} week{'s' * (n != 1)})",
         "no week shown" if mean is None else ba.figure(mean),
-        [(numbers.day(w), ba.figure(v)) for w, v in rows],
     )
 
 
@@ -68,6 +95,7 @@ def alert_view(alert: Alert, data: Mapping[str, Any]) -> AlertView:
         ba.series.label,
         _side(ba, f"Before {when}", ba.before, ba.mean_before),
         _side(ba, f"From {when}", ba.after, ba.mean_after),
+        before_after_chart(ba),
     )
 
 
