@@ -148,18 +148,7 @@ def alert_recipients(workspace: Workspace) -> list[int]:
 
 
 def alert_url(alert: Alert) -> str:
-    """The alert's page (its acted-on form)."""
+    """The alert's page (measure's: the alert, its acted-on form, its metric before and after)."""
     from django.urls import reverse
 
-    return reverse("conversation:notifications:alert", args=[alert.pk])
-
-
-def after_acted_on_url(alert: Alert) -> str:
-    """Where marking an alert acted on leads: the workspace's health page, at its alerts, when
-    the measure pages are installed; else the alert itself."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse("measure:health", args=[alert.workspace_id]) + "#alerts"
-    except NoReverseMatch:
-        return alert_url(alert)
+    return reverse("alert", args=[alert.pk])

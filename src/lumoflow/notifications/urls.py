@@ -8,5 +8,4 @@ urlpatterns = [
     path("notifications/read", views.mark_read, name="read"),
     path("notifications/<int:notification_id>", views.open_one, name="open"),
     path("notifications/settings", views.mutes, name="mutes"),
-    path("alerts/<int:alert_id>", views.alert, name="alert"),
 ]

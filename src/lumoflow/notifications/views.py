@@ -1,16 +1,14 @@
-"""The notifications page: list, mark read, mute per type; an alert and its acted-on form."""
+"""The notifications page: list, mark read, mute per type (an alert's page is measure's: it
+shows the alert's metric before and after it was acted on)."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from lumoflow.core import limits
-from lumoflow.core.forms import run_action, text_field
 from lumoflow.core.pagination import paginate
 from lumoflow.people.auth import SignedInRequest
 
@@ -64,35 +62,3 @@ def open_one(request: SignedInRequest, notification_id: int) -> HttpResponse:
         return redirect("conversation:notifications:list")
     actions.mark_read(request.user, ids=[n.pk])
     return redirect(queries.url_of(n))
-
-
-class ActedOnForm(forms.Form):
-    note = text_field(
-        limits.ALERT_NOTE,
-        label="What did you do?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Say what you did about it: the health page then shows this metric before and"
-        " after today.",
-    )
-
-
-@login_required
-def alert(request: SignedInRequest, alert_id: int) -> HttpResponse:
-    """One alert: what changed, since when, the evidence, the suggested actions, and the form
-    to mark it acted on (owners and facilitators; others 404, members 403)."""
-    found = queries.get_alert_for(request.user, alert_id)
-    form = ActedOnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        note = form.cleaned_data["note"]
-        done = run_action(
-            form, lambda: actions.mark_alert_acted_on(request.user, found.pk, note=note)
-        )
-        if done is not None:
-            messages.success(request, "Marked acted on.")
-            return redirect(queries.after_acted_on_url(done))
-    return render(
-        request,
-        "notifications/alert.html",
-        {"alert": found, "form": form, "nav": "notifications"},
-        status=400 if form.errors else 200,
-    )
