@@ -134,3 +134,31 @@ def test_the_queue_takes_a_bounded_number_of_queries(
 ) -> None:
     with django_assert_max_num_queries(8):
         cq.list_unanswered_queue_for(org.olivia, org.launch.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_who_to_ask_is_kept_until_the_workspace_changes(org: Any, kiln: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given the queue read once (who to ask is computed and kept)
+    with CaptureQueriesContext(connection) as computed:
+        first = cq.list_unanswered_queue_for(org.olivia, org.launch.pk)
+    # when it is read again, then members, answers and names are not read again, and what is
+    # kept is what the plain computation gives
+    with CaptureQueriesContext(connection) as kept:
+        again = cq.list_unanswered_queue_for(org.olivia, org.launch.pk)
+    assert len(kept) == len(computed) - 3
+    assert [(i.post.pk, i.suggestions) for i in again] == [
+        (i.post.pk, i.suggestions) for i in first
+    ]
+    plain = cq.suggested_people(org.launch.pk, [i.post for i in again])
+    assert {i.post.pk: i.suggestions for i in again} == plain
+    # when Olivia answers a similar question, then she is suggested at once
+    q = actions.create_post(
+        org.fred, org.launch.pk, kind="question", body="Kiln glaze for porcelain?"
+    )
+    actions.create_reply(org.olivia, q.pk, body="Same as last time.")
+    (item,) = cq.list_unanswered_queue_for(org.olivia, org.launch.pk)
+    assert item.suggestions is not None
+    assert sorted(p.username for p in item.suggestions) == ["fred", "olivia"]

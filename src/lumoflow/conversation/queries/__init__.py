@@ -55,6 +55,7 @@ from .questions import (
     my_question_reply_times_for,
     open_questions_table,
     people_for,
+    suggested_people,
 )
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "list_unanswered_queue_for",
     "open_questions_table",
     "people_for",
+    "suggested_people",
     "CUT_KEPT",
     "FOLLOWS_SHOWN",
     "Feed",

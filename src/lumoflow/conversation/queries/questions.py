@@ -22,7 +22,10 @@ import pyarrow as pa
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, Min, OuterRef, QuerySet
 
+from lumoflow.activity.actions import OUTSIDE
+from lumoflow.activity.queries import change_marks_of
 from lumoflow.analytics.answerers import Suggestion, suggest_answerers
+from lumoflow.core import fragments
 from lumoflow.people.models import Viewer
 from lumoflow.workspaces import queries as ws_queries
 from lumoflow.workspaces.models import Membership, MembershipStatus
@@ -128,6 +131,21 @@ def people_for(suggestions: Sequence[Suggestion]) -> dict[int, tuple[SuggestedPe
     return {q: tuple(p) for q, p in out.items()}
 
 
+def suggested_people(
+    workspace_id: int, questions: Sequence[Post]
+) -> dict[int, tuple[SuggestedPerson, ...]]:
+    """Who to ask about each of `questions` (of this workspace), computed afresh: the plain
+    version of what `list_unanswered_queue_for` keeps in the fragments cache."""
+    members = Membership.objects.filter(workspace_id=workspace_id, status=MembershipStatus.ACTIVE)
+    return people_for(
+        suggest_answerers(
+            open_questions_table(questions),
+            answered_questions([workspace_id]),
+            pa.array(list(members.values_list("user_id", flat=True)), pa.int64()),
+        )
+    )
+
+
 def list_unanswered_queue_for(
     viewer: Viewer, workspace_id: Any, *, limit: int = QUEUE
 ) -> list[UnansweredQuestion]:
@@ -136,18 +154,18 @@ def list_unanswered_queue_for(
     question; the asker: their own; anyone else: none). NotFound / PermissionDenied as
     `list_unanswered_questions_for`."""
     ws = ws_queries.get_readable_workspace_for(viewer, workspace_id)
+    marks = change_marks_of([ws.pk])  # before the data they stand for (core.marks)
     questions = list(list_unanswered_questions_for(viewer, ws.pk)[:limit])
     uid = _uid(viewer)
     everything = ws_queries.may_facilitate(ws_queries.role_of(viewer, ws))
     shown = [q for q in questions if everything or q.author_id == uid]
     found: dict[int, tuple[SuggestedPerson, ...]] = {}
     if shown:
-        members = Membership.objects.filter(workspace=ws, status=MembershipStatus.ACTIVE)
-        found = people_for(
-            suggest_answerers(
-                open_questions_table(shown),
-                answered_questions([ws.pk]),
-                pa.array(list(members.values_list("user_id", flat=True)), pa.int64()),
+        # every write in the workspace (answers, members) moves its mark; names move OUTSIDE's
+        parts = ("answerers", ws.pk, marks.of(ws.pk), marks.of(OUTSIDE), *(q.pk for q in shown))
+        found = dict(
+            fragments.cached(
+                parts, lambda: tuple(suggested_people(ws.pk, shown).items()), marks=marks
             )
         )
     return [
