@@ -123,6 +123,11 @@ def test_vega_embed_draws_each_chart_without_eval_under_the_policy(
     assert "change: week of 25 March 2024" in texts and "target 7" in texts
     assert any("fewer than 5 people" in t for t in texts)
     assert "never took part" in (figures[4].locator(".chart-live svg").text_content() or "")
+    # a point's tooltip shows its week and figure (vega-tooltip, styled by app.css)
+    figures[3].locator(".chart-live svg .mark-rect path").first.hover()
+    tooltip = page.locator("#vg-tooltip-element.visible")
+    tooltip.wait_for(timeout=5_000)
+    assert "140 (100%)" in tooltip.inner_text()
     # the data table is behind its disclosure
     figures[0].locator("summary").click()
     assert figures[0].locator("table tbody tr").count() == 6
