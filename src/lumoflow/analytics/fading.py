@@ -66,39 +66,54 @@ class Fading(Verdict):
     rule: FadingRule = field(default_factory=FadingRule)
 
 
+#: The key of the whole selection among the workspaces of :func:`weekly_series` and
+#: :func:`gravity` (a workspace's id is never null).
+WHOLE: None = None
+
+
 def weekly_series(
     frame: Frame, *, by_workspace: bool, weeks: list[dt.date] | None = None
-) -> dict[str, dict[str, np.ndarray]]:
-    """The four weekly series per workspace ('' = whole selection), zero-filled over ``weeks``
-    (default: the weeks of the frame)."""
+) -> dict[str | None, dict[str, np.ndarray]]:
+    """The four weekly series of the whole selection (key :data:`WHOLE`) and, when
+    ``by_workspace``, of each workspace, zero-filled over ``weeks`` (default: the weeks of the
+    frame). One pass over the events gives both (grouping sets)."""
     weeks = weeks_of(frame) if weeks is None else weeks
-    key = "workspace" if by_workspace else "''"
+    sets = "GROUPING SETS ((ws, week), (week))" if by_workspace else "week"
+    ws = "CASE WHEN grouping(ws) = 0 THEN ws END" if by_workspace else "NULL"
     tbl = sql(
-        f"""WITH e AS (SELECT {key} AS ws, actor, verb, CAST(date_trunc('week', ts) AS DATE) AS week
-                       FROM ev WHERE ts IS NOT NULL)
-            SELECT ws, week, count(DISTINCT actor) FILTER (verb IN {verb_list(ENGAGED_VERBS)})
+        f"""WITH e AS (SELECT workspace AS ws, actor, verb, CAST(date_trunc('week', ts) AS DATE)
+                              AS week FROM ev WHERE ts IS NOT NULL)
+            SELECT {ws} AS ws, week,
+                   count(DISTINCT actor) FILTER (verb IN {verb_list(ENGAGED_VERBS)})
                    AS active_contributors, count(*) FILTER (verb = 'post') AS posts,
                    count(*) FILTER (verb = 'reply') AS replies
-            FROM e GROUP BY 1, 2""",
+            FROM e GROUP BY {sets}""",
         ev=with_actor_codes(frame, frame.events, ["workspace", "actor", "verb", "ts"]),
     )
     from lumoflow.analytics.responsiveness import threads_table
 
-    threads = threads_table(frame)
-    med = sql(f"SELECT {key} AS ws, week, median(first_h) AS m FROM t GROUP BY 1, 2", t=threads)
+    med = sql(
+        f"""SELECT {ws} AS ws, week, median(first_h) AS m
+            FROM (SELECT workspace AS ws, week, first_h FROM t) GROUP BY {sets}""",
+        t=threads_table(frame),
+    )
     first = weeks[0] if weeks else dt.date(1970, 1, 5)
     n = len(weeks)
-    out: dict[str, dict[str, np.ndarray]] = {}
+    out: dict[str | None, dict[str, np.ndarray]] = {}
     for table, cols in ((tbl, SERIES[:3]), (med, ("m",))):
-        ws = np.asarray(table["ws"].to_pylist(), dtype=object)
+        keys = table["ws"].to_pylist()
         idx = (
             np.asarray(table["week"].to_numpy(zero_copy_only=False), "datetime64[D]")
             - np.datetime64(first)
         ).astype(int) // 7
-        for w in np.unique(ws):
-            sel = (ws == w) & (idx >= 0) & (idx < n)
+        inside = (idx >= 0) & (idx < n)
+        rows: dict[str | None, list[int]] = {}
+        for i, key in enumerate(keys):  # one row per workspace and week, not per event
+            rows.setdefault(key, []).append(i)
+        for key, at in rows.items():
+            sel = np.asarray(at)[inside[at]]
             slot = out.setdefault(
-                str(w),
+                key,
                 {s: np.zeros(n) for s in SERIES[:3]} | {"median_first_reply_h": np.full(n, np.nan)},
             )
             for c in cols:
@@ -107,23 +122,29 @@ def weekly_series(
     return out
 
 
-def gravity(frame: Frame, *, by_workspace: bool) -> dict[str, tuple[float, dict[str, int], int]]:
-    """Orbit-model gravity per workspace: (change in Σ weight² per member, level counts, members).
+def gravity(
+    frame: Frame, *, by_workspace: bool
+) -> dict[str | None, tuple[float, dict[str, int], int]]:
+    """Orbit-model gravity of the whole selection (key :data:`WHOLE`) and, when
+    ``by_workspace``, of each workspace: (change in Σ weight² per member, level counts, members).
 
     Each person's level in each half of the period comes from weighted activity points per week
     (``ORBIT_POINTS``; thresholds ``ORBIT_THRESHOLDS`` for participating, contributing, leading;
-    any activity = exploring); gravity = (Σ w²(second half) − Σ w²(first half)) / members.
+    any activity = exploring); gravity = (Σ w²(second half) − Σ w²(first half)) / members. One
+    pass over the events gives the whole selection and the workspaces (grouping sets).
     """
     assert frame.start is not None and frame.end is not None
     mid = frame.start + (frame.end - frame.start) / 2
     half_weeks = max((frame.end - frame.start).total_seconds() / 2 / 604800, 1 / 7)
     points = " ".join(f"WHEN '{k}' THEN {v}" for k, v in ORBIT_POINTS.items())
-    key = "workspace" if by_workspace else "''"
+    sets = "GROUPING SETS ((ws, actor, late), (actor, late))" if by_workspace else "actor, late"
+    ws = "CASE WHEN grouping(ws) = 0 THEN ws END" if by_workspace else "NULL"
     a, b, c = ORBIT_THRESHOLDS
     tbl = sql(
-        f"""WITH pts AS (SELECT {key} AS ws, actor, ts >= TIMESTAMPTZ '{mid}' AS late,
-                                sum(CASE verb {points} ELSE 0.5 END) / {half_weeks} AS pw
-                         FROM ev WHERE ts IS NOT NULL GROUP BY 1, 2, 3),
+        f"""WITH e AS (SELECT workspace AS ws, actor, ts >= TIMESTAMPTZ '{mid}' AS late,
+                              CASE verb {points} ELSE 0.5 END AS p FROM ev WHERE ts IS NOT NULL),
+                pts AS (SELECT {ws} AS ws, actor, late, sum(p) / {half_weeks} AS pw
+                        FROM e GROUP BY {sets}),
                 lv AS (SELECT ws, actor, late, CASE WHEN pw >= {c} THEN 10 WHEN pw >= {b} THEN 7
                                                    WHEN pw >= {a} THEN 4 ELSE 1 END AS w FROM pts)
            SELECT ws, count(DISTINCT actor) AS members,
@@ -135,10 +156,11 @@ def gravity(frame: Frame, *, by_workspace: bool) -> dict[str, tuple[float, dict[
            FROM lv GROUP BY ws""",
         ev=with_actor_codes(frame, frame.events, ["workspace", "actor", "verb", "ts"]),
     )
-    out = {}
+    out: dict[str | None, tuple[float, dict[str, int], int]] = {}
     for r in tbl.to_pylist():
         levels = {k: int(r[k]) for k in ORBIT_WEIGHTS}
-        out[str(r["ws"])] = (float(r["delta"] or 0) / r["members"], levels, int(r["members"]))
+        key = None if r["ws"] is None else str(r["ws"])
+        out[key] = (float(r["delta"] or 0) / r["members"], levels, int(r["members"]))
     return out
 
 
@@ -198,13 +220,21 @@ def fading_signal(frame: Frame, *, rule: FadingRule | None = None) -> Fading:
         return Fading(v.verdict, v.evidence, 0, {}, None, rule=rule)
     members = members_table(frame).num_rows
     keep = complete_weeks(frame, weeks)
-    series_of = weekly_series(frame, by_workspace=False, weeks=weeks)[""]
-    overall_series = {k: v[keep] for k, v in series_of.items()}
+    workspaces = (
+        sorted(w for w in pc.unique(frame.events["workspace"]).to_pylist() if w)
+        if frame.workspace is None
+        else []
+    )
+    many = len(workspaces) > 1
+    series = {
+        key: {k: v[keep] for k, v in got.items()}
+        for key, got in weekly_series(frame, by_workspace=many, weeks=weeks).items()
+    }
     weeks = weeks[keep]
-    grav = gravity(frame, by_workspace=False)
-    g, levels, _ = grav.get("", (None, {}, 0))
+    wgrav = gravity(frame, by_workspace=many)
+    g, levels, _ = wgrav.get(WHOLE, (None, {}, 0))
     top = verdict(
-        overall_series,
+        series[WHOLE],
         weeks,
         members=members,
         min_group_size=mgs,
@@ -213,14 +243,7 @@ def fading_signal(frame: Frame, *, rule: FadingRule | None = None) -> Fading:
         epoch=epoch,
     )
     by_ws: dict[str, Verdict] = {}
-    workspaces = (
-        sorted(w for w in pc.unique(frame.events["workspace"]).to_pylist() if w)
-        if frame.workspace is None
-        else []
-    )
-    if len(workspaces) > 1:
-        series = weekly_series(frame, by_workspace=True, weeks=weeks)
-        wgrav = gravity(frame, by_workspace=True)
+    if many:
         for w in workspaces:
             gw, lv, mem = wgrav.get(w, (None, {}, 0))
             v = verdict(

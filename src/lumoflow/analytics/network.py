@@ -211,10 +211,14 @@ def reciprocity(g: Graph) -> float | None:
     if g.src.size == 0:
         return None
     loop = g.src == g.dst
-    code = g.src * g.n + g.dst
-    rev = g.dst * g.n + g.src
-    both = np.isin(rev[~loop], code[~loop])
-    return float(both.sum() / g.src.size)
+    code = (g.src * g.n + g.dst)[~loop]
+    rev = (g.dst * g.n + g.src)[~loop]
+    if code.size == 0:
+        return 0.0
+    if (code[1:] < code[:-1]).any():  # ties come sorted by (src, dst) from build_graph
+        code = np.sort(code)
+    at = np.minimum(np.searchsorted(code, rev), code.size - 1)
+    return float(np.count_nonzero(code[at] == rev) / g.src.size)
 
 
 def _largest(membership: np.ndarray, g: Graph) -> tuple[int, int, int]:

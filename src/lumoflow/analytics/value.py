@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import pyarrow.compute as pc
+
 from lumoflow.analytics.frame import Frame, object_authors, sql
 
 
@@ -82,8 +84,12 @@ def value_outcomes(frame: Frame, *, assumptions: ValueAssumptions | None = None)
     (1, 1, 1, 0.75)
     """
     a = assumptions or ValueAssumptions()
-    cols = ["ts", "actor", "verb", "object_id", "parent_id", "thread_id", "kind", "text"]
+    # text only where it is read (idea statuses): the queries below scan the events several
+    # times, and a text column would be carried (and copied) through every scan
+    cols = ["ts", "actor", "verb", "object_id", "parent_id", "thread_id", "kind"]
     hist = frame.history.select(cols)
+    statuses = frame.events.select(["verb", "object_id", "text"])
+    statuses = statuses.filter(pc.equal(statuses["verb"], "idea_status"))
     r = sql(
         f"""WITH ev AS (SELECT * FROM period),
              h AS (SELECT * FROM hist WHERE ts IS NULL OR ts < TIMESTAMPTZ '{frame.end}'),
@@ -96,8 +102,8 @@ def value_outcomes(frame: Frame, *, assumptions: ValueAssumptions | None = None)
         SELECT (SELECT count(*) FROM q) AS questions,
                (SELECT count(*) FROM ans) AS answered,
                (SELECT count(*) FROM ev WHERE verb = 'knowledge_saved') AS saved,
-               (SELECT count(DISTINCT object_id) FROM ev WHERE verb = 'idea_status'
-                  AND lower(trim(text)) LIKE 'adopted%') AS ideas,
+               (SELECT count(DISTINCT object_id) FROM statuses
+                  WHERE lower(trim(text)) LIKE 'adopted%') AS ideas,
                (SELECT count(*) FROM ev WHERE verb = 'decision'
                   OR (verb = 'post' AND kind = 'decision')) AS decisions,
                (SELECT count(*) FROM ev WHERE verb = 'check_in') AS check_ins,
@@ -106,6 +112,7 @@ def value_outcomes(frame: Frame, *, assumptions: ValueAssumptions | None = None)
                   LEFT JOIN authors au USING (object_id)
                   WHERE v.verb = 'view' AND v.actor IS DISTINCT FROM au.author) AS reuse""",
         period=frame.events.select(cols),
+        statuses=statuses,
         hist=hist,
         authors=object_authors(frame),
     ).to_pylist()[0]
