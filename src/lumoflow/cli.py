@@ -20,6 +20,7 @@ commands:
   serve [--port N]           serve the app with gunicorn (PORT overrides the default 8000) and
                              one background task worker beside it (--no-worker: none)
   worker [--batch]           run one background task worker (metric refresh)
+  refresh-metrics [--queue]  compute and store every workspace's metrics now (or queue it)
   demo [--people N] ...      generate the demo company
   people import FILE.csv     create or update people from a CSV file
   token create USERNAME      create a personal access token (printed as the last line)

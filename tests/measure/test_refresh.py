@@ -114,3 +114,44 @@ def test_refresh_now_is_refused_to_members_and_hidden_from_outsiders(org):
     with pytest.raises(NotFound):
         actions.refresh_metrics(org.ada, org.merger.pk)
     assert not DBTaskResult.objects.exists()
+
+
+def test_organisation_refresh_stores_what_each_scope_computed_alone_gives(busy, capsys):
+    # when an operator refreshes everything (one read of the log)
+    from lumoflow.cli import main
+    from lumoflow.measure import compute
+    from lumoflow.measure.models import ORGANISATION
+    from lumoflow.workspaces.models import Workspace
+
+    assert main(["refresh-metrics"]) == 0
+    # then every workspace and the organisation have a stored result
+    assert "Stored 4 results" in capsys.readouterr().out
+    assert StoredMetrics.objects.count() == Workspace.objects.count() + 1
+    # equal, family by family, to each computed on its own
+    start, end = compute.default_period()
+    alone = {
+        busy.launch.pk: compute.compute_workspace(busy.launch.pk, start, end),
+        busy.merger.pk: compute.compute_workspace(busy.merger.pk, start, end),
+        ORGANISATION: compute.compute_organisation(
+            queries.organisation_workspace_ids(), start, end
+        ),
+    }
+    for scope, data in alone.items():
+        row = StoredMetrics.objects.get(scope=scope)
+        for family in (
+            "participation",
+            "responsiveness",
+            "fading",
+            "network",
+            "relevance",
+            "value",
+        ):
+            assert row.data[family] == data[family], (scope, family)
+
+
+def test_refresh_metrics_queue_leaves_it_to_the_worker(db, capsys):
+    from lumoflow.cli import main
+
+    assert main(["refresh-metrics", "--queue"]) == 0
+    assert "Queued" in capsys.readouterr().out
+    assert DBTaskResult.objects.count() == 1

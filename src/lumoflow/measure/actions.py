@@ -85,6 +85,20 @@ def compute_and_store(scope: int, start: dt.date, end: dt.date, *, rolling: bool
     )
 
 
+def refresh_organisation(*, today: dt.date | None = None) -> int:
+    """Compute and store the default period of every workspace and of the organisation from one
+    build of the log (`compute.compute_everything`); return how many results were stored."""
+    start, end = compute.default_period(today)
+    computed_at = timezone.now()
+    targets = {w.pk: queries.targets_key(w) for w in Workspace.objects.all()}
+    stored = 0
+    for scope, data in compute.compute_everything(start, end, queries.organisation_workspace_ids()):
+        key = targets.get(scope, "")
+        store_metrics(scope, start, end, data, targets=key, rolling=True, computed_at=computed_at)
+        stored += 1
+    return stored
+
+
 def request_refresh(scopes: Iterable[int], *, now: dt.datetime | None = None) -> int:
     """Queue a background refresh of each scope that has none queued, to run no sooner than
     DEBOUNCE after its last run started; return how many were queued.

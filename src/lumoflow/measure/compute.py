@@ -17,6 +17,7 @@ from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
 
@@ -25,6 +26,8 @@ from lumoflow.analytics import report
 from lumoflow.analytics.frame import Options, Period
 from lumoflow.analytics.log import InteractionLog, LogError
 from lumoflow.conversation.export import build_log
+
+from .models import ORGANISATION
 
 
 @functools.cache
@@ -160,11 +163,20 @@ def split_by_workspace(log: InteractionLog) -> Iterator[tuple[int, InteractionLo
             yield int(ws), InteractionLog(events.slice(0, 0), log.people, row, log.meta)
 
 
-def compute_every_workspace(
-    start: dt.date, end: dt.date, *, workspace_ids: Collection[int] | None = None
+def only_workspaces(log: InteractionLog, workspace_ids: Collection[int]) -> InteractionLog:
+    """`log` narrowed to the events and rows of `workspace_ids`."""
+    keep = pa.array([str(w) for w in workspace_ids], pa.string())
+    events = log.events.filter(pc.is_in(log.events["workspace"], keep))
+    rows = log.workspaces.filter(pc.is_in(log.workspaces["workspace"], keep))
+    return InteractionLog(events, log.people, rows, log.meta)
+
+
+def compute_everything(
+    start: dt.date, end: dt.date, organisation: Collection[int]
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Every workspace's metrics over [start, end] (or those of `workspace_ids`) from one build
-    of the log: the organisation's refresh."""
-    log = build_log(end=_end_instant(end), workspaces=workspace_ids)
+    """Every workspace's metrics over [start, end], then the organisation's (the workspaces in
+    `organisation`: those that are not secret), as (scope, data), from one build of the log."""
+    log = build_log(end=_end_instant(end))
     for wid, part in split_by_workspace(log):
         yield wid, measure(part, start, end, workspace=wid)
+    yield ORGANISATION, measure(only_workspaces(log, organisation), start, end)

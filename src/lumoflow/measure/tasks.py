@@ -21,3 +21,10 @@ def refresh_metrics_task(scope: int) -> None:
         actions.compute_and_store(scope, start, end, rolling=True)
     finally:
         actions.finish_refresh(scope)
+
+
+@task()
+def refresh_organisation_task() -> None:
+    """Compute and store every workspace's and the organisation's metrics from one build of the
+    log (`lumoflow refresh-metrics --queue`)."""
+    actions.refresh_organisation()
