@@ -287,7 +287,10 @@ class Server:
     ) -> Server:
         port = free_port()
         log_path = site.data_dir / f"server-{port}.log"
-        args = [*_lumoflow(), "serve", "--port", str(port)]
+        # No task worker: a benchmark of the web server measures requests alone, without
+        # metric refreshes queued by its seeding competing for the cores (bench/measure_refresh
+        # measures those).
+        args = [*_lumoflow(), "serve", "--port", str(port), "--no-worker"]
         if workers:
             args += ["--workers", str(workers)]
         if threads:

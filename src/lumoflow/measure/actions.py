@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lumoflow.core.oncommit import publish
@@ -45,8 +45,18 @@ def store_metrics(
     `metrics.refreshed` is published (workspace_id None for the organisation).
     """
     engine = compute.engine_version()
+    key = {"scope": scope, "start": start, "end": end, "engine": engine, "targets": targets}
+    try:
+        return _store(key, data, rolling=rolling, computed_at=computed_at)
+    except IntegrityError:  # the same key stored at the same moment by another process
+        return StoredMetrics.objects.get(**key)
+
+
+def _store(
+    key: dict[str, Any], data: dict[str, Any], *, rolling: bool, computed_at: dt.datetime
+) -> StoredMetrics:
+    scope, engine, targets = key["scope"], key["engine"], key["targets"]
     with transaction.atomic():
-        key = {"scope": scope, "start": start, "end": end, "engine": engine, "targets": targets}
         row = StoredMetrics.objects.select_for_update().filter(**key).first()
         if row is not None and row.computed_at >= computed_at:
             return row
