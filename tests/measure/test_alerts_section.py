@@ -20,13 +20,13 @@ STEP = "Weekly active contributors fell from 16 to fewer than 5."
 
 
 def data_with_weeks(values: list[int | None]) -> dict[str, Any]:
-    """Fading, with weekly active contributors for the weeks up to this one (the last value)."""
+    """Fading, with weekly active people for the weeks up to this one (the last value)."""
     monday = timezone.now().date() - dt.timedelta(days=timezone.now().weekday())
     n = len(values)
     rows = [
         {
             "week": (monday - dt.timedelta(weeks=n - 1 - i)).isoformat(),
-            "engaged": v,
+            "active": v,
             "suppressed": v is None,
         }
         for i, v in enumerate(values)
@@ -47,7 +47,7 @@ def test_acted_on_alert_shows_its_metric_before_and_after(org: Any) -> None:
     # when the owner's health page builds its alerts section
     (view,) = alerts_section_for(org.olivia, org.launch.pk, data) or []
     # then the series is split at today: 3 people and the hidden week count in neither mean
-    assert view.metric == "Weekly active contributors"
+    assert view.metric == "Weekly active people"
     assert view.before is not None and view.after is not None
     assert (view.before.mean, view.after.mean) == ("12", "20")
     assert view.before.label.endswith("(4 weeks)") and view.after.label.endswith("(1 week)")
@@ -56,7 +56,7 @@ def test_acted_on_alert_shows_its_metric_before_and_after(org: Any) -> None:
     assert [r[1] for r in rows] == ["10", "14", "fewer than 5 people", "fewer than 5 people", "20"]
     assert [r[2] for r in rows] == ["12", "12", "12", "12", "20"]
     html = render_to_string("notifications/_alerts_section.html", {"alerts": [view]})
-    assert "Weekly active contributors before and after" in html and "Pinned a question." in html
+    assert "Weekly active people before and after" in html and "Pinned a question." in html
 
 
 def test_open_alert_links_to_its_form_and_others_see_no_section(org: Any) -> None:

@@ -220,4 +220,4 @@ def test_the_alert_page_and_its_form(org: Any, browser_client: Any) -> None:
     assert alert.note == "Pinned a question about the launch date."
     page = owner.get(f"/alerts/{alert.pk}").content.decode()
     assert "Marked acted on" in page and "Mark acted on</button>" not in page
-    assert "Weekly active contributors before and after" in page
+    assert "Weekly active people before and after" in page

@@ -28,8 +28,10 @@ class Series:
 
 
 SERIES: dict[str, Series] = {
+    # The verdict reads contributors, whose weekly counts the guard often hides in a fading
+    # workspace (a breakdown of the active people); the active people themselves show more.
     FADING_METRIC: Series(
-        FADING_METRIC, "Weekly active contributors", "participation", "engaged", "people"
+        FADING_METRIC, "Weekly active people", "participation", "active", "people"
     ),
     **{m.key: Series(m.key, m.label, m.family, m.column, m.unit) for m in METRICS},
 }
@@ -164,10 +166,12 @@ def _mean(rows: tuple[Week, ...]) -> float | None:
 def before_after(data: Mapping[str, Any], metric: str, day: dt.date) -> BeforeAfter | None:
     """The weekly series of `metric` (a key of `SERIES`) split at `day`; None for an unknown
     metric. A week the privacy guard hid stays None and counts in neither mean, and so does a
-    count of 1 to the threshold less one people (it would read as a small group).
+    count of 1 to the threshold less one people (it would read as a small group). The weeks
+    before the series' first activity are left out.
 
-    >>> rows = [{"week": "2026-11-16", "engaged": 9}, {"week": "2026-11-23", "engaged": 3},
-    ...         {"week": "2026-11-30", "engaged": 15}, {"week": "2026-12-07", "engaged": 11}]
+    >>> rows = [{"week": "2026-11-09", "active": 0},
+    ...         {"week": "2026-11-16", "active": 9}, {"week": "2026-11-23", "active": 3},
+    ...         {"week": "2026-11-30", "active": 15}, {"week": "2026-12-07", "active": 11}]
     >>> ba = before_after({"participation": {"weekly": rows}}, "active_contributors",
     ...                   dt.date(2026, 12, 2))
     >>> [w.value for w in ba.before], ba.before[1].hidden, ba.mean_before, ba.mean_after
@@ -185,9 +189,13 @@ def before_after(data: Mapping[str, Any], metric: str, day: dt.date) -> BeforeAf
         if week is None:
             continue
         value = None if r.get("suppressed") else number(r.get(series.column))
-        small = series.unit == "people" and value is not None and 0 < value < mgs
-        hidden = bool(r.get("suppressed")) or small
-        weekly.append(Week(week, None if small else value, hidden))
+        people = series.unit == "people"
+        # a count of people the guard left out of a shown row, or under the threshold, is hidden
+        hidden = bool(r.get("suppressed")) or (people and (value is None or 0 < value < mgs))
+        weekly.append(Week(week, None if hidden else value, hidden))
+    # the weeks before the series' first activity (a workspace not yet created) are left out
+    first = next((i for i, w in enumerate(weekly) if w.hidden or w.value), len(weekly))
+    weekly = weekly[first:]
     before = tuple(w for w in weekly if w.week < monday)
     after = tuple(w for w in weekly if w.week >= monday)
     return BeforeAfter(series, day, before, after, _mean(before), _mean(after), int(mgs))
