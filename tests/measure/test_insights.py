@@ -140,3 +140,12 @@ def test_an_explicit_period_is_measured(org: Org, talk: dict[str, Any], api: Any
     body = r.json()
     assert (body["start"], body["end"]) == (day.isoformat(), day.isoformat())
     assert body["total"]["posts"] == 2 and body["questions"]["count"] == 2
+
+
+def test_a_question_in_an_archived_workspace_is_not_waiting(
+    org: Org, talk: dict[str, Any], api: Any
+) -> None:
+    from lumoflow.workspaces import actions as ws
+
+    ws.archive_workspace(org.olivia, org.launch.pk)
+    assert api(org.fred).get("/me/insights").json()["waiting"] == []

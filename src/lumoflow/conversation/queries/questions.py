@@ -234,16 +234,19 @@ def list_questions_waiting_for(
     viewer: Viewer, *, since: Any, limit: int = 5, scan: int = 500
 ) -> list[WaitingQuestion]:
     """Unanswered questions of others, asked since `since` in the viewer's workspaces (active
-    member), on which the viewer would be suggested: they answered similar ones there (the
-    similarity of `list_unanswered_queue_for`). Best first; the newest `scan` are considered."""
+    member, not archived), on which the viewer would be suggested: they answered similar ones
+    there (the similarity of `list_unanswered_queue_for`). Best first; the newest `scan` are
+    considered."""
     uid = _uid(viewer)
     if uid is None:
         return []
     workspaces = list(
         ws_queries.member_workspace_ids(viewer).values_list("workspace_id", flat=True)
     )
+    # nobody can answer in an archived workspace; its answers still tell what one knows
+    where = visible_posts().filter(workspace_id__in=workspaces, workspace__archived_at__isnull=True)
     open_qs = list(
-        _unanswered(visible_posts().filter(workspace_id__in=workspaces, created_at__gte=since))
+        _unanswered(where.filter(created_at__gte=since))
         .exclude(author_id=uid)
         .select_related("author", "workspace")
         .order_by("-created_at", "-id")[:scan]
