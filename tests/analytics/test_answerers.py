@@ -9,6 +9,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from lumoflow.analytics.answerers import (
     ACCEPTED_WEIGHT,
+    QUESTION_WORDS,
     SIMILAR,
     Suggestion,
     suggest_answerers,
@@ -98,6 +99,12 @@ def test_at_most_top_people_best_first_ties_to_the_smaller_key() -> None:
     assert [s.person for s in got] == ["bob", "cy", "dee"]
 
 
+def test_questions_that_share_only_the_words_of_asking_are_not_similar() -> None:
+    open_q = _open((1, "ann", "Quick question: does anyone know the kiln?"))
+    done = _done((7, "bob", "Quick question: does anyone know the payroll?", False))
+    assert suggest_answerers(open_q, done, ["bob"]) == []
+
+
 def test_questions_that_share_nothing_get_no_suggestion() -> None:
     open_q = _open((1, "ann", KILN), (2, "bob", "Where is the Oslo office party?"))
     done = _done((7, "cy", KILN_DONE, False))
@@ -142,7 +149,10 @@ def _plain(open_q: pa.Table, done: pa.Table, candidates: list[str]) -> dict[tupl
     """The definition, one pair at a time, with scikit-learn's own TF-IDF."""
     o, d = open_q.to_pylist(), done.to_pylist()
     questions = {r["question"]: r["text"] for r in d}
-    vec = TfidfVectorizer(analyzer=analyse_text, sublinear_tf=True)
+    asking = {w[:5] for w in QUESTION_WORDS}
+    vec = TfidfVectorizer(
+        analyzer=lambda t: [w for w in analyse_text(t) if w not in asking], sublinear_tf=True
+    )
     vec.fit([r["text"] for r in o] + list(questions.values()))
     weight: dict[tuple[int, str], float] = {}
     for r in d:

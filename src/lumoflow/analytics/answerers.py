@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from scipy import sparse
 
 from lumoflow.analytics.relevance import full_words
-from lumoflow.analytics.terms import count_terms, fit_vocabulary, sorted_codes, tfidf
+from lumoflow.analytics.terms import STEM, count_terms, fit_vocabulary, sorted_codes, tfidf
 
 #: Cosine similarity at or above which an answered question counts as similar to an open one.
 SIMILAR = 0.2
@@ -46,9 +46,53 @@ class Suggestion:
     terms: tuple[str, ...]
 
 
+#: Words that say "this is a question" rather than what it is about ("Does anyone know…?",
+#: "Quick question: …", "How do we usually handle…?"): left out, like English stop words, so
+#: that two questions meet on their subject and not on their phrasing.
+QUESTION_WORDS = (
+    "anybody",
+    "anyone",
+    "answer",
+    "ask",
+    "asking",
+    "does",
+    "find",
+    "handle",
+    "help",
+    "idea",
+    "know",
+    "knows",
+    "latest",
+    "looking",
+    "need",
+    "needs",
+    "please",
+    "question",
+    "questions",
+    "quick",
+    "thank",
+    "thanks",
+    "usually",
+    "wondering",
+)
+_QUESTION_STEMS = pa.array(sorted({w[:STEM] for w in QUESTION_WORDS}), pa.string())
+
+
+def _count(texts: pa.Array) -> tuple[sparse.csr_matrix, pa.Array]:
+    """:func:`count_terms` of ``texts`` without the :data:`QUESTION_WORDS`."""
+    counts, found = count_terms(texts)
+    keep = np.flatnonzero(
+        np.asarray(
+            pc.invert(pc.is_in(found, value_set=_QUESTION_STEMS)).to_numpy(zero_copy_only=False),
+            dtype=bool,
+        )
+    )
+    return sparse.csr_matrix(counts[:, keep]), found.take(pa.array(keep, pa.int64()))
+
+
 def _weights(texts: pa.Array, vocabulary: Any) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows of ``texts`` over a vocabulary fitted on them."""
-    counts, found = count_terms(texts)
+    counts, found = _count(texts)
     w = tfidf(counts, found, vocabulary)
     width = len(vocabulary.terms)
     return sparse.csr_matrix((w.weights, w.columns, w.indptr), shape=(w.n, width))
@@ -84,7 +128,8 @@ def suggest_answerers(
     ----------
     An answered question is **similar** to an open one when the cosine similarity of their
     TF-IDF vectors is at least ``similar`` (the IDF weights are fitted on the open questions and
-    every answered question, whoever answered it). A candidate's score for an open question is
+    every answered question, whoever answered it; English stop words and the words of asking,
+    :data:`QUESTION_WORDS`, are left out). A candidate's score for an open question is
     the sum, over the similar questions they answered, of the cosine similarity times a weight:
     ``accepted_weight`` (2) when the asker accepted their answer, 1 for a reply that was not
     accepted; answering a question twice counts once. The people suggested are the ``top`` best
@@ -151,7 +196,7 @@ def suggest_answerers(
     _, first = np.unique(q_codes, return_index=True)
     open_texts = pc.fill_null(_column(open_questions, "text"), "")
     done_texts = pc.fill_null(_column(answered, "text").take(pa.array(first)), "")
-    vocabulary = fit_vocabulary([count_terms(open_texts), count_terms(done_texts)])
+    vocabulary = fit_vocabulary([_count(open_texts), _count(done_texts)])
     q_vec = _weights(open_texts, vocabulary)
     a_vec = _weights(done_texts, vocabulary)
     allowed = pa.array(list(candidates) if not isinstance(candidates, pa.Array) else candidates)
