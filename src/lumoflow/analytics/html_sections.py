@@ -373,7 +373,7 @@ def _weekly_figure(
     if len(weekly) < 2:
         return ""
     spec = weekly_chart(
-        _fill_weeks(page, weekly, key),
+        fill_weeks(page, weekly, key),
         title=title,
         y_title=y_title,
         kind=kind,
@@ -383,7 +383,7 @@ def _weekly_figure(
     return page.chart(spec)
 
 
-def _fill_weeks(page: Page, weekly: Sequence[Mapping[str, Any]], key: str) -> list[dict[str, Any]]:
+def fill_weeks(page: Page, weekly: Sequence[Mapping[str, Any]], key: str) -> list[dict[str, Any]]:
     """Weekly rows over every week of the period; weeks without rows have no data."""
     have = {str(w["week"])[:10]: w for w in weekly}
     part = _part(page, "participation") or {}

@@ -16,6 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 Panel = Callable[..., str | None]
+#: The workspace page's "Engagement targets" card: the page's own card shows the three targets;
+#: measure fills it with the targets against their actuals.
+WORKSPACE_ENGAGEMENT = "workspace-engagement"
 _PANELS: dict[str, Panel] = {}
 
 

@@ -33,3 +33,9 @@ class MeasureConfig(AppConfig):
         from lumoflow.core.oncommit import subscribe
 
         subscribe(RECORDED, refresh_after_activity)
+
+        from lumoflow.core import panels
+
+        from .views import health
+
+        panels.register(panels.WORKSPACE_ENGAGEMENT, health.engagement_card)

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from .views import alerts, insights
+from .views import alerts, health, insights
 
 urlpatterns: list[URLPattern] = [
     path("me/insights", insights.insights, name="insights"),
     path("alerts/<int:alert_id>", alerts.alert, name="alert"),
+    path("workspaces/<int:workspace_id>/health", health.page, name="workspace_health"),
+    path(
+        "workspaces/<int:workspace_id>/health/refresh",
+        health.refresh,
+        name="workspace_health_refresh",
+    ),
 ]

@@ -197,9 +197,7 @@ def _expires(shown: list[Any], asked: list[Any]) -> float:
 
 
 _FOLLOW_MARK = "<!--follow-->"
-#: The slot of the "Engagement targets" card: the page's own card shows the three targets; the
-#: measure app fills it with the targets against their actuals (`core.panels`).
-ENGAGEMENT = "workspace-engagement"
+ENGAGEMENT = panels.WORKSPACE_ENGAGEMENT
 
 
 def _follow_form(request: Any, workspace_id: int) -> str:

@@ -25,7 +25,13 @@ from .feed_sql import (
     workspace_feed_for,
 )
 from .feed_sql import _workspace_feed_query as _workspace_feed_query
-from .feeds import count_posts_after, list_decisions_for, list_feed_for, list_workspace_posts_for
+from .feeds import (
+    count_posts_after,
+    list_decisions_for,
+    list_feed_for,
+    list_top_threads_for,
+    list_workspace_posts_for,
+)
 from .follows import FOLLOWS_SHOWN, Followed, follow_state, list_followed_for, list_follows_for
 from .posts import (
     active_member_ids,
@@ -94,6 +100,7 @@ __all__ = [
     "get_post_for",
     "list_decisions_for",
     "list_feed_for",
+    "list_top_threads_for",
     "list_followed_for",
     "list_follows_for",
     "list_hashtag_posts_for",

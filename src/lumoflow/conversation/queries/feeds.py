@@ -3,6 +3,7 @@ reads the same posts a page at a time; tests check the two agree."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -45,6 +46,17 @@ def list_workspace_posts_for(
     ws = ws_queries.get_readable_workspace_for(viewer, workspace_id)
     oid = _objective_filter(objective_id)
     return _feed_select(_workspace_roots(ws.pk, kind=kind, objective_id=oid))
+
+
+def list_top_threads_for(
+    viewer: Viewer, workspace_id: Any, *, since: datetime, limit: int = 5
+) -> list[Post]:
+    """The `limit` conversations of a workspace started since `since` with the most replies
+    (ties: the newest first), for a viewer who may read it (403 when private and not a member)."""
+    qs = list_workspace_posts_for(viewer, workspace_id).filter(
+        created_at__gte=since, reply_count__gt=0
+    )
+    return list(qs.order_by("-reply_count", "-created_at", "-pk")[:limit])
 
 
 def list_feed_for(viewer: Viewer) -> QuerySet[Post]:

@@ -1,0 +1,463 @@
+"""The workspace's health: the "Engagement targets" card of the workspace page and the health
+page (`/workspaces/{id}/health`).
+
+Both read the stored metrics (`measure.queries.get_workspace_metrics_for`): a page never waits for
+a computation it can show from the store. The card fills the workspace page's
+``workspace-engagement`` slot (`core.panels`, registered by `MeasureConfig.ready`): the
+workspaces app may not import measure, so the page keeps its own card (the three targets) until
+this one is registered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from lumoflow.activity.queries import change_marks_of
+from lumoflow.analytics.html_page import VERDICTS, Page
+from lumoflow.analytics.html_sections import fill_weeks
+from lumoflow.analytics.targets import Targets, TargetStatus, targets_against_actuals
+from lumoflow.charts import group_bars, trend_line, weekly_chart
+from lumoflow.core import fragments, panels
+from lumoflow.core.errors import NotFound, PermissionDenied
+from lumoflow.core.marks import Marks
+
+STATUS_WORDS = {"met": "Met", "near": "Near", "missed": "Missed", "unknown": "Not shown"}
+
+
+def workspace_targets(ws: Any) -> Targets:
+    """A workspace's engagement targets as the engine reads them."""
+    return Targets(
+        weekly_active_share=float(ws.target_weekly_active_share),
+        first_reply_hours=float(ws.target_first_reply_hours),
+        on_topic_share=float(ws.target_on_topic_share),
+    )
+
+
+def figure(value: float | None, unit: str) -> str:
+    """A target's figure as people read it: 42% or 5.3 h (an empty string for none)."""
+    if value is None:
+        return ""
+    if unit == "share":
+        return f"{value * 100:.0f}%"
+    text = f"{value:.1f}".removesuffix(".0") if value < 10 else f"{value:.0f}"
+    return f"{text} h"
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """A target as the card and the health page show it."""
+
+    status: TargetStatus
+    actual: str
+    target: str
+    words: str
+    weeks: tuple[tuple[str, str, str], ...]  # (week label, figure or "hidden" / "none", status)
+    note: str
+
+
+def target_rows(data: dict[str, Any], targets: Targets) -> list[TargetRow]:
+    """The three targets against their actuals, with their words."""
+    rows = []
+    for s in targets_against_actuals(data, targets):
+        weeks = tuple(
+            (
+                f"{w.week.day} {w.week:%b}",
+                figure(w.value, s.unit) or ("hidden" if w.hidden else "none"),
+                w.status,
+            )
+            for w in s.weeks
+        )
+        note = ""
+        if s.status == "unknown":
+            if any(w.hidden for w in s.weeks):
+                note = "Some weeks are hidden: too few people to show them."
+            elif s.weeks:
+                note = "Some weeks had nothing to measure."
+            else:
+                note = "No complete week measured yet."
+        elif s.watch and s.missed_since:
+            note = f"Missed every week since {s.missed_since.day} {s.missed_since:%b}."
+        rows.append(
+            TargetRow(
+                status=s,
+                actual=figure(s.actual, s.unit) or "—",
+                target=figure(s.target, s.unit),
+                words=STATUS_WORDS[s.status],
+                weeks=weeks,
+                note=note,
+            )
+        )
+    return rows
+
+
+def verdict_of(data: dict[str, Any]) -> tuple[str, str, str]:
+    """The health verdict: (key, label, meaning); ``unknown`` when it was not measured."""
+    key = str((data.get("fading") or {}).get("verdict") or "unknown")
+    label, meaning = VERDICTS.get(key, ("Not measured", "Too few people to measure."))
+    return key, label, meaning
+
+
+def health_url(workspace_id: int) -> str:
+    from lumoflow.conversation.cards import url_template
+
+    return url_template("workspace_health").format(workspace_id)
+
+
+@dataclass(frozen=True)
+class Card:
+    """HTML (the card, the health page) and until when its relative times read the same."""
+
+    html: str
+    expires: float
+
+    def fresh(self) -> bool:
+        return timezone.now().timestamp() < self.expires
+
+
+def engagement_card(request: Any, *, workspace: Any, role: str | None, marks: Marks) -> str | None:
+    """The workspace page's "Engagement targets" card from the stored metrics; ``None`` (the
+    page's own card) when the viewer may not read them."""
+    from lumoflow.measure.queries import get_workspace_metrics_for
+
+    try:
+        m = get_workspace_metrics_for(request.user, workspace.pk)
+    except (NotFound, PermissionDenied):
+        return None
+    targets = workspace_targets(workspace)
+    parts = (
+        "engagement-card",
+        workspace.pk,
+        m.computed_at.isoformat(),
+        m.end.isoformat(),
+        m.refreshing,
+        tuple(vars(targets).values()),
+        timezone.get_current_timezone_name(),
+    )
+    card = fragments.cached(parts, lambda: _card(workspace.pk, m, targets), Card.fresh, marks=marks)
+    return card.html
+
+
+def _card(workspace_id: int, m: Any, targets: Targets) -> Card:
+    from lumoflow.conversation.cards import age_unchanged_for, ago
+
+    now = timezone.now()
+    key, label, meaning = verdict_of(m.data)
+    rows = target_rows(m.data, targets)
+    weeks = rows[0].status.weeks if rows else ()
+    selection = (m.data.get("privacy") or {}).get("selection") or {}
+    html = render_to_string(
+        "measure/health_card.html",
+        {
+            "rows": rows,
+            "withheld": selection.get("reason") if selection.get("suppressed") else "",
+            "verdict": key,
+            "verdict_label": label,
+            "verdict_meaning": meaning,
+            "first": weeks[0].week if weeks else None,
+            "last": weeks[-1].week + dt.timedelta(days=6) if weeks else None,
+            "computed_at": m.computed_at,
+            "computed_ago": ago(m.computed_at, now),
+            "refreshing": m.refreshing,
+            "health_url": health_url(workspace_id),
+        },
+    )
+    return Card(html, now.timestamp() + age_unchanged_for(m.computed_at, now))
+
+
+# -- the health page -----------------------------------------------------------------------------
+
+#: The slot where alerts and their before / after show (filled by the notifications app).
+ALERTS = "workspace-health-alerts"
+#: The weekly charts: (family, column, title, y-axis title, kind, the fading trend drawn on it).
+CHARTS = (
+    ("participation", "engaged", "People contributing each week", "people", "count", "active"),
+    (
+        "participation",
+        "active",
+        "People active each week (reading included)",
+        "people",
+        "count",
+        "",
+    ),
+    ("participation", "posts", "Posts each week", "posts", "count", "posts"),
+    ("participation", "replies", "Replies each week", "replies", "count", "replies"),
+    (
+        "responsiveness",
+        "median_first_reply_h",
+        "Median hours to the first reply, by week of the post",
+        "hours",
+        "hours",
+        "median_first_reply_h",
+    ),
+    ("relevance", "on_topic_share", "Share of posts on topic, each week", "on topic", "share", ""),
+)
+#: The fading trend series behind each chart's trend key.
+TRENDS = {"active": "active_contributors"}
+FUNNEL_WORDS = {
+    "readers": "Read",
+    "reactors": "Reacted",
+    "repliers": "Replied",
+    "posters": "Posted",
+}
+
+
+def _charts(page: Page, data: dict[str, Any]) -> list[str]:
+    """The weekly charts, each with the engine's trend line where it fitted one and, on the
+    people contributing, the changepoint when the step test found it significant."""
+    fading = data.get("fading") or {}
+    trends = fading.get("trends") or {}
+    silent_run = int((fading.get("rule") or {}).get("min_silent_weeks") or 4)
+    step_found = any(
+        str(e.get("test", "")).startswith("PELT") and e.get("significant") is True
+        for e in fading.get("evidence") or []
+    )
+    first = _first_week(data)
+    out = []
+    for family, column, title, y_title, kind, trend_key in CHARTS:
+        weekly = (data.get(family) or {}).get("weekly") or []
+        points = [p for p in fill_weeks(page, weekly, column) if p["week"] >= first]
+        if len(points) < 2:
+            continue
+        trend = trends.get(TRENDS.get(trend_key, trend_key)) or {} if trend_key else {}
+        cp = trend.get("changepoint") if trend_key == "active" and step_found else None
+        spec = weekly_chart(
+            points,
+            title=title,
+            y_title=y_title,
+            kind=kind,
+            min_group_size=page.min_group_size,
+            trend=trend_line(trend, points, silent_run=silent_run) if trend else None,
+            changepoint=str(cp)[:10] if cp else None,
+            width="container",
+        )
+        out.append(page.chart(spec))
+    return out
+
+
+def _first_week(data: dict[str, Any]) -> str:
+    """The first week anyone was active in (a hidden week counts): the charts start there, not
+    at the start of a period the workspace did not exist for."""
+    for w in (data.get("participation") or {}).get("weekly") or []:
+        if w.get("suppressed") or w.get("active"):
+            return str(w["week"])[:10]
+    return ""
+
+
+def _funnel(page: Page, data: dict[str, Any]) -> tuple[str, list[tuple[str, str]]]:
+    """The participation funnel as a chart and as rows of words; hidden steps say so."""
+    funnel = (data.get("participation") or {}).get("funnel") or {}
+    groups = [
+        {
+            "group": FUNNEL_WORDS.get(k, k),
+            "value": g.get("value"),
+            "suppressed": g.get("suppressed"),
+        }
+        for k, g in funnel.items()
+    ]
+    rows = [
+        (g["group"], page.guarded(funnel[k], "count")) for k, g in zip(funnel, groups, strict=True)
+    ]
+    if not any(g["value"] for g in groups if not g["suppressed"]):
+        return "", rows
+    spec = group_bars(
+        groups,
+        title="How far people went: read, reacted, replied, posted",
+        x_title="people",
+        group_title="step",
+        kind="count",
+        min_group_size=page.min_group_size,
+        width="container",
+    )
+    return page.chart(spec), rows
+
+
+def _reach(page: Page, data: dict[str, Any]) -> tuple[str, list[str], int]:
+    """Department reach: the chart of each department's share of contributions, the
+    departments whose members never contributed, and how many departments are hidden."""
+    by_dept = (data.get("participation") or {}).get("by_department") or {}
+    shown = {d: g for d, g in by_dept.items() if not g.get("suppressed")}
+    never = sorted(d for d, g in shown.items() if g.get("value") == 0)
+    hidden = len(by_dept) - len(shown)
+    groups = [
+        {"group": d, "value": g.get("value"), "suppressed": g.get("suppressed")}
+        for d, g in by_dept.items()
+    ]
+    chart = ""
+    if any(g.get("value") for g in shown.values()):
+        spec = group_bars(
+            groups,
+            title="Share of contributions by department",
+            x_title="share of contributions",
+            kind="share",
+            min_group_size=page.min_group_size,
+            width="container",
+        )
+        chart = page.chart(spec)
+    return chart, never, hidden
+
+
+@login_required
+def page(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    """The workspace's health from the stored metrics: owners, facilitators and administrators
+    see all of it, members the verdict, the targets and the charts. NotFound / PermissionDenied
+    as `measure.queries.get_workspace_metrics_for`."""
+    from lumoflow.measure.queries import get_workspace_metrics_for
+    from lumoflow.notifications.queries import unread_count_for
+    from lumoflow.workspaces.queries import get_workspace_for, may_manage, role_of
+
+    marks = change_marks_of([workspace_id])  # before the data it stands for
+    m = get_workspace_metrics_for(request.user, workspace_id)
+    ws = get_workspace_for(request.user, workspace_id)
+    role = role_of(request.user, ws)
+    targets = workspace_targets(ws)
+    parts = (
+        "health-page",
+        ws.pk,
+        marks.of(ws.pk),
+        m.computed_at.isoformat(),
+        m.end.isoformat(),
+        m.full,
+        m.refreshing,
+        role,
+        tuple(vars(targets).values()),
+        timezone.get_current_timezone_name(),
+    )
+    body = fragments.cached(
+        parts,
+        lambda: _body(request, ws, m, targets, marks, role=role, owner=may_manage(role)),
+        Card.fresh,
+        marks=marks,
+    )
+    html = panels.fill(body.html, ALERTS, request, workspace=ws, role=role, marks=marks)
+    return fragments.page(
+        request,
+        title=f"{ws.name}: health",
+        nav="workspaces",
+        content=mark_safe(html),  # noqa: S308 (rendered escaped)
+        shows=(unread_count_for(request.user),),
+        marks=marks,
+    )
+
+
+def _body(
+    request: Any, ws: Any, m: Any, targets: Targets, marks: Marks, *, role: str | None, owner: bool
+) -> Card:
+    from lumoflow.conversation import queries as cq
+    from lumoflow.conversation.cards import age_unchanged_for, ago, url_template
+    from lumoflow.workspaces import queries as wq
+
+    now = timezone.now()
+    data = m.data
+    pg = Page(data)
+    key, label, meaning = verdict_of(data)
+    fading = data.get("fading") or {}
+    selection = (data.get("privacy") or {}).get("selection") or {}
+    rows = target_rows(data, targets)
+    ctx: dict[str, Any] = {
+        **figures_of(ws.pk, m, marks).context(),
+        "ws": ws,
+        "ws_url": url_template("workspaces:detail").format(ws.pk),
+        "m": m,
+        "full": m.full,
+        "can_refresh": m.full,
+        "owner": owner,
+        "csrf_token": fragments.csrf_mark(),
+        "computed_ago": ago(m.computed_at, now),
+        "withheld": selection.get("reason") if selection.get("suppressed") else "",
+        "verdict": key,
+        "verdict_label": label,
+        "verdict_meaning": meaning,
+        "evidence": [e for e in fading.get("evidence") or [] if e.get("sentence")],
+        "rows": rows,
+        "watch": [r for r in rows if r.status.watch],
+        "min_group_size": pg.min_group_size,
+        "alerts_slot": mark_safe("".join(panels.mark(ALERTS))),  # noqa: S308 (constants)
+    }
+    if m.full:
+        since = dt.datetime.combine(m.start, dt.time(), dt.UTC)
+        ctx |= {
+            "top_threads": cq.list_top_threads_for(request.user, ws.pk, since=since),
+            "objectives": [
+                {
+                    "objective": o,
+                    "key_results": [wq.key_result_status(kr) for kr in o.key_results.all()],
+                }
+                for o in wq.list_objectives_for(request.user, ws.pk)
+            ],
+            "queue": cq.list_unanswered_queue_for(request.user, ws.pk),
+            "post_url": url_template("conversation:post"),
+        }
+    html = render_to_string("measure/health.html", ctx)
+    # "computed 5 min ago", the questions' ages and today's date read the same until then
+    midnight = (timezone.localtime(now) + dt.timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    until = min(
+        age_unchanged_for(m.computed_at, now),
+        (midnight - timezone.localtime(now)).total_seconds(),
+        3600.0 if not m.full else 60.0,
+    )
+    return Card(html, now.timestamp() + max(1.0, until))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What is drawn from one stored result: the weekly charts, and for a full view the funnel
+    and the department reach (HTML escaped by the report's `Page`)."""
+
+    charts: tuple[str, ...]
+    funnel_chart: str = ""
+    funnel_rows: tuple[tuple[str, str], ...] = ()
+    reach_chart: str = ""
+    never: tuple[str, ...] = ()
+    hidden_departments: int = 0
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "charts": [mark_safe(c) for c in self.charts],  # noqa: S308 (escaped by Page)
+            "funnel_chart": mark_safe(self.funnel_chart),  # noqa: S308
+            "funnel_rows": [(k, mark_safe(v)) for k, v in self.funnel_rows],  # noqa: S308
+            "reach_chart": mark_safe(self.reach_chart),  # noqa: S308
+            "never": self.never,
+            "hidden_departments": self.hidden_departments,
+        }
+
+
+def figures_of(workspace_id: int, m: Any, marks: Marks) -> Figures:
+    """The figures of one stored result, drawn once per result and kind of viewer, whatever
+    else changes in the workspace: drawing is the page's slow part."""
+    parts = ("health-figures", workspace_id, m.computed_at.isoformat(), m.end.isoformat(), m.full)
+    return fragments.cached(parts, lambda: _draw(m), marks=marks)
+
+
+def _draw(m: Any) -> Figures:
+    pg = Page(m.data)
+    charts = tuple(_charts(pg, m.data))
+    if not m.full:
+        return Figures(charts)
+    funnel_chart, funnel_rows = _funnel(pg, m.data)
+    reach_chart, never, hidden = _reach(pg, m.data)
+    return Figures(charts, funnel_chart, tuple(funnel_rows), reach_chart, tuple(never), hidden)
+
+
+@login_required
+@require_POST
+def refresh(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    """Refresh the workspace's metrics now, in the background ("Refresh now"): owners,
+    facilitators and administrators (403 for members, 404 for whoever may not see it)."""
+    from lumoflow.measure.actions import refresh_metrics
+
+    refresh_metrics(request.user, workspace_id)
+    messages.success(request, "Refresh queued: the page shows the new figures once computed.")
+    return redirect(health_url(workspace_id))

@@ -1,0 +1,213 @@
+"""The health page and the workspace page's "Engagement targets" card, read as people do: over
+HTTP, signed in, from the stored metrics."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from typing import Any
+
+import pytest
+
+from lumoflow.measure.models import RefreshState, StoredMetrics
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(browser_client: Any, user: Any, path: str, status: int = 200) -> str:
+    r = browser_client(user).get(path)
+    assert r.status_code == status, r.content[:300]
+    return r.content.decode()
+
+
+def _section(html: str, heading_id: str) -> str:
+    """The HTML of the <section> labelled by `heading_id`."""
+    start = html.index(f'aria-labelledby="{heading_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def _tables(html: str) -> list[list[list[str]]]:
+    """Every chart's data table (behind its disclosure), as rows of cell texts."""
+    out = []
+    for table in re.findall(r"<table>(.*?)</table>", html, re.S):
+        rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        out.append(
+            [
+                [
+                    unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                    for c in re.findall(r"<t[dh]>(.*?)</t[dh]>", r, re.S)
+                ]
+                for r in rows
+            ]
+        )
+    return out
+
+
+def test_an_owner_sees_the_whole_health_page(busy: Any, browser_client: Any) -> None:
+    # given a busy workspace with nothing stored
+    assert not StoredMetrics.objects.exists()
+    # when its owner opens the health page
+    html = _get(browser_client, busy.olivia, f"/workspaces/{busy.launch.pk}/health")
+    # then it was computed once and shows the verdict with its evidence in words
+    assert StoredMetrics.objects.filter(scope=busy.launch.pk).count() == 1
+    verdict = _section(html, "verdict-h")
+    assert "Is it fading?" in verdict and "verdict-badge" in verdict
+    # the three targets against their actuals
+    targets = _section(html, "targets-h")
+    for label in ("Weekly active members", "Median first reply", "Posts on-topic"):
+        assert label in targets
+    assert re.search(r"target ≥ 40%", unescape(targets))
+    # the charts over time with their text alternatives
+    charts = _section(html, "trends-h")
+    for title in ("People contributing each week", "Posts each week", "Replies each week"):
+        assert title in charts
+    assert charts.count("<svg") >= 4 and "The data as a table" in charts
+    # and the parts for owners: funnel, reach, the question queue, threads, key results, refresh
+    for heading in ("funnel-h", "reach-h", "queue-h", "threads-h", "krs-h"):
+        assert _section(html, heading)
+    assert "Signed pilots" in _section(html, "krs-h")
+    assert "Refresh now" in html and "computed" in html
+
+
+def test_a_member_sees_the_verdict_targets_and_charts_only(busy: Any, browser_client: Any) -> None:
+    # when a member opens the health page
+    html = _get(browser_client, busy.mia, f"/workspaces/{busy.launch.pk}/health")
+    # then the verdict, targets and charts are there
+    assert _section(html, "verdict-h") and _section(html, "targets-h")
+    assert "<svg" in _section(html, "trends-h")
+    # and nothing about individuals nor the owners' parts
+    for heading in ("funnel-h", "reach-h", "queue-h", "threads-h"):
+        assert f'aria-labelledby="{heading}"' not in html
+    assert "Refresh now" not in html
+    assert "/people/p1" not in html and "Ask:" not in html
+
+
+def test_who_may_not_read_it_gets_403_or_404(busy: Any, browser_client: Any) -> None:
+    # a private workspace one does not belong to is listed: 403
+    _get(browser_client, busy.otto, f"/workspaces/{busy.finance.pk}/health", 403)
+    # a secret one is invisible: 404, as is a workspace that does not exist
+    _get(browser_client, busy.mia, f"/workspaces/{busy.merger.pk}/health", 404)
+    _get(browser_client, busy.mia, "/workspaces/987654/health", 404)
+    # and nothing was computed for any of them
+    assert not StoredMetrics.objects.exists()
+
+
+def test_signed_out_people_are_sent_to_sign_in(busy: Any) -> None:
+    from django.test import Client
+
+    r = Client().get(f"/workspaces/{busy.launch.pk}/health")
+    assert r.status_code == 302 and "/login" in r["Location"]
+
+
+def test_refresh_now_is_for_owners_and_facilitators(busy: Any, browser_client: Any) -> None:
+    # a member may not ask for a refresh: 403, nothing queued
+    r = browser_client(busy.mia).post(f"/workspaces/{busy.launch.pk}/health/refresh")
+    assert r.status_code == 403
+    assert not RefreshState.objects.filter(scope=busy.launch.pk, due_at__isnull=False).exists()
+    # a GET changes nothing
+    r = browser_client(busy.olivia).get(f"/workspaces/{busy.launch.pk}/health/refresh")
+    assert r.status_code == 405
+    # the facilitator queues one and is sent back to the page
+    r = browser_client(busy.fred).post(f"/workspaces/{busy.launch.pk}/health/refresh")
+    assert r.status_code == 302 and r["Location"].endswith(f"/workspaces/{busy.launch.pk}/health")
+    assert RefreshState.objects.filter(scope=busy.launch.pk, due_at__isnull=False).exists()
+    # and someone who may not see the workspace gets 404
+    r = browser_client(busy.mia).post(f"/workspaces/{busy.merger.pk}/health/refresh")
+    assert r.status_code == 404
+
+
+def _hidden_everywhere(tables: list[list[list[str]]], threshold: int) -> None:
+    """No cell of a people count reads 1 to threshold − 1."""
+    for rows in tables:
+        for row in rows[1:]:
+            for cell in row[1:]:
+                if re.fullmatch(r"\d+", cell.replace(",", "")):
+                    n = int(cell.replace(",", ""))
+                    assert n == 0 or n >= threshold or "people" not in rows[0][-1], (rows[0], row)
+
+
+def test_the_funnel_hides_steps_under_the_threshold(
+    busy: Any, browser_client: Any, settings: Any
+) -> None:
+    # given 11 people in Launch (8 helpers who post, Olivia, Fred, Mia) and a threshold of 10
+    settings.LUMOFLOW_MIN_GROUP_SIZE = 10
+    # when the owner reads the funnel
+    html = _get(browser_client, busy.olivia, f"/workspaces/{busy.launch.pk}/health")
+    funnel = _section(html, "funnel-h")
+    # then each step under 10 people reads "fewer than 10 people", never its count
+    rows = dict(
+        (a, b) for a, b in re.findall(r"<tr><th>(\w+)</th><td>(.*?)</td></tr>", funnel, re.S)
+    )
+    assert set(rows) == {"Read", "Reacted", "Replied", "Posted"}
+    posted = unescape(re.sub(r"<[^>]+>", "", rows["Posted"]))
+    assert posted == "fewer than 10 people"
+    for text in rows.values():
+        plain = unescape(re.sub(r"<[^>]+>", "", text))
+        assert plain == "fewer than 10 people" or int(plain.replace(",", "")) >= 10
+
+
+def test_department_reach_hides_small_departments(
+    busy: Any, browser_client: Any, settings: Any
+) -> None:
+    # given Launch's members: 5 in Sales (4 helpers and Mia), 4 in IT, 2 in Product
+    settings.LUMOFLOW_MIN_GROUP_SIZE = 5
+    # when the owner reads the department reach
+    reach = _section(
+        _get(browser_client, busy.olivia, f"/workspaces/{busy.launch.pk}/health"), "reach-h"
+    )
+    # then IT and Product are hidden, said in words, and not named as never contributing
+    text = unescape(re.sub(r"<[^>]+>", " ", reach))
+    assert "hidden: fewer than 5 people" in text
+    table = [r for t in _tables(reach) for r in t]
+    shown = {row[0]: row[1] for row in table[1:]}
+    assert shown.get("IT") in (None, "fewer than 5 people")
+    assert "Never contributed: IT" not in text and "Product" not in text.split("hidden")[0]
+
+
+def test_weekly_charts_hide_weeks_under_the_threshold(
+    busy: Any, browser_client: Any, settings: Any
+) -> None:
+    # given a threshold of 9: a week with 8 active people is hidden
+    settings.LUMOFLOW_MIN_GROUP_SIZE = 9
+    html = _get(browser_client, busy.mia, f"/workspaces/{busy.launch.pk}/health")
+    tables = _tables(_section(html, "trends-h"))
+    # then every people chart's table says so rather than showing a count of 1 to 8
+    assert tables
+    people = [t for t in tables if "People" in html and t and len(t[0]) >= 2]
+    _hidden_everywhere(people, 9)
+    assert "fewer than 9 people" in html
+
+
+def test_the_workspace_page_card_shows_targets_against_actuals(
+    busy: Any, browser_client: Any
+) -> None:
+    # when the owner opens the workspace page
+    html = _get(browser_client, busy.olivia, f"/workspaces/{busy.launch.pk}")
+    card = _section(html, "targets-h")
+    # then each target is read against its actual, with the verdict linking to the health page
+    for label in ("Weekly active members", "Median first reply", "Posts on-topic"):
+        assert label in card
+    assert re.search(r"ta-(met|near|missed|unknown)", card)
+    assert f'href="/workspaces/{busy.launch.pk}/health"' in card
+    assert "Computed" in card
+    computed = StoredMetrics.objects.get(scope=busy.launch.pk).computed_at
+    # and a second reader is served from the store, not computed again
+    _get(browser_client, busy.mia, f"/workspaces/{busy.launch.pk}")
+    assert StoredMetrics.objects.get(scope=busy.launch.pk).computed_at == computed
+
+
+def test_a_private_workspace_card_is_not_shown_to_outsiders(busy: Any, browser_client: Any) -> None:
+    html = _get(browser_client, busy.otto, f"/workspaces/{busy.finance.pk}")
+    assert "verdict-badge" not in html
+    assert not StoredMetrics.objects.filter(scope=busy.finance.pk).exists()
+
+
+def test_a_selection_under_the_threshold_shows_why_and_no_figure(
+    busy: Any, browser_client: Any, settings: Any
+) -> None:
+    # given a threshold above everyone in Launch
+    settings.LUMOFLOW_MIN_GROUP_SIZE = 50
+    html = _get(browser_client, busy.olivia, f"/workspaces/{busy.launch.pk}/health")
+    # then one sentence says why, and no chart, target or funnel is drawn
+    assert "fewer than 50" in html or "too few" in html.lower()
+    assert "<svg" not in html and 'aria-labelledby="funnel-h"' not in html
