@@ -35,7 +35,7 @@ def _tables(html: str) -> list[list[list[str]]]:
             [
                 [
                     unescape(re.sub(r"<[^>]+>", "", c)).strip()
-                    for c in re.findall(r"<t[dh]>(.*?)</t[dh]>", r, re.S)
+                    for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)
                 ]
                 for r in rows
             ]
@@ -61,7 +61,7 @@ def test_an_owner_sees_the_whole_health_page(busy: Any, browser_client: Any) -> 
     charts = _section(html, "trends-h")
     for title in ("People contributing each week", "Posts each week", "Replies each week"):
         assert title in charts
-    assert charts.count("<svg") >= 4 and "The data as a table" in charts
+    assert charts.count("<svg") >= 4 and "the data as a table" in charts.lower()
     # and the parts for owners: funnel, reach, the question queue, threads, key results, refresh
     for heading in ("funnel-h", "reach-h", "queue-h", "threads-h", "krs-h"):
         assert _section(html, heading)
@@ -116,14 +116,19 @@ def test_refresh_now_is_for_owners_and_facilitators(busy: Any, browser_client: A
     assert r.status_code == 404
 
 
-def _hidden_everywhere(tables: list[list[list[str]]], threshold: int) -> None:
-    """No cell of a people count reads 1 to threshold − 1."""
+def _hidden_everywhere(tables: list[list[list[str]]], threshold: int) -> int:
+    """No cell of a table of people counts reads 1 to threshold − 1; returns the tables read."""
+    read = 0
     for rows in tables:
+        if not rows or "people" not in " ".join(rows[0]).lower():
+            continue
+        read += 1
         for row in rows[1:]:
             for cell in row[1:]:
-                if re.fullmatch(r"\d+", cell.replace(",", "")):
-                    n = int(cell.replace(",", ""))
-                    assert n == 0 or n >= threshold or "people" not in rows[0][-1], (rows[0], row)
+                plain = cell.replace(",", "")
+                if re.fullmatch(r"\d+", plain):
+                    assert int(plain) == 0 or int(plain) >= threshold, (rows[0], row)
+    return read
 
 
 def test_the_funnel_hides_steps_under_the_threshold(
@@ -172,9 +177,7 @@ def test_weekly_charts_hide_weeks_under_the_threshold(
     html = _get(browser_client, busy.mia, f"/workspaces/{busy.launch.pk}/health")
     tables = _tables(_section(html, "trends-h"))
     # then every people chart's table says so rather than showing a count of 1 to 8
-    assert tables
-    people = [t for t in tables if "People" in html and t and len(t[0]) >= 2]
-    _hidden_everywhere(people, 9)
+    assert _hidden_everywhere(tables, 9) >= 2
     assert "fewer than 9 people" in html
 
 

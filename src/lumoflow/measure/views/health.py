@@ -26,9 +26,15 @@ from django.views.decorators.http import require_POST
 from lumoflow.activity.queries import change_marks_of
 from lumoflow.analytics.html_page import VERDICTS, Page
 from lumoflow.analytics.html_sections import fill_weeks
-from lumoflow.analytics.targets import Targets, TargetStatus, targets_against_actuals
-from lumoflow.charts import group_bars, trend_line, weekly_chart
-from lumoflow.core import fragments, panels
+from lumoflow.analytics.targets import METRICS, Targets, TargetStatus, targets_against_actuals
+from lumoflow.charts import (
+    department_reach,
+    participation_funnel,
+    sparkline,
+    trend_line,
+    weekly_chart,
+)
+from lumoflow.core import fragments
 from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.marks import Marks
 
@@ -64,10 +70,33 @@ class TargetRow:
     words: str
     weeks: tuple[tuple[str, str, str], ...]  # (week label, figure or "hidden" / "none", status)
     note: str
+    spark: str = ""  # the sparkline's HTML (`{% chart %}`), on the workspace page's card
 
 
-def target_rows(data: dict[str, Any], targets: Targets) -> list[TargetRow]:
-    """The three targets against their actuals, with their words."""
+#: Weeks a sparkline shows, up to the last complete week.
+SPARK_WEEKS = 12
+
+
+def _spark(data: dict[str, Any], s: TargetStatus) -> str:
+    """The sparkline of a target's weekly actuals, ending with the weeks it is judged on."""
+    metric = next(m for m in METRICS if m.key == s.key)
+    weekly = (data.get(metric.family) or {}).get("weekly") or []
+    last = s.weeks[-1].week.isoformat() if s.weeks else ""
+    points = [p for p in fill_weeks(Page(data), weekly, metric.column) if p["week"] <= last]
+    if len(points) < 2:
+        return ""
+    spec = sparkline(
+        points[-SPARK_WEEKS:],
+        title=f"{s.label}, last {min(len(points), SPARK_WEEKS)} weeks",
+        kind=s.unit,
+        target=s.target,
+        min_group_size=Page(data).min_group_size,
+    )
+    return chart_html(spec)
+
+
+def target_rows(data: dict[str, Any], targets: Targets, *, spark: bool = False) -> list[TargetRow]:
+    """The three targets against their actuals, with their words (and sparklines)."""
     rows = []
     for s in targets_against_actuals(data, targets):
         weeks = tuple(
@@ -96,6 +125,7 @@ def target_rows(data: dict[str, Any], targets: Targets) -> list[TargetRow]:
                 words=STATUS_WORDS[s.status],
                 weeks=weeks,
                 note=note,
+                spark=_spark(data, s) if spark else "",
             )
         )
     return rows
@@ -153,7 +183,7 @@ def _card(workspace_id: int, m: Any, targets: Targets) -> Card:
 
     now = timezone.now()
     key, label, meaning = verdict_of(m.data)
-    rows = target_rows(m.data, targets)
+    rows = target_rows(m.data, targets, spark=True)
     weeks = rows[0].status.weeks if rows else ()
     selection = (m.data.get("privacy") or {}).get("selection") or {}
     html = render_to_string(
@@ -177,8 +207,6 @@ def _card(workspace_id: int, m: Any, targets: Targets) -> Card:
 
 # -- the health page -----------------------------------------------------------------------------
 
-#: The slot where alerts and their before / after show (filled by the notifications app).
-ALERTS = "workspace-health-alerts"
 #: The weekly charts: (family, column, title, y-axis title, kind, the fading trend drawn on it).
 CHARTS = (
     ("participation", "engaged", "People contributing each week", "people", "count", "active"),
@@ -212,9 +240,26 @@ FUNNEL_WORDS = {
 }
 
 
-def _charts(page: Page, data: dict[str, Any]) -> list[str]:
-    """The weekly charts, each with the engine's trend line where it fitted one and, on the
-    people contributing, the changepoint when the step test found it significant."""
+def chart_html(spec: dict[str, Any]) -> str:
+    """One chart as pages show it (`{% chart %}`: interactive, static SVG, text alternative)."""
+    return render_to_string("measure/health_chart.html", {"spec": spec})
+
+
+def _target_of(data: dict[str, Any], column: str, targets: Targets) -> float | None:
+    """The target line of a weekly chart: weekly active share as people (of the period's
+    members), the reply time in hours, the on-topic share; none for the other series."""
+    if column == "active":
+        members = (data.get("participation") or {}).get("members")
+        return targets.weekly_active_share * members if members else None
+    return {
+        "median_first_reply_h": targets.first_reply_hours,
+        "on_topic_share": targets.on_topic_share,
+    }.get(column)
+
+
+def _charts(page: Page, data: dict[str, Any], targets: Targets) -> list[str]:
+    """The weekly charts, each with its target line, the engine's trend line where it fitted one
+    and, on the people contributing, the changepoint when the step test found it significant."""
     fading = data.get("fading") or {}
     trends = fading.get("trends") or {}
     silent_run = int((fading.get("rule") or {}).get("min_silent_weeks") or 4)
@@ -239,9 +284,10 @@ def _charts(page: Page, data: dict[str, Any]) -> list[str]:
             min_group_size=page.min_group_size,
             trend=trend_line(trend, points, silent_run=silent_run) if trend else None,
             changepoint=str(cp)[:10] if cp else None,
+            target=_target_of(data, column, targets),
             width="container",
         )
-        out.append(page.chart(spec))
+        out.append(chart_html(spec))
     return out
 
 
@@ -257,29 +303,11 @@ def _first_week(data: dict[str, Any]) -> str:
 def _funnel(page: Page, data: dict[str, Any]) -> tuple[str, list[tuple[str, str]]]:
     """The participation funnel as a chart and as rows of words; hidden steps say so."""
     funnel = (data.get("participation") or {}).get("funnel") or {}
-    groups = [
-        {
-            "group": FUNNEL_WORDS.get(k, k),
-            "value": g.get("value"),
-            "suppressed": g.get("suppressed"),
-        }
-        for k, g in funnel.items()
-    ]
-    rows = [
-        (g["group"], page.guarded(funnel[k], "count")) for k, g in zip(funnel, groups, strict=True)
-    ]
-    if not any(g["value"] for g in groups if not g["suppressed"]):
+    rows = [(FUNNEL_WORDS.get(k, k), page.guarded(g, "count")) for k, g in funnel.items()]
+    if not any(g.get("value") for g in funnel.values() if not g.get("suppressed")):
         return "", rows
-    spec = group_bars(
-        groups,
-        title="How far people went: read, reacted, replied, posted",
-        x_title="people",
-        group_title="step",
-        kind="count",
-        min_group_size=page.min_group_size,
-        width="container",
-    )
-    return page.chart(spec), rows
+    spec = participation_funnel(funnel, min_group_size=page.min_group_size, width="container")
+    return chart_html(spec), rows
 
 
 def _reach(page: Page, data: dict[str, Any]) -> tuple[str, list[str], int]:
@@ -289,21 +317,20 @@ def _reach(page: Page, data: dict[str, Any]) -> tuple[str, list[str], int]:
     shown = {d: g for d, g in by_dept.items() if not g.get("suppressed")}
     never = sorted(d for d, g in shown.items() if g.get("value") == 0)
     hidden = len(by_dept) - len(shown)
-    groups = [
-        {"group": d, "value": g.get("value"), "suppressed": g.get("suppressed")}
+    departments = [
+        {"department": d, "value": g.get("value"), "suppressed": g.get("suppressed")}
         for d, g in by_dept.items()
     ]
     chart = ""
-    if any(g.get("value") for g in shown.values()):
-        spec = group_bars(
-            groups,
-            title="Share of contributions by department",
-            x_title="share of contributions",
-            kind="share",
+    if shown:
+        spec = department_reach(
+            departments,
+            title="Departments taking part",
+            x_title="share of the workspace's contributions",
             min_group_size=page.min_group_size,
             width="container",
         )
-        chart = page.chart(spec)
+        chart = chart_html(spec)
     return chart, never, hidden
 
 
@@ -339,12 +366,11 @@ def page(request: HttpRequest, workspace_id: int) -> HttpResponse:
         Card.fresh,
         marks=marks,
     )
-    html = panels.fill(body.html, ALERTS, request, workspace=ws, role=role, marks=marks)
     return fragments.page(
         request,
         title=f"{ws.name}: health",
         nav="workspaces",
-        content=mark_safe(html),  # noqa: S308 (rendered escaped)
+        content=mark_safe(body.html),  # noqa: S308 (rendered escaped)
         shows=(unread_count_for(request.user),),
         marks=marks,
     )
@@ -355,6 +381,7 @@ def _body(
 ) -> Card:
     from lumoflow.conversation import queries as cq
     from lumoflow.conversation.cards import age_unchanged_for, ago, url_template
+    from lumoflow.measure.alerts import alerts_section_for
     from lumoflow.workspaces import queries as wq
 
     now = timezone.now()
@@ -365,7 +392,7 @@ def _body(
     selection = (data.get("privacy") or {}).get("selection") or {}
     rows = target_rows(data, targets)
     ctx: dict[str, Any] = {
-        **figures_of(ws.pk, m, marks).context(),
+        **figures_of(ws.pk, m, targets, marks).context(),
         "ws": ws,
         "ws_url": url_template("workspaces:detail").format(ws.pk),
         "m": m,
@@ -382,7 +409,7 @@ def _body(
         "rows": rows,
         "watch": [r for r in rows if r.status.watch],
         "min_group_size": pg.min_group_size,
-        "alerts_slot": mark_safe("".join(panels.mark(ALERTS))),  # noqa: S308 (constants)
+        "alerts": alerts_section_for(request.user, ws.pk, data),
     }
     if m.full:
         since = dt.datetime.combine(m.start, dt.time(), dt.UTC)
@@ -434,16 +461,23 @@ class Figures:
         }
 
 
-def figures_of(workspace_id: int, m: Any, marks: Marks) -> Figures:
+def figures_of(workspace_id: int, m: Any, targets: Targets, marks: Marks) -> Figures:
     """The figures of one stored result, drawn once per result and kind of viewer, whatever
     else changes in the workspace: drawing is the page's slow part."""
-    parts = ("health-figures", workspace_id, m.computed_at.isoformat(), m.end.isoformat(), m.full)
-    return fragments.cached(parts, lambda: _draw(m), marks=marks)
+    parts = (
+        "health-figures",
+        workspace_id,
+        m.computed_at.isoformat(),
+        m.end.isoformat(),
+        m.full,
+        tuple(vars(targets).values()),
+    )
+    return fragments.cached(parts, lambda: _draw(m, targets), marks=marks)
 
 
-def _draw(m: Any) -> Figures:
+def _draw(m: Any, targets: Targets) -> Figures:
     pg = Page(m.data)
-    charts = tuple(_charts(pg, m.data))
+    charts = tuple(_charts(pg, m.data, targets))
     if not m.full:
         return Figures(charts)
     funnel_chart, funnel_rows = _funnel(pg, m.data)
