@@ -214,3 +214,21 @@ def test_a_selection_under_the_threshold_shows_why_and_no_figure(
     # then one sentence says why, and no chart, target or funnel is drawn
     assert "fewer than 50" in html or "too few" in html.lower()
     assert "<svg" not in html and 'aria-labelledby="funnel-h"' not in html
+
+
+def test_the_stored_key_names_the_stored_result_without_reading_it(busy: Any) -> None:
+    from lumoflow.core.errors import NotFound
+    from lumoflow.measure.queries import get_stored_key_for, get_workspace_metrics_for
+
+    # nothing stored: no key (the page computes it once)
+    assert get_stored_key_for(busy.mia, busy.launch.pk) is None
+    m = get_workspace_metrics_for(busy.olivia, busy.launch.pk)
+    # then the key of that result, full or not as the viewer may see it
+    key = get_stored_key_for(busy.mia, busy.launch.pk)
+    assert key is not None and (key.computed_at, key.end) == (m.computed_at, m.end)
+    assert not key.full
+    owner = get_stored_key_for(busy.olivia, busy.launch.pk, with_refreshing=False)
+    assert owner is not None and owner.full and owner.refreshing is False
+    # and the same permission rule as the metrics
+    with pytest.raises(NotFound):
+        get_stored_key_for(busy.mia, busy.merger.pk)

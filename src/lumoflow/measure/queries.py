@@ -188,6 +188,45 @@ def get_workspace_metrics_for(
     return _metrics(ws.pk, first, last, targets=targets_key(ws), rolling=rolling, full=full)
 
 
+@dataclass(frozen=True)
+class StoredKey:
+    """What names a workspace's stored default-period result, read without its data: pages
+    key their cached parts on it and read the data (`get_workspace_metrics_for`) only to build
+    them."""
+
+    computed_at: dt.datetime
+    end: dt.date
+    full: bool
+    refreshing: bool
+
+
+def get_stored_key_for(
+    viewer: Viewer, workspace_id: Any, *, with_refreshing: bool = True
+) -> StoredKey | None:
+    """The key of the workspace's stored result for the default period, or None when nothing
+    is stored yet (`get_workspace_metrics_for` then computes it). Asks for a refresh, as that
+    does, when the result is from an earlier day. NotFound / PermissionDenied as
+    `get_workspace_metrics_for`. Without `with_refreshing`, `refreshing` is False (one query
+    less, for pages that do not say it)."""
+    ws, full = metrics_access(viewer, workspace_id)
+    first, last, _ = check_period(None, None)
+    row = (
+        StoredMetrics.objects.filter(
+            scope=ws.pk, engine=compute.engine_version(), targets=targets_key(ws), rolling=True
+        )
+        .order_by("-computed_at")
+        .values_list("computed_at", "end")
+        .first()
+    )
+    if row is None:
+        return None
+    if row[1] < last:
+        from . import actions
+
+        actions.request_refresh([ws.pk])
+    return StoredKey(row[0], row[1], full, with_refreshing and _refreshing(ws.pk))
+
+
 def get_org_metrics_for(
     viewer: Viewer, *, start: dt.date | None = None, end: dt.date | None = None
 ) -> Metrics:

@@ -37,6 +37,7 @@ from lumoflow.charts import (
 from lumoflow.core import fragments
 from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.marks import Marks
+from lumoflow.measure.queries import StoredKey, get_stored_key_for, get_workspace_metrics_for
 
 STATUS_WORDS = {"met": "Met", "near": "Near", "missed": "Missed", "unknown": "Not shown"}
 
@@ -87,7 +88,7 @@ def _spark(data: dict[str, Any], s: TargetStatus) -> str:
         return ""
     spec = sparkline(
         points[-SPARK_WEEKS:],
-        title=f"{s.label}, last {min(len(points), SPARK_WEEKS)} weeks",
+        title=s.label,
         kind=s.unit,
         target=s.target,
         min_group_size=Page(data).min_group_size,
@@ -155,26 +156,40 @@ class Card:
         return timezone.now().timestamp() < self.expires
 
 
+def stored_key(viewer: Any, workspace: Any, *, with_refreshing: bool = True) -> StoredKey:
+    """The key of the workspace's stored result; computed in this request when nothing is
+    stored yet (the first computation). NotFound / PermissionDenied as
+    `get_workspace_metrics_for`."""
+    key = get_stored_key_for(viewer, workspace, with_refreshing=with_refreshing)
+    if key is None:
+        m = get_workspace_metrics_for(viewer, workspace)
+        key = StoredKey(m.computed_at, m.end, m.full, m.refreshing)
+    return key
+
+
 def engagement_card(request: Any, *, workspace: Any, role: str | None, marks: Marks) -> str | None:
     """The workspace page's "Engagement targets" card from the stored metrics; ``None`` (the
-    page's own card) when the viewer may not read them."""
-    from lumoflow.measure.queries import get_workspace_metrics_for
-
+    page's own card) when the viewer may not read them. Per request it reads the stored
+    result's key only; the data is read when the card is built."""
     try:
-        m = get_workspace_metrics_for(request.user, workspace.pk)
+        key = stored_key(request.user, workspace, with_refreshing=False)
     except (NotFound, PermissionDenied):
         return None
     targets = workspace_targets(workspace)
     parts = (
         "engagement-card",
         workspace.pk,
-        m.computed_at.isoformat(),
-        m.end.isoformat(),
-        m.refreshing,
+        key.computed_at.isoformat(),
+        key.end.isoformat(),
+        key.refreshing,
         tuple(vars(targets).values()),
         timezone.get_current_timezone_name(),
     )
-    card = fragments.cached(parts, lambda: _card(workspace.pk, m, targets), Card.fresh, marks=marks)
+
+    def build() -> Card:
+        return _card(workspace.pk, get_workspace_metrics_for(request.user, workspace), targets)
+
+    card = fragments.cached(parts, build, Card.fresh, marks=marks)
     return card.html
 
 
@@ -339,12 +354,11 @@ def page(request: HttpRequest, workspace_id: int) -> HttpResponse:
     """The workspace's health from the stored metrics: owners, facilitators and administrators
     see all of it, members the verdict, the targets and the charts. NotFound / PermissionDenied
     as `measure.queries.get_workspace_metrics_for`."""
-    from lumoflow.measure.queries import get_workspace_metrics_for
     from lumoflow.notifications.queries import unread_count_for
     from lumoflow.workspaces.queries import get_workspace_for, may_manage, role_of
 
     marks = change_marks_of([workspace_id])  # before the data it stands for
-    m = get_workspace_metrics_for(request.user, workspace_id)
+    key = stored_key(request.user, workspace_id)
     ws = get_workspace_for(request.user, workspace_id)
     role = role_of(request.user, ws)
     targets = workspace_targets(ws)
@@ -352,20 +366,20 @@ def page(request: HttpRequest, workspace_id: int) -> HttpResponse:
         "health-page",
         ws.pk,
         marks.of(ws.pk),
-        m.computed_at.isoformat(),
-        m.end.isoformat(),
-        m.full,
-        m.refreshing,
+        key.computed_at.isoformat(),
+        key.end.isoformat(),
+        key.full,
+        key.refreshing,
         role,
         tuple(vars(targets).values()),
         timezone.get_current_timezone_name(),
     )
-    body = fragments.cached(
-        parts,
-        lambda: _body(request, ws, m, targets, marks, role=role, owner=may_manage(role)),
-        Card.fresh,
-        marks=marks,
-    )
+
+    def build() -> Card:
+        m = get_workspace_metrics_for(request.user, ws)
+        return _body(request, ws, m, targets, marks, role=role, owner=may_manage(role))
+
+    body = fragments.cached(parts, build, Card.fresh, marks=marks)
     return fragments.page(
         request,
         title=f"{ws.name}: health",
