@@ -146,3 +146,13 @@ def test_the_key_is_stored_with_the_write_or_neither(org, api, monkeypatch):
         _post(mia, f"/workspaces/{org.launch.pk}/posts", {"kind": "update", "body": "x"}, "k")
     # then the post is not there either
     assert _posts(org) == 0
+
+
+def test_every_post_documents_the_header(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    posts = [op for ops in doc["paths"].values() for m, op in ops.items() if m == "post"]
+    assert posts
+    for op in posts:
+        assert {"in": "header", "name": "Idempotency-Key"}.items() <= next(
+            p for p in op["parameters"] if p["name"] == "Idempotency-Key"
+        ).items()

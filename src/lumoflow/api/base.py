@@ -133,6 +133,20 @@ PROBLEM_SCHEMA: dict[str, object] = {
 }
 
 
+IDEMPOTENCY_KEY = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": (
+        "Any text (1 to 255 characters) naming this request: a retry with the same key by the "
+        "same person gets the first answer instead of a second write; the same key with "
+        "another request answers 422. Kept for LUMOFLOW_IDEMPOTENCY_KEY_HOURS (api.idempotency)."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+"""The header every POST takes (`api.idempotency`)."""
+
+
 class Api(NinjaAPI):
     """The API, whose document also states the answers every route shares: in every operation,
     the problems it can answer (`ERRORS`, plus `UNSAFE_ERRORS` where it changes something), in
@@ -144,6 +158,8 @@ class Api(NinjaAPI):
         ref = {"$ref": "#/components/schemas/Problem"}
         for operations in schema.get("paths", {}).values():
             for method, operation in operations.items():
+                if method == "post":
+                    operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
                 errors = ERRORS if method in ("get", "head") else {**ERRORS, **UNSAFE_ERRORS}
                 responses = operation.setdefault("responses", {})
                 for status, description in errors.items():
