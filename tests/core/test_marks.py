@@ -251,6 +251,8 @@ ACTIONS: dict[str, tuple[Act, str | int | None]] = {
         OUTSIDE,
     ),
     "people.create_token": (lambda o, p: people.create_token(o.mia, name="ci"), None),
+    "people.export_person": (lambda o, p: people.export_person(o.ada, "mia"), None),
+    "people.erase_person": (lambda o, p: _erase_mentioned(o), LAUNCH),
     "people.revoke_token": (lambda o, p: people.revoke_token(o.mia, p.token_id), None),
     "people.ensure_admin": (
         lambda o, p: people.ensure_admin("root", "a-long-admin-password-1"),
@@ -326,6 +328,15 @@ def _actions_of(name: str, module: ModuleType) -> set[str]:
         for fn_name, fn in inspect.getmembers(module, inspect.isfunction)
         if not fn_name.startswith("_") and fn.__module__.startswith(module.__name__)
     }
+
+
+def _erase_mentioned(o: Any) -> Any:
+    """Erase Mia after a post in Launch mentions her: the post's text changes there."""
+    conv.create_post(o.olivia, o.launch.pk, kind="update", body="Thanks @mia")
+    before = marks.read([o.launch.pk]).of(o.launch.pk)
+    erased = people.erase_person(o.ada, "mia")
+    assert marks.read([o.launch.pk]).of(o.launch.pk) != before
+    return erased
 
 
 def _versions() -> dict[int, int]:

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from lumoflow.activity.actions import record
 from lumoflow.activity.models import ActivityEvent, Verb
+from lumoflow.core import marks
 from lumoflow.core.errors import NotFound, PermissionDenied
 
 from ..models import User
@@ -153,10 +154,14 @@ def _rename_mentions(old: str, new: str) -> None:
     from lumoflow.conversation.models import Post, PostRevision
 
     pattern, needle = _mention_re(old), "@" + old
+    changed: set[int] = set()
     for post in Post.objects.filter(body__icontains=needle):
         post.body = pattern.sub("@" + new, post.body)
         post.body_html = _render(post.body, extract(post.body)[0])[0]
         post.save(update_fields=["body", "body_html"])
+        changed.add(post.workspace_id)
+    # Pages cached under these workspaces' marks show the old text (`core.marks`).
+    marks.bump(changed)
     for rev in PostRevision.objects.filter(body__icontains=needle):
         rev.body = pattern.sub("@" + new, rev.body)
         rev.save(update_fields=["body"])
