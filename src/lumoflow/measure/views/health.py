@@ -26,7 +26,14 @@ from django.views.decorators.http import require_POST
 from lumoflow.activity.queries import change_marks_of
 from lumoflow.analytics.html_page import VERDICTS, Page
 from lumoflow.analytics.html_sections import fill_weeks
-from lumoflow.analytics.targets import METRICS, Targets, TargetStatus, targets_against_actuals
+from lumoflow.analytics.targets import (
+    METRICS,
+    Targets,
+    TargetStatus,
+    complete_weeks,
+    period_end,
+    targets_against_actuals,
+)
 from lumoflow.charts import (
     department_reach,
     participation_funnel,
@@ -283,10 +290,13 @@ def _charts(page: Page, data: dict[str, Any], targets: Targets) -> list[str]:
         for e in fading.get("evidence") or []
     )
     first = _first_week(data)
+    end = period_end(data)
+    # the week under way is left out, as the targets leave it: its part-week would read as a fall
+    last = complete_weeks(end, 1)[0].isoformat() if end else "9999"
     out = []
     for family, column, title, y_title, kind, trend_key in CHARTS:
         weekly = (data.get(family) or {}).get("weekly") or []
-        points = [p for p in fill_weeks(page, weekly, column) if p["week"] >= first]
+        points = [p for p in fill_weeks(page, weekly, column) if first <= p["week"] <= last]
         if len(points) < 2:
             continue
         trend = trends.get(TRENDS.get(trend_key, trend_key)) or {} if trend_key else {}
