@@ -1,6 +1,7 @@
-"""An owner's walk through a fading workspace on demo-like data: the workspace page, the alert
-with its suggested actions, marking it acted on (a refused empty note first), and the metric
-before and after. Screenshots of the alert views at 1366 and 390 px wide in var/screenshots/."""
+"""An owner's walk through a fading workspace on demo-like data: the workspace page, its health
+page, the alert with its suggested actions, marking it acted on (a refused empty note first),
+and the metric before and after, on the alert's page and the health page. Screenshots of the
+alert views at 1366 and 390 px wide in var/screenshots/."""
 
 from __future__ import annotations
 
@@ -49,12 +50,23 @@ def test_owner_walks_from_workspace_to_alert_to_before_and_after(
     login(page, live_server, demo["logins"]["workspace_owner"]["username"], PASSWORD)
     page.goto(f"{live_server.url}/workspaces/{fading['id']}")
     expect(page.get_by_role("heading", name=fading["name"], exact=True)).to_be_visible()
-    # when they follow the notification the alert raised
+    # when they follow the card's link to the health page
+    page.locator(f"a[href='/workspaces/{fading['id']}/health']").first.click()
+    page.wait_for_load_state()
+    # then it shows the alert with its suggested actions
+    expect(page).to_have_url(re.compile(rf"/workspaces/{fading['id']}/health$"))
+    alerts = page.locator("#alerts")
+    expect(alerts.get_by_text(re.compile("^Activity is fading\\. Weekly active"))).to_be_visible()
+    expect(alerts.get_by_text(re.compile("^Because: ")).first).to_be_visible()
+    alerts.scroll_into_view_if_needed()
+    _shoot(page, "alert-health")
+    # and the notification leads to the same alert
     page.get_by_role("link", name=re.compile("^Notifications")).click()
     item = page.get_by_role("link", name=re.compile(f"{fading['name']} needs attention"))
     expect(item).to_be_visible()
     _shoot(page, "alert-notification")
-    item.click()
+    page.go_back()
+    page.locator("#alerts").get_by_role("link", name="Mark acted on").click()
     page.wait_for_load_state()
     # then the alert says what changed, since when, and the suggested actions with their evidence
     expect(page).to_have_url(re.compile(r"/alerts/\d+$"))
@@ -77,3 +89,11 @@ def test_owner_walks_from_workspace_to_alert_to_before_and_after(
     expect(block.get_by_text(re.compile(r"^Before \d+ \w+ \d{4} \(\d+ weeks\)$"))).to_be_visible()
     expect(block.locator("figure, .chart").first).to_be_visible()
     _shoot(page, "alert-acted-on")
+    # and so does the health page
+    page.goto(f"{live_server.url}/workspaces/{fading['id']}/health")
+    section = page.locator("#alerts")
+    expect(
+        section.get_by_role("heading", name="Weekly active people before and after")
+    ).to_be_visible()
+    section.scroll_into_view_if_needed()
+    _shoot(page, "alert-health-acted-on")
