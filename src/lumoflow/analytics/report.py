@@ -582,7 +582,8 @@ def _largest(n: dict[str, Any], kind: str, mgs: int) -> str:
     """The largest weak (``wcc``) or strong (``scc``) component, or "fewer than N" nodes."""
     nodes = f"largest_{kind}_nodes"
     if n[nodes] is None:
-        return f"largest {count_shown(n, nodes, mgs)} nodes"
+        shown = count_shown(n, nodes, mgs)
+        return "largest withheld" if shown == WITHHELD else f"largest {shown} nodes"
     return f"largest {n[nodes]} nodes, {n[f'largest_{kind}_edges']} edges"
 
 
