@@ -14,7 +14,7 @@ from django.test import Client
 
 from lumoflow.activity.models import ActivityEvent
 from lumoflow.conversation import actions
-from lumoflow.core.validation import MAX_ID, NUL_MESSAGE
+from lumoflow.core.validation import MAX_ID, NUL_MESSAGE, VISIBLE_PATTERN
 from lumoflow.notifications.models import Notification
 from lumoflow.workspaces.models import Workspace
 
@@ -268,6 +268,10 @@ def _inputs(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
 NOT_FOUND_FILTERS = {("GET /api/v1/workspaces/{workspace_id}/posts", "objective_id")}
 
 
+STORABLE = "^[^\\x00]*$"
+REQUIRED = f"^[^\\x00]*{VISIBLE_PATTERN}[^\\x00]*$"
+
+
 def test_the_openapi_document_bounds_every_text_and_id_input(db: Any) -> None:
     doc = json.loads(Client().get("/api/v1/openapi.json").content)
     inputs = _inputs(doc)
@@ -276,10 +280,47 @@ def test_the_openapi_document_bounds_every_text_and_id_input(db: Any) -> None:
     assert texts and ints
     for where, name, schema in inputs:
         if schema.get("type") == "string" and "enum" not in schema and "format" not in schema:
-            assert schema.get("pattern") == "^[^\\x00]*$", (where, name)
+            # any text without NUL; required text also shows a visible character
+            assert schema.get("pattern") in (STORABLE, REQUIRED), (where, name)
     for where, name, schema in ints:
         if (where, name) in NOT_FOUND_FILTERS:
             continue
         assert "minimum" in schema and "maximum" in schema, (where, name)
         if name.endswith("id") or name.endswith("ids[]"):
             assert (schema["minimum"], schema["maximum"]) == (1, MAX_ID), (where, name)
+
+
+BODY_OPERATIONS = [
+    ("patch", "/me"),
+    ("post", "/notifications/read"),
+    ("put", "/notifications/mutes"),
+    ("post", "/workspaces"),
+]
+
+
+@pytest.mark.parametrize("method,path", BODY_OPERATIONS)
+@pytest.mark.parametrize("raw", ["[]", "[null, null]", "3", '"mia"', "null", "true"])
+def test_a_body_that_is_not_a_json_object_is_refused(
+    org: Any, api: Any, method: str, path: str, raw: str
+) -> None:
+    # given
+    mia = api(org.mia)
+    before = ActivityEvent.objects.count(), Notification.objects.filter(read_at=None).count()
+
+    # when a JSON value other than an object is sent as the body
+    r = getattr(mia.client, method)(
+        "/api/v1" + path, data=raw, content_type="application/json", headers=mia.headers
+    )
+
+    # then it is refused as malformed, saying why, and nothing changes
+    assert r.status_code == 400, (raw, r.content)
+    assert r.json()["detail"] == "The request body must be a JSON object."
+    assert (ActivityEvent.objects.count(), Notification.objects.filter(read_at=None).count()) == (
+        before
+    )
+
+
+def test_a_body_that_is_not_json_says_so(org: Any, api: Any) -> None:
+    r = api(org.mia)._call("patch", "/me", raw="{not json")
+    assert r.status_code == 400
+    assert r.json()["detail"] == "The request body is not valid JSON."

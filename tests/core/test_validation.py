@@ -183,3 +183,24 @@ def test_bulk_conversation_and_check_ins_with_a_nul_character_write_nothing(org:
     assert caught.value.errors == {"rows": [f"row 1: note: {NUL_MESSAGE}"]}
     assert list(Post.objects.values_list("body", "idea_status")) == [("Dark mode", "new")]
     assert not org.key_result.check_ins.exists()
+
+
+def test_the_invisible_ranges_are_the_unicode_categories_they_name() -> None:
+    # given every code point, and the rule in words: controls, separators, format characters,
+    # enclosing marks, the selecting and joining combining marks, and the blank letters
+    import unicodedata
+
+    from lumoflow.core import validation
+
+    joining = {0x34F, 0x17B4, 0x17B5, *range(0x180B, 0x1810), *range(0xFE00, 0xFE10)}
+    joining |= set(range(0xE0100, 0xE01F0))
+    blank = {0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800}
+    categories = {"Cc", "Zs", "Zl", "Zp", "Cf", "Me"}
+
+    # when each is checked against the stated ranges, then they agree
+    for c in range(0x110000):
+        if 0xD800 <= c <= 0xDFFF:
+            continue
+        unseen = c in joining or c in blank or unicodedata.category(chr(c)) in categories
+        assert validation.has_visible(chr(c)) is not unseen, hex(c)
+    assert validation.has_visible("e\u0301") and validation.has_visible("\u0301")

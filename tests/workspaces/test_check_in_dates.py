@@ -41,8 +41,9 @@ def test_a_check_in_dated_outside_the_period_or_in_the_future_is_a_field_error(o
     # given Launch v2, from 30 days ago to 60 days ahead
     # when a facilitator checks in with that date
     r = _check_in(api, org, 9, day)
-    # then the date field says which days are allowed, and nothing is recorded
-    assert r.status_code == 422, r.content
+    # then the date field says which days are allowed (409: the objective's period and today
+    # refuse it, not its form), and nothing is recorded
+    assert r.status_code == 409, r.content
     says = r.json()["errors"]["date"][0]
     assert str(TODAY - timedelta(days=30)) in says and str(TODAY) in says
     assert not CheckIn.objects.exists()
@@ -54,7 +55,7 @@ def test_a_key_result_can_no_longer_be_pinned(org, api):
     assert _check_in(api, org, 4, None).status_code == 201
     assert _current(api, org) == 4
     # when someone tries to pin it with a far date
-    assert _check_in(api, org, 10, "9999-12-31").status_code == 422
+    assert _check_in(api, org, 10, "9999-12-31").status_code == 409
     # then a later check-in still moves it
     with time_machine.travel(TODAY + timedelta(days=1)):
         assert _check_in(api, org, 6, None).status_code == 201

@@ -183,3 +183,126 @@ def test_accepting_a_reply_being_deleted_accepts_nothing(org: Any) -> None:
     assert not isinstance(first, BaseException), first
     assert isinstance(second, LumoFlowError), second
     assert Post.objects.get(pk=q.pk).accepted_answer_id is None
+
+
+# ------------------------------------------------------------- posts, people and departments
+def test_an_edit_racing_a_delete_does_not_bring_the_post_back(org: Any) -> None:
+    post = conv.create_post(org.mia, org.launch.pk, kind="update", body="Draft")
+    first, second = _race(
+        lambda: conv.delete_post(org.mia, post.pk),
+        lambda: conv.edit_post(org.mia, post.pk, body="Draft, edited"),
+    )
+    assert not isinstance(first, BaseException), first
+    assert isinstance(second, LumoFlowError), second
+    assert Post.objects.get(pk=post.pk).deleted_at is not None
+
+
+def test_two_edits_at_once_keep_both_revisions(org: Any) -> None:
+    post = conv.create_post(org.mia, org.launch.pk, kind="update", body="v1")
+    first, second = _race(
+        lambda: conv.edit_post(org.mia, post.pk, body="v2"),
+        lambda: conv.edit_post(org.mia, post.pk, body="v3"),
+    )
+    assert not isinstance(first, BaseException), first
+    assert not isinstance(second, BaseException), second
+    saved = Post.objects.get(pk=post.pk)
+    assert saved.body == "v3"
+    assert sorted(saved.revisions.values_list("body", flat=True)) == ["v1", "v2"]
+
+
+@pytest.mark.parametrize("write", ["posts", "replies", "reacts"])
+def test_writing_while_being_removed_from_the_workspace_is_refused(org: Any, write: str) -> None:
+    post = conv.create_post(org.olivia, org.launch.pk, kind="update", body="Agenda")
+    before = Post.objects.count()
+    second = {
+        "posts": lambda: conv.create_post(org.mia, org.launch.pk, kind="update", body="Late"),
+        "replies": lambda: conv.create_reply(org.mia, post.pk, body="Late"),
+        "reacts": lambda: conv.add_reaction(org.mia, post.pk, emoji=EMOJIS[0]),
+    }[write]
+    first, refused = _race(
+        lambda: ws.remove_member(org.olivia, org.launch.pk, username="mia"), second
+    )
+    assert not isinstance(first, BaseException), first
+    assert _refused(refused, "Join"), refused
+    assert Post.objects.count() == before
+    assert not post.reactions.exists()
+
+
+@pytest.mark.parametrize(
+    "first,second,field,words",
+    [
+        (("Zoe", "zoe1@example.com"), ("zoe", "zoe2@example.com"), "username", "taken"),
+        (("zoe", "Zoe@example.com"), ("zed", "zoe@EXAMPLE.com"), "email", "belongs to someone"),
+    ],
+)
+def test_two_people_created_at_once_alike_but_for_case_are_one(
+    db: Any, first: tuple[str, str], second: tuple[str, str], field: str, words: str
+) -> None:
+    from lumoflow.people import actions as people
+    from lumoflow.people.models import User
+
+    # when two people whose username (or e-mail) differ only in case are created at once
+    done, refused = _race(
+        lambda: people.create_person(None, username=first[0], email=first[1]),
+        lambda: people.create_person(None, username=second[0], email=second[1]),
+    )
+    # then the database's constraint on the lower-cased value lets one in; the other is
+    # refused on that field (not a server error)
+    assert not isinstance(done, BaseException), done
+    assert _refused(refused, words) and field in refused.errors, refused
+    assert (
+        User.objects.filter(**{f"{field}__iexact": second[0 if field == "username" else 1]}).count()
+        == 1
+    )
+
+
+def test_two_people_taking_each_other_as_manager_at_once_make_no_cycle(org: Any) -> None:
+    from lumoflow.people import actions as people
+    from lumoflow.people.models import User
+
+    # given Mia and Otto, neither managing the other
+    first, second = _race(
+        lambda: people.update_profile(org.mia, "mia", manager="otto"),
+        lambda: people.update_profile(org.otto, "otto", manager="mia"),
+    )
+    assert not isinstance(first, BaseException), first
+    assert _refused(second, "cycle"), second
+    assert User.objects.get(username="otto").manager_id is None
+
+
+def test_one_department_created_twice_at_once_is_one(org: Any) -> None:
+    from lumoflow.people import actions as people
+    from lumoflow.people.models import Department
+
+    first, second = _race(
+        lambda: people.update_profile(org.ada, "ada", department="Research/Labs"),
+        lambda: people.update_profile(org.ada, "mia", department="Research/Labs"),
+    )
+    assert not isinstance(first, BaseException), first
+    assert not isinstance(second, BaseException), second
+    assert Department.objects.filter(path="Research/Labs").count() == 1
+    assert Department.objects.filter(path="Research").count() == 1
+
+
+@pytest.mark.parametrize("order", ["deactivate first", "step down first"])
+def test_deactivating_an_owner_while_the_other_steps_down_leaves_an_owner(
+    org: Any, order: str
+) -> None:
+    from lumoflow.people import actions as people
+
+    # given two owners of every workspace, Olivia and Fred
+    _two_owners(org)
+    for other in (org.finance, org.merger):
+        ws.add_member(org.olivia, other.pk, username="fred", role="owner")
+    deactivate = lambda: people.admin_delete(org.ada, org.olivia)  # noqa: E731
+    step_down = _change(org, "fred", "fred", "member")
+    # when an administrator deactivates Olivia while Fred steps down
+    pair = (deactivate, step_down) if order == "deactivate first" else (step_down, deactivate)
+    first, second = _race(*pair)
+    # then the second is refused: one owner who can still sign in is left
+    assert not isinstance(first, BaseException), first
+    assert isinstance(second, LumoFlowError), second
+    active_owners = Membership.objects.filter(
+        workspace=org.launch, role=Role.OWNER, user__is_active=True
+    )
+    assert active_owners.count() == 1

@@ -3,6 +3,8 @@ router uses for text, ids and page sizes (pages themselves: `lumoflow.core.pagin
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,17 +12,33 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import AfterValidator, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from ninja.types import DictStrAny
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    Strict,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from lumoflow.core.errors import PROBLEM, LumoFlowError, problem, problem_for
 from lumoflow.core.limits import too_long
 from lumoflow.core.pagination import MAX_LIMIT
-from lumoflow.core.validation import MAX_ID, text_problem
+from lumoflow.core.validation import (
+    INVISIBLE_MESSAGE,
+    MAX_ID,
+    VISIBLE_PATTERN,
+    has_visible,
+    text_problem,
+)
 from lumoflow.people.queries import user_for_token
 
 log = logging.getLogger(__name__)
@@ -37,6 +55,24 @@ Text = Annotated[
     str, AfterValidator(_storable), Field(json_schema_extra={"pattern": "^[^\\x00]*$"})
 ]
 """Every string the API takes (body, query, path): text a database can store, else 422."""
+
+
+def _visible(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("required", "This field is required.")
+    if not has_visible(value):
+        raise PydanticCustomError("invisible", INVISIBLE_MESSAGE)
+    return value
+
+
+Required = Annotated[
+    str,
+    AfterValidator(_storable),
+    AfterValidator(_visible),
+    Field(json_schema_extra={"pattern": f"^[^\\x00]*{VISIBLE_PATTERN}[^\\x00]*$"}),
+]
+"""Text that must show something (a name, a title, a post's body): refused, as the actions
+refuse it, when blank or made of invisible characters only; the schema's pattern says so."""
 
 
 @dataclass(frozen=True)
@@ -66,8 +102,42 @@ class AtMost:
         return value
 
 
+class BodyIn(Schema):
+    """A JSON body: its values are taken as JSON types them, so `"1"` is no number, `true` no
+    number and `1` no boolean (each a 422), as the schema says. Days are ISO strings (`Day`)."""
+
+    model_config = ConfigDict(strict=True)
+
+
+def _iso_text(value: object) -> object:
+    if not isinstance(value, str):
+        raise PydanticCustomError("date_type", "Give a day as text, YYYY-MM-DD.")
+    return value
+
+
+def _json_whole(value: object) -> object:
+    # JSON has one number type: 3.0 is the integer 3, as JSON Schema reads it; true is not.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+JSON_WHOLE = BeforeValidator(_json_whole)
+"""`Annotated[int, Field(ge=…, le=…), Strict(False), JSON_WHOLE]`: a whole number in a JSON
+body, an integer or a number with no fraction (3.0), never a boolean or a string. The bounds
+come first, so the schema states them."""
+
+Day = Annotated[dt.date, Strict(False), BeforeValidator(_iso_text)]
+"""A day in a JSON body: an ISO 8601 string (YYYY-MM-DD), never a number."""
+
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 """Every id the API takes: a positive 64-bit integer, else 422 (it names no row)."""
+
+
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID), Strict(False), JSON_WHOLE]
+"""An id in a JSON body (`Id`, as a JSON number)."""
 
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
 """A page size: 1 to 100, else 422."""
@@ -100,7 +170,7 @@ class Session(APIKeyCookie):
 
 
 ERRORS: dict[int, str] = {
-    400: "Malformed request (the body is not valid JSON).",
+    400: "Malformed request (the body is not valid JSON, or not a JSON object).",
     401: "Authentication required: no signed-in session and no valid token.",
     403: "Forbidden: the caller lacks the role, or a signed-in browser's CSRF check failed.",
     404: "Not found, or not visible to the caller (the same answer for both).",
@@ -169,6 +239,18 @@ class Api(NinjaAPI):
         return schema
 
 
+class ObjectParser(Parser):
+    """Read a JSON body that is an object, as every operation documents its body. Ninja would
+    otherwise hand an array or a number to a schema whose fields are all optional, which then
+    reads as an empty object (`PATCH /me` with `[]` changed nothing and answered 200)."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("The request body is not a JSON object.")
+        return data
+
+
 api = Api(
     title="LumoFlow API",
     version="1",
@@ -177,6 +259,7 @@ api = Api(
     docs_url="/docs",
     openapi_url="/openapi.json",
     urls_namespace="api",
+    parser=ObjectParser(),
 )
 
 
@@ -203,13 +286,19 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return problem_response(problem(422, "invalid", "Invalid input", detail, errors))
 
 
+def _body_problem(request: HttpRequest) -> str:
+    try:
+        json.loads(request.body)
+    except ValueError:
+        return "The request body is not valid JSON."
+    return "The request body must be a JSON object."
+
+
 @api.exception_handler(HttpError)
 def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:
         return problem_response(
-            problem(
-                400, "malformed-request", "Malformed request", "The request body is not valid JSON."
-            )
+            problem(400, "malformed-request", "Malformed request", _body_problem(request))
         )
     return problem_response(problem(exc.status_code, "http-error", str(exc), str(exc)))
 

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
 from lumoflow.conversation import actions, queries
 from lumoflow.conversation.cards import post_url, url_template
@@ -15,10 +17,11 @@ from lumoflow.core import limits
 from lumoflow.core.pagination import newest_first_page, paginate
 from lumoflow.notifications import actions as n_actions
 from lumoflow.notifications import queries as n_queries
+from lumoflow.notifications.models import Type as NotificationType
 from lumoflow.people.auth import SignedInRequest
 from lumoflow.people.models import Viewer
 
-from .base import AtMost, Id, Limit, Text, unvalidated_json
+from .base import AtMost, BodyId, BodyIn, Id, Limit, Required, Text, unvalidated_json
 
 router = Router(tags=["conversation"])
 KindName = Literal["update", "question", "idea", "decision", "announcement"]
@@ -66,34 +69,38 @@ class PostPage(Schema):
     next: str | None
 
 
-class PostIn(Schema):
+PostBody = Annotated[Required, AtMost(limits.post_body())]
+"""A post's or reply's body: visible text within LUMOFLOW_MAX_POST_CHARS (read at start-up)."""
+
+
+class PostIn(BodyIn):
     kind: KindName = "update"
-    body: Text
-    objective_id: Id | None = None
+    body: PostBody
+    objective_id: BodyId | None = None
 
 
-class ReplyIn(Schema):
-    body: Text
+class ReplyIn(BodyIn):
+    body: PostBody
 
 
-class PostPatch(Schema):
-    body: Text | None = None
-    objective_id: Id | None = None
+class PostPatch(BodyIn):
+    body: PostBody | None = None
+    objective_id: BodyId | None = None
 
 
-class HideIn(Schema):
-    reason: Annotated[Text, AtMost(limits.HIDDEN_REASON)]
+class HideIn(BodyIn):
+    reason: Annotated[Required, AtMost(limits.HIDDEN_REASON)]
 
 
-class ReactionIn(Schema):
-    emoji: Text = Field(..., description=" ".join(EMOJIS))
+class ReactionIn(BodyIn):
+    emoji: Annotated[Text, Field(json_schema_extra={"enum": list(EMOJIS)})]
 
 
-class AcceptIn(Schema):
-    reply_id: Id
+class AcceptIn(BodyIn):
+    reply_id: BodyId
 
 
-class IdeaStatusIn(Schema):
+class IdeaStatusIn(BodyIn):
     status: Literal["new", "under_review", "adopted", "declined"]
     note: Annotated[Text, AtMost(limits.IDEA_STATUS_NOTE)] = ""
 
@@ -274,9 +281,30 @@ def search(
     return {"items": cards_out(request.user, items), "next": nxt}
 
 
-class FollowIn(Schema):
-    username: Text | None = None
-    workspace_id: Id | None = None
+def _one_of_follow(schema: dict[str, Any]) -> None:
+    """Document FollowIn as taking exactly one of its fields, and neither as null."""
+    for name in ("username", "workspace_id"):
+        prop = schema["properties"][name]
+        branches = [b for b in prop.pop("anyOf", []) if b.get("type") != "null"]
+        prop.update(branches[0] if branches else {})
+        prop.pop("default", None)
+    schema["oneOf"] = [{"required": ["username"]}, {"required": ["workspace_id"]}]
+
+
+class FollowIn(BodyIn):
+    """A person (`username`) or a workspace (`workspace_id`): exactly one of them."""
+
+    model_config = ConfigDict(json_schema_extra=_one_of_follow)
+    # Absent, not null: a body names one of them, and null names nothing.
+    username: Annotated[Required, AtMost(limits.USERNAME)] | None = None
+    workspace_id: BodyId | None = None
+
+    @field_validator("username", "workspace_id", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise PydanticCustomError("not_null", "Leave it out rather than null.")
+        return value
 
 
 class FollowOut(Schema):
@@ -342,12 +370,12 @@ class NotificationPage(Schema):
     unread: int
 
 
-class ReadIn(Schema):
-    ids: list[Id] | None = None
+class ReadIn(BodyIn):
+    ids: list[BodyId] | None = None
 
 
-class MutesIn(Schema):
-    muted: list[Text]
+class MutesIn(BodyIn):
+    muted: list[Annotated[Text, Field(json_schema_extra={"enum": list(NotificationType.values)})]]
 
 
 def notification_out(n: Any) -> NotificationOut:

@@ -6,13 +6,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import Field
 
 from lumoflow.core import limits
 from lumoflow.core.pagination import paginate
 from lumoflow.people import actions, queries
+from lumoflow.people.actions.checks import known_zones
 from lumoflow.people.auth import SignedInRequest
 
-from .base import AtMost, Limit, Text
+from .base import AtMost, BodyIn, Limit, Text
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -57,13 +59,19 @@ class PeoplePage(Schema):
     next: str | None
 
 
-class ProfileIn(Schema):
+TimeZone = Annotated[Text, Field(json_schema_extra={"enum": ["", *sorted(known_zones())]})]
+"""An IANA time zone name, or "" for none."""
+
+
+class ProfileIn(BodyIn):
     display_name: Annotated[Text, AtMost(limits.PERSON_NAME)] | None = None
     title: Annotated[Text, AtMost(limits.PERSON_NAME)] | None = None
     department: Annotated[Text, AtMost(limits.DEPARTMENT_PATH)] | None = None
     manager: Annotated[Text, AtMost(limits.USERNAME)] | None = None
     location: Annotated[Text, AtMost(limits.PERSON_NAME)] | None = None
-    time_zone: Text | None = None
+    time_zone: (
+        Annotated[Text, Field(json_schema_extra={"enum": ["", *sorted(known_zones())]})] | None
+    ) = None
 
 
 class DepartmentOut(Schema):

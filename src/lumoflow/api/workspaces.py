@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import Strict
 
 from lumoflow.core import limits
 from lumoflow.core.pagination import paginate
@@ -14,7 +15,7 @@ from lumoflow.people.auth import SignedInRequest
 from lumoflow.people.models import Viewer
 from lumoflow.workspaces import actions, queries
 
-from .base import AtMost, Id, Limit, Text
+from .base import JSON_WHOLE, AtMost, BodyIn, Day, Id, Limit, Required, Text
 
 router = Router(tags=["workspaces"])
 
@@ -45,15 +46,15 @@ class WorkspacePage(Schema):
     next: str | None
 
 
-class WorkspaceIn(Schema):
-    name: Annotated[Text, AtMost(limits.WORKSPACE_NAME)]
-    purpose: Annotated[Text, AtMost(limits.WORKSPACE_PURPOSE)]
+class WorkspaceIn(BodyIn):
+    name: Annotated[Required, AtMost(limits.WORKSPACE_NAME)]
+    purpose: Annotated[Required, AtMost(limits.WORKSPACE_PURPOSE)]
     visibility: Literal["public", "private", "secret"] = "public"
 
 
-class WorkspacePatch(Schema):
-    name: Annotated[Text, AtMost(limits.WORKSPACE_NAME)] | None = None
-    purpose: Annotated[Text, AtMost(limits.WORKSPACE_PURPOSE)] | None = None
+class WorkspacePatch(BodyIn):
+    name: Annotated[Required, AtMost(limits.WORKSPACE_NAME)] | None = None
+    purpose: Annotated[Required, AtMost(limits.WORKSPACE_PURPOSE)] | None = None
     visibility: Literal["public", "private", "secret"] | None = None
     archived: bool | None = None
     target_weekly_active_share: float | None = Field(None, ge=0, le=1)
@@ -108,7 +109,7 @@ def patch_workspace(
     request: SignedInRequest, workspace_id: Id, payload: WorkspacePatch
 ) -> WorkspaceOut:
     ws = actions.change_workspace(
-        request.user, workspace_id, **payload.model_dump(exclude_unset=True)
+        request.user, workspace_id, **payload.model_dump(exclude_unset=True, exclude_none=True)
     )
     return workspace_out(request.user, ws)
 
@@ -126,7 +127,7 @@ class MemberPage(Schema):
     next: str | None
 
 
-class MemberIn(Schema):
+class MemberIn(BodyIn):
     username: Annotated[Text, AtMost(limits.USERNAME)] | None = None
     role: Literal["owner", "facilitator", "member"] = "member"
 
@@ -214,29 +215,29 @@ class ObjectivePage(Schema):
     next: str | None
 
 
-class KeyResultIn(Schema):
-    metric_name: Annotated[Text, AtMost(limits.KEY_RESULT_METRIC)]
+class KeyResultIn(BodyIn):
+    metric_name: Annotated[Required, AtMost(limits.KEY_RESULT_METRIC)]
     unit: Annotated[Text, AtMost(limits.KEY_RESULT_UNIT)] = ""
     baseline: float
     target: float
     direction: Literal["increase", "decrease"] | None = None
-    due: dt.date
+    due: Day
 
 
-class ObjectiveIn(Schema):
-    title: Annotated[Text, AtMost(limits.OBJECTIVE_TITLE)]
+class ObjectiveIn(BodyIn):
+    title: Annotated[Required, AtMost(limits.OBJECTIVE_TITLE)]
     description: Annotated[Text, AtMost(limits.OBJECTIVE_DESCRIPTION)] = ""
     owner: Text | None = None
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     key_results: list[KeyResultIn] = Field(..., min_length=1)
 
 
-class CheckInIn(Schema):
+class CheckInIn(BodyIn):
     value: float
-    confidence: int = Field(..., ge=0, le=limits.CONFIDENCE_MAX)
+    confidence: Annotated[int, Field(ge=0, le=limits.CONFIDENCE_MAX), Strict(False), JSON_WHOLE]
     note: Annotated[Text, AtMost(limits.CHECK_IN_NOTE)] = ""
-    date: dt.date | None = None
+    date: Day | None = None
 
 
 def objective_out(obj: Any) -> ObjectiveOut:

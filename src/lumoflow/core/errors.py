@@ -24,6 +24,26 @@ class Invalid(LumoFlowError):
     title = "Invalid input"
 
 
+class UnknownReference(Invalid):
+    """A field names nothing the caller can see (a person, an objective, a page's cursor). A
+    form shows it as that field's error, like any `Invalid`; the API answers 404, as for a path
+    that names nothing, with the field in `errors`: the request was well formed."""
+
+    status = 404
+    type_slug = "not-found"
+    title = "Not found"
+
+
+class InvalidNow(Invalid):
+    """A field's value is refused by the current state, not by its form: a check-in's date
+    outside its objective's period or after today, a manager who would close a cycle. A field
+    error on forms; 409 in the API."""
+
+    status = 409
+    type_slug = "conflict"
+    title = "Conflict"
+
+
 class NotFound(LumoFlowError):
     """The object does not exist, or the viewer may not see it (the same answer for both)."""
 

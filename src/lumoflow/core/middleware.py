@@ -61,11 +61,11 @@ class ErrorPagesMiddleware:
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         from django.shortcuts import render
 
-        from .errors import LumoFlowError, NotFound
+        from .errors import LumoFlowError
 
         if request.path.startswith("/api/") or not isinstance(exc, LumoFlowError):
             return None
-        template = "404.html" if isinstance(exc, NotFound) else "403.html"
+        template = "404.html" if exc.status == 404 else "403.html"
         return render(request, template, {"exception": exc.detail}, status=exc.status)
 
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from django.core import signing
 from django.db.models import Model, Q, QuerySet
 
-from .errors import Invalid
+from .errors import Invalid, UnknownReference
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
 
@@ -42,7 +42,7 @@ def encode_cursor(values: list[Any]) -> str:
 
 
 def _bad_cursor() -> Invalid:
-    return Invalid(
+    return UnknownReference(
         "The cursor is not one this API gave out; start again without it.",
         errors={"cursor": ["Unknown or altered cursor."]},
     )

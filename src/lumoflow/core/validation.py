@@ -10,11 +10,11 @@ Two kinds of input no database takes, whatever the form or API it came through:
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from types import TracebackType
 from typing import Any
 
-from .errors import Invalid, NotFound
+from .errors import Invalid, InvalidNow, NotFound, UnknownReference
 from .limits import too_long
 
 MAX_ID = 2**63 - 1
@@ -45,11 +45,28 @@ def text_problem(value: str) -> str | None:
 INVISIBLE_MESSAGE = (
     "This field has no visible text (only invisible characters such as zero-width spaces)."
 )
-# Categories that draw nothing on their own: format characters (zero-width spaces and joiners,
-# direction marks, the byte order mark), controls, separators, and marks with no base.
-_UNSEEN = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp", "Mn", "Me"})
-# Letters and symbols that render as blank space.
-_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Characters that draw nothing on their own: controls and separators (Cc, Zs, Zl, Zp), format
+# characters (Cf: zero-width spaces and joiners, direction marks, the byte order mark),
+# enclosing marks (Me), the combining marks that only select or join (the grapheme joiner,
+# variation selectors, Khmer inherent vowels, Mongolian selectors), and letters and symbols that
+# render as blank space (Hangul fillers, the blank Braille pattern). Stated once as ranges
+# (Unicode 14, as Python's unicodedata; tests/core/test_validation.py derives them again): the
+# BMP part is also the API schema's pattern for required text (`VISIBLE_PATTERN`).
+_UNSEEN_BMP = (
+    "\\u0000-\\u0020\\u007f-\\u00a0\\u00ad\\u034f\\u0488-\\u0489\\u0600-\\u0605\\u061c"
+    "\\u06dd\\u070f\\u0890-\\u0891\\u08e2\\u115f-\\u1160\\u1680\\u17b4-\\u17b5\\u180b-\\u180f"
+    "\\u1abe\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u2064\\u2066-\\u206f\\u20dd-\\u20e0"
+    "\\u20e2-\\u20e4\\u2800\\u3000\\u3164\\ua670-\\ua672\\ufe00-\\ufe0f\\ufeff\\uffa0"
+    "\\ufff9-\\ufffb"
+)
+_UNSEEN_ASTRAL = (
+    "\\U000110bd\\U000110cd\\U00013430-\\U00013438\\U0001bca0-\\U0001bca3"
+    "\\U0001d173-\\U0001d17a\\U000e0001\\U000e0020-\\U000e007f\\U000e0100-\\U000e01ef"
+)
+VISIBLE_PATTERN = f"[^{_UNSEEN_BMP}]"
+"""JSON Schema (ECMA-262) pattern of text with at least one visible character in the BMP. An
+invisible character beyond the BMP (a tag character, say) alone matches it but is refused."""
+_VISIBLE = re.compile(f"[^{_UNSEEN_BMP}{_UNSEEN_ASTRAL}]")
 
 
 def has_visible(text: str) -> bool:
@@ -58,7 +75,7 @@ def has_visible(text: str) -> bool:
     >>> has_visible("ok"), has_visible("\u200b\u2060\ufeff"), has_visible("\u3164 \u200d")
     (True, False, False)
     """
-    return any(c not in _BLANK and unicodedata.category(c) not in _UNSEEN for c in text)
+    return _VISIBLE.search(text) is not None
 
 
 def as_id(value: Any) -> int | None:
@@ -104,9 +121,14 @@ class FieldErrors:
 
     def __init__(self) -> None:
         self.errors: dict[str, list[str]] = {}
+        self._kinds: set[type[Invalid]] = set()
 
-    def add(self, field: str, message: str) -> None:
+    def add(self, field: str, message: str, *, kind: type[Invalid] = Invalid) -> None:
+        """Note `message` on `field`. `kind` says what the API answers when every error is of
+        that kind: `UnknownReference` (404) when the field names nothing, `InvalidNow` (409)
+        when the current state refuses it; any plain `Invalid` among them makes it 422."""
         self.errors.setdefault(field, []).append(message)
+        self._kinds.add(kind)
 
     def storable(self, field: str, value: str) -> bool:
         """Note an error and return False when no database can store `value` as text."""
@@ -140,7 +162,10 @@ class FieldErrors:
     def check(self) -> None:
         if self.errors:
             summary = "; ".join(f"{k}: {' '.join(v)}" for k, v in self.errors.items())
-            raise Invalid(summary, errors=self.errors)
+            kind = Invalid
+            if Invalid not in self._kinds:
+                kind = InvalidNow if InvalidNow in self._kinds else UnknownReference
+            raise kind(summary, errors=self.errors)
 
     def __enter__(self) -> FieldErrors:
         return self

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.urls import URLPattern, path
 
 from lumoflow.core.admin import ReadOnlyAdmin
-from lumoflow.core.errors import PermissionDenied
+from lumoflow.core.errors import LumoFlowError, PermissionDenied
 from lumoflow.core.spreadsheet import csv_response
 
 from . import actions, queries
@@ -54,7 +54,10 @@ class PersonAdmin(ActionsAdmin, UserAdmin):  # type: ignore[type-arg]  # generic
     @admin.action(description="Deactivate selected people (they keep their history)")
     def deactivate(self, request: HttpRequest, queryset: Any) -> None:
         for person in queryset:
-            actions.admin_delete(signed_in(request), person)
+            try:
+                actions.admin_delete(signed_in(request), person)
+            except LumoFlowError as exc:  # the last owner of a workspace stays
+                self.message_user(request, exc.detail, level=messages.ERROR)
 
     @admin.action(description="Export the personal data of the selected person (a zip)")
     def export_personal_data(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:

@@ -70,6 +70,9 @@ class User(AbstractUser):
     class Meta:
         ordering = ["username"]
         constraints = [
+            # One person per username and per e-mail whatever their case, held by the database:
+            # the actions' checks alone let two people created at once both pass.
+            models.UniqueConstraint(Lower("username"), name="user_unique_username_ci"),
             models.UniqueConstraint(
                 Lower("email"), condition=~models.Q(email=""), name="user_unique_email_ci"
             ),

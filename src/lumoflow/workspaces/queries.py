@@ -154,6 +154,22 @@ def membership_of(viewer: Viewer, workspace: Workspace) -> Membership | None:
     return Membership.objects.filter(workspace=workspace, user_id=uid).first()
 
 
+def locked_role_of(viewer: Viewer, workspace: Workspace) -> str | None:
+    """The viewer's role when an active member, else None, reading their membership row with a
+    lock held until commit: a removal or a change of role that is under way is waited for and
+    then seen, and one that starts later waits for the caller's write. Call inside an action."""
+    uid = _uid(viewer)
+    if uid is None:
+        return None
+    row = (
+        Membership.objects.select_for_update()
+        .filter(workspace=workspace, user_id=uid)
+        .values_list("role", "status")
+        .first()
+    )
+    return row[0] if row is not None and row[1] == MembershipStatus.ACTIVE else None
+
+
 def _annotation(viewer: Viewer, workspace: Workspace) -> tuple[bool, str | None, str | None]:
     """(known, role, status) from `_annotated` when the workspace was read for this viewer."""
     uid = _uid(viewer)

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from lumoflow.activity.actions import record
 from lumoflow.activity.models import Verb
 from lumoflow.core import limits
+from lumoflow.core.errors import UnknownReference
 from lumoflow.core.validation import FieldErrors, as_id
 from lumoflow.people.models import User
 from lumoflow.workspaces.models import Objective, Workspace
@@ -44,9 +45,10 @@ def _render(body: str, usernames: list[str]) -> tuple[str, dict[str, int]]:
     return markdown.render(body, known_people=people), people
 
 
-def _writable_workspace(actor: User, ws: Workspace, what: str) -> None:
-    # An archived workspace is refused where every write ends: `activity.record`.
-    queries.require_member(actor, ws, what)
+def _writable_workspace(actor: User, ws: Workspace, what: str, *, lock: bool = False) -> None:
+    # An archived workspace is refused where every write ends: `activity.record`. With `lock`
+    # (inside the write's transaction) a removal under way is waited for and seen.
+    queries.require_member(actor, ws, what, lock=lock)
 
 
 def _still_visible(post_id: int) -> QuerySet[Post]:
@@ -61,7 +63,7 @@ def _objective(errs: FieldErrors, ws_id: int, objective_id: Any) -> int | None:
         return None
     oid = as_id(objective_id)
     if oid is None or not Objective.objects.filter(pk=oid, workspace_id=ws_id).exists():
-        errs.add("objective_id", "Not an objective of this workspace.")
+        errs.add("objective_id", "Not an objective of this workspace.", kind=UnknownReference)
         return None
     return oid
 

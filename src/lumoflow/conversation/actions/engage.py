@@ -43,7 +43,7 @@ def _check_emoji(emoji: str) -> None:
 def add_reaction(actor: User, post_id: Any, *, emoji: str, at: datetime | None = None) -> Reaction:
     """React to a post or reply. Active members only; the same emoji twice is a Conflict."""
     post = queries.get_post_for(actor, post_id)
-    _writable_workspace(actor, post.workspace, "react")
+    _writable_workspace(actor, post.workspace, "react", lock=True)
     _check_emoji(emoji)
     now = at or timezone.now()
     try:

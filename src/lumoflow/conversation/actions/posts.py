@@ -15,7 +15,7 @@ from lumoflow.activity.models import Verb
 from lumoflow.core import limits
 from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.oncommit import publish
-from lumoflow.core.validation import FieldErrors
+from lumoflow.core.validation import FieldErrors, id_or_not_found
 from lumoflow.people.models import User
 from lumoflow.workspaces import queries as ws_queries
 
@@ -87,7 +87,7 @@ def create_post(
     names, tags = markdown.extract(body)
     body_html, people = _render(body, names)
     with transaction.atomic():
-        _writable_workspace(actor, ws, "post")
+        _writable_workspace(actor, ws, "post", lock=True)
         return _insert_post(actor, ws, kind, body, body_html, oid, at, checked, people, tags)
 
 
@@ -139,7 +139,7 @@ def create_reply(
     names, tags = markdown.extract(body)
     body_html, people = _render(body, names)
     with transaction.atomic():
-        _writable_workspace(actor, parent.workspace, "reply")
+        _writable_workspace(actor, parent.workspace, "reply", lock=True)
         return _insert_reply(actor, parent, body, body_html, at, checked, people, tags)
 
 
@@ -200,9 +200,16 @@ def edit_post(
     objective_id: Any = ...,
     at: datetime | None = None,
 ) -> Post:
-    """Edit one's own post or reply (history kept); change a root post's objective link."""
-    post = _own_post(actor, post_id)
-    _writable_workspace(actor, post.workspace, "edit posts")
+    """Edit one's own post or reply (history kept); change a root post's objective link.
+
+    The post's row is locked first, and the post read after: an edit, delete or hide under way
+    is waited for, so two edits keep both revisions, and an edit never saves a post taken down
+    meanwhile back up (NotFound then)."""
+    pid = id_or_not_found(post_id, "post")
+    if not list(_still_visible(pid).select_for_update().values_list("pk", flat=True)):
+        raise NotFound(f"No post {pid}.")
+    post = _own_post(actor, pid)
+    _writable_workspace(actor, post.workspace, "edit posts", lock=True)
     now = at or timezone.now()
     changed: list[str] = []
     with FieldErrors() as errs:

@@ -79,10 +79,14 @@ def get_post_for(viewer: Viewer, post_id: Any) -> Post:
     return post
 
 
-def require_member(viewer: Viewer, post_or_ws: Post | Workspace, what: str) -> str:
-    """The viewer's role in the post's workspace; 403 for a reader who is not a member."""
+def require_member(
+    viewer: Viewer, post_or_ws: Post | Workspace, what: str, *, lock: bool = False
+) -> str:
+    """The viewer's role in the post's workspace; 403 for a reader who is not a member. With
+    `lock`, inside a write's transaction, the membership row stays locked until commit, so the
+    write cannot land just after the member was removed (`ws_queries.locked_role_of`)."""
     ws = post_or_ws.workspace if isinstance(post_or_ws, Post) else post_or_ws
-    role = ws_queries.role_of(viewer, ws)
+    role = ws_queries.locked_role_of(viewer, ws) if lock else ws_queries.role_of(viewer, ws)
     if role is None:
         raise PermissionDenied(f"Join '{ws.name}' to {what}.")
     return role

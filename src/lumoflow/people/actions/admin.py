@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from lumoflow.activity.actions import record
 from lumoflow.activity.models import Verb
-from lumoflow.core.errors import PermissionDenied
+from lumoflow.core.errors import Invalid, PermissionDenied
 from lumoflow.core.validation import FieldErrors
 
 from ..models import Department, User
@@ -22,6 +22,20 @@ from .checks import (
     person_problems,
     sentence,
 )
+
+
+def _taken(username: str, email: str) -> Invalid:
+    """The field errors of a person whose username or e-mail someone else now holds."""
+    errs = FieldErrors()
+    if User.objects.filter(username__iexact=username).exists():
+        errs.add("username", f"The username '{username}' is taken.")
+    if email and User.objects.filter(email__iexact=email).exists():
+        errs.add("email", f"The e-mail {email} already belongs to someone.")
+    try:
+        errs.check()
+    except Invalid as exc:
+        return exc
+    return Invalid("Someone else was saved with these details meanwhile.")
 
 
 @transaction.atomic
@@ -79,7 +93,12 @@ def create_person(
         person.set_password(password)
     else:
         person.set_unusable_password()
-    person.save()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
+        # Someone with this username or e-mail (in any case) was saved meanwhile.
+        raise _taken(username, email) from exc
     record(
         actor or person,
         Verb.PERSON,
@@ -138,6 +157,9 @@ def admin_delete(actor: User, obj: Any) -> None:
     if not actor.is_staff:
         raise PermissionDenied("Only administrators can use the admin site.")
     if isinstance(obj, User):
+        from lumoflow.workspaces.actions import require_not_last_owner  # workspaces import people
+
+        require_not_last_owner(obj)
         obj.is_active = False  # people keep their history; they are deactivated, not deleted
         obj.save(update_fields=["is_active"])
     else:

@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from lumoflow.core import limits
-from lumoflow.core.errors import Invalid
+from lumoflow.core import limits, locks
+from lumoflow.core.errors import InvalidNow, UnknownReference
 from lumoflow.core.validation import FieldErrors, text_problem
 
 from ..models import Department, User
@@ -46,13 +46,14 @@ class PersonRow:
 
 
 @functools.cache
-def _zones() -> frozenset[str]:
+def known_zones() -> frozenset[str]:
+    """Every IANA time zone name this system knows."""
     return frozenset(zoneinfo.available_timezones())
 
 
 def known_time_zone(value: str) -> bool:
     """Whether `value` is an IANA time zone name (e.g. Europe/Oslo); blank counts as known."""
-    return not value or value in _zones()
+    return not value or value in known_zones()
 
 
 def time_zone_problem(value: str) -> str:
@@ -178,9 +179,12 @@ def manager_loop(start: K, manager_of: Callable[[K], K | None]) -> K | None:
 
 
 def check_manager(person: User, manager: User | None) -> None:
-    """Refuse `manager` for `person` when the chain above would lead back to them."""
+    """Refuse `manager` for `person` when the chain above would lead back to them. Takes the
+    manager tree's lock first (`core.locks`), so two changes made at once cannot each pass on
+    the chain as it was and close a cycle together. Call inside the write's transaction."""
     if manager is None:
         return
+    locks.hold("people.manager_tree")
 
     def manager_of(pk: Any) -> Any:
         if pk == person.pk:
@@ -188,7 +192,7 @@ def check_manager(person: User, manager: User | None) -> None:
         return User.objects.filter(pk=pk).values_list("manager_id", flat=True).first()
 
     if manager_loop(person.pk, manager_of) is not None:
-        raise Invalid(
+        raise InvalidNow(
             "A manager cycle: a person cannot (indirectly) manage themselves.",
             errors={"manager": ["This would make a management cycle."]},
         )
@@ -236,5 +240,5 @@ def lookup_manager(errs: FieldErrors, username: str) -> User | None:
         return None
     mgr = User.objects.filter(username=username, is_active=True).first()
     if mgr is None:
-        errs.add("manager", f"No person with username '{username}'.")
+        errs.add("manager", f"No person with username '{username}'.", kind=UnknownReference)
     return mgr

@@ -9,7 +9,7 @@ from django.db import transaction
 from lumoflow.activity.actions import record
 from lumoflow.activity.models import Verb
 from lumoflow.core import limits
-from lumoflow.core.errors import Invalid, PermissionDenied
+from lumoflow.core.errors import Invalid, PermissionDenied, UnknownReference
 from lumoflow.core.validation import FieldErrors
 
 from .. import queries
@@ -44,10 +44,12 @@ def _check(actor: User, changes: dict[str, Any]) -> None:
             try:
                 found = find_department(path)
             except ValueError as exc:
-                errs.add("department", sentence(str(exc)))
+                # For someone choosing from the tree, a malformed path names no department.
+                kind = Invalid if actor.is_staff else UnknownReference
+                errs.add("department", sentence(str(exc)), kind=kind)
             else:
                 if found is None and not actor.is_staff:
-                    errs.add("department", NOT_IN_TREE.format(path=path))
+                    errs.add("department", NOT_IN_TREE.format(path=path), kind=UnknownReference)
                 changes["department"] = found or path
         if changes.get("manager"):
             changes["manager"] = lookup_manager(errs, str(changes["manager"]))

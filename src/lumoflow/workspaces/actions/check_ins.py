@@ -12,7 +12,7 @@ from django.utils import timezone
 from lumoflow.activity.actions import record
 from lumoflow.activity.models import Verb
 from lumoflow.core import limits
-from lumoflow.core.errors import Invalid, PermissionDenied
+from lumoflow.core.errors import Invalid, InvalidNow, PermissionDenied
 from lumoflow.core.validation import FieldErrors
 from lumoflow.people.models import User
 
@@ -40,12 +40,17 @@ def check_in_day(errs: FieldErrors, objective: Objective, on: Any, *, today: dat
     if "date" in errs.errors:  # not a date: noted by parse_date
         return day
     if today < objective.start:
-        errs.add("date", f"The objective starts on {objective.start.isoformat()}: check in then.")
+        errs.add(
+            "date",
+            f"The objective starts on {objective.start.isoformat()}: check in then.",
+            kind=InvalidNow,
+        )
     elif not objective.start <= day <= last:
         errs.add(
             "date",
             f"Must be a day from {objective.start.isoformat()} to {last.isoformat()}: within the "
             "objective's period and not after today.",
+            kind=InvalidNow,
         )
     return day
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from lumoflow.core.errors import Invalid
+from lumoflow.core.errors import UnknownReference
 from lumoflow.core.validation import FieldErrors
 from lumoflow.people.models import User
 
@@ -41,7 +41,7 @@ def active_person(username: str, field: str = "username") -> User:
         errs.storable(field, username)
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise Invalid(
+        raise UnknownReference(
             f"No person with username '{username}'.",
             errors={field: [f"No person with username '{username}'."]},
         )

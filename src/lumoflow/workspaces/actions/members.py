@@ -63,6 +63,40 @@ def _insert(m: Membership, clash: str) -> Membership:
     return m
 
 
+def _owner_rows(**where: Any) -> Any:
+    """The active owners' memberships matching `where`, with whether each owner can still sign
+    in. Their rows are locked until commit first, in one order (workspace, then id), so every
+    writer waits for the one before it; then they are read again, as committed by then (the
+    locking read would see a person's deactivation as of before it waited)."""
+    rows = Membership.objects.filter(role=Role.OWNER, status=MembershipStatus.ACTIVE, **where)
+    list(rows.select_for_update().order_by("workspace_id", "pk").values_list("pk", flat=True))
+    return rows.order_by("workspace_id", "pk")
+
+
+def require_not_last_owner(person: User) -> None:
+    """Conflict when `person` is the last owner, among people still active, of a workspace:
+    taking them away (deactivating them) would leave it with nobody to manage it. Locks the
+    owners' memberships of their workspaces until commit, as every change of an owner does
+    (`_locked`), so an owner stepping down at the same time is counted. Call inside an action."""
+    owned = Membership.objects.filter(
+        user=person, role=Role.OWNER, status=MembershipStatus.ACTIVE
+    ).values("workspace_id")
+    others: dict[int, int] = {}
+    for ws_id, uid, active in _owner_rows(workspace_id__in=owned).values_list(
+        "workspace_id", "user_id", "user__is_active"
+    ):
+        others.setdefault(ws_id, 0)
+        others[ws_id] += uid != person.pk and active
+    alone = sorted(ws_id for ws_id, n in others.items() if n == 0)
+    if alone:
+        names = ", ".join(
+            f"'{n}'" for n in Workspace.objects.filter(pk__in=alone).values_list("name", flat=True)
+        )
+        raise Conflict(
+            f"{person.name} is the last owner of {names}: make someone else an owner first."
+        )
+
+
 def _locked(ws: Workspace, actor: User, person: User) -> tuple[Membership | None, bool]:
     """Lock the workspace's active owners' memberships, then the person's, until commit; return
     the person's membership (None when they have none) and whether they are its last owner.
@@ -74,9 +108,8 @@ def _locked(ws: Workspace, actor: User, person: User) -> tuple[Membership | None
     first to commit and then counts again (SQLite runs one writer at a time anyway).
     """
     owners = list(
-        Membership.objects.select_for_update()
-        .filter(workspace=ws, role=Role.OWNER, status=MembershipStatus.ACTIVE)
-        .order_by("pk")
+        _owner_rows(workspace_id=ws.pk)
+        .filter(user__is_active=True)
         .values_list("user_id", flat=True)
     )
     if actor.pk != person.pk and actor.pk not in owners:
