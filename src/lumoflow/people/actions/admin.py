@@ -157,7 +157,8 @@ def admin_delete(actor: User, obj: Any) -> None:
     if not actor.is_staff:
         raise PermissionDenied("Only administrators can use the admin site.")
     if isinstance(obj, User):
-        from lumoflow.workspaces.actions import require_not_last_owner  # workspaces import people
+        # a check inside this action (no write of its own); workspaces import people
+        from lumoflow.workspaces.actions.members import require_not_last_owner
 
         require_not_last_owner(obj)
         obj.is_active = False  # people keep their history; they are deactivated, not deleted

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .bulk import CheckInRow, MemberRow, bulk_add_members, bulk_record_check_ins
 from .check_ins import record_check_in
-from .members import add_member, join_workspace, remove_member, require_not_last_owner
+from .members import add_member, join_workspace, remove_member
 from .objectives import add_key_result, create_objective
 from .workspace import archive_workspace, change_workspace, create_workspace, update_workspace
 
@@ -20,7 +20,6 @@ __all__ = [
     "add_member",
     "archive_workspace",
     "bulk_add_members",
-    "require_not_last_owner",
     "bulk_record_check_ins",
     "change_workspace",
     "create_objective",
