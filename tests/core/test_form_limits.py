@@ -20,8 +20,14 @@ from lumoflow.workspaces.forms import CheckInForm, MemberForm, WorkspaceForm
 
 
 def _snapshot() -> dict[str, int]:
-    """Rows of every table; pages read after a refusal record views, which are not writes."""
-    rows = {m._meta.label: m._default_manager.count() for m in apps.get_models()}
+    """Rows of every table; pages read after a refusal record views, which are not writes, and
+    may store the workspace's first metrics (`measure`: results derived from the log, not data
+    anyone wrote)."""
+    rows = {
+        m._meta.label: m._default_manager.count()
+        for m in apps.get_models()
+        if m._meta.app_label != "measure"
+    }
     rows["activity.ActivityEvent"] = ActivityEvent.objects.exclude(verb=Verb.VIEW).count()
     return rows
 

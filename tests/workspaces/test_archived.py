@@ -115,7 +115,12 @@ NOT_WORKSPACE_WRITES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(ACTIONS))
+# Erasing a person is the one write an archive does not stop: their name must go from every
+# post, archived or not (tested below on its own).
+ERASURE = "people.erase_person"
+
+
+@pytest.mark.parametrize("name", sorted(set(ACTIONS) - {ERASURE}))
 def test_every_action_on_an_archived_workspace_is_refused_or_leaves_it_alone(
     name: str, org: Any, posts: Posts
 ) -> None:
@@ -131,6 +136,23 @@ def test_every_action_on_an_archived_workspace_is_refused_or_leaves_it_alone(
             act(org, posts)
     # then the archived workspace did not change
     assert _launch_mark(org) == before, f"{name} changed an archived workspace"
+    assert Workspace.objects.get(pk=org.launch.pk).archived_at is not None
+
+
+def test_erasing_a_person_rewrites_their_mentions_in_an_archived_workspace(
+    org: Any, posts: Posts
+) -> None:
+    # given a post in Launch that mentions Mia, then Launch archived
+    post = conv.create_post(org.olivia, org.launch.pk, kind="update", body="Thanks @mia")
+    _archive(org)
+    before = _launch_mark(org)
+    # when an administrator erases Mia
+    erased = lumoflow.people.actions.erase_person(org.ada, "mia")
+    # then the archived post names her by her new name, pages cached under Launch's mark are
+    # dropped, and Launch stays archived
+    body = Post.objects.get(pk=post.pk).body
+    assert "@mia" not in body and f"@{erased.username}" in body
+    assert _launch_mark(org) != before
     assert Workspace.objects.get(pk=org.launch.pk).archived_at is not None
 
 
