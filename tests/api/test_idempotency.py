@@ -11,6 +11,7 @@ import time_machine
 from django.utils import timezone
 
 from lumoflow.conversation.models import Post
+from lumoflow.core.validation import INVISIBLE_MESSAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,7 @@ def test_a_refused_request_is_not_kept_and_its_retry_is_judged_again(org, api):
     [
         ("x" * 256, "It is 256 characters long; at most 255."),
         ("   ", "It is empty."),
+        ("\u200b\u2060", INVISIBLE_MESSAGE),
     ],
 )
 def test_a_bad_key_is_refused_and_nothing_written(org, api, key, message):

@@ -208,11 +208,17 @@ IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key",
     "required": False,
     "description": (
-        "Any text (1 to 255 characters) naming this request: a retry with the same key by the "
-        "same person gets the first answer instead of a second write; the same key with "
-        "another request answers 422. Kept for LUMOFLOW_IDEMPOTENCY_KEY_HOURS (api.idempotency)."
+        "Any text (1 to 255 characters, something visible) naming this request: a retry with "
+        "the same key by the same person gets the first answer instead of a second write; the "
+        "same key with another request answers 422. Kept for LUMOFLOW_IDEMPOTENCY_KEY_HOURS "
+        "(api.idempotency)."
     ),
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 255,
+        "pattern": f"^[^\\x00]*{VISIBLE_PATTERN}[^\\x00]*$",
+    },
 }
 """The header every POST takes (`api.idempotency`)."""
 

@@ -22,7 +22,7 @@ from lumoflow.core import actions as core_actions
 from lumoflow.core import queries as core_queries
 from lumoflow.core.errors import Invalid, problem_for
 from lumoflow.core.models import IdempotencyKey
-from lumoflow.core.validation import text_problem
+from lumoflow.core.validation import INVISIBLE_MESSAGE, has_visible, text_problem
 from lumoflow.people.queries import user_for_token
 
 from .base import problem_response
@@ -75,6 +75,8 @@ class IdempotencyMiddleware:
         if key is None or request.method != "POST" or not request.path.startswith("/api/"):
             return self.get_response(request)
         problem = text_problem(key) if key.strip() else "It is empty."
+        if problem is None and not has_visible(key):
+            problem = INVISIBLE_MESSAGE
         if problem is None and len(key) > MAX_KEY:
             problem = f"It is {len(key)} characters long; at most {MAX_KEY}."
         if problem is not None:

@@ -45,6 +45,7 @@ from lumoflow.core import fragments
 from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.marks import Marks
 from lumoflow.measure.queries import StoredKey, get_stored_key_for, get_workspace_metrics_for
+from lumoflow.people.models import Viewer
 
 STATUS_WORDS = {"met": "Met", "near": "Near", "missed": "Missed", "unknown": "Not shown"}
 
@@ -163,7 +164,7 @@ class Card:
         return timezone.now().timestamp() < self.expires
 
 
-def stored_key(viewer: Any, workspace: Any, *, with_refreshing: bool = True) -> StoredKey:
+def stored_key(viewer: Viewer, workspace: Any, *, with_refreshing: bool = True) -> StoredKey:
     """The key of the workspace's stored result; computed in this request when nothing is
     stored yet (the first computation). NotFound / PermissionDenied as
     `get_workspace_metrics_for`."""
