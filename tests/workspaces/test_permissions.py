@@ -191,3 +191,74 @@ def test_the_objectives_owner_checks_in_though_only_a_member(org, api):
     )
     r = mia.post(f"/key-results/{org.key_result.pk}/check-ins", {"value": 1, "confidence": 5})
     assert r.status_code == 403 and "objective's owner" in r.json()["detail"]
+
+
+def _objective(kr_owner, today):
+    return {
+        "title": "Referrals",
+        "start": str(today - timedelta(days=7)),
+        "end": str(today + timedelta(days=30)),
+        "key_results": [
+            {
+                "metric_name": "Referrals",
+                "baseline": 0,
+                "target": 5,
+                "due": str(today),
+                "owner": kr_owner,
+            }
+        ],
+    }
+
+
+def test_the_key_results_owner_checks_in_though_only_a_member(org, api):
+    # given a key result Mia owns, on an objective Olivia owns; Otto joins as a plain member
+    r = api(org.olivia).post(
+        f"/workspaces/{org.launch.pk}/objectives", _objective("mia", date.today())
+    )
+    assert r.status_code == 201, r.content
+    kr = r.json()["key_results"][0]
+    assert kr["owner"] == "mia" and r.json()["owner"] == "olivia"
+    assert api(org.otto).post(f"/workspaces/{org.launch.pk}/members", {}).status_code == 201
+    # then Mia checks in on it, Otto may not, and neither may Mia on a key result she does not own
+    check_in = {"value": 1, "confidence": 5}
+    assert api(org.mia).post(f"/key-results/{kr['id']}/check-ins", check_in).status_code == 201
+    r = api(org.otto).post(f"/key-results/{kr['id']}/check-ins", check_in)
+    assert r.status_code == 403 and "key result's owner" in r.json()["detail"]
+    r = api(org.mia).post(f"/key-results/{org.key_result.pk}/check-ins", check_in)
+    assert r.status_code == 403
+    listed = api(org.otto).get(f"/workspaces/{org.launch.pk}/objectives").json()["items"]
+    owners = {k["metric_name"]: k["owner"] for o in listed for k in o["key_results"]}
+    assert owners["Referrals"] == "mia" and None in owners.values()
+
+
+@pytest.mark.parametrize(
+    ("owner", "status", "message"),
+    [
+        ("nobody", 404, "No person with username 'nobody'."),
+        ("otto", 409, "'otto' is not a member of 'Launch'."),
+        ("ada", 409, "'ada' is not a member of 'Launch'."),
+        ("mia\x00", 422, None),
+    ],
+)
+def test_a_key_result_owner_who_is_no_member_is_refused_and_nothing_written(
+    org, api, owner, status, message
+):
+    before = api(org.olivia).get(f"/workspaces/{org.launch.pk}/objectives").json()["items"]
+    r = api(org.olivia).post(
+        f"/workspaces/{org.launch.pk}/objectives", _objective(owner, date.today())
+    )
+    assert r.status_code == status, r.content
+    if message is not None:
+        assert r.json()["errors"] == {"key_results.0.owner": [message]}
+    after = api(org.olivia).get(f"/workspaces/{org.launch.pk}/objectives").json()["items"]
+    assert after == before
+
+
+def test_a_requested_membership_does_not_make_a_key_result_owner(org, api):
+    # Otto asked to join the private Finance workspace; not yet approved
+    assert api(org.otto).post(f"/workspaces/{org.finance.pk}/members", {}).status_code == 201
+    r = api(org.olivia).post(
+        f"/workspaces/{org.finance.pk}/objectives", _objective("otto", date.today())
+    )
+    assert r.status_code == 409
+    assert r.json()["errors"] == {"key_results.0.owner": ["'otto' is not a member of 'Finance'."]}

@@ -158,3 +158,46 @@ def test_directory_and_join_button(org, browser_client):
     assert b"Launch" in page.content and b"Merger" not in page.content
     r = c.post(f"/workspaces/{org.launch.pk}/join", follow=True)
     assert b"Welcome aboard" in r.content
+
+
+def _objective_form(today, owner):
+    return {
+        "o-title": "Pilots",
+        "o-start": str(today - timedelta(days=3)),
+        "o-end": str(today + timedelta(days=9)),
+        "kr-TOTAL_FORMS": "1",
+        "kr-INITIAL_FORMS": "0",
+        "kr-MIN_NUM_FORMS": "1",
+        "kr-MAX_NUM_FORMS": "10",
+        "kr-0-metric_name": "Pilot customers",
+        "kr-0-baseline": "0",
+        "kr-0-target": "3",
+        "kr-0-due": str(today),
+        "kr-0-owner": owner,
+    }
+
+
+def test_a_key_result_owner_is_named_in_the_editor_shown_and_checks_in(org, browser_client):
+    c = browser_client(org.olivia)
+    r = c.post(f"/workspaces/{org.launch.pk}/objectives/new", _objective_form(date.today(), "mia"))
+    assert r.status_code == 302
+    page = browser_client(org.mia).get(f"/workspaces/{org.launch.pk}").content.decode()
+    assert '<b>Pilot customers</b> <span class="muted">· owner Mia' in page
+    from lumoflow.workspaces.models import KeyResult
+
+    kr = KeyResult.objects.get(metric_name="Pilot customers")
+    r = browser_client(org.mia).post(
+        f"/key-results/{kr.pk}/check-in", {f"kr{kr.pk}-value": "1", f"kr{kr.pk}-confidence": "7"}
+    )
+    assert r.status_code == 302 and kr.check_ins.count() == 1
+
+
+def test_a_key_result_owner_who_is_no_member_is_a_field_error(org, browser_client):
+    c = browser_client(org.olivia)
+    r = c.post(f"/workspaces/{org.launch.pk}/objectives/new", _objective_form(date.today(), "otto"))
+    assert r.status_code == 200
+    assert b"&#x27;otto&#x27; is not a member of &#x27;Launch&#x27;." in r.content
+    assert b"Pilots" in r.content
+    from lumoflow.workspaces.models import Objective
+
+    assert not Objective.objects.filter(title="Pilots").exists()

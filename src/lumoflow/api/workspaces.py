@@ -194,6 +194,7 @@ class KeyResultOut(Schema):
     target: float
     direction: str
     due: dt.date
+    owner: str | None
     current: float
     progress: float
     status: str
@@ -222,6 +223,7 @@ class KeyResultIn(BodyIn):
     target: float
     direction: Literal["increase", "decrease"] | None = None
     due: Day
+    owner: Text | None = None
 
 
 class ObjectiveIn(BodyIn):
@@ -253,6 +255,7 @@ def objective_out(obj: Any) -> ObjectiveOut:
                 target=kr.target,
                 direction=kr.direction,
                 due=kr.due,
+                owner=kr.owner.username if kr.owner else None,
                 current=view.current,
                 progress=round(view.status.progress, 4),
                 status=view.status.label,

@@ -53,6 +53,9 @@ class KeyResultForm(forms.Form):
         choices=[("", "from the numbers")] + list(Direction.choices), required=False
     )
     due = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    owner = text_field(
+        limits.USERNAME, required=False, help_text="Username of a member who may check in on it."
+    )
 
 
 KeyResultFormSet = forms.formset_factory(

@@ -131,6 +131,15 @@ class KeyResult(models.Model):
         max_length=10, choices=Direction.choices, default=Direction.INCREASE
     )
     due = models.DateField()
+    # A member who answers for it and may check in on it (besides the objective's owner,
+    # facilitators and owners); none when not named.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["id"]

@@ -268,7 +268,7 @@ def list_objectives_for(viewer: Viewer, workspace_id: Any) -> QuerySet[Objective
         .prefetch_related(
             Prefetch(
                 "key_results",
-                queryset=KeyResult.objects.prefetch_related(
+                queryset=KeyResult.objects.select_related("owner").prefetch_related(
                     Prefetch("check_ins", queryset=CheckIn.objects.select_related("author"))
                 ),
             )
@@ -298,8 +298,12 @@ def get_key_result_for(viewer: Viewer, key_result_id: Any) -> KeyResult:
 
 def may_check_in(viewer: Viewer, kr: KeyResult, role: str | None) -> bool:
     """Whether the viewer, holding `role` in the key result's workspace, may check in on it: the
-    objective's owner (a member), or a facilitator or owner of the workspace."""
-    return role is not None and (kr.objective.owner_id == _uid(viewer) or may_facilitate(role))
+    key result's owner or the objective's owner (a member), or a facilitator or owner of the
+    workspace."""
+    uid = _uid(viewer)
+    return role is not None and (
+        kr.owner_id == uid or kr.objective.owner_id == uid or may_facilitate(role)
+    )
 
 
 @dataclass(frozen=True)

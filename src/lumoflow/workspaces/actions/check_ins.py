@@ -67,7 +67,8 @@ def record_check_in(
     at: datetime | None = None,
 ) -> CheckIn:
     """Record a key result's current value on a day (today by default) of its objective's period,
-    not after today. The objective's owner, facilitators and owners only (`may_check_in`)."""
+    not after today. The key result's owner, the objective's owner, facilitators and owners only
+    (`may_check_in`)."""
     kr = queries.get_key_result_for(actor, key_result_id)
     ws = kr.objective.workspace
     role = queries.role_of(actor, ws)
@@ -75,7 +76,8 @@ def record_check_in(
         raise PermissionDenied("Only members of the workspace can check in.")
     if not queries.may_check_in(actor, kr, role):
         raise PermissionDenied(
-            "Only the objective's owner, facilitators and owners check in on its key results."
+            "Only the key result's owner, the objective's owner, facilitators and owners check "
+            "in on a key result."
         )
     with FieldErrors() as errs:
         val = finite_number(errs, "value", value)

@@ -7,9 +7,12 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from lumoflow.core.errors import UnknownReference
+from lumoflow.core.errors import InvalidNow, UnknownReference
 from lumoflow.core.validation import FieldErrors
 from lumoflow.people.models import User
+
+from .. import queries
+from ..models import Workspace
 
 
 def one_of(errs: FieldErrors, field: str, value: Any, choices: Any) -> str:
@@ -46,6 +49,22 @@ def active_person(username: str, field: str = "username") -> User:
             errors={field: [f"No person with username '{username}'."]},
         )
     return user
+
+
+def member_named(errs: FieldErrors, field: str, username: Any, workspace: Workspace) -> User | None:
+    """The active member of `workspace` that `username` names, None when it is blank; else an
+    error on `field`: it names nobody (404 in the API), or someone who is not a member (409)."""
+    name = str(username or "").strip()
+    if not name or not errs.storable(field, name):
+        return None
+    user = User.objects.filter(username=name, is_active=True).first()
+    if user is None:
+        errs.add(field, f"No person with username '{name}'.", kind=UnknownReference)
+    elif queries.role_of(user, workspace) is None:
+        errs.add(field, f"'{name}' is not a member of '{workspace.name}'.", kind=InvalidNow)
+    else:
+        return user
+    return None
 
 
 def parse_date(errs: FieldErrors, field: str, value: Any) -> date:

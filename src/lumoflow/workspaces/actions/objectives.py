@@ -19,11 +19,15 @@ from ..models import (
     Direction,
     KeyResult,
     Objective,
+    Workspace,
 )
-from .common import active_person, finite_number, parse_date
+from .common import active_person, finite_number, member_named, parse_date
 
 
-def _key_result_fields(errs: FieldErrors, data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+def _key_result_fields(
+    errs: FieldErrors, ws: Workspace, data: dict[str, Any], prefix: str = ""
+) -> dict[str, Any]:
+    """A key result's fields from `data`; its `owner`, when named, an active member of `ws`."""
     out: dict[str, Any] = {
         "metric_name": errs.require(
             prefix + "metric_name", data.get("metric_name"), max_length=limits.KEY_RESULT_METRIC
@@ -33,6 +37,7 @@ def _key_result_fields(errs: FieldErrors, data: dict[str, Any], prefix: str = ""
         "target": finite_number(errs, prefix + "target", data.get("target")),
         "direction": data.get("direction") or "",
         "due": parse_date(errs, prefix + "due", data.get("due")),
+        "owner": member_named(errs, prefix + "owner", data.get("owner"), ws),
     }
     if (
         prefix + "target" not in errs.errors
@@ -71,7 +76,8 @@ def create_objective(
     key_results: list[dict[str, Any]] | None = None,
     at: datetime | None = None,
 ) -> Objective:
-    """Add an objective with one or more key results. Owners and facilitators only."""
+    """Add an objective with one or more key results (each may name an `owner`, a member who may
+    check in on it). Owners and facilitators only."""
     ws = queries.get_workspace_for(actor, workspace_id)
     queries.require_role(actor, ws, queries.FACILITATE_ROLES, "set objectives")
     key_results = key_results or []
@@ -84,7 +90,8 @@ def create_objective(
         if not key_results:
             errs.add("key_results", "Add at least one key result.")
         krs = [
-            _key_result_fields(errs, kr, f"key_results.{i}.") for i, kr in enumerate(key_results)
+            _key_result_fields(errs, ws, kr, f"key_results.{i}.")
+            for i, kr in enumerate(key_results)
         ]
     owner_user = active_person(owner, "owner") if owner else actor
     now = at or timezone.now()
@@ -113,11 +120,12 @@ def create_objective(
 
 @transaction.atomic
 def add_key_result(actor: User, objective_id: Any, **fields: Any) -> KeyResult:
-    """Add a key result to an objective. Owners and facilitators only."""
+    """Add a key result (its `owner`, when named, a member) to an objective. Owners and
+    facilitators only."""
     obj = queries.get_objective_for(actor, objective_id)
     queries.require_role(actor, obj.workspace, queries.FACILITATE_ROLES, "change objectives")
     with FieldErrors() as errs:
-        kr_fields = _key_result_fields(errs, fields)
+        kr_fields = _key_result_fields(errs, obj.workspace, fields)
     kr = KeyResult.objects.create(objective=obj, **kr_fields)
     record(
         actor,
