@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -109,10 +110,14 @@ class BodyIn(Schema):
     model_config = ConfigDict(strict=True)
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _iso_text(value: object) -> object:
-    if not isinstance(value, str):
-        raise PydanticCustomError("date_type", "Give a day as text, YYYY-MM-DD.")
-    return value
+    # pydantic would read "0" or "1700000000" as seconds since 1970; the schema says full-date
+    if isinstance(value, dt.date) or (isinstance(value, str) and ISO_DAY.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_type", "Give a day as text, YYYY-MM-DD.")
 
 
 def _json_whole(value: object) -> object:
@@ -130,7 +135,7 @@ body, an integer or a number with no fraction (3.0), never a boolean or a string
 come first, so the schema states them."""
 
 Day = Annotated[dt.date, Strict(False), BeforeValidator(_iso_text)]
-"""A day in a JSON body: an ISO 8601 string (YYYY-MM-DD), never a number."""
+"""A day in a JSON body or a query: an ISO 8601 string (YYYY-MM-DD), never a number."""
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 """Every id the API takes: a positive 64-bit integer, else 422 (it names no row)."""

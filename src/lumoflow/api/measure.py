@@ -13,7 +13,7 @@ from lumoflow.core.errors import Invalid, PermissionDenied
 from lumoflow.measure import actions, queries
 from lumoflow.people.auth import SignedInRequest
 
-from .base import Id, Text
+from .base import Day, Id
 
 router = Router(tags=["metrics"])
 
@@ -49,18 +49,16 @@ class RefreshOut(Schema):
     refreshing: bool
 
 
-From = Annotated[
-    dt.date | None, Query(None, alias="from", description="First day (YYYY-MM-DD, UTC).")
-]
-To = Annotated[dt.date | None, Query(None, alias="to", description="Last day, included.")]
+From = Annotated[Day | None, Query(None, alias="from", description="First day (YYYY-MM-DD, UTC).")]
+To = Annotated[Day | None, Query(None, alias="to", description="Last day, included.")]
 Families = Annotated[
-    Text | None,
+    str | None,
     Query(
         None,
         description="Comma-separated families to return (default: all the caller may see): "
         + ", ".join(FAMILIES)
         + ". network and value are for owners, facilitators and administrators.",
-        max_length=200,
+        pattern=f"^(({'|'.join(FAMILIES)})(,({'|'.join(FAMILIES)}))*)?$",
     ),
 ]
 
@@ -68,13 +66,13 @@ Families = Annotated[
 def _families(asked: str | None, full: bool) -> set[str]:
     """The families to return; Invalid for an unknown name, PermissionDenied for one the
     caller may not see."""
-    if asked is None:
+    if not asked:  # none asked for, or an empty list: all of them
         return set(FAMILIES)
     names = {n.strip() for n in asked.split(",") if n.strip()}
     unknown = sorted(names - set(FAMILIES))
-    if unknown or not names:
+    if unknown:
         raise Invalid(
-            f"Unknown families: {', '.join(unknown) or '(none named)'}.",
+            f"Unknown families: {', '.join(unknown)}.",
             errors={"families": [f"Choose among: {', '.join(FAMILIES)}."]},
         )
     hidden = sorted(names & set(queries.FULL_ONLY_FAMILIES)) if not full else []
