@@ -11,7 +11,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-PURE = {"analyze": "lumoflow.analytics.cli"}
+#: Commands that run without Django: the pure analytics, and converting an export (`import` with
+#: --into-platform sets Django up first).
+PURE = {"analyze": "lumoflow.importers.analyze", "import": "lumoflow.importers.cli"}
 USAGE = """usage: lumoflow COMMAND [ARGS]
 
 commands:
@@ -25,7 +27,9 @@ commands:
   people import FILE.csv     create or update people from a CSV file
   token create USERNAME      create a personal access token (printed as the last line)
   export-log OUT_DIR         write the platform's canonical interaction log
-  analyze INPUT ...          measure a log, edge list or events CSV (see `lumoflow analyze -h`)
+  import SOURCE PATH --out LOGDIR
+                             convert an export to the canonical log (see `lumoflow import -h`)
+  analyze INPUT ...          measure a log, edge list, events CSV or export (`lumoflow analyze -h`)
   manage ARGS...             any Django management command
 """
 
@@ -57,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command in PURE:
         import importlib
 
+        if command == "import" and "--into-platform" in rest:
+            _django()
+            ensure_database()
         module = importlib.import_module(PURE[command])
         return int(module.main(rest))
     _django()

@@ -14,17 +14,20 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from lumoflow.analytics.frame import Options, Period, return_freed_memory
-from lumoflow.analytics.log import UTC, LogError
+from lumoflow.analytics.log import UTC, InteractionLog, LogError
 from lumoflow.analytics.privacy import DEFAULT_MIN_GROUP_SIZE
 from lumoflow.analytics.readers import DEFAULT_EPOCH, EPOCH_KEY, INPUT_FORMATS, load_input
 
 PROG = "lumoflow analyze"
 #: Inputs with at least this many events get a progress bar (or a summary line) on stderr.
 PROGRESS_MIN_EVENTS = 200_000
+#: Reads ``input`` (with ``input_format``, ``people``, ``epoch``) into a log and the format read.
+Loader = Callable[..., tuple[InteractionLog, str]]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,7 +52,8 @@ def _top(text: str) -> int:
     return value
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(input_formats: Sequence[str] = INPUT_FORMATS) -> argparse.ArgumentParser:
+    """The options of `lumoflow analyze`; ``input_formats`` are the values of --input-format."""
     p = _Parser(
         prog=PROG,
         description="Measure participation, responsiveness, fading, network, "
@@ -70,7 +74,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--top", type=_top, metavar="N", help="with --individuals: brokers listed (default 10)"
     )
-    p.add_argument("--input-format", choices=INPUT_FORMATS)
+    p.add_argument("--input-format", choices=list(input_formats))
     p.add_argument(
         "--epoch", type=_date, help="origin for edge-list times before 1990 (default 2000-01-01)"
     )
@@ -155,7 +159,7 @@ class Progress:
             print(f"{PROG}: {self.events:,} events in {total:.1f} s ({parts})", file=sys.stderr)
 
 
-def run(args: argparse.Namespace) -> str:
+def run(args: argparse.Namespace, loader: Loader = load_input) -> str:
     from lumoflow.analytics.html import render_html
     from lumoflow.analytics.report import FAMILIES, analyze, render_text, report_data
 
@@ -170,9 +174,7 @@ def run(args: argparse.Namespace) -> str:
     return_freed_memory()
     started = time.perf_counter()
     epoch = dt.datetime.combine(args.epoch, dt.time(), UTC) if args.epoch else DEFAULT_EPOCH
-    log, fmt = load_input(
-        args.input, input_format=args.input_format, people=args.people, epoch=epoch
-    )
+    log, fmt = loader(args.input, input_format=args.input_format, people=args.people, epoch=epoch)
     options = Options(
         min_group_size=args.min_group_size,
         individuals=args.individuals,
@@ -209,11 +211,20 @@ def run(args: argparse.Namespace) -> str:
     return text
 
 
-def main(argv: list[str]) -> int:
-    """Entry point: ``lumoflow analyze ARGS`` (``argv`` without the word "analyze")."""
+def main(
+    argv: list[str],
+    *,
+    input_formats: Sequence[str] = INPUT_FORMATS,
+    loader: Loader = load_input,
+) -> int:
+    """Entry point: ``lumoflow analyze ARGS`` (``argv`` without the word "analyze").
+
+    ``input_formats`` and ``loader`` let a layer above (the importers) accept more inputs: the
+    analytics know only logs, edge lists and events CSVs.
+    """
     try:
-        args = parser().parse_args(argv)
-        text = run(args)
+        args = parser(input_formats).parse_args(argv)
+        text = run(args, loader)
     except LogError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2

@@ -41,7 +41,7 @@ from lumoflow.analytics.log import (
 
 DEFAULT_EPOCH = dt.datetime(2000, 1, 1, tzinfo=UTC)
 _MIN_UNIX = int(MIN_TS.timestamp())
-_PERSON_KEYS = ("actor", "username", "email")
+_PERSON_KEYS = ("actor", "username", "email", "identifier")
 _PEOPLE_OPTIONAL = ("name", "department", "manager", "location", "time_zone", "is_bot", "joined_at")
 INPUT_FORMATS = ("log", "edges", "events-csv")
 #: Log meta key (and edge-list schema metadata key): the origin of times that are offsets.
@@ -198,7 +198,9 @@ def read_people(path: str | os.PathLike[str]) -> pa.Table:
         raw = read_csv_text(data, file)
         key = next((k for k in _PERSON_KEYS if k in raw.column_names), None)
         if key is None:
-            raise LogError("the header needs an actor, username or email column", file=file, line=1)
+            raise LogError(
+                "the header needs an actor, username, email or identifier column", file=file, line=1
+            )
         unknown = [c for c in raw.column_names if c not in _PERSON_KEYS + _PEOPLE_OPTIONAL]
         if unknown:
             raise LogError(f"unknown column {unknown[0]!r}", file=file, line=1, column=unknown[0])

@@ -1,0 +1,101 @@
+"""`lumoflow import SOURCE PATH --out LOGDIR`: convert an export to the canonical interaction
+log (written atomically).
+
+Exit codes: 0 success, 2 bad input (one line naming file and line), 1 failure. The summary goes
+to stdout; progress and the list of skipped records to stderr. Converting needs no Django.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import NoReturn
+
+from lumoflow.analytics.log import LogError, write_log
+from lumoflow.analytics.readers import read_people
+
+from . import SOURCES, read_export
+from .common import Progress, skipped_lines, with_people
+
+PROG = "lumoflow import"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise LogError(message)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=PROG,
+        description="Convert the export of another tool to the canonical interaction log, "
+        "or load it into the platform.",
+        epilog="sources: " + "; ".join(f"{s.name}: {s.help}" for s in SOURCES.values()),
+    )
+    p.add_argument("source", choices=list(SOURCES), help="the export's format")
+    p.add_argument("path", help="the export: a file, a folder or a zip")
+    p.add_argument(
+        "--out", required=True, help="folder to write the canonical log to (must not exist)"
+    )
+    p.add_argument(
+        "--people", help="CSV: identifier, name, department, manager, location (enriches people)"
+    )
+    p.add_argument(
+        "--format",
+        dest="fmt",
+        choices=("parquet", "csv", "jsonl"),
+        default="parquet",
+        help="table format of --out (default parquet)",
+    )
+    return p
+
+
+def run(args: argparse.Namespace) -> str:
+    out = Path(args.out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise LogError("--out exists and is not an empty folder", file=str(out))
+    people = read_people(args.people) if args.people else None
+    progress = Progress(f"{PROG} {args.source}")
+    try:
+        log = read_export(args.source, args.path, progress=progress)
+    except BaseException:
+        progress.close(summary=False)
+        raise
+    progress.close()
+    if people is not None:
+        log = with_people(log, people)
+    for line in skipped_lines(dict(log.meta)):
+        print(f"{PROG}: {line}", file=sys.stderr)
+    counts = (
+        f"{log.events.num_rows:,} events, {log.people.num_rows:,} people, "
+        f"{log.workspaces.num_rows:,} workspaces"
+    )
+    written = write_log(log, args.out, fmt=args.fmt)
+    return f"wrote {written} ({counts})\n"
+
+
+def main(argv: list[str]) -> int:
+    """Entry point: ``lumoflow import ARGS`` (``argv`` without the word "import")."""
+    try:
+        args = parser().parse_args(argv)
+        text = run(args)
+    except LogError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    except Exception as exc:  # noqa: BLE001 - one line for people, the trace when debugging
+        if os.environ.get("LUMOFLOW_DEBUG"):
+            traceback.print_exc()
+        first = (str(exc).strip().splitlines() or [""])[0]
+        print(f"{PROG}: failed: {type(exc).__name__}: {first}", file=sys.stderr)
+        return 1
+    sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
