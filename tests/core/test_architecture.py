@@ -30,6 +30,9 @@ WRITES = {
 ALLOWED = {
     # token bookkeeping: last-used time, throttled, no activity meaning
     ("people/queries.py", "update"),
+    # the search index: derived from the action's write, called by actions in their transaction
+    ("search/index.py", "bulk_create"),
+    ("search/index.py", "delete"),
 }
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "lumoflow.workspaces",
     "lumoflow.conversation",
     "lumoflow.notifications",
+    "lumoflow.search",
     "lumoflow.measure",
     "lumoflow.api",
     "lumoflow.demo",
