@@ -123,16 +123,10 @@ def header_text(value: object, notes: Notes) -> str:
     """A header's text with encoded words decoded, on one line."""
     if value is None:
         return ""
-    if isinstance(value, Header):  # 8-bit bytes the parser could not place: charset unknown
-        chunks = [
-            (
-                _decode(part.encode("ascii", "surrogateescape"), None, notes)
-                if str(cs) == "unknown-8bit"
-                else part
-            )
-            for part, cs in value._chunks
-        ]
-        text = "".join(chunks)
+    if isinstance(value, Header):  # 8-bit bytes the parser could not place: "unknown-8bit"
+        text = "".join(
+            _decode(p, cs, notes) if isinstance(p, bytes) else p for p, cs in decode_header(value)
+        )
     else:
         text = str(value)
         if "=?" in text:
@@ -208,7 +202,8 @@ def _timestamp(msg: Message, from_line: bytes, notes: Notes) -> dt.datetime | No
 
 def _body(msg: Message, notes: Notes) -> str:
     """The first text part (plain text preferred over HTML), decoded."""
-    plain = html_part = None
+    plain: Message | None = None
+    html_part: Message | None = None
     for part in msg.walk():
         if part.get_content_maintype() != "text" or part.get_filename():
             continue
@@ -217,14 +212,14 @@ def _body(msg: Message, notes: Notes) -> str:
             html_part = html_part or part
         elif plain is None:
             plain = part
-    part = plain or html_part
-    if part is None:
+    chosen = plain or html_part
+    if chosen is None:
         return ""
-    payload = part.get_payload(decode=True)
+    payload = chosen.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return ""
-    text = _decode(payload, part.get_content_charset(), notes)
-    if part is html_part:
+    text = _decode(payload, chosen.get_content_charset(), notes)
+    if chosen is html_part:
         text = html.unescape(_TAG.sub(" ", text))
     return _SPACE.sub("\n\n", text).strip()
 
@@ -354,8 +349,8 @@ class LogBuilder:
         """The checked log; ``ExportError`` naming ``label`` when no message could be used."""
         events = self._events.table()
         if events.num_rows == 0:
-            first = f" ({self.problems.items[0]})" if self.problems.items else ""
-            raise ExportError(f"no usable message in {self.read} read{first}", file=label)
+            why = f" ({self.problems.items[0]})" if self.problems.items else ""
+            raise ExportError(f"no usable message in {self.read} read{why}", file=label)
         hints = self._hint.table()["workspace"]
         events = events.set_column(
             events.schema.get_field_index("thread_id"), "thread_id", thread_roots(events, hints)
