@@ -47,6 +47,10 @@ from .common import ExportError, Problems, Progress, TableBuilder, finish, micro
 _PARSER = BytesParser(policy=compat32)
 _AT = re.compile(r"^\s*([^\s@<>\"]+) at ([^\s@<>\"]+\.[^\s@<>\"]+)")
 _ID = re.compile(r"<[^<>\s]+>")
+_AT_ANY = re.compile(r"([^\s@<>\"(),]+) at ([^\s@<>\"(),]+\.[^\s@<>\"(),]+)")
+_ANGLE = re.compile(r"<([^<>\s@:]+@[^<>\s@]+)>")
+_QUOTED = re.compile(r'"[^"]*"|\([^()]*\)')
+_BARE = re.compile(r"[^\s<>,;:\"()\[\]]+@[^\s<>,;:\"()\[\]]+")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"[ \t]*\n(\s*\n)+")
 #: The mbox ``From `` line's date, e.g. ``From jjl at pobox.com  Thu Nov  1 11:19:12 2001``.
@@ -163,12 +167,20 @@ def _address(value: str) -> tuple[str, str]:
 
 
 def _addresses(values: Iterable[str]) -> list[str]:
+    """Every address in address-list headers, lower-cased: ``<a@x>`` forms, then bare ones
+    outside quoted names and comments (regular expressions: ``getaddresses`` costs more than
+    parsing the whole message).
+
+    >>> _addresses(['"Ann, A." <Ann@X.org>, bob@x.org (Bob)', "<mailto:list@x.org>"])
+    ['ann@x.org', 'bob@x.org', 'list@x.org']
+    """
     out = []
     for value in values:
-        for _name, addr in email.utils.getaddresses([value.replace(" at ", "@")]):
-            if "@" in addr:
-                out.append(addr.strip().lower())
-    return out
+        if " at " in value:
+            value = _AT_ANY.sub(r"\1@\2", value)
+        out += _ANGLE.findall(value)
+        out += _BARE.findall(_QUOTED.sub(" ", _ANGLE.sub(" ", value)))
+    return [a.lower() for a in out]
 
 
 def _ids(value: str) -> list[str]:
@@ -204,7 +216,7 @@ def _body(msg: Message, notes: Notes) -> str:
     """The first text part (plain text preferred over HTML), decoded."""
     plain: Message | None = None
     html_part: Message | None = None
-    for part in msg.walk():
+    for part in msg.walk() if msg.is_multipart() else [msg]:
         if part.get_content_maintype() != "text" or part.get_filename():
             continue
         sub = part.get_content_subtype()
