@@ -59,7 +59,7 @@ def test_import_a_maildir_then_analyze_it(
         ("team.x.org", "post", "p1@x.org", ""),
         ("team.x.org", "post", "p2@x.org", ""),
     ]
-    assert "Mail folder Inbox" in log.workspaces["purpose"].to_pylist()
+    assert log.workspaces["name"].to_pylist() == ["Inbox", "team.x.org"]  # X-Folder, List-Id
     assert "1 duplicate messages (same Message-ID) dropped" in log.meta["notes"]
     assert detect_source(maildir) == "maildir"
     code, report, err = run(capsys, "analyze", str(maildir))

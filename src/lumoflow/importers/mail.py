@@ -97,9 +97,7 @@ class Mail:
     parent_id: str
     root_hint: str
     workspace: str
-    list_name: str
-    list_addresses: frozenset[str]
-    folder: str
+    title: str
     subject: str
     text: str
 
@@ -247,6 +245,13 @@ def _list_addresses(msg: Message, workspace: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _title(msg: Message, workspace: str, notes: Notes) -> str:
+    """The workspace's name: the ``List-Id`` phrase, else the last part of ``X-Folder``."""
+    phrase = header_text(msg.get("List-Id"), notes).split("<")[0].strip(' "')
+    folder = header_text(msg.get("X-Folder"), notes).replace("\\", "/").rstrip("/")
+    return phrase or folder.rsplit("/", 1)[-1].strip("'\" ") or workspace
+
+
 def parse_mail(raw: bytes, *, from_line: bytes, workspace: str, notes: Notes) -> Mail:
     """Parse one message's bytes; raise ``Unusable`` when it has no sender or no date."""
     msg = _PARSER.parsebytes(raw)
@@ -282,9 +287,7 @@ def parse_mail(raw: bytes, *, from_line: bytes, workspace: str, notes: Notes) ->
         parent_id=parent if parent != message_id else "",
         root_hint=refs[0] if refs and refs[0] != message_id else parent,
         workspace=space,
-        list_name=header_text(msg.get("List-Id"), notes).split("<")[0].strip(' "') or space,
-        list_addresses=lists,
-        folder=header_text(msg.get("X-Folder"), notes),
+        title=_title(msg, space, notes),
         subject=header_text(msg.get("Subject"), notes),
         text=_body(msg, notes),
     )
@@ -307,7 +310,7 @@ class LogBuilder:
         self.read = 0
         self._seen: set[str] = set()
         self._names: dict[str, str] = {}
-        self._spaces: dict[str, tuple[str, str, dt.datetime]] = {}
+        self._spaces: dict[str, tuple[str, dt.datetime]] = {}
         self._events = TableBuilder("events")
         self._hint = TableBuilder("workspaces")  # one text column: each row's first Reference
 
@@ -334,12 +337,9 @@ class LogBuilder:
             self._names[mail.sender] = mail.sender_name
         for person in mail.recipients:
             self._names.setdefault(person, "")
-        purpose = f"Mailing list {mail.list_name}" if mail.list_addresses else ""
-        if mail.folder and not purpose:
-            purpose = f"Mail folder {mail.folder}"
         old = self._spaces.get(mail.workspace)
-        if old is None or mail.ts < old[2]:
-            self._spaces[mail.workspace] = (mail.list_name, purpose, mail.ts)
+        if old is None or mail.ts < old[1]:
+            self._spaces[mail.workspace] = (mail.title, mail.ts)
         ts = micros(mail.ts.timestamp())
         common = dict(ts=ts, actor=mail.sender, workspace=mail.workspace, object_id=mail.message_id)
         text = f"{mail.subject}\n\n{mail.text}".strip()
@@ -371,10 +371,9 @@ class LogBuilder:
         for actor, name in self._names.items():
             people.add(actor=actor, name=name)
         spaces = TableBuilder("workspaces")
-        for space, (name, purpose, first) in sorted(self._spaces.items()):
-            spaces.add(
-                workspace=space, name=name, purpose=purpose, created_at=micros(first.timestamp())
-            )
+        for space, (name, first) in sorted(self._spaces.items()):
+            # a list states no purpose: the workspace's purpose stays empty
+            spaces.add(workspace=space, name=name, created_at=micros(first.timestamp()))
         notes = [f"{self.read} messages read", *self.notes.lines()]
         return finish(
             self.source,

@@ -9,7 +9,7 @@ Quirks of the format, handled here (the message-level ones are in `mail`):
 - a message's file name carries delivery flags after ``:2,`` (``...:2,S``); it is not an id;
 - the workspace is the list (``List-Id``), else the folder the message was filed in: a
   Maildir++ folder ``.Lists.numpy`` is ``Lists.numpy``, the top maildir takes its own name;
-  an ``X-Folder`` header (Enron's export) names the purpose of the workspace;
+  an ``X-Folder`` header (Enron's export) gives the workspace its name;
 - there is no ``From `` line: a message without ``Date`` takes the newest ``Received`` date;
 - dot-files and ``tmp/`` are skipped; an unreadable file is an error naming it.
 """

@@ -64,23 +64,19 @@ def is_mbox_file(path: Path) -> bool:
     return path.is_file() and _first_line(path).startswith(b"From ")
 
 
-def _files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    found = [
-        p
-        for p in sorted(path.rglob("*"))
-        if not any(part.startswith(".") for part in p.relative_to(path).parts) and is_mbox_file(p)
-    ]
-    return found
+def _files(path: Path) -> Iterator[Path]:
+    """The mbox files under a folder, sorted, hidden ones left out."""
+    for p in sorted(path.rglob("*")):
+        if not any(part.startswith(".") for part in p.relative_to(path).parts) and is_mbox_file(p):
+            yield p
 
 
 def detect(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` is an mbox file, or a folder holding at least one."""
+    """Whether ``path`` is an mbox file, or a folder (not a maildir) holding at least one."""
     p = Path(path)
     if p.is_file():
         return is_mbox_file(p)
-    return p.is_dir() and not (p / "cur").is_dir() and bool(_files(p))
+    return p.is_dir() and not (p / "cur").is_dir() and next(_files(p), None) is not None
 
 
 def workspace_name(path: Path) -> str:
@@ -160,7 +156,7 @@ def read(path: str | os.PathLike[str], *, progress: Progress | None = None) -> I
     p = Path(path)
     if not p.exists():
         raise ExportError("no such file or folder", file=str(p))
-    files = _files(p) if p.is_dir() else [p]
+    files = list(_files(p)) if p.is_dir() else [p]
     if not files:
         raise ExportError(
             "no mbox file in the folder (none starts with a 'From ' line)", file=str(p)
