@@ -12,8 +12,8 @@ Quirks of real archives, each handled where noted:
   addr@host`` without angle brackets (``_address``: the last word holding ``@`` is the address);
 - senders write one address in several cases and under several display names (``_address``
   lower-cases it; the people table keeps the first name seen);
-- ``Date`` missing (list archivers' copies): the newest ``Received`` date, else the mbox ``From ``
-  line's date (``_timestamp``);
+- ``Date`` missing (list archivers' copies): the oldest ``Received`` date (the first hop), else
+  the mbox ``From `` line's date (``_timestamp``);
 - ``Message-ID`` missing: an id made from the message's bytes, so copies still de-duplicate;
 - encoded words and bodies in a charset Python does not know, or bytes that break the declared
   charset, or 8-bit headers with no charset: read as UTF-8 if they are, else as windows-1252, and
@@ -49,6 +49,7 @@ _AT = re.compile(r"^\s*([^\s@<>\"]+) at ([^\s@<>\"]+\.[^\s@<>\"]+)")
 _ID = re.compile(r"<[^<>\s]+>")
 _AT_ANY = re.compile(r"([^\s@<>\"(),]+) at ([^\s@<>\"(),]+\.[^\s@<>\"(),]+)")
 _ANGLE = re.compile(r"<([^<>\s@:]+@[^<>\s@]+)>")
+_SURROGATE = re.compile("[\udc80-\udcff]")  # bytes the parser could not decode
 _QUOTED = re.compile(r'"[^"]*"|\([^()]*\)')
 _BARE = re.compile(r"[^\s<>,;:\"()\[\]]+@[^\s<>,;:\"()\[\]]+")
 _TAG = re.compile(r"<[^>]*>")
@@ -137,7 +138,7 @@ def header_text(value: object, notes: Notes) -> str:
             except (ValueError, IndexError):
                 pieces = [(text, None)]
             text = "".join(_decode(p, cs, notes) if isinstance(p, bytes) else p for p, cs in pieces)
-        if any("\udc80" <= c <= "\udcff" for c in text):
+        if _SURROGATE.search(text):
             text = _decode(text.encode("utf-8", "surrogateescape"), None, notes)
     return " ".join(text.split())
 
@@ -196,10 +197,29 @@ def _parse_date(value: str) -> dt.datetime | None:
         return None
 
 
-def _timestamp(msg: Message, from_line: bytes, notes: Notes) -> dt.datetime | None:
-    when = _parse_date(header_text(msg.get("Date"), notes))
-    if when is None:  # the archiver's copy without Date: when the list server received it
-        for received in reversed(msg.get_all("Received") or []):
+class Headers:
+    """A message's headers by lower-cased name, read once (``Message.get`` scans them all)."""
+
+    def __init__(self, msg: Message, notes: Notes) -> None:
+        self.notes = notes
+        self.all: dict[str, list[object]] = {}
+        for key, value in msg.items():
+            self.all.setdefault(key.lower(), []).append(value)
+
+    def text(self, name: str) -> str:
+        """The first header ``name``'s text, "" when absent."""
+        values = self.all.get(name)
+        return header_text(values[0], self.notes) if values else ""
+
+    def texts(self, *names: str) -> list[str]:
+        """The text of every header called one of ``names``."""
+        return [header_text(v, self.notes) for n in names for v in self.all.get(n, ())]
+
+
+def _timestamp(heads: Headers, from_line: bytes) -> dt.datetime | None:
+    when = _parse_date(heads.text("date"))
+    if when is None:  # the archiver's copy without Date: the first hop, the last Received
+        for received in reversed(heads.all.get("received", [])):
             when = _parse_date(str(received).rsplit(";", 1)[-1])
             if when is not None:
                 break
@@ -234,21 +254,20 @@ def _body(msg: Message, notes: Notes) -> str:
     return _SPACE.sub("\n\n", text).strip()
 
 
-def _list_addresses(msg: Message, workspace: str) -> frozenset[str]:
+def _list_addresses(heads: Headers, workspace: str) -> frozenset[str]:
     """The list's own addresses: ``List-Post``, Mailman's ``X-BeenThere``, a LISTSERV ``Sender``."""
-    found = set(_addresses(str(v) for v in msg.get_all("List-Post") or []))
-    found.update(_addresses(str(v) for v in msg.get_all("X-BeenThere") or []))
-    for sender in _addresses(str(v) for v in msg.get_all("Sender") or []):
+    found = set(_addresses(heads.texts("list-post", "x-beenthere")))
+    for sender in _addresses(heads.texts("sender")):
         # LISTSERV puts the list itself in Sender; a person's Sender is kept as a person
         if sender.split("@")[0] == workspace.lower() or "list" in sender.split("@")[-1]:
             found.add(sender)
     return frozenset(found)
 
 
-def _title(msg: Message, workspace: str, notes: Notes) -> str:
+def _title(heads: Headers, workspace: str) -> str:
     """The workspace's name: the ``List-Id`` phrase, else the last part of ``X-Folder``."""
-    phrase = header_text(msg.get("List-Id"), notes).split("<")[0].strip(' "')
-    folder = header_text(msg.get("X-Folder"), notes).replace("\\", "/").rstrip("/")
+    phrase = heads.text("list-id").split("<")[0].strip(' "')
+    folder = heads.text("x-folder").replace("\\", "/").rstrip("/")
     return phrase or folder.rsplit("/", 1)[-1].strip("'\" ") or workspace
 
 
@@ -257,27 +276,26 @@ def parse_mail(raw: bytes, *, from_line: bytes, workspace: str, notes: Notes) ->
     msg = _PARSER.parsebytes(raw)
     if msg.defects or any(p.defects for p in msg.walk() if p is not msg):
         notes.mime_defects += 1
-    sender, name = _address(header_text(msg.get("From"), notes))
+    heads = Headers(msg, notes)
+    sender, name = _address(heads.text("from"))
     if not sender:
         at = _AT.match(from_line[5:].decode("latin-1"))  # pipermail's From line
         if not at:
             raise Unusable("no sender address (From)")
         sender = f"{at.group(1)}@{at.group(2)}".lower()
-    when = _timestamp(msg, from_line, notes)
+    when = _timestamp(heads, from_line)
     if when is None:
         raise Unusable("no date (Date, Received or the From line)")
-    ids = _ids(header_text(msg.get("Message-ID"), notes))
+    ids = _ids(heads.text("message-id"))
     message_id = ids[0] if ids else f"<{hashlib.sha1(raw).hexdigest()}@no-message-id>"
-    refs = _ids(header_text(msg.get("References"), notes))
-    in_reply_to = _ids(header_text(msg.get("In-Reply-To"), notes))
+    refs = _ids(heads.text("references"))
+    in_reply_to = _ids(heads.text("in-reply-to"))
     parent = in_reply_to[0] if in_reply_to else (refs[-1] if refs else "")
-    list_id = _ids(header_text(msg.get("List-Id"), notes))
+    list_id = _ids(heads.text("list-id"))
     list_name = list_id[0].strip("<>") if list_id else ""
     space = list_name or workspace
-    lists = _list_addresses(msg, space)
-    recipients = _addresses(
-        header_text(v, notes) for key in ("To", "Cc") for v in msg.get_all(key) or []
-    )
+    lists = _list_addresses(heads, space)
+    recipients = _addresses(heads.texts("to", "cc"))
     return Mail(
         message_id=message_id,
         ts=when,
@@ -287,8 +305,8 @@ def parse_mail(raw: bytes, *, from_line: bytes, workspace: str, notes: Notes) ->
         parent_id=parent if parent != message_id else "",
         root_hint=refs[0] if refs and refs[0] != message_id else parent,
         workspace=space,
-        title=_title(msg, space, notes),
-        subject=header_text(msg.get("Subject"), notes),
+        title=_title(heads, space),
+        subject=heads.text("subject"),
         text=_body(msg, notes),
     )
 

@@ -10,7 +10,7 @@ Quirks of the format, handled here (the message-level ones are in `mail`):
 - the workspace is the list (``List-Id``), else the folder the message was filed in: a
   Maildir++ folder ``.Lists.numpy`` is ``Lists.numpy``, the top maildir takes its own name;
   an ``X-Folder`` header (Enron's export) gives the workspace its name;
-- there is no ``From `` line: a message without ``Date`` takes the newest ``Received`` date;
+- there is no ``From `` line: a message without ``Date`` takes the oldest ``Received`` date;
 - dot-files and ``tmp/`` are skipped; an unreadable file is an error naming it.
 """
 
