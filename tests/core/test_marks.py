@@ -22,6 +22,7 @@ from lumoflow.conversation.models import EMOJIS
 from lumoflow.core import marks
 from lumoflow.core.models import ChangeMark
 from lumoflow.demo import actions as demo
+from lumoflow.knowledge import actions as knowledge
 from lumoflow.notifications import actions as notes
 from lumoflow.people import actions as people
 from lumoflow.people.models import SignIn
@@ -232,6 +233,36 @@ ACTIONS: dict[str, tuple[Act, str | int | None]] = {
         ),
         LAUNCH,
     ),
+    # knowledge
+    "knowledge.create_wiki_page": (
+        lambda o, p: knowledge.create_wiki_page(o.mia, o.launch.pk, title="Runbook", body="A"),
+        LAUNCH,
+    ),
+    "knowledge.edit_wiki_page": (lambda o, p: _edited_page(o), LAUNCH),
+    "knowledge.restore_wiki_revision": (lambda o, p: _restored_page(o), LAUNCH),
+    "knowledge.save_as_knowledge": (
+        lambda o, p: (
+            conv.accept_answer(o.mia, p.question.pk, reply_id=p.reply.pk),
+            knowledge.save_as_knowledge(o.mia, p.question.pk),
+        ),
+        LAUNCH,
+    ),
+    "knowledge.record_knowledge_views": (
+        lambda o, p: knowledge.record_knowledge_views(o.fred, [(o.launch.pk, "wikipage", 1)]),
+        None,
+    ),
+    "knowledge.create_article": (
+        lambda o, p: knowledge.create_article(o.mia, o.launch.pk, title="T", body="B"),
+        LAUNCH,
+    ),
+    "knowledge.edit_article": (
+        lambda o, p: knowledge.edit_article(
+            o.mia,
+            knowledge.create_article(o.mia, o.launch.pk, title="T", body="B").pk,
+            status="published",
+        ),
+        LAUNCH,
+    ),
     # demo
     "demo.bulk_record_views": (
         lambda o, p: demo.bulk_record_views(
@@ -297,6 +328,7 @@ MODULES: dict[str, ModuleType] = {
     "notifications": notes,
     "conversation": conv,
     "demo": demo,
+    "knowledge": knowledge,
     "people": people,
 }
 
@@ -328,6 +360,30 @@ def _actions_of(name: str, module: ModuleType) -> set[str]:
         for fn_name, fn in inspect.getmembers(module, inspect.isfunction)
         if not fn_name.startswith("_") and fn.__module__.startswith(module.__name__)
     }
+
+
+def _page_marks_moved(o: Any, act: Callable[[Any], Any]) -> Any:
+    """Run `act` on a page made before it, and check that the act itself moved the mark."""
+    page = knowledge.create_wiki_page(o.mia, o.launch.pk, title="Runbook", body="A")
+    before = marks.read([o.launch.pk]).of(o.launch.pk)
+    result = act(page)
+    assert marks.read([o.launch.pk]).of(o.launch.pk) != before
+    return result
+
+
+def _edited_page(o: Any) -> Any:
+    return _page_marks_moved(
+        o, lambda pg: knowledge.edit_wiki_page(o.mia, pg.pk, base_revision=pg.current_id, body="B")
+    )
+
+
+def _restored_page(o: Any) -> Any:
+    def act(pg: Any) -> Any:
+        first = pg.current_id
+        knowledge.edit_wiki_page(o.mia, pg.pk, base_revision=first, body="B")
+        return knowledge.restore_wiki_revision(o.mia, pg.pk, revision_id=first)
+
+    return _page_marks_moved(o, act)
 
 
 def _erase_mentioned(o: Any) -> Any:

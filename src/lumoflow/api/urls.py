@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import alerts, conversation, insights, measure, people, workspaces
+from . import alerts, conversation, insights, knowledge, measure, people, workspaces
 from .base import api
 
 __all__ = ["api", "urlpatterns"]
@@ -10,6 +10,7 @@ __all__ = ["api", "urlpatterns"]
 api.add_router("", people.router)
 api.add_router("", workspaces.router)
 api.add_router("", conversation.router)
+api.add_router("", knowledge.router)
 api.add_router("", alerts.router)
 api.add_router("", measure.router)
 api.add_router("", insights.router)

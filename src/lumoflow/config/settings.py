@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "lumoflow.activity",
     "lumoflow.workspaces",
     "lumoflow.conversation",
+    "lumoflow.knowledge",
     "lumoflow.notifications",
     "lumoflow.search",
     "lumoflow.measure",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("lumoflow.people.urls")),
     path("", include("lumoflow.workspaces.urls")),
     path("", include("lumoflow.conversation.urls")),
+    path("", include("lumoflow.knowledge.urls")),
     path("", include("lumoflow.measure.urls")),
     path("", conversation_views.home, name="home"),
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 
 class LumoFlowError(Exception):
     """Base of the errors a person is meant to read."""
@@ -9,6 +12,8 @@ class LumoFlowError(Exception):
     status = 400
     type_slug = "bad-request"
     title = "Bad request"
+    #: Further members of the API's problem (RFC 9457 extensions), e.g. a stale edit's diff.
+    extensions: Mapping[str, object] = MappingProxyType({})
 
     def __init__(self, detail: str, *, errors: dict[str, list[str]] | None = None) -> None:
         super().__init__(detail)
@@ -98,4 +103,7 @@ def problem(
 
 def problem_for(exc: LumoFlowError) -> dict[str, object]:
     """Return the problem body of one of our errors."""
-    return problem(exc.status, exc.type_slug, exc.title, exc.detail, exc.errors)
+    return {
+        **exc.extensions,
+        **problem(exc.status, exc.type_slug, exc.title, exc.detail, exc.errors),
+    }

@@ -49,6 +49,16 @@ as is any name over ATTACHMENT_NAME_BYTES in UTF-8 (file systems hold 255 bytes 
 ATTACHMENT_NAME_BYTES = 200
 """The longest `#tag` the Markdown linkifier finds."""
 
+# knowledge
+WIKI_TITLE = 200
+WIKI_SLUG = 100
+WIKI_BODY = 200_000
+"""A wiki page's Markdown, in characters (pages hold more than posts: manuals, runbooks)."""
+REVISION_SUMMARY = 300
+ARTICLE_TITLE = 200
+ARTICLE_SUMMARY = 1000
+ARTICLE_BODY = 100_000
+
 TOO_LONG = "At most {limit} characters (this has {length})."
 
 # request bodies and uploads: settings, read when asked (operators size them to their disks)

@@ -80,9 +80,11 @@ def head_context(request: Any, ws: Any) -> dict[str, Any]:
     role = queries.role_of(request.user, ws)
     lacks, due = queries.objective_deadline(ws)
     names = ("join", "members", "settings", "leave", "new_objective")
+    links = {n: url_template(f"workspaces:{n}").format(ws.pk) for n in names}
+    links |= {n: url_template(f"knowledge:{n}").format(ws.pk) for n in ("wiki", "articles")}
     return {
         "ws": ws,
-        "links": {n: url_template(f"workspaces:{n}").format(ws.pk) for n in names},
+        "links": links,
         "role": role,
         "membership": queries.membership_status(request.user, ws),
         "can_read": queries.can_read(request.user, ws),
