@@ -4,7 +4,6 @@ the canonical log exports."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command

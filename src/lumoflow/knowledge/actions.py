@@ -33,6 +33,7 @@ from lumoflow.core import limits
 from lumoflow.core.errors import Conflict, InvalidNow, NotFound, PermissionDenied, UnknownReference
 from lumoflow.core.validation import FieldErrors, as_id, id_or_not_found
 from lumoflow.people.models import User, Viewer
+from lumoflow.search import index as search_index
 from lumoflow.workspaces.models import Workspace
 
 from . import queries
@@ -131,6 +132,15 @@ def _save_revision(
     page.current = rev
     page.updated_at = now
     page.save(update_fields=["current", "updated_at", "title", "slug", "parent"])
+    search_index.put(
+        kind="wiki",
+        object_id=page.pk,
+        workspace_id=page.workspace_id,
+        author_id=page.created_by_id,
+        title=page.title,
+        body=body,
+        created_at=page.created_at,
+    )
     record(
         actor,
         verb,
@@ -371,6 +381,20 @@ def _announcement(article: Article) -> str:
     return "\n\n".join(lines)
 
 
+def _index_article(article: Article) -> None:
+    """Put a published article in search (a draft is never there: search shows a workspace's
+    documents to all its readers)."""
+    search_index.put(
+        kind="article",
+        object_id=article.pk,
+        workspace_id=article.workspace_id,
+        author_id=article.author_id,
+        title=article.title,
+        body=f"{article.summary}\n\n{article.body}",
+        created_at=article.published_at or article.created_at,
+    )
+
+
 def _publish(actor: User, article: Article, now: datetime) -> None:
     article.status = ArticleStatus.PUBLISHED
     article.published_at = now
@@ -378,6 +402,7 @@ def _publish(actor: User, article: Article, now: datetime) -> None:
         actor, article.workspace_id, kind=Kind.UPDATE, body=_announcement(article), at=now
     )
     article.save()
+    _index_article(article)
     record(
         actor,
         Verb.ARTICLE,
@@ -482,6 +507,7 @@ def edit_article(
             # the announcement follows the article, unless its author took it down
             with contextlib.suppress(NotFound):
                 conv_actions.edit_post(actor, article.post_id, body=_announcement(article), at=now)
+        _index_article(article)
         record(
             actor,
             Verb.EDIT,
