@@ -123,10 +123,11 @@ def test_knowledge_screenshots(
     page, article, first = _content(org)
     tab = _tab(browser, width, height)
     login(tab, live_server, "mia", PASSWORD)
+    diff = f"/wiki/{page.pk}/diff?from={first.pk}&to={page.current_id}"
     shots = {
         "wiki-page": f"/wiki/{page.pk}",
-        "wiki-diff": f"/wiki/{page.pk}/diff?from={first.pk}&to={page.current_id}",
-        "wiki-diff-inline": f"/wiki/{page.pk}/diff?from={first.pk}&to={page.current_id}&mode=inline",
+        "wiki-diff": diff,
+        "wiki-diff-inline": diff + "&mode=inline",
         "article": f"/articles/{article.pk}",
         "article-list": f"/workspaces/{org.launch.pk}/articles",
     }
