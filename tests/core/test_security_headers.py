@@ -62,7 +62,13 @@ def site_map(org: Any, on_commit: Any) -> list[str]:
     token, _ = people.create_token(org.olivia, name="laptop")
     fading = {"fading": {"verdict": "fading", "evidence": [{"sentence": "Fell."}]}}
     alerts.raise_alerts(workspace_id=org.launch.pk, data=fading)
+    from lumoflow.knowledge import actions as knowledge
+
+    wiki = knowledge.create_wiki_page(org.mia, org.launch.pk, title="Runbook", body="[[Home]]")
+    article = knowledge.create_article(org.mia, org.launch.pk, title="T", body="B", publish=True)
     values = {
+        "page_id": wiki.pk,
+        "article_id": article.pk,
         "alert_id": Alert.objects.get(workspace=org.launch).pk,
         "post_id": post.pk,
         "workspace_id": org.launch.pk,

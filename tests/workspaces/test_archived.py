@@ -110,7 +110,7 @@ NOT_WORKSPACE_WRITES = {
         name.startswith(("people.", "notifications."))
         and name != "notifications.mark_alert_acted_on"
     )
-    or name.endswith(("record_views", "record_post_views"))
+    or name.endswith(("record_views", "record_post_views", "record_knowledge_views"))
     or name in {"workspaces.create_workspace", "activity.record_many"}
 }
 

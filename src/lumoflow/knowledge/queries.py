@@ -94,6 +94,11 @@ class TreeEntry:
     title: str
     depth: int
 
+    @property
+    def indent(self) -> int:
+        """How far the page is drawn in (pages deeper than five line up with the fifth)."""
+        return min(self.depth, 5)
+
 
 def wiki_tree_for(viewer: Viewer, workspace_id: Any) -> list[TreeEntry]:
     """The workspace's pages as a tree, depth first, children by title."""
