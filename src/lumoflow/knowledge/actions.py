@@ -56,6 +56,18 @@ class StaleRevision(Conflict):
         }
 
 
+def _record(actor: User, verb: str, workspace: Workspace, what: str, pk: int, **kw: Any) -> None:
+    """Record an event on a page or an article (`what`), named as the activity log names them."""
+    record(
+        actor,
+        verb,
+        workspace=workspace,
+        object_type=what,
+        object_id=queries.object_id(what, pk),
+        **kw,
+    )
+
+
 def _member(actor: User, ws: Workspace, what: str) -> None:
     conv_queries.require_member(actor, ws, what, lock=True)
 
@@ -141,12 +153,12 @@ def _save_revision(
         body=body,
         created_at=page.created_at,
     )
-    record(
+    _record(
         actor,
         verb,
-        workspace=page.workspace,
-        object_type=queries.WIKI,
-        object_id=queries.object_id(queries.WIKI, page.pk),
+        page.workspace,
+        queries.WIKI,
+        page.pk,
         text=rev.body,
         ts=now,
         data={"revision": rev.pk, "number": rev.number, "summary": summary},
@@ -334,12 +346,12 @@ def save_as_knowledge(actor: User, question_id: Any, *, title: str = "") -> Wiki
     page = _insert_page(
         actor, ws, title, body, "", None, "Saved from an accepted answer", now, answer
     )
-    record(
+    _record(
         actor,
         Verb.KNOWLEDGE_SAVED,
-        workspace=ws,
-        object_type=queries.WIKI,
-        object_id=queries.object_id(queries.WIKI, page.pk),
+        ws,
+        queries.WIKI,
+        page.pk,
         parent=answer.pk,
         thread=question.pk,
         target_actor=answer.author,
@@ -403,12 +415,12 @@ def _publish(actor: User, article: Article, now: datetime) -> None:
     )
     article.save()
     _index_article(article)
-    record(
+    _record(
         actor,
         Verb.ARTICLE,
-        workspace=article.workspace,
-        object_type=queries.ARTICLE,
-        object_id=queries.object_id(queries.ARTICLE, article.pk),
+        article.workspace,
+        queries.ARTICLE,
+        article.pk,
         thread=article.post.pk,
         text=f"{article.title}\n\n{article.body}",
         ts=now,
@@ -452,12 +464,12 @@ def create_article(
 
 def _record_draft(actor: User, article: Article, now: datetime) -> None:
     # A draft's text is its author's: the event says that it changed, not what it says.
-    record(
+    _record(
         actor,
         Verb.EDIT,
-        workspace=article.workspace,
-        object_type=queries.ARTICLE,
-        object_id=queries.object_id(queries.ARTICLE, article.pk),
+        article.workspace,
+        queries.ARTICLE,
+        article.pk,
         ts=now,
         data={"status": article.status},
     )
@@ -508,12 +520,12 @@ def edit_article(
             with contextlib.suppress(NotFound):
                 conv_actions.edit_post(actor, article.post_id, body=_announcement(article), at=now)
         _index_article(article)
-        record(
+        _record(
             actor,
             Verb.EDIT,
-            workspace=article.workspace,
-            object_type=queries.ARTICLE,
-            object_id=queries.object_id(queries.ARTICLE, article.pk),
+            article.workspace,
+            queries.ARTICLE,
+            article.pk,
             text=f"{article.title}\n\n{article.body}",
             ts=now,
         )
