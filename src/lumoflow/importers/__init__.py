@@ -56,6 +56,7 @@ def _source(name: str, module: str, help: str, **kw: str) -> tuple[str, Source]:
 #: text passes as an edge list.
 SOURCES: dict[str, Source] = dict(
     [
+        _source("slack", "slack", "Slack workspace export (zip or folder)"),
         _source("mbox", "mbox", "mbox file, folder of mbox files, or pipermail archive"),
         _source("maildir", "maildir", "maildir folder (with its Maildir++ folders)"),
         _source(

@@ -140,42 +140,50 @@ class TableBuilder:
     """Rows in, one Arrow table out, built in record batches of ``BATCH_ROWS`` so that the
     Python objects of at most one batch are alive at a time.
 
-    Columns are those of the canonical ``table`` ("events", "people", "workspaces"); ``ts``-like
+    Columns are those of the canonical ``table`` ("events", "people", "workspaces"); time
     columns take microseconds since 1970 (int) or None, ``is_bot`` a bool, the rest text.
+    ``append`` takes a whole row in schema order (the fast path of the parsers); ``add`` takes
+    named values and fills the rest (empty text, ``is_bot`` false, no time).
     """
 
     def __init__(self, table: str, batch_rows: int = BATCH_ROWS) -> None:
         self.schema: pa.Schema = SCHEMAS[table]
         self.names = self.schema.names
+        self.defaults = tuple(
+            False if f.name == "is_bot" else "" if f.type == pa.string() else None
+            for f in self.schema
+        )
         self.batch_rows = batch_rows
         self.batches: list[pa.RecordBatch] = []
-        self.cols: list[list[Any]] = [[] for _ in self.names]
-        self.rows = 0
+        self.rows: list[tuple[Any, ...]] = []
+        self.count = 0
 
-    def add(self, **row: Any) -> None:
-        """One row; missing text columns are empty, a missing ``is_bot`` is false."""
-        for i, name in enumerate(self.names):
-            value = row.get(name)
-            if value is None and name == "is_bot":
-                value = False
-            elif value is None and self.schema.field(i).type == pa.string():
-                value = ""
-            self.cols[i].append(value)
-        self.rows += 1
-        if len(self.cols[0]) >= self.batch_rows:
+    def append(self, row: tuple[Any, ...]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= self.batch_rows:
             self._flush()
 
+    def add(self, **values: Any) -> None:
+        self.append(
+            tuple(
+                d if (v := values.get(n)) is None else v
+                for n, d in zip(self.names, self.defaults, strict=True)
+            )
+        )
+
     def _flush(self) -> None:
-        if not self.cols[0]:
+        if not self.rows:
             return
+        self.count += len(self.rows)
+        columns = list(zip(*self.rows, strict=True))
+        self.rows = []
         arrays = []
-        for fld, values in zip(self.schema, self.cols, strict=True):
+        for fld, values in zip(self.schema, columns, strict=True):
             if fld.type == TS_TYPE:
                 arrays.append(pa.array(values, pa.int64()).cast(TS_TYPE))
             else:
                 arrays.append(pa.array(values, fld.type))
         self.batches.append(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
-        self.cols = [[] for _ in self.names]
 
     def table(self) -> pa.Table:
         self._flush()
@@ -331,6 +339,7 @@ def finish(
     *,
     label: str,
     notes: Sequence[str] = (),
+    meta: dict[str, Any] | None = None,
     now: dt.datetime | None = None,
 ) -> InteractionLog:
     """The checked log of a parser's tables.
@@ -368,7 +377,8 @@ def finish(
         codes = pc.dictionary_encode(workspaces["workspace"].combine_chunks()).indices.to_numpy()
         _, first = np.unique(codes, return_index=True)
         workspaces = workspaces.take(pa.array(np.sort(first)))
-    meta: dict[str, Any] = {
+    meta = {
+        **(meta or {}),
         "format": FORMAT_VERSION,
         "source": source,
         "created": now.isoformat().replace("+00:00", "Z"),
@@ -417,3 +427,25 @@ def with_people(log: InteractionLog, people: pa.Table) -> InteractionLog:
         rows[actor] = {**base, **update}
     merged = pa.Table.from_pylist(list(rows.values()), schema=SCHEMAS["people"])
     return InteractionLog(log.events, merged, log.workspaces, log.meta)
+
+
+def fill_parent_authors(events: pa.Table) -> pa.Table:
+    """``target_actor`` of replies, reactions and mentions-free rows left empty: the author of
+    the post or reply named by their ``parent_id`` (a vectorised join; the parent may come
+    later in the export, or not at all, in which case it stays empty)."""
+    authors = events.filter(pc.is_in(events["verb"], pa.array(["post", "reply"]))).select(
+        ["object_id", "actor"]
+    )
+    if authors.num_rows == 0:
+        return events
+    codes = pc.dictionary_encode(authors["object_id"].combine_chunks()).indices.to_numpy()
+    _, first = np.unique(codes, return_index=True)
+    authors = authors.take(pa.array(np.sort(first))).rename_columns(["parent_id", "_author"])
+    indexed = events.append_column("_row", pa.array(np.arange(events.num_rows)))
+    joined = indexed.join(authors, "parent_id", join_type="left outer").sort_by("_row")
+    empty = pc.equal(joined["target_actor"], "")
+    filled = pc.if_else(
+        pc.and_(empty, pc.is_valid(joined["_author"])), joined["_author"], joined["target_actor"]
+    )
+    out = joined.set_column(joined.schema.get_field_index("target_actor"), "target_actor", filled)
+    return out.select(events.column_names)
