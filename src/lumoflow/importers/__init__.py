@@ -58,6 +58,7 @@ SOURCES: dict[str, Source] = dict(
     [
         _source("slack", "slack", "Slack workspace export (zip or folder)"),
         _source("mattermost", "mattermost", "Mattermost bulk export (.jsonl, zip or folder)"),
+        _source("yammer", "yammer", "Viva Engage / Yammer network data export (zip or folder)"),
         _source("mbox", "mbox", "mbox file, folder of mbox files, or pipermail archive"),
         _source("maildir", "maildir", "maildir folder (with its Maildir++ folders)"),
         _source(
