@@ -27,8 +27,9 @@ commands:
   people import FILE.csv     create or update people from a CSV file
   token create USERNAME      create a personal access token (printed as the last line)
   export-log OUT_DIR         write the platform's canonical interaction log
-  import SOURCE PATH --out LOGDIR
-                             convert an export to the canonical log (see `lumoflow import -h`)
+  import SOURCE PATH --out LOGDIR | --into-platform
+                             convert an export (slack, mattermost, yammer, ...) to the canonical
+                             log, or load it into the platform (see `lumoflow import -h`)
   analyze INPUT ...          measure a log, edge list, events CSV or export (`lumoflow analyze -h`)
   manage ARGS...             any Django management command
 """

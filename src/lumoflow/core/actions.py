@@ -1,4 +1,5 @@
-"""What core writes: the answers remembered for idempotency keys."""
+"""What core writes: the answers remembered for idempotency keys, and the origins of imported
+objects."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .errors import Conflict
-from .models import IdempotencyKey
+from .models import IdempotencyKey, ImportOrigin
 from .queries import key_lifetime
 
 
@@ -39,3 +40,19 @@ def remember_answer(
             )
     except IntegrityError:
         raise KeyTaken(f"Another request with the Idempotency-Key '{key}' came first.") from None
+
+
+def mark_origins(source: str, kind: str, pairs: list[tuple[str, int]]) -> None:
+    """Remember that each (original id, object id) of ``pairs`` came from ``source``.
+
+    Called by the import actions inside their transaction (so a failed import marks nothing)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("origins are marked in the transaction of the import")
+    now = timezone.now()
+    ImportOrigin.objects.bulk_create(
+        [
+            ImportOrigin(source=source, kind=kind, original_id=o, object_id=i, created_at=now)
+            for o, i in pairs
+        ],
+        batch_size=2000,
+    )

@@ -39,3 +39,26 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.user_id})"
+
+
+class ImportOrigin(models.Model):
+    """Where an imported object came from: the export's format (``slack``, ...), the kind of
+    object (``workspace``, ``person``, ``post``) and its id in that export. Importing the same
+    export twice finds every object here and adds nothing; a later export adds only the new.
+    Written by `core.actions.mark_origins` in the transaction of the import."""
+
+    source = models.CharField(max_length=40)
+    kind = models.CharField(max_length=20)
+    original_id = models.CharField(max_length=500)
+    object_id = models.BigIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind", "original_id"], name="import_origin_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.kind} {self.original_id} -> {self.object_id}"

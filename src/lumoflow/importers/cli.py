@@ -1,8 +1,9 @@
-"""`lumoflow import SOURCE PATH --out LOGDIR`: convert an export to the canonical interaction
-log (written atomically).
+"""`lumoflow import SOURCE PATH --out LOGDIR | --into-platform`: convert an export to the
+canonical interaction log (written atomically), or load it into the platform.
 
 Exit codes: 0 success, 2 bad input (one line naming file and line), 1 failure. The summary goes
-to stdout; progress and the list of skipped records to stderr. Converting needs no Django.
+to stdout; progress and the list of skipped records to stderr. Converting needs no Django;
+``--into-platform`` runs after :mod:`lumoflow.cli` has set Django up.
 """
 
 from __future__ import annotations
@@ -37,8 +38,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("source", choices=list(SOURCES), help="the export's format")
     p.add_argument("path", help="the export: a file, a folder or a zip")
-    p.add_argument(
-        "--out", required=True, help="folder to write the canonical log to (must not exist)"
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", help="folder to write the canonical log to (must not exist)")
+    where.add_argument(
+        "--into-platform",
+        action="store_true",
+        help="load the history into the platform as workspaces, people and posts",
     )
     p.add_argument(
         "--people", help="CSV: identifier, name, department, manager, location (enriches people)"
@@ -50,13 +55,33 @@ def parser() -> argparse.ArgumentParser:
         default="parquet",
         help="table format of --out (default parquet)",
     )
+    p.add_argument(
+        "--workspace-map",
+        help="with --into-platform: CSV 'source,workspace' naming the platform workspace "
+        "(id or name) each channel or group goes to",
+    )
+    p.add_argument(
+        "--actor",
+        help="with --into-platform: username of the administrator the import acts as "
+        "(default: the first active superuser)",
+    )
     return p
 
 
 def run(args: argparse.Namespace) -> str:
-    out = Path(args.out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise LogError("--out exists and is not an empty folder", file=str(out))
+    if args.workspace_map and not args.into_platform:
+        raise LogError("--workspace-map only applies with --into-platform")
+    if args.actor and not args.into_platform:
+        raise LogError("--actor only applies with --into-platform")
+    if args.out:
+        out = Path(args.out)
+        if out.exists() and (not out.is_dir() or any(out.iterdir())):
+            raise LogError("--out exists and is not an empty folder", file=str(out))
+    mapping = None
+    if args.workspace_map:
+        from .load import read_workspace_map
+
+        mapping = read_workspace_map(args.workspace_map)
     people = read_people(args.people) if args.people else None
     progress = Progress(f"{PROG} {args.source}")
     try:
@@ -73,6 +98,11 @@ def run(args: argparse.Namespace) -> str:
         f"{log.events.num_rows:,} events, {log.people.num_rows:,} people, "
         f"{log.workspaces.num_rows:,} workspaces"
     )
+    if args.into_platform:
+        from .load import load_into_platform
+
+        result = load_into_platform(log, workspace_map=mapping, actor=args.actor)
+        return f"loaded {args.path} ({counts}): {result.summary()}\n"
     written = write_log(log, args.out, fmt=args.fmt)
     return f"wrote {written} ({counts})\n"
 

@@ -181,6 +181,8 @@ class TableBuilder:
         for fld, values in zip(self.schema, columns, strict=True):
             if fld.type == TS_TYPE:
                 arrays.append(pa.array(values, pa.int64()).cast(TS_TYPE))
+            elif fld.type == pa.string():
+                arrays.append(_text_array(values))
             else:
                 arrays.append(pa.array(values, fld.type))
         self.batches.append(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
@@ -188,6 +190,19 @@ class TableBuilder:
     def table(self) -> pa.Table:
         self._flush()
         return pa.Table.from_batches(self.batches, schema=self.schema)
+
+
+def clean_text(value: str) -> str:
+    """``value`` with lone surrogates (JSON's ``"\\ud800"``: text from a broken encoding, which
+    no file or database can store) replaced by U+FFFD."""
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _text_array(values: Sequence[Any]) -> pa.Array:
+    try:
+        return pa.array(values, pa.string())
+    except UnicodeEncodeError:
+        return pa.array([clean_text(v) for v in values], pa.string())
 
 
 def micros(seconds: float) -> int:

@@ -42,6 +42,9 @@ class Workspace(models.Model):
     )
     created_at = models.DateTimeField()
     archived_at = models.DateTimeField(null=True, blank=True)
+    #: The purpose is a placeholder (an imported workspace whose source stated none): its owners
+    #: are asked to state one. Cleared when the purpose is changed.
+    purpose_pending = models.BooleanField(default=False)
     # Engagement targets (owners may change them).
     target_weekly_active_share = models.DecimalField(
         max_digits=4,

@@ -7,7 +7,14 @@ ActivityEvent in one transaction. One module per seam: `workspace`, `members`, `
 
 from __future__ import annotations
 
-from .bulk import CheckInRow, MemberRow, bulk_add_members, bulk_record_check_ins
+from .bulk import (
+    CheckInRow,
+    MemberRow,
+    WorkspaceRow,
+    bulk_add_members,
+    bulk_create_workspaces,
+    bulk_record_check_ins,
+)
 from .check_ins import record_check_in
 from .members import add_member, join_workspace, remove_member
 from .objectives import add_key_result, create_objective
@@ -16,10 +23,12 @@ from .workspace import archive_workspace, change_workspace, create_workspace, up
 __all__ = [
     "CheckInRow",
     "MemberRow",
+    "WorkspaceRow",
     "add_key_result",
     "add_member",
     "archive_workspace",
     "bulk_add_members",
+    "bulk_create_workspaces",
     "bulk_record_check_ins",
     "change_workspace",
     "create_objective",

@@ -22,6 +22,7 @@ from ..models import (
     Membership,
     MembershipStatus,
     Role,
+    Visibility,
     Workspace,
 )
 
@@ -185,3 +186,80 @@ def bulk_record_check_ins(rows: list[CheckInRow], *, batch_size: int = 2000) -> 
         ),
         batch_size=batch_size,
     )
+
+
+@dataclass(frozen=True)
+class WorkspaceRow:
+    """One workspace for `bulk_create_workspaces` (imports): `purpose_pending` marks a
+    placeholder purpose that its owners are asked to replace."""
+
+    name: str
+    purpose: str
+    visibility: str = "public"
+    created: datetime | None = None
+    purpose_pending: bool = False
+
+
+@transaction.atomic
+def bulk_create_workspaces(actor: User, rows: list[WorkspaceRow]) -> list[int]:
+    """Create many workspaces at once, the administrator `actor` their first owner (imports).
+
+    All or nothing: a name or purpose that is empty or too long, or an unknown visibility,
+    raises `Invalid` listing every bad row. Records the `workspace` and `join` events of
+    `create_workspace`, backdated to `created`. Returns the new ids in input order.
+    """
+    if not actor.is_staff:
+        raise PermissionDenied("Only administrators can create workspaces in bulk.")
+    visibilities = {c.value for c in Visibility}
+    errors: list[str] = []
+    for i, r in enumerate(rows, start=1):
+        if not r.name.strip() or len(r.name.strip()) > limits.WORKSPACE_NAME:
+            errors.append(f"row {i}: name must have 1 to {limits.WORKSPACE_NAME} characters")
+        if not r.purpose.strip() or len(r.purpose.strip()) > limits.WORKSPACE_PURPOSE:
+            errors.append(f"row {i}: purpose must have 1 to {limits.WORKSPACE_PURPOSE} characters")
+        if r.visibility not in visibilities:
+            errors.append(f"row {i}: visibility must be one of {', '.join(sorted(visibilities))}")
+        for field in (r.name, r.purpose):
+            if (problem := text_problem(field)) is not None:
+                errors.append(f"row {i}: {problem}")
+    if errors:
+        raise Invalid(
+            f"{len(errors)} bad row(s); no workspace was created.", errors={"rows": errors}
+        )
+    now = timezone.now()
+    spaces = [
+        Workspace(
+            name=r.name.strip(),
+            purpose=r.purpose.strip(),
+            visibility=r.visibility,
+            created_by=actor,
+            created_at=r.created or now,
+            purpose_pending=r.purpose_pending,
+        )
+        for r in rows
+    ]
+    Workspace.objects.bulk_create(spaces, batch_size=500)
+    Membership.objects.bulk_create(
+        [
+            Membership(workspace=w, user=actor, role=Role.OWNER, joined_at=w.created_at)
+            for w in spaces
+        ],
+        batch_size=2000,
+    )
+    events = []
+    for w in spaces:
+        events.append(
+            EventRow(
+                actor_id=actor.pk, verb=Verb.WORKSPACE, ts=w.created_at, workspace_id=w.pk,
+                object_type="workspace", object_id=str(w.pk), text=w.purpose,
+                data={"change": "created", "name": w.name, "visibility": w.visibility},
+            )
+        )  # fmt: skip
+        events.append(
+            EventRow(
+                actor_id=actor.pk, verb=Verb.JOIN, ts=w.created_at, workspace_id=w.pk,
+                object_type="workspace", object_id=str(w.pk), data={"role": Role.OWNER},
+            )
+        )  # fmt: skip
+    record_many(events)
+    return [w.pk for w in spaces]

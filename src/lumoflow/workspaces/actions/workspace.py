@@ -98,6 +98,8 @@ def update_workspace(actor: User, workspace_id: Any, **changes: Any) -> Workspac
                 0,
                 limits.FIRST_REPLY_HOURS_MAX,
             )
+    if "purpose" in changes and changes["purpose"] != ws.purpose:
+        changes["purpose_pending"] = False  # a purpose stated by an owner replaces a placeholder
     for key, value in changes.items():
         setattr(ws, key, value)
     ws.save(update_fields=list(changes) or None)
