@@ -178,3 +178,20 @@ def test_real_slack_sample_loads(admin: Any, capsys: pytest.CaptureFixture[str])
     assert set(Workspace.objects.values_list("name", flat=True)) >= {"enrique", "traveling-sailor"}
     assert all(w.purpose_pending for w in Workspace.objects.filter(name="enrique"))
     assert json.dumps(out)
+
+
+def test_stating_a_purpose_clears_the_placeholder_flag(
+    admin: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lumoflow.workspaces.actions import update_workspace
+
+    src = write_export(tmp_path / "s", THREAD_DAYS, dms=DMS)
+    assert run(capsys, "import", "slack", str(src), "--into-platform")[0] == 0
+    dm = Workspace.objects.get(name="ann, cat")
+    assert dm.purpose_pending
+    update_workspace(admin, dm.pk, name="ann, cat")  # a change that is not the purpose
+    dm.refresh_from_db()
+    assert dm.purpose_pending
+    update_workspace(admin, dm.pk, purpose="Pairing on the Q2 plan.")
+    dm.refresh_from_db()
+    assert not dm.purpose_pending
