@@ -324,6 +324,11 @@ def json_lines(stream: IO[bytes], label: str) -> Iterator[tuple[int, Any]]:
             raise ExportError("not JSON: nested too deeply", file=label, line=number) from None
 
 
+def obj(value: Any) -> dict[str, Any]:
+    """A JSON value that should be an object, or an empty one when it is not."""
+    return value if isinstance(value, dict) else {}
+
+
 def text(value: Any) -> str:
     """A JSON value as text: None is empty, numbers are written out, the rest as given."""
     if value is None:

@@ -49,6 +49,7 @@ from .common import (
     finish,
     is_zip,
     json_lines,
+    obj,
     text,
     tick,
     zip_names,
@@ -61,10 +62,6 @@ _NOTICE = re.compile(
 )
 _MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9._\-]*[a-z0-9]|[a-z0-9])")
 _EVERYONE = frozenset({"channel", "here", "all"})
-
-
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _members(path: Path) -> list[str]:
@@ -117,12 +114,12 @@ class _Reader:
             return f"{teams[0]}/{channel}"
         return f"{team}/{channel}"
 
-    def record(self, line: int, obj: Any) -> None:
-        if not isinstance(obj, dict):
+    def record(self, line: int, item: Any) -> None:
+        if not isinstance(item, dict):
             self.problems.skip(self.label, line, "not a JSON object")
             return
-        kind = obj.get("type")
-        body = obj.get(kind) if isinstance(kind, str) else None
+        kind = item.get("type")
+        body = item.get(kind) if isinstance(kind, str) else None
         if not isinstance(body, dict):
             if kind in ("team", "channel", "user", "post", "direct_channel", "direct_post"):
                 self.problems.skip(self.label, line, f"{kind} without its {kind!r} object")
@@ -178,7 +175,7 @@ class _Reader:
         if not isinstance(user, str) or not user or not isinstance(at, int) or isinstance(at, bool):
             self.problems.skip(self.label, line, "post without a user or a create_at time")
             return
-        props = _obj(body.get("props"))
+        props = obj(body.get("props"))
         is_bot = any(str(props.get(k, "")).lower() == "true" for k in ("from_bot", "from_webhook"))
         oid = f"{wid}:{user}:{at}"
         add = self.events.append
@@ -189,7 +186,7 @@ class _Reader:
             self.around(body, oid, at, user, wid, message, is_bot, oid, members)
         replies = body.get("replies")
         for reply in replies if isinstance(replies, list) else ():
-            ruser, rat = _obj(reply).get("user"), _obj(reply).get("create_at")
+            ruser, rat = obj(reply).get("user"), obj(reply).get("create_at")
             if not isinstance(ruser, str) or not ruser or not isinstance(rat, int):
                 self.problems.skip(self.label, line, "reply without a user or a create_at time")
                 continue
@@ -206,7 +203,7 @@ class _Reader:
     ) -> bool:
         """A join or leave notice written as a post: its event; True when it was one."""
         kind = text(body.get("type"))
-        props = _obj(body.get("props"))
+        props = obj(body.get("props"))
         verb, who = None, user
         if kind.startswith("system_"):
             if kind.startswith(("system_join", "system_add_to")):
@@ -309,8 +306,8 @@ class _Reader:
         first = next(it, None)
         if first is None:
             raise ExportError("empty file: no version line", file=self.label, line=1)
-        number, obj = first
-        if not isinstance(obj, dict) or obj.get("type") != "version":
+        number, head = first
+        if not isinstance(head, dict) or head.get("type") != "version":
             raise ExportError(
                 "the first line is not a version record: not a Mattermost bulk export",
                 file=self.label,
@@ -338,8 +335,8 @@ def read(path: Path, *, progress: Any = None) -> InteractionLog:
     for label, stream in _streams(path):
         reader.label = label
         with stream:
-            for line, obj in reader.lines(stream):
-                reader.record(line, obj)
+            for line, item in reader.lines(stream):
+                reader.record(line, item)
         tick(progress, files=1)
     return finish(
         "mattermost",

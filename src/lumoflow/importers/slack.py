@@ -49,6 +49,7 @@ from .common import (
     fill_parent_authors,
     finish,
     is_zip,
+    obj,
     text,
     tick,
     zip_names,
@@ -114,10 +115,6 @@ def _micros(ts: Any) -> int | None:
     return int(whole) * 1_000_000 + int((frac + "000000")[:6])
 
 
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 def _list(value: Any, label: str) -> list[Any]:
     if not isinstance(value, list):
         raise ExportError("expected a JSON list", file=label, line=1)
@@ -150,7 +147,7 @@ class _Reader:
                 continue
             name = user.get("name") if isinstance(user.get("name"), str) else ""
             self.names[user["id"]] = name or user["id"]
-            profile = _obj(user.get("profile"))
+            profile = obj(user.get("profile"))
             bot = bool(user.get("is_bot")) or user["id"] == "USLACKBOT"
             self.people.add(
                 actor=self.names[user["id"]],
@@ -189,7 +186,7 @@ class _Reader:
             wid = conv["id"]
             if list_name != "channels.json":
                 self.private.append(wid)
-            purpose, topic = _obj(conv.get("purpose")), _obj(conv.get("topic"))
+            purpose, topic = obj(conv.get("purpose")), obj(conv.get("topic"))
             members = [m for m in conv.get("members") or [] if isinstance(m, str)]
             created = _micros(conv.get("created"))
             self.workspaces.add(
@@ -224,7 +221,7 @@ class _Reader:
         """The actor of a message: its user (a file comment's commenter), else its bot."""
         user = msg.get("user")
         if subtype == "file_comment":
-            user = _obj(msg.get("comment")).get("user", user)
+            user = obj(msg.get("comment")).get("user", user)
         if isinstance(user, str) and user:
             return self.actor(user)
         for key in ("bot_id", "username"):
@@ -294,8 +291,8 @@ class _Reader:
                 add((f"{oid}:@{to}", ts, actor, "mention", wid, oid, oid, oid, to, "", "", is_bot))
         reactions = msg.get("reactions")
         for r in reactions if isinstance(reactions, list) else ():
-            users = _obj(r).get("users")
-            name = text(_obj(r).get("name"))
+            users = obj(r).get("users")
+            name = text(obj(r).get("name"))
             for who in users if isinstance(users, list) else ():
                 if isinstance(who, str) and who:
                     by = self.actor(who)
