@@ -7,7 +7,7 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
@@ -144,6 +144,12 @@ ACTIONS: dict[str, tuple[Act, str | int | None]] = {
     "workspaces.bulk_add_members": (
         lambda o, p: ws.bulk_add_members(None, [ws.MemberRow(o.launch.pk, o.otto.pk)]),
         LAUNCH,
+    ),
+    "workspaces.bulk_create_workspaces": (
+        lambda o, p: SimpleNamespace(
+            pk=ws.bulk_create_workspaces(o.ada, [ws.WorkspaceRow("Imported", "Imported.")])[0]
+        ),
+        "new",
     ),
     "workspaces.bulk_record_check_ins": (
         lambda o, p: ws.bulk_record_check_ins(

@@ -240,6 +240,7 @@ class _Reader:
                 self.problems.skip(label, None, f"message {i}: not an object")
                 continue
             subtype = msg.get("subtype")
+            subtype = subtype if isinstance(subtype, str) else ""
             if subtype in _NOTICES:
                 continue
             ts_text = msg.get("ts")
@@ -253,7 +254,7 @@ class _Reader:
                 self.problems.skip(label, None, f"message {i} (ts {ts_text}): no author")
                 continue
             oid = f"{wid}:{ts_text}"
-            verb = _JOIN.get(subtype if isinstance(subtype, str) else "")
+            verb = _JOIN.get(subtype)
             if verb is not None:
                 add((f"{oid}:{verb}", ts, actor, verb, wid, "", "", "", "", "", "", is_bot))
                 continue
