@@ -111,7 +111,8 @@ NOT_WORKSPACE_WRITES = {
         and name != "notifications.mark_alert_acted_on"
     )
     or name.endswith(("record_views", "record_post_views", "record_knowledge_views"))
-    or name in {"workspaces.create_workspace", "activity.record_many"}
+    or name
+    in {"workspaces.create_workspace", "workspaces.bulk_create_workspaces", "activity.record_many"}
 }
 
 
