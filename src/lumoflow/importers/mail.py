@@ -49,6 +49,8 @@ _AT = re.compile(r"^\s*([^\s@<>\"]+) at ([^\s@<>\"]+\.[^\s@<>\"]+)")
 _ID = re.compile(r"<[^<>\s]+>")
 _AT_ANY = re.compile(r"([^\s@<>\"(),]+) at ([^\s@<>\"(),]+\.[^\s@<>\"(),]+)")
 _ANGLE = re.compile(r"<([^<>\s@:]+@[^<>\s@]+)>")
+_CTYPE = re.compile(r"\s*([\w.+-]+)/([\w.+-]+)")
+_CHARSET = re.compile(r"charset\s*=\s*\"?([^\";\s]+)", re.IGNORECASE)
 _SURROGATE = re.compile("[\udc80-\udcff]")  # bytes the parser could not decode
 _QUOTED = re.compile(r'"[^"]*"|\([^()]*\)')
 _BARE = re.compile(r"[^\s<>,;:\"()\[\]]+@[^\s<>,;:\"()\[\]]+")
@@ -154,6 +156,9 @@ def _address(value: str) -> tuple[str, str]:
     at = _AT.match(value)
     if at:  # pipermail: "user at host (Name)"
         value = f"{at.group(1)}@{at.group(2)}{value[at.end() :]}"
+    angle = _ANGLE.findall(value)
+    if len(angle) == 1 and value.rstrip().endswith(">"):  # 'Name <addr>': no full parse needed
+        return angle[0].lower(), value[: value.index("<")].strip(" \t\"'")
     name, addr = email.utils.parseaddr(value)
     if "@" not in addr or any(c.isspace() or c == '"' for c in addr):
         # LISTSERV: 'from: "Name"   addr@host', no angle brackets: the last word with "@"
@@ -230,26 +235,37 @@ def _timestamp(heads: Headers, from_line: bytes) -> dt.datetime | None:
     return when
 
 
-def _body(msg: Message, notes: Notes) -> str:
+def _body(msg: Message, heads: Headers, notes: Notes) -> str:
     """The first text part (plain text preferred over HTML), decoded."""
+    if not msg.is_multipart():  # most list mail: the type read from the indexed header
+        ctype = heads.text("content-type")
+        m = _CTYPE.match(ctype)
+        main, sub = (m.group(1).lower(), m.group(2).lower()) if m else ("text", "plain")
+        charset = _CHARSET.search(ctype)
+        if main != "text":
+            return ""
+        return _text(msg, charset.group(1) if charset else None, sub == "html", notes)
     plain: Message | None = None
     html_part: Message | None = None
-    for part in msg.walk() if msg.is_multipart() else [msg]:
+    for part in msg.walk():
         if part.get_content_maintype() != "text" or part.get_filename():
             continue
-        sub = part.get_content_subtype()
-        if sub == "html":
+        if part.get_content_subtype() == "html":
             html_part = html_part or part
         elif plain is None:
             plain = part
     chosen = plain or html_part
     if chosen is None:
         return ""
-    payload = chosen.get_payload(decode=True)
+    return _text(chosen, chosen.get_content_charset(), chosen is html_part, notes)
+
+
+def _text(part: Message, charset: str | None, is_html: bool, notes: Notes) -> str:
+    payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return ""
-    text = _decode(payload, chosen.get_content_charset(), notes)
-    if chosen is html_part:
+    text = _decode(payload, charset, notes)
+    if is_html:
         text = html.unescape(_TAG.sub(" ", text))
     return _SPACE.sub("\n\n", text).strip()
 
@@ -307,7 +323,7 @@ def parse_mail(raw: bytes, *, from_line: bytes, workspace: str, notes: Notes) ->
         workspace=space,
         title=_title(heads, space),
         subject=heads.text("subject"),
-        text=_body(msg, notes),
+        text=_body(msg, heads, notes),
     )
 
 
