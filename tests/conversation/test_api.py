@@ -112,14 +112,12 @@ def test_feed_pagination_with_cursor(org: Any, api: Any) -> None:
     assert kind["items"] == []
 
 
-def test_hashtags_and_search(org: Any, api: Any) -> None:
+def test_hashtags(org: Any, api: Any) -> None:
     mia = api(org.mia)
     mia.post(f"/workspaces/{org.launch.pk}/posts", {"body": "Pricing #Pricing plan"})
     mia.post(f"/workspaces/{org.finance.pk}/posts", {"body": "Pricing #pricing secret"})
     assert len(api(org.otto).get("/hashtags/pricing").json()["items"]) == 1
     assert len(mia.get("/hashtags/pricing").json()["items"]) == 2
-    assert len(api(org.otto).get("/search", q="pricing").json()["items"]) == 1
-    assert api(org.otto).get("/search", q="").json()["items"] == []
 
 
 def test_anonymous_is_401(api: Any, db: Any) -> None:

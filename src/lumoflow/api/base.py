@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
@@ -136,6 +136,8 @@ come first, so the schema states them."""
 
 Day = Annotated[dt.date, Strict(False), BeforeValidator(_iso_text)]
 """A day in a JSON body or a query: an ISO 8601 string (YYYY-MM-DD), never a number."""
+From = Annotated[Day | None, Query(None, alias="from", description="First day (YYYY-MM-DD, UTC).")]
+To = Annotated[Day | None, Query(None, alias="to", description="Last day, included.")]
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 """Every id the API takes: a positive 64-bit integer, else 422 (it names no row)."""

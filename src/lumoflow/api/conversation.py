@@ -1,4 +1,4 @@
-"""Posts, replies, reactions, answers, idea status, hashtags, follows, search, notifications."""
+"""Posts, replies, reactions, answers, idea status, hashtags, follows, notifications."""
 
 from __future__ import annotations
 
@@ -270,15 +270,6 @@ def hashtag(
     request: HttpRequest, tag: Text, limit: Limit | None = None, cursor: Text | None = None
 ) -> dict[str, Any]:
     return _page(request, queries.list_hashtag_posts_for(request.user, tag), limit, cursor)
-
-
-@router.get("/search", response=PostPage, summary="Search posts and replies I may read")
-def search(
-    request: HttpRequest, q: Text = "", limit: Limit | None = None, cursor: Text | None = None
-) -> dict[str, Any]:
-    qs = queries.search_posts_for(request.user, q)
-    items, nxt = paginate(qs, limit=limit, cursor=cursor, newest_first=True, key="created_at")
-    return {"items": cards_out(request.user, items), "next": nxt}
 
 
 def _one_of_follow(schema: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from lumoflow.core.errors import Invalid, PermissionDenied
 from lumoflow.measure import actions, queries
 from lumoflow.people.auth import SignedInRequest
 
-from .base import Day, Id
+from .base import From, Id, To
 
 router = Router(tags=["metrics"])
 
@@ -49,8 +49,6 @@ class RefreshOut(Schema):
     refreshing: bool
 
 
-From = Annotated[Day | None, Query(None, alias="from", description="First day (YYYY-MM-DD, UTC).")]
-To = Annotated[Day | None, Query(None, alias="to", description="Last day, included.")]
 Families = Annotated[
     str | None,
     Query(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import alerts, conversation, insights, knowledge, measure, people, workspaces
+from . import alerts, conversation, insights, knowledge, measure, people, search, workspaces
 from .base import api
 
 __all__ = ["api", "urlpatterns"]
@@ -14,5 +14,6 @@ api.add_router("", knowledge.router)
 api.add_router("", alerts.router)
 api.add_router("", measure.router)
 api.add_router("", insights.router)
+api.add_router("", search.router)
 
 urlpatterns = api.urls

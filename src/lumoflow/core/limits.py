@@ -59,6 +59,12 @@ ARTICLE_TITLE = 200
 ARTICLE_SUMMARY = 1000
 ARTICLE_BODY = 100_000
 
+# search
+SEARCH_QUERY = 200
+"""The longest search query, in characters."""
+SEARCH_TERMS = 12
+"""The most words (a quoted phrase counting each of its words) a search query may hold."""
+
 TOO_LONG = "At most {limit} characters (this has {length})."
 
 # request bodies and uploads: settings, read when asked (operators size them to their disks)

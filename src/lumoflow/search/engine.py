@@ -8,6 +8,8 @@ user text is ever read as engine syntax.
 
 from __future__ import annotations
 
+from .terms import Term
+
 FTS = "search_fts"
 # Porter stemming over Unicode words without accents: "calibrate" finds "calibration".
 SQLITE_TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -59,3 +61,54 @@ def drop_sql(vendor: str) -> list[str]:
         "DROP INDEX IF EXISTS search_document_tsv",
         "ALTER TABLE search_document DROP COLUMN IF EXISTS tsv",
     ]
+
+
+# ------------------------------------------------------------------ queries
+# Highlight marks around matched words in snippets: control characters, which `index` never
+# stores, so that after escaping the snippet only these become <mark> tags.
+MARK_START, MARK_END = "\x02", "\x03"
+
+
+def fts5_match(terms: tuple[Term, ...]) -> str:
+    """An FTS5 MATCH expression: every term as a quoted string (an implicit AND)."""
+    return " ".join(f'"{" ".join(t.words)}"' + ("*" if t.prefix else "") for t in terms)
+
+
+def pg_tsquery(terms: tuple[Term, ...]) -> str:
+    """A `to_tsquery` text: terms joined by &, a phrase's words by <->, a prefix as :*.
+    The words hold letters and digits only (`terms.parse`): nothing else reaches the parser."""
+    return " & ".join("(" + " <-> ".join(t.words) + (":*" if t.prefix else "") + ")" for t in terms)
+
+
+def ranked_sql(vendor: str, where: str) -> tuple[str, str]:
+    """The FROM clause and the rank expression (smaller is better) of a search: the engine's
+    match is `%s` at the start of the FROM clause's parameters; `where` is added after it."""
+    if vendor == "sqlite":
+        return (
+            f"{FTS} JOIN search_document d ON d.id = {FTS}.rowid "
+            f"WHERE {FTS} MATCH %s AND ({where})",
+            f"bm25({FTS}, 4.0, 1.0)",
+        )
+    return (
+        f"search_document d, to_tsquery('{PG_CONFIG}', %s) query "
+        f"WHERE d.tsv @@ query AND ({where})",
+        "(-ts_rank(d.tsv, query, 1))::float8",
+    )
+
+
+def snippet_sql(vendor: str, ids: int) -> str:
+    """The statement giving (id, snippet) of `ids` documents found by a match (`%s` first,
+    then the ids)."""
+    marks = f"'{MARK_START}', '{MARK_END}'"
+    holes = ", ".join(["%s"] * ids)
+    if vendor == "sqlite":
+        return (
+            f"SELECT rowid, snippet({FTS}, -1, {marks}, '…', 24) FROM {FTS} "
+            f"WHERE {FTS} MATCH %s AND rowid IN ({holes})"
+        )
+    return (
+        f"SELECT d.id, ts_headline('{PG_CONFIG}', d.title || ' ' || d.body, query, "
+        f"'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, "
+        f'MaxFragments=2, FragmentDelimiter=" … "\') '
+        f"FROM search_document d, to_tsquery('{PG_CONFIG}', %s) query WHERE d.id IN ({holes})"
+    )

@@ -21,6 +21,8 @@ from lumoflow.core import limits
 from lumoflow.core.errors import Invalid
 from lumoflow.core.oncommit import publish
 from lumoflow.core.validation import text_problem
+from lumoflow.search import index
+from lumoflow.search.documents import post_row_doc
 from lumoflow.workspaces import queries as ws_queries
 from lumoflow.workspaces.models import Membership, MembershipStatus, Objective, Workspace
 
@@ -282,6 +284,17 @@ def bulk_create_posts(rows: Sequence[PostRow], *, batch_size: int = 1000) -> lis
     ]
     events += _bulk_refs(rows, posts, parsed)
     record_many(events)
+    index.put_many(
+        post_row_doc(
+            pk,
+            workspace_id=r.workspace_id,
+            author_id=r.author_id,
+            is_reply=r.parent_id is not None,
+            body=body,
+            at=r.at,
+        )
+        for pk, r, body in zip(ids, rows, bodies, strict=True)
+    )
     _recount_replies({p.thread_id for p in posts if p.thread_id})
     return ids
 

@@ -17,6 +17,7 @@ from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.oncommit import publish
 from lumoflow.core.validation import FieldErrors, id_or_not_found
 from lumoflow.people.models import User
+from lumoflow.search.documents import index_posts
 from lumoflow.workspaces import queries as ws_queries
 
 from .. import markdown, queries
@@ -117,6 +118,7 @@ def _insert_post(
     _store_files(post, checked, now)
     mentioned = _save_refs(post, people, tags)
     record(actor, Verb.POST, workspace=ws, obj=post, thread=post, kind=kind, text=body, ts=now)
+    index_posts([post])
     _record_mentions(actor, post, mentioned, now)
     publish(TOPIC, event="post", post_id=post.pk, actor_id=actor.pk, mentioned=mentioned)
     return post
@@ -179,6 +181,7 @@ def _insert_reply(
         text=body,
         ts=now,
     )
+    index_posts([reply])
     _record_mentions(actor, reply, mentioned, now)
     publish(TOPIC, event="reply", post_id=reply.pk, actor_id=actor.pk, mentioned=mentioned)
     return reply
@@ -249,6 +252,8 @@ def edit_post(
         ts=now,
         data={"fields": changed, "objective_id": post.objective_id},
     )
+    if "body" in changed:
+        index_posts([post])
     return post
 
 
@@ -259,6 +264,7 @@ def _take_down(post: Post, **fields: Any) -> None:
         raise NotFound(f"No post {post.pk}.")
     for name, value in fields.items():
         setattr(post, name, value)
+    index_posts([post])
     if post.thread_id:
         Post.objects.filter(pk=post.thread_id, reply_count__gt=0).update(
             reply_count=F("reply_count") - 1

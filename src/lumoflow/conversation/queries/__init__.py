@@ -45,7 +45,6 @@ from .posts import (
     readable_posts_for,
     readers_among,
     require_member,
-    search_posts_for,
     visible_posts,
 )
 from .questions import (
@@ -115,7 +114,6 @@ __all__ = [
     "readable_posts_for",
     "readers_among",
     "require_member",
-    "search_posts_for",
     "visible_posts",
     "workspace_feed_for",
 ]

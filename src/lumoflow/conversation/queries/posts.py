@@ -134,17 +134,6 @@ def list_replies_for(viewer: Viewer, post_id: Any) -> QuerySet[Post]:
     )
 
 
-def search_posts_for(viewer: Viewer, q: str) -> QuerySet[Post]:
-    """Posts and replies whose text contains every word of `q` (case-insensitive)."""
-    qs = readable_posts_for(viewer)
-    words = [w for w in q.split() if w][:10]
-    if not words:
-        return qs.none()
-    for w in words:
-        qs = qs.filter(body__icontains=w)
-    return _feed_select(qs, replies=True)
-
-
 def list_revisions_for(viewer: Viewer, post_id: Any) -> list[Any]:
     """Earlier versions of a post the viewer may read (`post_id` may be a post that
     `get_post_for` returned for this viewer)."""

@@ -11,6 +11,7 @@ from lumoflow.activity.actions import record
 from lumoflow.activity.models import Verb
 from lumoflow.core.errors import Invalid, PermissionDenied
 from lumoflow.core.validation import FieldErrors
+from lumoflow.search.documents import index_people
 
 from ..models import Department, User
 from .checks import (
@@ -99,6 +100,7 @@ def create_person(
     except IntegrityError as exc:
         # Someone with this username or e-mail (in any case) was saved meanwhile.
         raise _taken(username, email) from exc
+    index_people([person])
     record(
         actor or person,
         Verb.PERSON,
@@ -120,6 +122,7 @@ def ensure_admin(username: str, password: str, *, email: str = "") -> tuple[User
     user.is_staff = user.is_superuser = user.is_active = True
     user.set_password(password)
     user.save()
+    index_people([user])
     record(
         user,
         Verb.PERSON,
@@ -141,6 +144,8 @@ def admin_save(actor: User, obj: Any, *, created: bool) -> None:
     if isinstance(obj, User) and obj.manager_id:
         check_manager(obj, obj.manager)
     obj.save()
+    # a department's path is part of its people's search documents
+    index_people([obj] if isinstance(obj, User) else obj.people.all())
     target = obj if isinstance(obj, User) else None
     record(
         actor,
@@ -163,8 +168,11 @@ def admin_delete(actor: User, obj: Any) -> None:
         require_not_last_owner(obj)
         obj.is_active = False  # people keep their history; they are deactivated, not deleted
         obj.save(update_fields=["is_active"])
+        index_people([obj])
     else:
+        members = list(obj.people.all())
         obj.delete()
+        index_people(User.objects.filter(pk__in=[p.pk for p in members]))
     record(
         actor,
         Verb.PERSON,

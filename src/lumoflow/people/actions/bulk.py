@@ -8,6 +8,7 @@ from django.utils import timezone
 from lumoflow.activity.actions import EventRow, record_many
 from lumoflow.activity.models import Verb
 from lumoflow.core.errors import Invalid, PermissionDenied
+from lumoflow.search.documents import index_people
 
 from ..models import User
 from .checks import USERNAME_RE, PersonRow, ensure_department, people_problems
@@ -87,6 +88,7 @@ def bulk_create_people(
             p.manager_id = by_name[r.manager].pk
             with_manager.append(p)
     User.objects.bulk_update(with_manager, ["manager"], batch_size=batch_size)
+    index_people(people)
     record_many(
         (
             EventRow(

@@ -11,6 +11,7 @@ from django.db import transaction
 from lumoflow.activity.actions import record
 from lumoflow.activity.models import Verb
 from lumoflow.core.errors import Invalid, PermissionDenied
+from lumoflow.search.documents import index_people
 
 from ..models import User
 from .checks import PersonRow, ensure_department, people_problems
@@ -111,4 +112,5 @@ def import_people(actor: User | None, text: str) -> ImportReport:
     for _, r in rows:
         manager = people.get(r.manager) or User.objects.filter(username=r.manager).first()
         User.objects.filter(pk=people[r.username].pk).update(manager=manager if r.manager else None)
+    index_people(people.values())
     return report

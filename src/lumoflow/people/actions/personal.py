@@ -26,6 +26,7 @@ from lumoflow.activity.actions import record
 from lumoflow.activity.models import ActivityEvent, Verb
 from lumoflow.core import marks
 from lumoflow.core.errors import NotFound, PermissionDenied
+from lumoflow.search.documents import index_people, index_posts
 
 from ..models import User
 
@@ -155,11 +156,13 @@ def _rename_mentions(old: str, new: str) -> None:
 
     pattern, needle = _mention_re(old), "@" + old
     changed: set[int] = set()
-    for post in Post.objects.filter(body__icontains=needle):
+    posts = list(Post.objects.filter(body__icontains=needle))
+    for post in posts:
         post.body = pattern.sub("@" + new, post.body)
         post.body_html = _render(post.body, extract(post.body)[0])[0]
         post.save(update_fields=["body", "body_html"])
         changed.add(post.workspace_id)
+    index_posts(posts)
     # Pages cached under these workspaces' marks show the old text (`core.marks`).
     marks.bump(changed)
     for rev in PostRevision.objects.filter(body__icontains=needle):
@@ -200,6 +203,7 @@ def erase_person(actor: User | None, username: str) -> User:
     person.is_active = person.is_staff = person.is_superuser = False
     person.set_unusable_password()
     person.save()
+    index_people([person])
     _rename_mentions(old, person.username)
     record(actor or person, Verb.PERSON, obj=person, target_actor=person, data={"change": "erased"})
     return person

@@ -11,6 +11,7 @@ from lumoflow.activity.models import Verb
 from lumoflow.core import limits
 from lumoflow.core.errors import Invalid, PermissionDenied, UnknownReference
 from lumoflow.core.validation import FieldErrors
+from lumoflow.search.documents import index_people
 
 from .. import queries
 from ..models import User
@@ -75,6 +76,7 @@ def update_profile(actor: User, username: str, **changes: Any) -> User:
     for key, value in changes.items():
         setattr(person, key, value)
     person.save()
+    index_people([person])
     record(
         actor,
         Verb.PROFILE,

@@ -14,6 +14,7 @@ from lumoflow.core import limits
 from lumoflow.core.errors import Conflict, Invalid
 from lumoflow.core.validation import FieldErrors
 from lumoflow.people.models import User
+from lumoflow.search.documents import index_workspaces
 
 from .. import queries
 from ..models import (
@@ -44,6 +45,7 @@ def create_workspace(
         name=name, purpose=purpose, visibility=visibility, created_by=actor, created_at=now
     )
     Membership.objects.create(workspace=ws, user=actor, role=Role.OWNER, joined_at=now)
+    index_workspaces([ws])
     record(
         actor,
         Verb.WORKSPACE,
@@ -103,6 +105,7 @@ def update_workspace(actor: User, workspace_id: Any, **changes: Any) -> Workspac
     for key, value in changes.items():
         setattr(ws, key, value)
     ws.save(update_fields=list(changes) or None)
+    index_workspaces([ws])
     record(
         actor,
         Verb.WORKSPACE,
@@ -127,6 +130,7 @@ def archive_workspace(actor: User, workspace_id: Any, *, archived: bool = True) 
         raise Conflict(f"Workspace '{ws.name}' is already {'archived' if archived else 'active'}.")
     ws.archived_at = timezone.now() if archived else None
     ws.save(update_fields=["archived_at"])
+    index_workspaces([ws])
     record(
         actor,
         Verb.WORKSPACE,
