@@ -20,6 +20,7 @@ _NAV = {
     "notifications": "conversation:notifications:list",
     "profile": "people:profile",
     "insights": "insights",
+    "search": "search:search",
     "admin": "admin:index",
     "logout": "people:logout",
     "follow": "conversation:follow",

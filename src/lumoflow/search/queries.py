@@ -229,16 +229,19 @@ def filters_for(
             errors={"type": [f"Must be one of: {', '.join(Kind.values)}."]},
         )
     ws_id = person_id = None
+    unknown: dict[str, list[str]] = {}
     try:
         if workspace not in (None, ""):
             ws_id = ws_queries.get_workspace_for(viewer, workspace).pk
     except NotFound as exc:
-        raise UnknownReference(exc.detail, errors={"workspace": [exc.detail]}) from exc
+        unknown["workspace"] = [exc.detail]
     try:
         if author:
             person_id = people_queries.get_person_for(viewer, author).pk
     except NotFound as exc:
-        raise UnknownReference(exc.detail, errors={"author": [exc.detail]}) from exc
+        unknown["author"] = [exc.detail]
+    if unknown:
+        raise UnknownReference(" ".join(m for ms in unknown.values() for m in ms), errors=unknown)
     if date_from and date_to and date_to < date_from:
         message = "The end day comes before the start day."
         raise Invalid(message, errors={"to": [message]})
