@@ -27,6 +27,7 @@ commands:
   people import FILE.csv     create or update people from a CSV file
   token create USERNAME      create a personal access token (printed as the last line)
   export-log OUT_DIR         write the platform's canonical interaction log
+  reindex                    rebuild the full-text search index from scratch
   import SOURCE PATH --out LOGDIR | --into-platform
                              convert an export (slack, mattermost, yammer, ...) to the canonical
                              log, or load it into the platform (see `lumoflow import -h`)

@@ -17,7 +17,7 @@ def _post(user: Any, workspace: Any, body: str) -> Any:
 @pytest.fixture
 def posts(org: Any) -> dict[str, Any]:
     return {
-        "launch": _post(org.mia, org.launch, "Zeppelin <script>alert(1)</script> budget"),
+        "launch": _post(org.mia, org.launch, "Zeppelin & <script>alert(1)</script> budget"),
         "finance": _post(org.mia, org.finance, "Zeppelin invoices are late"),
         "merger": _post(org.olivia, org.merger, "Zeppelin merger terms"),
     }
@@ -34,7 +34,7 @@ def test_the_page_shows_ranked_highlighted_results_with_links(org, browser_clien
     assert r.status_code == 200
     assert f'href="/posts/{posts["launch"].pk}"' in html
     assert "<mark>Zeppelin</mark>" in html and "<mark>budget</mark>" in html
-    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert "<script>alert" not in html and "&amp;" in html
     assert 'value="zeppelin budget"' in html  # the header box keeps the words
 
 

@@ -11,7 +11,7 @@ from pydantic import Field
 from lumoflow.measure.insights import Responses, get_insights_for
 from lumoflow.people.auth import SignedInRequest
 
-from .measure import From, To
+from .base import From, To
 
 router = Router(tags=["insights"])
 

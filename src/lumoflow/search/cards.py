@@ -10,11 +10,11 @@ from .models import Kind
 from .queries import Hit
 
 #: The page of each kind, by URL name taking the object's id (people link by username).
-URL_NAMES = {
+URL_NAMES: dict[str, str] = {
     Kind.POST: "conversation:post",
     Kind.REPLY: "conversation:post",  # a reply's permalink redirects to its place in the thread
     Kind.WORKSPACE: "workspaces:detail",
-    Kind.WIKI: "knowledge:wiki_page",
+    Kind.WIKI: "knowledge:page",
     Kind.ARTICLE: "knowledge:article",
 }
 

@@ -26,6 +26,9 @@ SQLITE_TRIGGERS = [
     f" INSERT INTO {FTS}(rowid, title, body) VALUES (new.id, new.title, new.body); END",
 ]
 
+#: Rebuild the FTS5 index from its content table in one pass (`lumoflow reindex`).
+SQLITE_REBUILD = f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')"
+
 _PG_VECTOR = (
     f"setweight(to_tsvector('{PG_CONFIG}', title), 'A') || "
     f"setweight(to_tsvector('{PG_CONFIG}', body), 'B')"

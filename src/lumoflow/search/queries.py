@@ -93,7 +93,8 @@ def _permission(viewer: User) -> tuple[str, list[Any]]:
 
 
 def _filters(f: Filters, *, with_kind: bool) -> tuple[str, list[Any]]:
-    parts, params = ["1 = 1"], []
+    parts: list[str] = ["1 = 1"]
+    params: list[Any] = []
     if with_kind and f.kind:
         parts.append("d.kind = %s")
         params.append(f.kind)
