@@ -35,10 +35,15 @@ def _require_signed_in(viewer: Viewer) -> User:
     return viewer
 
 
+def listed_people() -> QuerySet[User]:
+    """The people the directory lists to everyone signed in (the rule of `list_people_for`)."""
+    return get_user_model().objects.filter(is_active=True)
+
+
 def list_people_for(viewer: Viewer, *, q: str = "", department: str = "") -> QuerySet[User]:
     """Active, non-bot people, optionally filtered by a text or a department path prefix."""
     _require_signed_in(viewer)
-    qs = get_user_model().objects.filter(is_active=True).select_related("department", "manager")
+    qs = listed_people().select_related("department", "manager")
     if q:
         qs = qs.filter(
             Q(username__icontains=q)

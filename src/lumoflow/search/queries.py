@@ -13,17 +13,16 @@ content with their next search. Counts are taken under the same filter.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from lumoflow.core.errors import Invalid, NotFound, UnknownReference
 from lumoflow.core.pagination import clamp_limit, decode_cursor, encode_cursor
+from lumoflow.core.sql import Frozen
 from lumoflow.people import queries as people_queries
 from lumoflow.people.models import User, Viewer
 from lumoflow.workspaces import queries as ws_queries
@@ -72,17 +71,28 @@ class Filters:
     before: datetime | None = None
 
 
-def _subquery(qs: QuerySet[Any, Any]) -> tuple[str, Sequence[Any]]:
-    sql, params = qs.query.sql_with_params()
-    return sql, params
+# The permission queries, precompiled (`core.sql.Frozen`: the viewer's id is the one value that
+# varies, which Frozen checks): compiling them for every search cost more than running it.
+_READABLE = Frozen(lambda viewer: ws_queries.readable_workspace_ids(viewer).order_by())
+_LISTED = Frozen(lambda viewer: ws_queries.list_workspaces_for(viewer).order_by().values("id"))
+# The same for every signed-in viewer (no id varies): compiled once per process.
+_PEOPLE: dict[str, tuple[str, tuple[Any, ...]]] = {}
+
+
+def _people_sql() -> tuple[str, tuple[Any, ...]]:
+    found = _PEOPLE.get(connection.vendor)
+    if found is None:
+        found = people_queries.listed_people().order_by().values("id").query.sql_with_params()
+        _PEOPLE[connection.vendor] = found
+    return found
 
 
 def _permission(viewer: User) -> tuple[str, list[Any]]:
     """The condition on `d` that a document is one the viewer may read, from the permission
     queries themselves."""
-    readable, r = _subquery(ws_queries.readable_workspace_ids(viewer))
-    listed, w = _subquery(ws_queries.list_workspaces_for(viewer).order_by().values("id"))
-    people, p = _subquery(people_queries.list_people_for(viewer).order_by().values("id"))
+    readable, r = _READABLE.sql(viewer=viewer.pk)
+    listed, w = _LISTED.sql(viewer=viewer.pk)
+    people, p = _people_sql()
     kinds = ", ".join(f"'{k}'" for k in CONTENT_KINDS)
     return (
         f"(d.kind IN ({kinds}) AND d.workspace_id IN ({readable}))"
@@ -284,3 +294,9 @@ def search_for(
     counts = _counts(match, cwhere, cparams)
     hits = _hits(rows, _snippets(match, [int(r[0]) for r in rows]))
     return Results(hits, nxt, counts)
+
+
+def workspace_choices_for(viewer: Viewer) -> list[tuple[int, str]]:
+    """(id, name) of the workspaces the viewer sees listed, for the page's filter."""
+    listed = ws_queries.list_workspaces_for(viewer)
+    return list(listed.values_list("id", "name"))

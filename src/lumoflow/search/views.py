@@ -10,7 +10,6 @@ from django.shortcuts import render
 
 from lumoflow.core.forms import run_action
 from lumoflow.people.auth import SignedInRequest
-from lumoflow.workspaces import queries as ws_queries
 
 from . import queries
 from .cards import hit_url
@@ -76,7 +75,7 @@ def _context(
         if form.is_bound and form.is_valid()
         else "",
         "next_query": next_params.urlencode() if results is not None and results.next else "",
-        "workspaces": ws_queries.list_workspaces_for(request.user),
+        "workspaces": queries.workspace_choices_for(request.user),
         "search_q": request.GET.get("q", "")[:200],
         "nav": "search",
     }
