@@ -15,6 +15,7 @@ from lumoflow.core import limits
 from lumoflow.core.errors import Conflict, Invalid, PermissionDenied
 from lumoflow.core.validation import text_problem
 from lumoflow.people.models import User
+from lumoflow.search.documents import index_workspaces
 
 from ..models import (
     CheckIn,
@@ -239,6 +240,7 @@ def bulk_create_workspaces(actor: User, rows: list[WorkspaceRow]) -> list[int]:
         for r in rows
     ]
     Workspace.objects.bulk_create(spaces, batch_size=500)
+    index_workspaces(spaces)
     Membership.objects.bulk_create(
         [
             Membership(workspace=w, user=actor, role=Role.OWNER, joined_at=w.created_at)
