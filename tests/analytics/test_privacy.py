@@ -285,6 +285,28 @@ def _check_nothing_derived(
             assert np.linalg.matrix_rank(np.vstack([a, unit])) > rank, (weeks[i]["week"], c)
 
 
+#: Tables of departments and the shown count of the people they are drawn from: that count
+#: minus the departments' people is the people without a department (a group too).
+DEPARTMENT_TABLES = (
+    (("participation", ("by_department",)), ("participation", "members")),
+    (("network", ("ei_index", "by_department")), ("network", "nodes")),
+    (("network", ("ei_index_directed", "sent_by_department")), ("network", "nodes")),
+    (("network", ("ei_index_directed", "received_by_department")), ("network", "nodes")),
+)
+
+
+def _check_departments(data: dict[str, Any], mgs: int) -> None:
+    """The people a department table leaves out (shown total minus the shown departments) are
+    nobody or at least the threshold: hidden departments with the people without one."""
+    for (family, path), (total_family, total_key) in DEPARTMENT_TABLES:
+        total = data[total_family][total_key]
+        rows = _at(data, family, path).values()
+        if total is None or not rows:
+            continue
+        left = total - sum(r["people"] for r in rows if not r["suppressed"])
+        assert not 0 < left < mgs, (family, path, total, left)
+
+
 def _check_fading(fading: dict[str, Any], mgs: int) -> None:
     """No count of fewer people than the threshold in the fading result."""
     for verdict in [fading, *fading["by_workspace"].values()]:
@@ -360,6 +382,7 @@ def test_no_figure_about_fewer_than_the_threshold_can_be_read_or_derived(
         return
     assert data["privacy"]["selection"]["suppressed"] is False
     _check_tables(data, raw, mgs)
+    _check_departments(data, mgs)
     _check_fading(data["fading"], mgs)
     _check_counts(data, raw, mgs)
     _check_weeks(data, raw, events, mgs)
@@ -370,6 +393,37 @@ def test_no_figure_about_fewer_than_the_threshold_can_be_read_or_derived(
     # take nothing else), and the text shows no number that data does not hold
     held = _numbers_in(data) | _numbers_in(list(TERMS.values()))  # the glossary's own numbers
     assert not _shown_numbers(text) - held, _shown_numbers(text) - held
+
+
+@SETTINGS
+@given(
+    st.integers(2, 7),
+    st.lists(st.sampled_from(["eng", "sales", "ops"]), min_size=7, max_size=14),
+    st.integers(1, 6),
+    st.lists(st.sampled_from(VERBS), min_size=14, max_size=14),
+)
+def test_departments_that_add_up_to_a_withheld_active_count_give_it_away_no_more(
+    mgs: int, departments: list[str], inactive: int, verbs: list[str]
+) -> None:
+    # given: every active person has a department and the few inactive ones have none, so the
+    # departments' people add up to the active count, which is withheld (members minus active
+    # people is 1 to threshold - 1 people)
+    inactive = min(inactive, mgs - 1)
+    people = [{"actor": f"u{i}", "department": d} for i, d in enumerate(departments)]
+    people += [{"actor": f"idle{i}", "department": ""} for i in range(inactive)]
+    events = [
+        {"event_id": f"e{i}", "ts": f"2024-01-{1 + i % 28:02d}T09:00:00Z", "actor": f"u{i}",
+         "verb": verb, "workspace": "w1", "object_id": f"o{i}", "text": "billing cost"}
+        for i, verb in enumerate(verbs[: len(departments)])
+    ]  # fmt: skip
+    # when
+    data = report_data(analyze(make_log(events, people, WORKSPACES),
+                               options=Options(min_group_size=mgs, pseudonym_key="k")))  # fmt: skip
+    # then: the active count is withheld, and the departments shown do not add up to it
+    assert data["participation"]["active"] is None
+    shown = data["participation"]["by_department"].values()
+    assert sum(g["people"] or 0 for g in shown) != len(departments) or not shown
+    _check_departments(data, mgs)
 
 
 @SETTINGS

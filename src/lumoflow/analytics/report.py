@@ -18,7 +18,12 @@ from lumoflow.analytics.frame import Frame, Options, Period, make_frame
 from lumoflow.analytics.log import InteractionLog
 from lumoflow.analytics.network import NetworkSummary, network_summary
 from lumoflow.analytics.participation import Participation, participation
-from lumoflow.analytics.privacy import secondary_suppression, selection_people, selection_sentence
+from lumoflow.analytics.privacy import (
+    secondary_suppression,
+    selection_people,
+    selection_sentence,
+    too_small,
+)
 from lumoflow.analytics.relevance import Relevance, on_topic_share
 from lumoflow.analytics.responsiveness import Responsiveness, responsiveness
 from lumoflow.analytics.value import Value, value_outcomes
@@ -196,6 +201,15 @@ GROUP_TABLES = (
 )
 #: Fields a suppressed row keeps: what names the row, not what it measures.
 ROW_KEYS = ("week", "suppressed")
+#: Tables of departments, each with the shown count of the people its rows are drawn from (as
+#: (family, key)): that count minus the departments' people is the people without a department,
+#: a group left out of the table but derivable from it.
+DEPARTMENT_TOTALS = {
+    ("participation", ("by_department",)): ("participation", "members"),
+    ("network", ("ei_index", "by_department")): ("network", "nodes"),
+    ("network", ("ei_index_directed", "sent_by_department")): ("network", "nodes"),
+    ("network", ("ei_index_directed", "received_by_department")): ("network", "nodes"),
+}
 
 
 def report_data(report: Report) -> dict[str, Any]:
@@ -215,7 +229,8 @@ def report_data(report: Report) -> dict[str, Any]:
         for key in path:
             table = table.get(key) if isinstance(table, dict) else None
         if table:
-            guard_table(table, mgs)
+            total = DEPARTMENT_TOTALS.get((family, path))
+            guard_table(table, mgs, total=None if total is None else data[total[0]][total[1]])
     if data.get("fading"):
         guard_fading(data["fading"], mgs)
     guard_counts(data, mgs)
@@ -231,13 +246,33 @@ def _hidden(group: dict[str, Any] | None) -> bool:
     return group is None or group.get("suppressed") is True
 
 
-def guard_table(table: dict[str, Any] | list[Any], min_group_size: int) -> None:
+def guard_table(
+    table: dict[str, Any] | list[Any], min_group_size: int, *, total: int | None = None
+) -> None:
     """Apply secondary suppression to a table of groups in place (see
-    :func:`~lumoflow.analytics.privacy.secondary_suppression`) and blank every hidden row."""
+    :func:`~lumoflow.analytics.privacy.secondary_suppression`) and blank every hidden row.
+
+    ``total``: the shown count of the people the rows are drawn from, when some of them belong
+    to no row (people without a department). Those people are a group the table leaves out;
+    when every row is shown they are ``total`` minus the rows' people, so 1 to
+    ``min_group_size − 1`` of them count as a suppressed row (one more row is hidden with
+    them). With a row already hidden, the hidden rows hold a group of at least the threshold,
+    and the people left out can only be read together with them.
+
+    >>> table = {"eng": {"value": 0.6, "people": 7, "suppressed": False},
+    ...          "ops": {"value": 0.4, "people": 9, "suppressed": False}}
+    >>> guard_table(table, 5, total=19)  # 3 people without a department
+    >>> [row["suppressed"] for row in table.values()]
+    [True, False]
+    """
     rows = list(table.values()) if isinstance(table, dict) else list(table)
-    hide = secondary_suppression(
-        [r.get("people") for r in rows], [r.get("suppressed") is True for r in rows], min_group_size
-    )
+    people = [r.get("people") for r in rows]
+    suppressed = [r.get("suppressed") is True for r in rows]
+    if total is not None and not any(suppressed):
+        left = total - sum(int(p or 0) for p in people)
+        if too_small(left, min_group_size):
+            people, suppressed = [*people, left], [*suppressed, True]
+    hide = secondary_suppression(people, suppressed, min_group_size)[: len(rows)]
     for row, hidden in zip(rows, hide, strict=True):
         if hidden:
             row.update({k: None for k in row if k not in ROW_KEYS}, suppressed=True)
