@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pytest
@@ -16,8 +17,9 @@ from lumoflow.analytics.fading import (
     changepoint,
     fading_signal,
     verdict,
+    weekly_series,
 )
-from lumoflow.analytics.frame import Period
+from lumoflow.analytics.frame import ENGAGED_VERBS, Period, sql, verb_list, weeks_of
 from lumoflow.analytics.weekly_change import (
     relative_change,
     round_level,
@@ -249,3 +251,46 @@ def test_mann_kendall_equals_pymannkendall_widened_only() -> None:
         best = plain if math.isnan(hr.p) or hr.p < plain.p else hr
         assert p == pytest.approx(best.p, rel=1e-9, abs=1e-12)
         assert z == pytest.approx(best.z, rel=1e-9, abs=1e-12)
+
+
+Counts = dict[tuple[str | None, dt.date], tuple[int, int, int]]
+
+
+def _weekly_counts_by_grouping_sets(frame: Any) -> Counts:
+    """The plain query: active contributors, posts and replies over the events themselves,
+    grouped by (workspace, week) and by week (the oracle of :func:`weekly_series`)."""
+    tbl = sql(
+        f"""SELECT CASE WHEN grouping(workspace) = 0 THEN workspace END AS ws,
+                   CAST(date_trunc('week', ts) AS DATE) AS week,
+                   count(DISTINCT actor) FILTER (verb IN {verb_list(ENGAGED_VERBS)}) AS a,
+                   count(*) FILTER (verb = 'post') AS p, count(*) FILTER (verb = 'reply') AS r
+            FROM ev GROUP BY GROUPING SETS ((workspace, week), (week))""",
+        ev=frame.events.select(["workspace", "actor", "verb", "ts"]),
+    )
+    return {(r["ws"], r["week"]): (r["a"], r["p"], r["r"]) for r in tbl.to_pylist()}
+
+
+def test_weekly_series_count_as_the_plain_grouping_query() -> None:
+    # given: people active in several workspaces in the same weeks, with every verb
+    rng = np.random.default_rng(5)
+    verbs = ["post", "reply", "reaction", "message", "view", "mention"]
+    events = [
+        {"event_id": f"e{i}", "ts": (dt.datetime(2024, 1, 1, 9) + dt.timedelta(
+            hours=int(rng.integers(0, 24 * 70)))).isoformat() + "Z",
+         "actor": f"u{rng.integers(0, 15)}", "verb": verbs[rng.integers(0, len(verbs))],
+         "workspace": f"w{rng.integers(0, 3)}"}
+        for i in range(600)
+    ]  # fmt: skip
+    frame = frame_of(events)
+    weeks = weeks_of(frame)
+    # when
+    series = weekly_series(frame, by_workspace=True, weeks=weeks)
+    # then
+    plain = _weekly_counts_by_grouping_sets(frame)
+    for (ws, week), counts in plain.items():
+        at = weeks.index(week)
+        got = tuple(series[ws][k][at] for k in ("active_contributors", "posts", "replies"))
+        assert got == counts, (ws, week)
+    for ws, s in series.items():  # and nothing where the plain query found nothing
+        busy = s["active_contributors"] + s["posts"] + s["replies"] > 0
+        assert {(ws, weeks[i]) for i in np.flatnonzero(busy)} <= plain.keys()

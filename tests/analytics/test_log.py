@@ -8,9 +8,13 @@ import zipfile
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lumoflow.analytics.log import LogError, make_log, read_log, validate, write_log
+from lumoflow.analytics.log.validate import all_distinct
 
 from .conftest import rows
 
@@ -190,3 +194,10 @@ def test_csv_cells_a_spreadsheet_would_run_are_escaped_and_read_back(tmp_path: P
     back = read_log(out)
     assert back.events.equals(log.events)
     assert back.people.equals(log.people)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.text(max_size=3), max_size=8), max_size=4))
+def test_all_distinct_agrees_with_counting_the_distinct_values(chunks: list[list[str]]) -> None:
+    values = pa.chunked_array([pa.array(c, pa.string()) for c in chunks], pa.string())
+    assert all_distinct(values) is (len(values) == len(pc.unique(values)))

@@ -76,20 +76,28 @@ def weekly_series(
 ) -> dict[str | None, dict[str, np.ndarray]]:
     """The four weekly series of the whole selection (key :data:`WHOLE`) and, when
     ``by_workspace``, of each workspace, zero-filled over ``weeks`` (default: the weeks of the
-    frame). One pass over the events gives both (grouping sets)."""
+    frame). One pass over the events gives both: each person's week in each workspace first,
+    then the workspaces' weeks and the whole selection's weeks from those rows."""
     weeks = weeks_of(frame) if weeks is None else weeks
-    sets = "GROUPING SETS ((ws, week), (week))" if by_workspace else "week"
-    ws = "CASE WHEN grouping(ws) = 0 THEN ws END" if by_workspace else "NULL"
+    counts = """SELECT {ws} AS ws, week, {active} FILTER (engaged) AS active_contributors,
+                       CAST(sum(posts) AS BIGINT) AS posts, CAST(sum(replies) AS BIGINT) AS replies
+                FROM e GROUP BY {keys}"""
+    # each person once per workspace and week first: a workspace's active people are then a
+    # plain count, and only the whole selection's need a distinct count (across workspaces)
+    parts = [counts.format(ws="NULL", active="count(DISTINCT actor)", keys="week")]
+    if by_workspace:
+        parts.insert(0, counts.format(ws="ws", active="count(*)", keys="ws, week"))
     tbl = sql(
-        f"""WITH e AS (SELECT workspace AS ws, actor, verb, CAST(date_trunc('week', ts) AS DATE)
-                              AS week FROM ev WHERE ts IS NOT NULL)
-            SELECT {ws} AS ws, week,
-                   count(DISTINCT actor) FILTER (verb IN {verb_list(ENGAGED_VERBS)})
-                   AS active_contributors, count(*) FILTER (verb = 'post') AS posts,
-                   count(*) FILTER (verb = 'reply') AS replies
-            FROM e GROUP BY {sets}""",
+        f"""WITH e AS (SELECT workspace AS ws, actor, CAST(date_trunc('week', ts) AS DATE) AS week,
+                              bool_or(verb IN {verb_list(ENGAGED_VERBS)}) AS engaged,
+                              count(*) FILTER (verb = 'post') AS posts,
+                              count(*) FILTER (verb = 'reply') AS replies
+                       FROM ev WHERE ts IS NOT NULL GROUP BY 1, 2, 3)
+            {" UNION ALL ".join(parts)}""",
         ev=with_actor_codes(frame, frame.events, ["workspace", "actor", "verb", "ts"]),
     )
+    sets = "GROUPING SETS ((ws, week), (week))" if by_workspace else "week"
+    ws = "CASE WHEN grouping(ws) = 0 THEN ws END" if by_workspace else "NULL"
     from lumoflow.analytics.responsiveness import threads_table
 
     med = sql(
