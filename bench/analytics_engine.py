@@ -2,7 +2,8 @@
 
 The log (10,000,000 events, 10,000 people, 200 workspaces, two years, about 2,000,000 posts and
 replies with ~40 words of text; all sizes times LUMOFLOW_BENCH_SCALE) is generated once, with
-numpy, into var/bench/analytics-log-<scale>/ as a canonical log (parquet). Each measurement runs
+numpy, into var/bench/analytics-log-<scale>/ as a canonical log (parquet), in a child process
+so that this process stays small (a child's peak starts from its parent's). Each measurement runs
 in a fresh child process so that its wall time and peak memory (the child's own ru_maxrss, from
 wait4) are its own:
 
@@ -248,10 +249,20 @@ def generate(path: Path, *, seed: int = 7) -> dict[str, Any]:
 
 
 def ensure_log() -> Path:
+    """The benchmark's log, generated first when absent, in a child process of its own.
+
+    Not in this process: a child's peak memory (``ru_maxrss``) starts from the high-water mark
+    of the process it was forked from, so generating here (gigabytes at full size) would show
+    as every later child's peak.
+    """
     path = log_dir()
     if not (path / "log.json").exists():
         started = time.perf_counter()
-        info = generate(path)
+        code = f"from bench.analytics_engine import generate; print(generate({str(path)!r}))"
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True
+        )
+        info = done.stdout.strip().splitlines()[-1]
         print(f"   generated {info} in {time.perf_counter() - started:.0f} s", flush=True)
     return path
 
