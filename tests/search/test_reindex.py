@@ -29,6 +29,13 @@ def test_reindex_writes_what_the_actions_wrote_and_repairs_a_broken_index(
     talk.create_reply(org.fred, p.pk, body="Tangerine reply")
     gone = talk.create_post(org.mia, org.launch.pk, kind="update", body="Tangerine deleted")
     talk.delete_post(org.mia, gone.pk)
+    from lumoflow.knowledge import actions as knowledge
+
+    knowledge.create_wiki_page(org.mia, org.launch.pk, title="Tangerine runbook", body="Steps")
+    knowledge.create_article(
+        org.mia, org.launch.pk, title="Tangerine story", body="Long form", publish=True
+    )
+    knowledge.create_article(org.mia, org.launch.pk, title="Tangerine draft", body="Not yet")
     hidden = talk.create_post(org.mia, org.launch.pk, kind="update", body="Tangerine hidden")
     talk.hide_post(org.olivia, hidden.pk, reason="No")
     before = _documents()
@@ -47,7 +54,9 @@ def test_reindex_writes_what_the_actions_wrote_and_repairs_a_broken_index(
     out = capsys.readouterr().out
     assert "Indexed" in out and "posts" in out
     found = api(org.mia).get("/search", q="tangerine").json()["items"]
-    assert sorted(h["type"] for h in found) == ["post", "reply"]
+    # (publishing an article also posts its announcement in the workspace)
+    assert {h["type"] for h in found} == {"article", "post", "reply", "wiki"}
+    assert "draft" not in str(found).lower()
 
 
 @pytest.mark.django_db

@@ -34,6 +34,7 @@ from lumoflow.core.errors import Conflict, InvalidNow, NotFound, PermissionDenie
 from lumoflow.core.validation import FieldErrors, as_id, id_or_not_found
 from lumoflow.people.models import User, Viewer
 from lumoflow.search import index as search_index
+from lumoflow.search.documents import article_doc, wiki_doc
 from lumoflow.workspaces.models import Workspace
 
 from . import queries
@@ -144,15 +145,7 @@ def _save_revision(
     page.current = rev
     page.updated_at = now
     page.save(update_fields=["current", "updated_at", "title", "slug", "parent"])
-    search_index.put(
-        kind="wiki",
-        object_id=page.pk,
-        workspace_id=page.workspace_id,
-        author_id=page.created_by_id,
-        title=page.title,
-        body=body,
-        created_at=page.created_at,
-    )
+    search_index.put_many([wiki_doc(page, body)])
     _record(
         actor,
         verb,
@@ -396,15 +389,7 @@ def _announcement(article: Article) -> str:
 def _index_article(article: Article) -> None:
     """Put a published article in search (a draft is never there: search shows a workspace's
     documents to all its readers)."""
-    search_index.put(
-        kind="article",
-        object_id=article.pk,
-        workspace_id=article.workspace_id,
-        author_id=article.author_id,
-        title=article.title,
-        body=f"{article.summary}\n\n{article.body}",
-        created_at=article.published_at or article.created_at,
-    )
+    search_index.put_many([article_doc(article)])
 
 
 def _publish(actor: User, article: Article, now: datetime) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from lumoflow.conversation.models import Post
+from lumoflow.knowledge.models import Article, WikiPage
 from lumoflow.people.models import User
 from lumoflow.workspaces.models import Workspace
 
@@ -56,6 +57,26 @@ def person_doc(person: User) -> Doc:
 def workspace_doc(ws: Workspace) -> Doc:
     """A workspace: name and purpose, found by those who see it listed."""
     return Doc(Kind.WORKSPACE, ws.pk, ws.pk, None, ws.name, ws.purpose, ws.created_at)
+
+
+def wiki_doc(page: WikiPage, body: str) -> Doc:
+    """A wiki page: its title and current text (`body`), found by readers of its workspace."""
+    return Doc(
+        Kind.WIKI, page.pk, page.workspace_id, page.created_by_id, page.title, body, page.created_at
+    )
+
+
+def article_doc(article: Article) -> Doc:
+    """A published article: title, summary and text (drafts are never indexed)."""
+    return Doc(
+        Kind.ARTICLE,
+        article.pk,
+        article.workspace_id,
+        article.author_id,
+        article.title,
+        f"{article.summary}\n\n{article.body}",
+        article.published_at or article.created_at,
+    )
 
 
 def index_posts(posts: Iterable[Post]) -> None:

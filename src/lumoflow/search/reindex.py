@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from lumoflow.conversation.models import Post
+from lumoflow.knowledge.models import Article, ArticleStatus, WikiPage
 from lumoflow.people.models import User
 from lumoflow.workspaces.models import Workspace
 
@@ -45,6 +46,18 @@ def _workspaces() -> Iterator[Doc]:
         yield documents.workspace_doc(ws)
 
 
+def _wiki() -> Iterator[Doc]:
+    pages = WikiPage.objects.filter(current__isnull=False).select_related("current")
+    for page in pages.order_by("pk").iterator(chunk_size=BATCH):
+        yield documents.wiki_doc(page, page.current.body if page.current else "")
+
+
+def _articles() -> Iterator[Doc]:
+    published = Article.objects.filter(status=ArticleStatus.PUBLISHED).order_by("pk")
+    for article in published.iterator(chunk_size=BATCH):
+        yield documents.article_doc(article)
+
+
 #: What a rebuild reads: a name and a count of objects for the progress bar, and the documents.
 SOURCES: list[tuple[str, Callable[[], int], Callable[[], Iterator[Doc]]]] = [
     ("workspaces", lambda: Workspace.objects.count(), _workspaces),
@@ -53,6 +66,12 @@ SOURCES: list[tuple[str, Callable[[], int], Callable[[], Iterator[Doc]]]] = [
         "posts",
         lambda: Post.objects.filter(deleted_at__isnull=True, hidden_at__isnull=True).count(),
         _posts,
+    ),
+    ("wiki pages", lambda: WikiPage.objects.filter(current__isnull=False).count(), _wiki),
+    (
+        "articles",
+        lambda: Article.objects.filter(status=ArticleStatus.PUBLISHED).count(),
+        _articles,
     ),
 ]
 
