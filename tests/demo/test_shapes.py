@@ -64,8 +64,11 @@ def test_every_event_falls_in_the_period(small_demo: dict) -> None:
 
     start = datetime.fromisoformat(small_demo["start"]).replace(tzinfo=UTC)
     end = datetime.fromisoformat(small_demo["end"])
-    # then every event (but the follows of the printed logins, made now) is inside it
-    timed = ActivityEvent.objects.exclude(verb="follow")
+    # then every event (but the follows of the printed logins and the executives' grants, made
+    # now) is inside it
+    timed = ActivityEvent.objects.exclude(verb="follow").exclude(
+        verb="person", data__has_key="capability"
+    )
     assert not timed.filter(ts__lt=start).exists()
     assert not timed.filter(ts__gte=end).exists()
     assert end.date() == UNTIL + timedelta(days=1)
@@ -242,3 +245,20 @@ def test_relevance_has_on_and_off_topic_posts(small_demo: dict) -> None:
     off_rate = np.mean([overlaps(*r) for r in roots if r[0] in off])
     assert 0.05 < len(off) / len(roots) < 0.5
     assert on_rate > off_rate + 0.2
+
+
+def test_the_ceo_and_the_administrator_hold_the_executive_capability(small_demo: dict) -> None:
+    # given the demo's logins
+    from lumoflow.people.models import Grant, User
+    from lumoflow.people.queries import has_capability
+
+    logins = small_demo["logins"]
+    # then the CEO and the administrator were granted it (recorded), nobody else
+    granted = set(Grant.objects.values_list("user__username", "capability"))
+    assert granted == {
+        (logins["ceo"]["username"], "executive"),
+        (logins["administrator"]["username"], "executive"),
+    }
+    assert has_capability(User.objects.get(username=logins["ceo"]["username"]), "executive")
+    owner = User.objects.get(username=logins["workspace_owner"]["username"])
+    assert not has_capability(owner, "executive")

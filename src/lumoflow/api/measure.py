@@ -134,3 +134,57 @@ def org_metrics(request: HttpRequest, start: From, end: To, families: Families) 
 def refresh(request: SignedInRequest, workspace_id: Id) -> Status[RefreshOut]:
     actions.refresh_metrics(request.user, workspace_id)
     return Status(202, RefreshOut(refreshing=True))
+
+
+class BrokerOut(Schema):
+    person: str = Field(description="Username.")
+    betweenness: float
+    constraint: float | None = Field(description="Burt's constraint; lower = more brokerage.")
+
+
+class PeopleGroupOut(Schema):
+    count: int | None = Field(description="null under the privacy threshold.")
+    share: float | None
+    people: list[str] = Field(description="Usernames (the first 100).")
+
+
+class PeopleFiguresOut(Schema):
+    """Individual-level network figures of a workspace: people-analytics holders only, each
+    answer written to the audit log."""
+
+    workspace_id: int
+    period: PeriodOut
+    brokers: list[BrokerOut] | None
+    peripheral: PeopleGroupOut | None = Field(description="Core number at most 1.")
+    isolated: PeopleGroupOut | None = Field(description="No tie to anyone else.")
+    load_concentration: float | None = Field(description="Share of ties the top 5% hold.")
+    withheld: str | None = Field(description="Why nothing is shown (too few people).")
+
+
+@router.get(
+    "/workspaces/{workspace_id}/people-analytics",
+    response=PeopleFiguresOut,
+    summary="A workspace's individual-level figures (audited)",
+    description="Brokers, peripheral and isolated people of the workspace by username over a "
+    "period (default: the 12 months up to today): holders of the people-analytics capability "
+    "(administrators hold it) who may read the workspace. Every answer is written to the "
+    "audit log (`GET /audit`).",
+)
+def people_analytics(
+    request: SignedInRequest, workspace_id: Id, start: From, end: To
+) -> dict[str, Any]:
+    f = queries.get_people_figures_for(request.user, workspace_id, via="api", start=start, end=end)
+    return {
+        "workspace_id": f.workspace_id,
+        "period": {"start": f.start, "end": f.end},
+        "brokers": [
+            {"person": b["person"], "betweenness": b["betweenness"], "constraint": b["constraint"]}
+            for b in f.brokers or []
+        ]
+        if f.brokers is not None
+        else None,
+        "peripheral": f.peripheral,
+        "isolated": f.isolated,
+        "load_concentration": f.load_concentration,
+        "withheld": f.withheld,
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 from django.http import HttpRequest
@@ -135,6 +136,48 @@ def departments(
                 id=d.pk, name=d.name, path=d.path, parent_id=d.parent_id, people=d.people_count
             )
             for d in items
+        ],
+        "next": nxt,
+    }
+
+
+class AuditEntryOut(Schema):
+    id: int
+    at: datetime
+    person: str = Field(description="Username of who was shown the figures.")
+    what: str
+    scope: str
+    via: str = Field(description="page or api")
+
+
+class AuditPage(Schema):
+    items: list[AuditEntryOut]
+    next: str | None
+
+
+@router.get(
+    "/audit",
+    response=AuditPage,
+    summary="The audit log of individual-level figures",
+    description="Every view of individual-level figures (who, what, when, which scope), newest "
+    "first: administrators only.",
+)
+def audit(
+    request: HttpRequest, limit: Limit | None = None, cursor: Text | None = None
+) -> dict[str, Any]:
+    items, nxt = paginate(
+        queries.list_audit_for(request.user),
+        limit=limit,
+        cursor=cursor,
+        newest_first=True,
+        key="at",
+    )
+    return {
+        "items": [
+            AuditEntryOut(
+                id=e.pk, at=e.at, person=e.viewer.username, what=e.what, scope=e.scope, via=e.via
+            )
+            for e in items
         ],
         "next": nxt,
     }

@@ -108,6 +108,12 @@ class Loader:
         ids = people_actions.bulk_create_people(None, rows, password=password or None)
         self.ids.people = np.array(ids, dtype=np.int64)
 
+    def grant_executives(self, indexes: list[int]) -> None:
+        """The executive capability for the CEO and the administrator (who holds it with the
+        role too: granted all the same, so it stays if the role goes)."""
+        for i in indexes:
+            people_actions.grant_capability(None, self.people.usernames[i], "executive")
+
     def load_workspaces(self) -> None:
         members = []
         for ws in self.wss:
@@ -344,6 +350,7 @@ def generate(
     # All or nothing: a failure half-way leaves the database as empty as it was.
     with transaction.atomic():
         loader.load_people(options.password)
+        loader.grant_executives([logins["ceo"], logins["administrator"]])
         step("people")
         loader.load_workspaces()
         step("workspaces")

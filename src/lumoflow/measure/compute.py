@@ -10,6 +10,7 @@ Nothing here checks permissions or writes: `measure.queries` and `measure.tasks`
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -65,18 +66,29 @@ def _end_instant(end: dt.date) -> dt.datetime:
 
 
 def measure(
-    log: InteractionLog, start: dt.date, end: dt.date, *, workspace: int | None = None
+    log: InteractionLog,
+    start: dt.date,
+    end: dt.date,
+    *,
+    workspace: int | None = None,
+    options: Options | None = None,
+    families: Collection[str] = report.FAMILIES,
 ) -> dict[str, Any]:
-    """The engine's guarded JSON for `log` over [start, end] (one workspace, or all of `log`).
+    """The engine's guarded JSON for `log` over [start, end] (one workspace, or all of `log`),
+    with the stored results' options unless told others.
 
     A selection with no activity in the period gives the withheld shape (every family null)
     with the reason in `privacy.selection.reason`.
     """
-    options = engine_options()
+    options = options or engine_options()
     ws = None if workspace is None else str(workspace)
     try:
         result = report.analyze(
-            log, period=Period.from_dates(start, end), workspace=ws, options=options
+            log,
+            period=Period.from_dates(start, end),
+            workspace=ws,
+            options=options,
+            families=families,
         )
     except LogError:
         return _nothing_measured(log, start, end, ws, options)
@@ -128,6 +140,15 @@ def workspace_log(workspace_id: int, end: dt.date) -> InteractionLog:
 def compute_workspace(workspace_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
     """One workspace's metrics over [start, end], from that workspace's events alone."""
     return measure(workspace_log(workspace_id, end), start, end, workspace=workspace_id)
+
+
+def compute_people_figures(workspace_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """One workspace's network family over [start, end] with its individual-level figures
+    (brokers, peripheral and isolated people, by username). Never stored: the caller checks the
+    viewer's capability and writes the view to the audit log."""
+    options = dataclasses.replace(engine_options(), individuals=True, names=True)
+    log = workspace_log(workspace_id, end)
+    return measure(log, start, end, workspace=workspace_id, options=options, families=("network",))
 
 
 def compute_organisation(

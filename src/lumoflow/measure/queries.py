@@ -21,8 +21,8 @@ from typing import Any
 from django.utils import timezone
 
 from lumoflow.core.errors import Invalid, PermissionDenied
-from lumoflow.people.models import Viewer
-from lumoflow.people.queries import is_administrator
+from lumoflow.people.models import Capability, Viewer
+from lumoflow.people.queries import is_administrator, require_capability
 from lumoflow.workspaces.models import Visibility, Workspace
 from lumoflow.workspaces.queries import can_read, get_workspace_for, may_facilitate, role_of
 
@@ -242,3 +242,62 @@ def organisation_workspace_ids() -> list[int]:
     """The workspaces the organisation's metrics cover: every one that is not secret."""
     qs = Workspace.objects.exclude(visibility=Visibility.SECRET).order_by("pk")
     return list(qs.values_list("pk", flat=True))
+
+
+#: What the individual-level figures of a workspace are called in the audit log.
+PEOPLE_FIGURES = "brokers, peripheral and isolated people"
+
+
+@dataclass(frozen=True)
+class PeopleFigures:
+    """A workspace's individual-level network figures over a period (never stored)."""
+
+    workspace_id: int
+    start: dt.date
+    end: dt.date
+    brokers: list[dict[str, Any]] | None  # {"actor", "betweenness", "constraint"}, top first
+    peripheral: dict[str, Any] | None  # {"count", "share", "people": [username, ...]}
+    isolated: dict[str, Any] | None
+    load_concentration: float | None  # share of ties held by the top 5% of people
+    withheld: str | None  # why nothing is shown (too few people), else None
+
+
+def get_people_figures_for(
+    viewer: Viewer,
+    workspace_id: Any,
+    *,
+    via: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> PeopleFigures:
+    """A workspace's brokers, peripheral and isolated people by name, for people-analytics
+    holders who may read the workspace; each call is written to the audit log (`via`: "page"
+    or "api").
+
+    PermissionDenied without the capability (or for a private workspace the viewer does not
+    belong to); NotFound for a workspace they may not see; Invalid for a bad period. Computed
+    in the request, never stored: the stored results hold no individual-level figures.
+    """
+    from lumoflow.people import actions as people_actions
+
+    user = require_capability(viewer, Capability.PEOPLE_ANALYTICS)
+    ws, _ = metrics_access(user, workspace_id)
+    first, last, _ = check_period(start, end)
+    data = compute.compute_people_figures(ws.pk, first, last)
+    people_actions.record_individual_view(
+        user, what=PEOPLE_FIGURES, scope=f"workspace {ws.pk} ({ws.name})", via=via
+    )
+    net = data.get("network")
+    if not net:
+        reason = data["privacy"]["selection"].get("reason") or "Too few people to show."
+        return PeopleFigures(ws.pk, first, last, None, None, None, None, reason)
+    return PeopleFigures(
+        workspace_id=ws.pk,
+        start=first,
+        end=last,
+        brokers=(net.get("brokers") or {}).get("top"),
+        peripheral=net.get("peripheral"),
+        isolated=net.get("isolated"),
+        load_concentration=net.get("load_concentration"),
+        withheld=None,
+    )

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.urls import URLPattern, path
+from django.http import HttpRequest, HttpResponse
 
-from lumoflow.core.admin import ReadOnlyAdmin
-from lumoflow.core.errors import LumoFlowError, PermissionDenied
-from lumoflow.core.spreadsheet import csv_response
+from lumoflow.core.admin import AuditAdmin
+from lumoflow.core.errors import LumoFlowError
 
 from . import actions, queries
 from .auth import signed_in
-from .models import ApiToken, Department, SignIn, User
+from .models import ApiToken, AuditEntry, Department, Grant, SignIn, User
 
 
 class ActionsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -125,7 +124,7 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(SignIn)
-class SignInAdmin(ReadOnlyAdmin):
+class SignInAdmin(AuditAdmin):
     """The sign-in audit: administrators read, filter and export it; nobody changes it."""
 
     list_display = ("at", "login", "user", "address", "outcome", "user_agent")
@@ -133,8 +132,13 @@ class SignInAdmin(ReadOnlyAdmin):
     search_fields = ("login", "account", "address")
     date_hierarchy = "at"
     list_select_related = ("user",)
-    change_list_template = "admin/people/signin/change_list.html"
-    EXPORT_HEADER = ("at", "login", "person", "address", "outcome", "user_agent")
+    export_name = "sign-ins.csv"
+    export_header = ("at", "login", "person", "address", "outcome", "user_agent")
+
+    def export_row(self, obj: Any) -> Sequence[object]:
+        s: SignIn = obj
+        person = s.user.username if s.user else ""
+        return (s.at.isoformat(), s.login, person, s.address or "", s.outcome, s.user_agent)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SignIn]:
         return queries.list_sign_ins_for(request.user)
@@ -145,36 +149,77 @@ class SignInAdmin(ReadOnlyAdmin):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return queries.is_administrator(request.user)
 
-    def get_urls(self) -> list[URLPattern]:
-        export = path(
-            "export.csv",
-            self.admin_site.admin_view(self.export_csv),
-            name="people_signin_export",
-        )
-        return [export, *super().get_urls()]
 
-    def export_csv(self, request: HttpRequest) -> HttpResponse:
-        """The audit as CSV, with the filters and search of the list page (`?outcome__exact=…`)."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied("Only administrators can export the sign-in audit.")
-        try:
-            rows = self.get_changelist_instance(request).get_queryset(request)
-        except IncorrectLookupParameters:
-            return HttpResponseBadRequest(
-                "Unknown filter in the address.", content_type="text/plain"
-            )
-        return csv_response(
-            "sign-ins.csv",
-            self.EXPORT_HEADER,
-            (
-                (
-                    s.at.isoformat(),
-                    s.login,
-                    s.user.username if s.user else "",
-                    s.address or "",
-                    s.outcome,
-                    s.user_agent,
-                )
-                for s in rows.iterator(chunk_size=2000)
-            ),
-        )
+@admin.register(AuditEntry)
+class AuditEntryAdmin(AuditAdmin):
+    """The audit of views of individual-level figures: read, filtered and exported by
+    administrators; written by the queries that show such figures; changed by nobody."""
+
+    list_display = ("at", "viewer", "what", "scope", "via")
+    list_filter = ("what", "via", "at")
+    search_fields = ("viewer__username", "what", "scope")
+    date_hierarchy = "at"
+    list_select_related = ("viewer",)
+    export_name = "audit-log.csv"
+    export_header = ("at", "person", "what", "scope", "via")
+
+    def export_row(self, obj: Any) -> Sequence[object]:
+        e: AuditEntry = obj
+        return (e.at.isoformat(), e.viewer.username, e.what, e.scope, e.via)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
+        return queries.list_audit_for(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return queries.is_administrator(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return queries.is_administrator(request.user)
+
+
+class GrantForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Grant
+        fields = ("user", "capability")
+
+
+@admin.register(Grant)
+class GrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Who holds `executive` and `people-analytics` beyond the administrators (who hold both):
+    added and deleted here through the actions, never edited."""
+
+    form = GrantForm
+    list_display = ("user", "capability", "granted_by", "granted_at")
+    list_filter = ("capability",)
+    search_fields = ("user__username", "user__display_name")
+    autocomplete_fields = ("user",)
+    list_select_related = ("user", "granted_by")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Grant]:
+        return queries.list_grants_for(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return queries.is_administrator(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return queries.is_administrator(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return queries.is_administrator(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return queries.is_administrator(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and queries.is_administrator(request.user)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        grant = actions.grant_capability(signed_in(request), obj.user.username, obj.capability)
+        obj.pk = grant.pk
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        actions.revoke_capability(signed_in(request), obj.user.username, obj.capability)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for grant in queryset:
+            self.delete_model(request, grant)

@@ -142,3 +142,54 @@ class SignIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.login} {self.outcome} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class Capability(models.TextChoices):
+    """What administrators grant people beyond their workspace roles (administrators hold
+    both)."""
+
+    EXECUTIVE = "executive", "Executive (portfolio, network map, value)"
+    PEOPLE_ANALYTICS = "people-analytics", "People analytics (individual-level figures, audited)"
+
+
+class Grant(models.Model):
+    """A capability an administrator granted a person; revoking it deletes the row (the
+    activity log keeps both changes). Written by `actions.grant_capability` and
+    `actions.revoke_capability` only."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
+    capability = models.CharField(max_length=20, choices=Capability.choices)
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "capability"
+        verbose_name_plural = "capabilities"
+        ordering = ["user__username", "capability"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "capability"], name="grant_once_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.username}: {self.capability}"
+
+
+class AuditEntry(models.Model):
+    """One view of individual-level figures: who looked, at what, when, in which scope. Written
+    by `actions.record_individual_view` only and never changed."""
+
+    at = models.DateTimeField(db_index=True)
+    viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="audit_entries")
+    what = models.CharField(max_length=100, help_text="The figures shown, e.g. brokers")
+    scope = models.CharField(max_length=200, help_text="e.g. workspace 12 (Launch)")
+    via = models.CharField(max_length=20, help_text="page or api")
+
+    class Meta:
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit log (individual-level figures)"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.viewer_id} {self.what} {self.scope}"

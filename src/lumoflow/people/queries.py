@@ -13,7 +13,7 @@ from django.utils import timezone
 from lumoflow.core.errors import NotFound, PermissionDenied, Unauthenticated
 from lumoflow.core.sql import Loader
 
-from .models import ApiToken, Department, SignIn, User, Viewer
+from .models import ApiToken, AuditEntry, Capability, Department, Grant, SignIn, User, Viewer
 
 if TYPE_CHECKING:
     from typing import TypedDict
@@ -135,3 +135,39 @@ def list_sign_ins_for(viewer: Viewer) -> QuerySet[SignIn]:
 def is_administrator(viewer: Viewer) -> bool:
     """Whether the viewer is a signed-in, active administrator (staff)."""
     return isinstance(viewer, User) and viewer.is_active and viewer.is_staff
+
+
+def has_capability(viewer: Viewer, capability: Capability | str) -> bool:
+    """Whether the viewer holds a capability: administrators hold both; others when an
+    administrator granted it. The one check every page, API answer and report uses."""
+    if not isinstance(viewer, User) or not viewer.is_authenticated or not viewer.is_active:
+        return False
+    if viewer.is_staff:
+        return True
+    return Grant.objects.filter(user=viewer, capability=capability).exists()
+
+
+def require_capability(viewer: Viewer, capability: Capability | str) -> User:
+    """The viewer when they hold the capability; else PermissionDenied (Unauthenticated when
+    nobody is signed in)."""
+    user = _require_signed_in(viewer)
+    if not has_capability(user, capability):
+        label = Capability(capability).label.split(" (")[0]
+        raise PermissionDenied(
+            f"This needs the {label.lower()} capability, which administrators grant."
+        )
+    return user
+
+
+def list_grants_for(viewer: Viewer) -> QuerySet[Grant]:
+    """Every capability granted, by person: administrators only."""
+    if not is_administrator(viewer):
+        raise PermissionDenied("Only administrators can read who holds capabilities.")
+    return Grant.objects.select_related("user", "granted_by")
+
+
+def list_audit_for(viewer: Viewer) -> QuerySet[AuditEntry]:
+    """The audit of views of individual-level figures, newest first: administrators only."""
+    if not is_administrator(viewer):
+        raise PermissionDenied("Only administrators can read the audit log.")
+    return AuditEntry.objects.select_related("viewer").order_by("-at", "-pk")

@@ -1,6 +1,7 @@
 """`lumoflow people import FILE.csv`: create or update people, all or nothing.
 `lumoflow people export USERNAME --out FILE`: everything held about one person, as a zip.
-`lumoflow people erase USERNAME`: erase a person (they become "Former employee N")."""
+`lumoflow people erase USERNAME`: erase a person (they become "Former employee N").
+`lumoflow people grant|revoke USERNAME executive|people-analytics`: a capability."""
 
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         exp.add_argument("--out", required=True)
         era = sub.add_parser("erase", help="erase a person's profile and private data")
         era.add_argument("username")
+        for verb in ("grant", "revoke"):
+            cap = sub.add_parser(verb, help=f"{verb} a capability (executive, people-analytics)")
+            cap.add_argument("username")
+            cap.add_argument("capability", metavar="executive|people-analytics")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["sub"] == "export":
@@ -39,6 +44,9 @@ class Command(BaseCommand):
             except OSError as exc:
                 raise Invalid(f"{out}: cannot write ({exc.strerror or exc})") from None
             self.stdout.write(str(out))
+            return
+        if opts["sub"] in ("grant", "revoke"):
+            self.stdout.write(_change_capability(opts["sub"], opts["username"], opts["capability"]))
             return
         if opts["sub"] == "erase":
             person = actions.erase_person(None, opts["username"])
@@ -53,3 +61,14 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: not UTF-8 text (byte {exc.start})", returncode=2)
         report = actions.import_people(None, text)
         self.stdout.write(f"{report.created} created, {report.updated} updated from {path}")
+
+
+def _change_capability(verb: str, username: str, capability: str) -> str:
+    """Grant or revoke a capability as the system; the line to print."""
+    if verb == "grant":
+        actions.grant_capability(None, username, capability)
+        return f"granted: {username} holds {capability}"
+    held = actions.revoke_capability(None, username, capability)
+    return f"revoked: {username} no longer holds {capability}" + (
+        "" if held else " (they did not hold it)"
+    )
