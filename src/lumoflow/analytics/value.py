@@ -42,6 +42,39 @@ class Value:
     assumptions: dict[str, Any] = field(default_factory=dict)
 
 
+LEVELS = ("low", "base", "high")
+
+
+def estimate(
+    questions_answered: int, reuse_views: int, assumptions: ValueAssumptions
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Hours and cost saved (low / base / high) by ``questions_answered`` answered questions
+    and ``reuse_views`` views of knowledge, under ``assumptions``.
+
+    Definition
+    ----------
+    hours = answered × minutes per answered question + reuse × minutes per reuse, ÷ 60, at each
+    level; cost = hours × hourly cost. Pages recompute it from a stored result's counts, so an
+    edited assumption changes every figure at once without recomputing the engine.
+
+    Examples
+    --------
+    >>> hours, cost = estimate(2, 4, ValueAssumptions())
+    >>> hours["base"], cost["base"]
+    (2.0, 120.0)
+    """
+    a = assumptions
+    hours = {
+        lv: (
+            questions_answered * a.minutes_per_answered_question[i]
+            + reuse_views * a.minutes_per_reuse[i]
+        )
+        / 60.0
+        for i, lv in enumerate(LEVELS)
+    }
+    return hours, {k: v * a.hourly_cost for k, v in hours.items()}
+
+
 def value_outcomes(frame: Frame, *, assumptions: ValueAssumptions | None = None) -> Value:
     """Count outcomes and reuse in ``frame`` and estimate hours saved.
 
@@ -116,14 +149,7 @@ def value_outcomes(frame: Frame, *, assumptions: ValueAssumptions | None = None)
         hist=hist,
         authors=object_authors(frame),
     ).to_pylist()[0]
-    levels = ("low", "base", "high")
-    hours = {
-        lv: (
-            r["answered"] * a.minutes_per_answered_question[i] + r["reuse"] * a.minutes_per_reuse[i]
-        )
-        / 60.0
-        for i, lv in enumerate(levels)
-    }
+    hours, cost = estimate(int(r["answered"]), int(r["reuse"]), a)
     return Value(
         questions=int(r["questions"]),
         questions_answered=int(r["answered"]),
@@ -134,7 +160,7 @@ def value_outcomes(frame: Frame, *, assumptions: ValueAssumptions | None = None)
         key_results_moved=int(r["krs"]),
         knowledge_reuse_views=int(r["reuse"]),
         hours_saved=hours,
-        cost_saved={k: v * a.hourly_cost for k, v in hours.items()},
+        cost_saved=cost,
         label="estimate: counts of outcomes times assumed minutes saved (see assumptions)",
         assumptions=asdict(a),
     )
