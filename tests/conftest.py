@@ -122,6 +122,9 @@ class ApiClient:
     def patch(self, path: str, body: Any = None) -> Any:
         return self._call("patch", path, body or {})
 
+    def put(self, path: str, body: Any = None) -> Any:
+        return self._call("put", path, body or {})
+
     def delete(self, path: str, body: Any = None) -> Any:
         return self._call("delete", path, body)
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from . import alerts, conversation, insights, knowledge, measure, people, search, workspaces
+from . import (
+    alerts,
+    conversation,
+    insights,
+    knowledge,
+    measure,
+    org,
+    people,
+    search,
+    workspaces,
+)
 from .base import api
 
 __all__ = ["api", "urlpatterns"]
@@ -15,5 +25,6 @@ api.add_router("", alerts.router)
 api.add_router("", measure.router)
 api.add_router("", insights.router)
 api.add_router("", search.router)
+api.add_router("", org.router)
 
 urlpatterns = api.urls

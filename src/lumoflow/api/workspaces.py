@@ -33,6 +33,7 @@ class WorkspaceOut(Schema):
     visibility: str
     created_at: dt.datetime
     archived: bool
+    excluded_from_org_analytics: bool
     member_count: int
     my_role: str | None
     can_read: bool
@@ -57,6 +58,9 @@ class WorkspacePatch(BodyIn):
     purpose: Annotated[Required, AtMost(limits.WORKSPACE_PURPOSE)] | None = None
     visibility: Literal["public", "private", "secret"] | None = None
     archived: bool | None = None
+    excluded_from_org_analytics: bool | None = Field(
+        None, description="Owners: list it in the organisation's portfolio with no figures."
+    )
     target_weekly_active_share: float | None = Field(None, ge=0, le=1)
     target_first_reply_hours: float | None = Field(None, ge=0)
     target_on_topic_share: float | None = Field(None, ge=0, le=1)
@@ -71,6 +75,7 @@ def workspace_out(viewer: Viewer, ws: Any) -> WorkspaceOut:
         visibility=ws.visibility,
         created_at=ws.created_at,
         archived=ws.is_archived,
+        excluded_from_org_analytics=ws.excluded_from_org_analytics,
         member_count=queries.active_member_count(ws),
         my_role=queries.role_of(viewer, ws),
         can_read=queries.can_read(viewer, ws),

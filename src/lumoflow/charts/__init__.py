@@ -7,6 +7,7 @@ spec with :func:`to_svg`; pages draw the same spec with vega-embed (``{% chart s
 """
 
 from lumoflow.charts.bars import group_bars
+from lumoflow.charts.network import department_network
 from lumoflow.charts.participation import FUNNEL_STEPS, department_reach, participation_funnel
 from lumoflow.charts.render import inline_svg, text_alternative, to_svg
 from lumoflow.charts.sparkline import sparkline
@@ -14,6 +15,7 @@ from lumoflow.charts.weekly import hidden_label, trend_line, weekly_chart
 
 __all__ = [
     "FUNNEL_STEPS",
+    "department_network",
     "department_reach",
     "group_bars",
     "hidden_label",

@@ -1,26 +1,34 @@
 """Every write of measurement: stored results and the state of each scope's background refresh.
 
-Stored metrics are derived data, not social data: these actions record no ActivityEvent (an
+Stored metrics are derived data, not social data: the actions that store them record no
+ActivityEvent (an
 event would move the workspace's change mark and ask for another refresh). `refresh_metrics` is
 the one a person runs ("Refresh now"); the others are the system's (the refresh task, a read
 that finds nothing stored, the hook that runs after activity commits).
+`update_value_assumptions` is the administrators' (it records its event).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import asdict
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from lumoflow.activity.actions import record
+from lumoflow.activity.models import Verb
+from lumoflow.core.errors import Invalid, PermissionDenied
 from lumoflow.core.oncommit import publish
 from lumoflow.people.models import Viewer
+from lumoflow.people.queries import is_administrator
 from lumoflow.workspaces.models import Workspace
 
 from . import compute, queries
-from .models import ORGANISATION, RefreshState, StoredMetrics
+from .assumptions import problems, value_assumptions
+from .models import ORGANISATION, RefreshState, StoredMetrics, ValueSettings
 
 #: At most one background refresh of a scope starts in this long after activity.
 DEBOUNCE = dt.timedelta(minutes=10)
@@ -177,3 +185,53 @@ def start_refresh(scope: int) -> None:
 def finish_refresh(scope: int) -> None:
     """Mark a scope's refresh as finished (stored or failed)."""
     RefreshState.objects.filter(scope=scope).update(finished_at=timezone.now())
+
+
+@transaction.atomic
+def update_value_assumptions(
+    actor: Any,
+    *,
+    minutes_per_answered_question: tuple[float, float, float],
+    minutes_per_reuse: tuple[float, float, float],
+    hourly_cost: float,
+    currency: str,
+) -> Any:
+    """Save the organisation's value assumptions (administrators only: PermissionDenied for
+    others; Invalid, with each field's problem, for a value out of range). Records a
+    `workspace` event outside any workspace (change "value assumptions updated") with the old
+    and new values. Returns the assumptions now in force."""
+    if not is_administrator(actor):
+        raise PermissionDenied("Only administrators can change the value assumptions.")
+    q = tuple(float(v) for v in minutes_per_answered_question)
+    r = tuple(float(v) for v in minutes_per_reuse)
+    errors = problems(q, r, float(hourly_cost), currency)  # type: ignore[arg-type]
+    if errors:
+        raise Invalid("These value assumptions are out of range.", errors=errors)
+    before = value_assumptions()
+    ValueSettings.objects.update_or_create(
+        pk=1,
+        defaults={
+            "answered_low": q[0],
+            "answered_base": q[1],
+            "answered_high": q[2],
+            "reuse_low": r[0],
+            "reuse_base": r[1],
+            "reuse_high": r[2],
+            "hourly_cost": float(hourly_cost),
+            "currency": currency,
+            "updated_at": timezone.now(),
+        },
+    )
+    after = value_assumptions()
+    record(
+        actor,
+        Verb.WORKSPACE,
+        object_type="valuesettings",
+        object_id="1",
+        data={
+            "change": "value assumptions updated",
+            "before": asdict(before),
+            "after": asdict(after),
+        },
+    )
+    return after

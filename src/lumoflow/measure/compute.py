@@ -24,8 +24,10 @@ from django.conf import settings
 
 import lumoflow
 from lumoflow.analytics import report
-from lumoflow.analytics.frame import Options, Period
+from lumoflow.analytics.department_map import department_map
+from lumoflow.analytics.frame import Options, Period, make_frame
 from lumoflow.analytics.log import InteractionLog, LogError
+from lumoflow.analytics.network import build_graph
 from lumoflow.conversation.export import build_log
 
 from .models import ORGANISATION
@@ -157,7 +159,19 @@ def compute_organisation(
     """The organisation's metrics over [start, end]: the events of `workspace_ids` together
     (the caller passes every workspace that is not secret)."""
     log = build_log(end=_end_instant(end), workspaces=workspace_ids)
-    return measure(log, start, end)
+    return measure_organisation(log, start, end)
+
+
+def measure_organisation(log: InteractionLog, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The engine's guarded JSON for the organisation's log, with the department network map
+    (`department_map`: `analytics.department_map`, null when nothing was measured)."""
+    data = measure(log, start, end)
+    data["department_map"] = None
+    if data.get("network") is not None:
+        frame = make_frame(log, Period.from_dates(start, end), options=engine_options())
+        found = department_map(build_graph(frame), engine_options().min_group_size)
+        data["department_map"] = report.to_data(found)
+    return data
 
 
 def split_by_workspace(log: InteractionLog) -> Iterator[tuple[int, InteractionLog]]:
@@ -200,4 +214,4 @@ def compute_everything(
     log = build_log(end=_end_instant(end))
     for wid, part in split_by_workspace(log):
         yield wid, measure(part, start, end, workspace=wid)
-    yield ORGANISATION, measure(only_workspaces(log, organisation), start, end)
+    yield ORGANISATION, measure_organisation(only_workspaces(log, organisation), start, end)

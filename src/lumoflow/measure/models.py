@@ -55,3 +55,25 @@ class RefreshState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}: due {self.due_at}, started {self.started_at}"
+
+
+class ValueSettings(models.Model):
+    """The organisation's value assumptions (one row; none: the engine's defaults). Written by
+    `actions.update_value_assumptions` only."""
+
+    answered_low = models.FloatField()  # minutes saved per answered question
+    answered_base = models.FloatField()
+    answered_high = models.FloatField()
+    reuse_low = models.FloatField()  # minutes saved per view of knowledge by someone else
+    reuse_base = models.FloatField()
+    reuse_high = models.FloatField()
+    hourly_cost = models.FloatField()
+    currency = models.CharField(max_length=3)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "value assumptions"
+        verbose_name_plural = "value assumptions"
+
+    def __str__(self) -> str:
+        return f"value assumptions of {self.updated_at:%Y-%m-%d %H:%M}"

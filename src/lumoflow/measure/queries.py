@@ -20,6 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from lumoflow.analytics.targets import Targets
 from lumoflow.core.errors import Invalid, PermissionDenied
 from lumoflow.people.models import Capability, Viewer
 from lumoflow.people.queries import is_administrator, require_capability
@@ -53,6 +54,15 @@ class Metrics:
     data: dict[str, Any]
     full: bool  # True for owners, facilitators, administrators
     refreshing: bool  # a refresh is queued or running
+
+
+def workspace_targets(ws: Workspace) -> Targets:
+    """A workspace's engagement targets as the engine reads them."""
+    return Targets(
+        weekly_active_share=float(ws.target_weekly_active_share),
+        first_reply_hours=float(ws.target_first_reply_hours),
+        on_topic_share=float(ws.target_on_topic_share),
+    )
 
 
 def targets_key(ws: Workspace) -> str:
@@ -239,8 +249,13 @@ def get_org_metrics_for(
 
 
 def organisation_workspace_ids() -> list[int]:
-    """The workspaces the organisation's metrics cover: every one that is not secret."""
-    qs = Workspace.objects.exclude(visibility=Visibility.SECRET).order_by("pk")
+    """The workspaces the organisation's metrics cover: every one that is not secret and not
+    excluded from organisation analytics by its owners."""
+    qs = (
+        Workspace.objects.exclude(visibility=Visibility.SECRET)
+        .exclude(excluded_from_org_analytics=True)
+        .order_by("pk")
+    )
     return list(qs.values_list("pk", flat=True))
 
 
@@ -301,3 +316,13 @@ def get_people_figures_for(
         load_concentration=net.get("load_concentration"),
         withheld=None,
     )
+
+
+def get_org_network_for(viewer: Viewer) -> tuple[Metrics, dict[str, Any] | None]:
+    """The organisation's stored metrics for the default period and their department network
+    map (None when nothing was measured): executives only (PermissionDenied for others). Read
+    from the store; only the organisation's very first computation runs in the request."""
+    require_capability(viewer, Capability.EXECUTIVE)
+    first, last, rolling = check_period(None, None)
+    m = _metrics(ORGANISATION, first, last, targets="", rolling=rolling, full=True)
+    return m, m.data.get("department_map")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from .views import alerts, health, insights
+from .views import alerts, health, insights, org
 
 urlpatterns: list[URLPattern] = [
     path("me/insights", insights.insights, name="insights"),
+    path("org", org.portfolio, name="org_portfolio"),
+    path("org/network", org.network, name="org_network"),
+    path("org/value-assumptions", org.value_settings, name="org_value_assumptions"),
     path("alerts/<int:alert_id>", alerts.alert, name="alert"),
     path("workspaces/<int:workspace_id>/health", health.page, name="workspace_health"),
     path(

@@ -20,6 +20,15 @@ class WorkspaceForm(forms.Form):
     )
 
 
+class WorkspaceSettingsForm(WorkspaceForm):
+    excluded_from_org_analytics = forms.BooleanField(
+        label="Exclude from organisation analytics",
+        required=False,
+        help_text="The organisation's portfolio then lists this workspace as excluded, with "
+        "none of its figures.",
+    )
+
+
 class TargetsForm(forms.Form):
     target_weekly_active_share = forms.DecimalField(
         label="Weekly active members (%)", min_value=0, max_value=100, decimal_places=1

@@ -61,6 +61,9 @@ class Workspace(models.Model):
         default=Decimal("0.700"),
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
+    #: Owners may keep the workspace out of the organisation's portfolio figures: it is listed
+    #: there as excluded, with none of its figures.
+    excluded_from_org_analytics = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name", "id"]

@@ -25,6 +25,7 @@ from .forms import (
     ObjectiveForm,
     TargetsForm,
     WorkspaceForm,
+    WorkspaceSettingsForm,
 )
 
 
@@ -91,14 +92,19 @@ def settings_page(request: SignedInRequest, workspace_id: int) -> HttpResponse:
     ws = _workspace(request, workspace_id)
     if not queries.may_manage(queries.role_of(request.user, ws)):
         raise PermissionDenied("Only owners can change a workspace's settings.")
-    initial = {"name": ws.name, "purpose": ws.purpose, "visibility": ws.visibility}
+    initial = {
+        "name": ws.name,
+        "purpose": ws.purpose,
+        "visibility": ws.visibility,
+        "excluded_from_org_analytics": ws.excluded_from_org_analytics,
+    }
     targets_initial = {
         "target_weekly_active_share": ws.target_weekly_active_share * 100,
         "target_first_reply_hours": ws.target_first_reply_hours,
         "target_on_topic_share": ws.target_on_topic_share * 100,
     }
     is_targets = request.POST.get("form") == "targets"
-    form = WorkspaceForm(
+    form = WorkspaceSettingsForm(
         request.POST if request.method == "POST" and not is_targets else None, initial=initial
     )
     targets = TargetsForm(request.POST if is_targets else None, initial=targets_initial)

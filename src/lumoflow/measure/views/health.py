@@ -44,19 +44,15 @@ from lumoflow.charts import (
 from lumoflow.core import fragments
 from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.marks import Marks
-from lumoflow.measure.queries import StoredKey, get_stored_key_for, get_workspace_metrics_for
+from lumoflow.measure.queries import (
+    StoredKey,
+    get_stored_key_for,
+    get_workspace_metrics_for,
+    workspace_targets,
+)
 from lumoflow.people.models import Viewer
 
 STATUS_WORDS = {"met": "Met", "near": "Near", "missed": "Missed", "unknown": "Not shown"}
-
-
-def workspace_targets(ws: Any) -> Targets:
-    """A workspace's engagement targets as the engine reads them."""
-    return Targets(
-        weekly_active_share=float(ws.target_weekly_active_share),
-        first_reply_hours=float(ws.target_first_reply_hours),
-        on_topic_share=float(ws.target_on_topic_share),
-    )
 
 
 def figure(value: float | None, unit: str) -> str:
@@ -263,9 +259,10 @@ FUNNEL_WORDS = {
 }
 
 
-def chart_html(spec: dict[str, Any]) -> str:
-    """One chart as pages show it (`{% chart %}`: interactive, static SVG, text alternative)."""
-    return render_to_string("measure/health_chart.html", {"spec": spec})
+def chart_html(spec: dict[str, Any], *, static: bool = True) -> str:
+    """One chart as pages show it (`{% chart %}`: interactive, static SVG unless `static` is
+    False, text alternative)."""
+    return render_to_string("measure/health_chart.html", {"spec": spec, "static": static})
 
 
 def _target_of(data: dict[str, Any], column: str, targets: Targets) -> float | None:

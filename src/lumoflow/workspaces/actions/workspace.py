@@ -61,7 +61,8 @@ def create_workspace(
 
 @transaction.atomic
 def update_workspace(actor: User, workspace_id: Any, **changes: Any) -> Workspace:
-    """Change name, purpose, visibility or engagement targets. Owners only."""
+    """Change name, purpose, visibility, engagement targets or whether the workspace is excluded
+    from organisation analytics. Owners only."""
     ws = queries.get_workspace_for(actor, workspace_id)
     queries.require_role(actor, ws, queries.MANAGE_ROLES, "change the workspace")
     allowed = {
@@ -71,6 +72,7 @@ def update_workspace(actor: User, workspace_id: Any, **changes: Any) -> Workspac
         "target_weekly_active_share",
         "target_first_reply_hours",
         "target_on_topic_share",
+        "excluded_from_org_analytics",
     }
     unknown = set(changes) - allowed
     if unknown:
@@ -92,6 +94,10 @@ def update_workspace(actor: User, workspace_id: Any, **changes: Any) -> Workspac
         for share in ("target_weekly_active_share", "target_on_topic_share"):
             if share in changes:
                 changes[share] = decimal_between(errs, share, changes[share], 0, 1)
+        if "excluded_from_org_analytics" in changes and not isinstance(
+            changes["excluded_from_org_analytics"], bool
+        ):
+            errs.add("excluded_from_org_analytics", "Must be true or false.")
         if "target_first_reply_hours" in changes:
             changes["target_first_reply_hours"] = decimal_between(
                 errs,

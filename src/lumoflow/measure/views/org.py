@@ -1,0 +1,227 @@
+"""The executive view: the organisation's portfolio (`/org`) and the value assumptions
+(`/org/value-assumptions`).
+
+The portfolio reads the stored metrics through `measure.portfolio.portfolio_for` (executives
+only); each row's sparkline is built once per stored result and kept in the fragments cache.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from lumoflow.activity.queries import change_marks_of
+from lumoflow.charts import department_network, sparkline
+from lumoflow.core import fragments
+from lumoflow.core.errors import PermissionDenied
+from lumoflow.core.forms import run_action
+from lumoflow.people.auth import SignedInRequest
+from lumoflow.people.models import Capability
+from lumoflow.people.queries import is_administrator, require_capability
+
+from .. import actions
+from ..assumptions import value_assumptions
+from ..forms import PortfolioForm, ValueAssumptionsForm
+from ..portfolio import SORTS, VERDICT_CHOICES, Portfolio, Row, portfolio_for
+from ..queries import get_org_network_for
+from .health import chart_html
+
+
+def money(value: float, currency: str) -> str:
+    """A sum of money as people read it: EUR 12,300."""
+    return f"{currency} {value:,.0f}"
+
+
+def hours(value: float) -> str:
+    return f"{value:,.0f} h"
+
+
+def _sparks(rows: list[Row]) -> dict[int, str]:
+    """Each measured row's sparkline of weekly actives (HTML), once per stored result."""
+    measured = {r.workspace_id: r for r in rows if r.figures is not None and r.figures.weekly}
+    parts = {
+        wid: ("portfolio-spark", r.figures.computed_at.isoformat(), r.figures.weekly)  # type: ignore[union-attr]
+        for wid, r in measured.items()
+    }
+
+    def build(wids: list[int]) -> dict[int, str]:
+        out = {}
+        for wid in wids:
+            f = measured[wid].figures
+            assert f is not None
+            spec = sparkline(
+                list(f.weekly),
+                title=f"{measured[wid].name}: people active per week",
+                kind="count",
+                min_group_size=f.min_group_size,
+            )
+            out[wid] = chart_html(spec, static=False)
+        return out
+
+    return fragments.cached_many(parts, build, marks=change_marks_of([]))
+
+
+def _link(query: dict[str, str], **changes: str) -> str:
+    params = {k: v for k, v in {**query, **changes}.items() if v}
+    return "?" + urlencode(params) if params else "?"
+
+
+def _headers(query: dict[str, str], sort: str, descending: bool) -> list[dict[str, Any]]:
+    """The table's column headers, each a link that sorts by it (again: the other way)."""
+    out = []
+    for key, label in SORTS.items():
+        current = key == sort
+        order = "asc" if current and descending else ("desc" if current else "asc")
+        out.append(
+            {
+                "key": key,
+                "label": label,
+                "url": _link(query, sort=key, order=order),
+                "current": current,
+                "aria": ("descending" if descending else "ascending") if current else "none",
+            }
+        )
+    return out
+
+
+def _context(p: Portfolio, query: dict[str, str], sort: str, descending: bool) -> dict[str, Any]:
+    a = p.assumptions
+    sparks = _sparks(p.rows)
+    rows = []
+    for rank, r in enumerate(p.rows, 1):
+        rows.append(
+            {
+                "rank": rank,
+                "row": r,
+                "verdict_label": VERDICT_CHOICES.get(r.verdict, "Too few people"),
+                "spark": sparks.get(r.workspace_id, ""),
+                "progress": "" if r.progress is None else f"{r.progress * 100:.0f}%",
+                "value": money(r.cost["base"], a.currency) if r.cost else "",
+                "value_range": (
+                    f"{money(r.cost['low'], a.currency)} – {money(r.cost['high'], a.currency)}"
+                    if r.cost
+                    else ""
+                ),
+                "hours": hours(r.hours["base"]) if r.hours else "",
+            }
+        )
+    total = {
+        level: {"cost": money(p.total_cost.get(level, 0), a.currency), "hours": hours(h)}
+        for level, h in (p.total_hours or {"low": 0.0, "base": 0.0, "high": 0.0}).items()
+    }
+    return {
+        "p": p,
+        "rows": rows,
+        "headers": _headers(query, sort, descending),
+        "total": total,
+        "a": a,
+        "verdicts": VERDICT_CHOICES.items(),
+        "query": query,
+        "nav": "org",
+    }
+
+
+@login_required
+def portfolio(request: SignedInRequest) -> HttpResponse:
+    """Every workspace that is not secret, ranked by health; executives only (403)."""
+    require_capability(request.user, Capability.EXECUTIVE)
+    form = PortfolioForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request, "measure/org.html", {"form": form, "nav": "org", "bad": True}, status=400
+        )
+    d = form.cleaned_data
+    sort, descending = d["sort"] or "health", d["order"] == "desc"
+    p = portfolio_for(
+        request.user,
+        department=d["department"],
+        verdict=d["verdict"],
+        sponsor=d["sponsor"],
+        sort=sort,
+        descending=descending,
+    )
+    query = {k: str(v) for k, v in d.items() if v and k not in ("sort", "order")}
+    ctx = _context(p, query, sort, descending)
+    ctx["form"] = form
+    ctx["is_admin"] = is_administrator(request.user)
+    return render(request, "measure/org.html", ctx)
+
+
+@login_required
+def value_settings(request: SignedInRequest) -> HttpResponse:
+    """The organisation's value assumptions: executives read them, administrators edit them."""
+    require_capability(request.user, Capability.EXECUTIVE)
+    a = value_assumptions()
+    initial = {
+        **{
+            f"answered_{lv}": v
+            for lv, v in zip(("low", "base", "high"), a.minutes_per_answered_question, strict=True)
+        },
+        **{
+            f"reuse_{lv}": v
+            for lv, v in zip(("low", "base", "high"), a.minutes_per_reuse, strict=True)
+        },
+        "hourly_cost": a.hourly_cost,
+        "currency": a.currency,
+    }
+    admin = is_administrator(request.user)
+    if request.method == "POST" and not admin:
+        raise PermissionDenied("Only administrators can change the value assumptions.")
+    form = ValueAssumptionsForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            done = run_action(
+                form,
+                lambda: actions.update_value_assumptions(
+                    request.user,
+                    minutes_per_answered_question=(
+                        d["answered_low"],
+                        d["answered_base"],
+                        d["answered_high"],
+                    ),
+                    minutes_per_reuse=(d["reuse_low"], d["reuse_base"], d["reuse_high"]),
+                    hourly_cost=d["hourly_cost"],
+                    currency=d["currency"],
+                ),
+            )
+            if done is not None:
+                messages.success(request, "Saved: every value figure now uses these assumptions.")
+                return redirect("org_value_assumptions")
+        status = 400
+    return render(
+        request,
+        "measure/value_assumptions.html",
+        {"form": form, "a": a, "admin": admin, "nav": "org"},
+        status=status,
+    )
+
+
+def network_context(found: dict[str, Any] | None) -> dict[str, Any]:
+    """The department map's chart and its rows, for a page (or a report)."""
+    if not found:
+        return {"chart": "", "nodes": [], "silos": []}
+    mgs = int(found["min_group_size"])
+    spec = department_network(
+        found["nodes"],
+        found["edges"],
+        title="Departments and the ties between them",
+        min_group_size=mgs,
+        width="container",
+    )
+    nodes = sorted(found["nodes"], key=lambda n: (n["ei_index"] is None, n["ei_index"] or 0))
+    return {"chart": chart_html(spec), "nodes": nodes, "silos": found["silos"], "mgs": mgs}
+
+
+@login_required
+def network(request: SignedInRequest) -> HttpResponse:
+    """The department network map of the organisation; executives only (403)."""
+    m, found = get_org_network_for(request.user)
+    ctx = network_context(found)
+    return render(request, "measure/org_network.html", {**ctx, "m": m, "nav": "org"})
