@@ -123,8 +123,18 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
+class AdministratorsOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Pages that only administrators see (the audits, the capabilities)."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return queries.is_administrator(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return queries.is_administrator(request.user)
+
+
 @admin.register(SignIn)
-class SignInAdmin(AuditAdmin):
+class SignInAdmin(AdministratorsOnly, AuditAdmin):
     """The sign-in audit: administrators read, filter and export it; nobody changes it."""
 
     list_display = ("at", "login", "user", "address", "outcome", "user_agent")
@@ -143,15 +153,9 @@ class SignInAdmin(AuditAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[SignIn]:
         return queries.list_sign_ins_for(request.user)
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return queries.is_administrator(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return queries.is_administrator(request.user)
-
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(AuditAdmin):
+class AuditEntryAdmin(AdministratorsOnly, AuditAdmin):
     """The audit of views of individual-level figures: read, filtered and exported by
     administrators; written by the queries that show such figures; changed by nobody."""
 
@@ -170,12 +174,6 @@ class AuditEntryAdmin(AuditAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
         return queries.list_audit_for(request.user)
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return queries.is_administrator(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return queries.is_administrator(request.user)
-
 
 class GrantForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
@@ -184,7 +182,7 @@ class GrantForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Grant)
-class GrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class GrantAdmin(AdministratorsOnly):
     """Who holds `executive` and `people-analytics` beyond the administrators (who hold both):
     added and deleted here through the actions, never edited."""
 
@@ -197,12 +195,6 @@ class GrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Grant]:
         return queries.list_grants_for(request.user)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return queries.is_administrator(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return queries.is_administrator(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return queries.is_administrator(request.user)
