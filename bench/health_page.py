@@ -63,7 +63,12 @@ def measure(server: common.Server, data: dict[str, Any], cookie: str) -> dict[st
         "hello": {"url": base + "/hello"},
         "health": {"url": url, "headers": {"Cookie": cookie}},
     }
-    # Warm up: every worker draws each page once from the stored result.
+    return rounds(cases)
+
+
+def rounds(cases: dict[str, dict[str, Any]]) -> dict[str, list[common.LoadResult]]:
+    """Warm every case up (each worker draws its page once from the stored result), then run
+    ROUNDS rounds that interleave the cases over CONCURRENCY connections."""
     for case in cases.values():
         common.load(**case, concurrency=CONCURRENCY, duration=common.seconds(20), max_requests=400)
     runs: dict[str, list[common.LoadResult]] = {k: [] for k in cases}

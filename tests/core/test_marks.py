@@ -318,6 +318,22 @@ ACTIONS: dict[str, tuple[Act, str | int | None]] = {
         OUTSIDE,
     ),
     "people.admin_delete": (lambda o, p: people.admin_delete(o.ada, o.otto), OUTSIDE),
+    "people.grant_capability": (
+        lambda o, p: people.grant_capability(o.ada, "mia", "executive"),
+        OUTSIDE,
+    ),
+    "people.revoke_capability": (
+        lambda o, p: (
+            people.grant_capability(o.ada, "mia", "executive"),
+            people.revoke_capability(o.ada, "mia", "executive"),
+        ),
+        OUTSIDE,
+    ),
+    # the audit log of individual-level views: no page is built from it, so no mark to move
+    "people.record_individual_view": (
+        lambda o, p: people.record_individual_view(o.ada, what="brokers", scope="org", via="api"),
+        None,
+    ),
     # the sign-in audit: no page is built from it, so no mark to move
     "people.record_sign_in": (
         lambda o, p: people.record_sign_in(

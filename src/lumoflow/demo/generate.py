@@ -110,9 +110,13 @@ class Loader:
 
     def grant_executives(self, indexes: list[int]) -> None:
         """The executive capability for the CEO and the administrator (who holds it with the
-        role too: granted all the same, so it stays if the role goes)."""
+        role too: granted all the same, so it stays if the role goes), a minute after each
+        joined."""
         for i in indexes:
-            people_actions.grant_capability(None, self.people.usernames[i], "executive")
+            joined = self.clock.start_ts + int(self.people.joined_day[i]) * DAY + 6 * HOUR
+            people_actions.grant_capability(
+                None, self.people.usernames[i], "executive", at=_dt(joined + 60)
+            )
 
     def load_workspaces(self) -> None:
         members = []

@@ -22,7 +22,7 @@ from lumoflow.activity.actions import record
 from lumoflow.activity.models import Verb
 from lumoflow.core.errors import Invalid, PermissionDenied
 from lumoflow.core.oncommit import publish
-from lumoflow.people.models import Viewer
+from lumoflow.people.models import User, Viewer
 from lumoflow.people.queries import is_administrator
 from lumoflow.workspaces.models import Workspace
 
@@ -189,7 +189,7 @@ def finish_refresh(scope: int) -> None:
 
 @transaction.atomic
 def update_value_assumptions(
-    actor: Any,
+    actor: User,
     *,
     minutes_per_answered_question: tuple[float, float, float],
     minutes_per_reuse: tuple[float, float, float],

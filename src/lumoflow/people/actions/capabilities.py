@@ -3,6 +3,8 @@ view of individual-level figures."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,21 +31,26 @@ def _check(actor: User | None, username: str, capability: str) -> User:
 
 
 @transaction.atomic
-def grant_capability(actor: User | None, username: str, capability: str) -> Grant:
-    """Grant a person a capability (administrators; None = the system). Granting one held
-    already changes nothing and records nothing."""
+def grant_capability(
+    actor: User | None, username: str, capability: str, *, at: datetime | None = None
+) -> Grant:
+    """Grant a person a capability (administrators; None = the system), now or (the demo
+    generator, backdating its history) `at`. Granting one held already changes nothing and
+    records nothing."""
     person = _check(actor, username, capability)
     held = Grant.objects.select_for_update().filter(user=person, capability=capability).first()
     if held is not None:
         return held
+    when = at or timezone.now()
     grant = Grant.objects.create(
-        user=person, capability=capability, granted_by=actor, granted_at=timezone.now()
+        user=person, capability=capability, granted_by=actor, granted_at=when
     )
     record(
         actor or person,
         Verb.PERSON,
         obj=person,
         target_actor=person,
+        ts=when,
         data={"change": "capability_granted", "capability": capability},
     )
     return grant
