@@ -19,7 +19,7 @@ from bench import common
 from bench.health_page import PASSWORD, rounds
 from bench.workspace_api import median_round
 
-PEOPLE = 2000
+PEOPLE = 10_000  # 206 workspaces; LUMOFLOW_BENCH_SCALE makes it smaller
 P95_MS = 300.0
 
 

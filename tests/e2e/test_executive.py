@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import TIMEOUT_MS, login, screenshot
+from tests.measure.conftest import busy as busy  # the organisation with six weeks of activity
 
 pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +46,7 @@ def test_an_executive_walks_the_portfolio_to_a_workspace(
             page.locator(".org-table figure.chart svg").first.wait_for()
             screenshot(page, f"org-portfolio-{name}")
             # she sorts by name with the column's link
-            page.get_by_role("link", name="Workspace").click()
+            table.get_by_role("link", name="Workspace", exact=True).click()
             page.wait_for_url("**/org?sort=name*")
             # and opens the department map
             page.goto(f"{live_server.url}/org/network")

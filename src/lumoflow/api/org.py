@@ -96,7 +96,7 @@ def portfolio_out(p: Portfolio) -> dict[str, Any]:
                 "shortfall": f.shortfall if f and f.verdict else None,
                 "objective_progress": r.progress,
                 "weekly_active": f.weekly_active if f else None,
-                "weekly": list(f.weekly) if f else [],
+                "weekly": f.points() if f else [],
                 "value_hours": r.hours,
                 "value_cost": r.cost,
                 "owner": r.owner_username or None,

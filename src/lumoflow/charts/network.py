@@ -119,7 +119,7 @@ def department_network(
     )
     names = (
         alt.Chart(alt.InlineData(values=circles))
-        .mark_text(dy=-16, fontSize=12, color="#1d2733")
+        .mark_text(dy=-30, fontSize=12, color="#1d2733")
         .encode(x=x, y=y, text="department:N")
     )
     chart = alt.layer(ties, dots, names).properties(title=title, width=width, height=height)

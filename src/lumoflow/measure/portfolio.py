@@ -76,11 +76,17 @@ class Figures:
     shortfall: float  # sum of missed targets' shortfalls as shares of their targets
     missed: tuple[str, ...]  # labels of the targets missed
     weekly_active: int | None  # people active in the last complete week; None when hidden
-    weekly: tuple[dict[str, Any], ...]  # {"week", "value", "suppressed"}, last SPARK_WEEKS
+    #: (week, people active or None when hidden, hidden), the last SPARK_WEEKS: tuples, as the
+    #: fragments cache keeps only values that cannot change
+    weekly: tuple[tuple[str, int | None, bool], ...]
     questions_answered: int | None
     reuse: int | None
     min_group_size: int
     computed_at: dt.datetime
+
+    def points(self) -> list[dict[str, Any]]:
+        """The weekly actives as the charts take them: {"week", "value", "suppressed"}."""
+        return [{"week": w, "value": v, "suppressed": h} for w, v, h in self.weekly]
 
 
 @dataclass(frozen=True)
@@ -151,13 +157,13 @@ def figures_of(
     by_week = {
         str(w["week"])[:10]: w for w in (data.get("participation") or {}).get("weekly") or []
     }
-    spark: list[dict[str, Any]] = []
+    spark: list[tuple[str, int | None, bool]] = []
     for monday in complete_weeks(end, weeks) if end else []:
         w = by_week.get(monday.isoformat()) or {}
         hidden = bool(w.get("suppressed"))
         active = None if hidden else w.get("active", 0 if not w else None)
-        spark.append({"week": monday.isoformat(), "value": active, "suppressed": hidden})
-    last: int | None = spark[-1]["value"] if spark else None
+        spark.append((monday.isoformat(), active, hidden))
+    last = spark[-1][1] if spark else None
     value = data.get("value") or {}
     return Figures(
         verdict=verdict,

@@ -55,7 +55,7 @@ def _sparks(rows: list[Row]) -> dict[int, str]:
             f = measured[wid].figures
             assert f is not None
             spec = sparkline(
-                list(f.weekly),
+                f.points(),
                 title=f"{measured[wid].name}: people active per week",
                 kind="count",
                 min_group_size=f.min_group_size,
