@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workspaces", "0002_key_result_owner"),
+        ("workspaces", "0003_workspace_purpose_pending"),
     ]
 
     operations = [
