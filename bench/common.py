@@ -264,6 +264,113 @@ def scratch_site(*, keep: bool = False, database_url: str | None = None) -> Iter
 
 
 # --------------------------------------------------------------------------------------------
+# The demo company, generated once per version of what writes it
+
+#: What the demo's database depends on besides its parameters: the product's Python source
+#: (the generator, the actions it writes through, the models and migrations), except the parts
+#: that only read: the engine, charts, pages, the API and the measurement's reads.
+DEMO_SOURCES = "lumoflow/**/*.py"
+DEMO_READ_ONLY = (
+    "lumoflow/analytics/*",
+    "lumoflow/charts/*",
+    "lumoflow/api/*",
+    "lumoflow/*/views.py",
+    "lumoflow/*/views/*",
+    "lumoflow/*/templatetags/*",
+    "lumoflow/*/tests/*",
+    "lumoflow/core/charts.py",
+    "lumoflow/conversation/cards.py",
+    "lumoflow/conversation/export.py",
+    "lumoflow/measure/alerts.py",
+    "lumoflow/measure/compute.py",
+    "lumoflow/measure/insights.py",
+    "lumoflow/measure/queries.py",
+)
+
+
+#: The demo's shared password in every benchmark that uses it (one cached demo for all).
+DEMO_PASSWORD = "bench-demo-password-4e2a"
+
+
+def demo_key(**params: Any) -> str:
+    """A digest of the demo's parameters and of every source file in DEMO_SOURCES that is not
+    in DEMO_READ_ONLY.
+
+    A change to any of those files, or to a parameter, gives a new key: a cached demo is only
+    reused when the same code would write the same database. `until` (the last day of the
+    history) is a parameter, so a demo generated up to an earlier day is not reused.
+    """
+    import hashlib
+
+    import fnmatch
+
+    src = ROOT / "src"
+    files = sorted(
+        p
+        for p in src.glob(DEMO_SOURCES)
+        if p.is_file()
+        and not any(fnmatch.fnmatch(p.relative_to(src).as_posix(), x) for x in DEMO_READ_ONLY)
+    )
+    if not files:
+        raise RuntimeError(f"no demo sources under {src}: cannot key the demo cache")
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode())
+    for path in files:
+        digest.update(path.relative_to(src).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def write_demo(*, people: int, months: int, password: str, until: str) -> dict[str, Any]:
+    """Write the demo company (in a child process: `Site.call`)."""
+    from django.core.management import call_command
+
+    call_command(
+        "demo", people=people, months=months, until=until, password=password, verbosity=0
+    )
+    return {}
+
+
+def demo_cache_dir() -> Path:
+    """Where generated demos are kept: var/bench/ of the data directory (`make` sets it)."""
+    return Path(os.environ.get("LUMOFLOW_DATA_DIR", ROOT / "var")) / "bench"
+
+
+def load_demo_cached(site: Site, *, people: int, months: int, password: str) -> bool:
+    """Fill `site` (a fresh scratch site) with the demo company up to today, UTC; return True
+    when it came from the cache.
+
+    The first run writes the demo with `lumoflow demo` (about 15 minutes at 10,000 people) and
+    keeps the site's files (database and demo.json, not the static files) in
+    var/bench/demo-<demo_key>/; a later run with the same key copies them instead. Other
+    demo-* entries are removed when a new one is kept (one demo on disk). SQLite sites only.
+    """
+    import datetime as dt
+
+    if "DATABASE_URL" in site.env:
+        raise ValueError("the demo cache holds SQLite sites only")
+    until = dt.datetime.now(dt.UTC).date().isoformat()
+    params = {"people": people, "months": months, "password": password, "until": until}
+    cache = demo_cache_dir() / f"demo-{demo_key(**params)}"
+    if (cache / "complete").exists():
+        for path in cache.iterdir():
+            if path.name != "complete":
+                shutil.copyfile(path, site.data_dir / path.name)
+        return True
+    site.call(write_demo, **params)
+    partial = cache.with_name(cache.name + f".partial-{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    for path in site.data_dir.iterdir():
+        if path.is_file() and (path.name.startswith(DB_FILE) or path.name == "demo.json"):
+            shutil.copyfile(path, partial / path.name)
+    (partial / "complete").write_text(json.dumps(params, indent=1))
+    for old in cache.parent.glob("demo-*"):
+        if old != partial:
+            shutil.rmtree(old, ignore_errors=True)
+    partial.rename(cache)
+    return False
+
+
+# --------------------------------------------------------------------------------------------
 # The production server
 
 

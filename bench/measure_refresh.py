@@ -2,7 +2,9 @@
 organisation's refresh.
 
 The demo company (10,000 people, the 12 months up to today, about 200 workspaces; people times
-LUMOFLOW_BENCH_SCALE) is written once into a scratch site by `lumoflow demo`. In a child
+LUMOFLOW_BENCH_SCALE) is written into a scratch site by `lumoflow demo`, or copied from the
+demo cache (`common.load_demo_cached`: var/bench/demo-<key>/, kept by an earlier run of the same
+code and parameters on the same day). In a child
 process with Django set up, nothing stored:
 
 * ``workspace_metrics_cold_seconds``: the busiest workspace's metrics read by its owner through
@@ -24,14 +26,6 @@ import time
 from typing import Any
 
 from bench import common
-
-
-def load_demo(people: int) -> dict[str, Any]:
-    """Write the demo company up to today (child process)."""
-    from django.core.management import call_command
-
-    call_command("demo", people=people, months=12, password="bench-demo-pass", verbosity=0)
-    return {}
 
 
 def _busiest() -> tuple[int, int, int]:
@@ -129,7 +123,7 @@ def organisation_refresh() -> dict[str, Any]:
 def run() -> list[dict[str, Any]]:
     people = max(60, common.scaled(10_000))
     with common.scratch_site() as site:
-        site.call(load_demo, people=people)
+        common.load_demo_cached(site, people=people, months=12, password=common.DEMO_PASSWORD)
         cold = site.call(workspace_cold)
         org = site.call(organisation_refresh)
     print(

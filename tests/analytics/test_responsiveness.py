@@ -61,3 +61,22 @@ def test_conversation_spread_and_diversity() -> None:
 def test_diversity_score_rises_with_new_voices() -> None:
     s = diversity_score(np.array([0, 5, 10]), np.array([10, 10, 10]))
     assert s[0] < s[1] < s[2]
+
+
+def test_weekly_p90_of_first_reply_beside_the_median() -> None:
+    # given: all three posts in the week of 4 March (q1 answered in 3 h, q2 never, p3 in 10 h)
+    # when
+    (week,) = responsiveness(frame_of(EVENTS)).weekly
+    # then: the week's P90 interpolates between its replied posts, as the period's does
+    assert week.median_first_reply_h == pytest.approx(6.5)
+    assert week.p90_first_reply_h == pytest.approx(3 + 0.9 * 7)
+    assert week.p90_first_reply_h >= week.median_first_reply_h
+
+
+def test_weekly_p90_is_hidden_with_a_small_week() -> None:
+    # given: three authors in the week, fewer than the group size of five
+    # when
+    (week,) = responsiveness(frame_of(EVENTS, min_group_size=5)).weekly
+    # then
+    assert week.suppressed
+    assert (week.median_first_reply_h, week.p90_first_reply_h) == (None, None)

@@ -100,3 +100,76 @@ def test_cli_exit_codes(db: Any, tmp_path: Path, capsys: Any) -> None:
     assert "--to: not a date" in capsys.readouterr().err
     assert main(["export-log", str(tmp_path / "good")]) == 0
     assert (tmp_path / "good" / "events.parquet").exists()
+
+
+def _plain_events(qs: Any) -> Any:
+    """The events read through the ORM's `values_list`, row by row: the plain version the
+    column-wise reader (`export._batches`) replaced, kept as its oracle."""
+    import pyarrow as pa
+
+    from lumoflow.analytics.log import EVENTS_SCHEMA, KINDS
+    from lumoflow.conversation.export import _EVENT_FIELDS
+
+    rows = list(qs.values_list(*_EVENT_FIELDS))
+    if not rows:
+        return EVENTS_SCHEMA.empty_table()
+    c = list(zip(*rows, strict=True))
+
+    def text(i: int) -> list[str]:
+        return ["" if v is None else str(v) for v in c[i]]
+
+    return pa.table(
+        {
+            "event_id": [str(v) for v in c[0]],
+            "ts": pa.array(c[1], EVENTS_SCHEMA.field("ts").type),
+            "actor": list(c[2]),
+            "verb": list(c[3]),
+            "workspace": text(4),
+            "object_id": text(5),
+            "parent_id": text(6),
+            "thread_id": text(7),
+            "target_actor": text(8),
+            "kind": [k if k in KINDS else "" for k in text(9)],
+            "text": text(10),
+            "is_bot": list(c[11]),
+        },
+        schema=EVENTS_SCHEMA,
+    )
+
+
+def test_column_wise_read_equals_the_orm_read(org: Any) -> None:
+    # given: events with and without a workspace, a bot, fractional seconds, every verb
+    import pyarrow as pa
+
+    from tests.conftest import make_person
+    from lumoflow.conversation import export
+    from lumoflow.people.models import User
+
+    bot = make_person("buildbot", is_bot=True)
+    from lumoflow.workspaces import actions as ws
+
+    ws.add_member(org.olivia, org.launch.pk, username="buildbot", role="member")
+    t0 = dt.datetime(2025, 2, 3, 9, 0, 0, 123456, tzinfo=dt.UTC)
+    q = actions.create_post(org.mia, org.launch.pk, kind="question", body="When? @fred", at=t0)
+    r = actions.create_reply(org.fred, q.pk, body="Monday", at=t0 + dt.timedelta(hours=2))
+    actions.add_reaction(org.olivia, r.pk, emoji="👍", at=t0 + dt.timedelta(seconds=1))
+    actions.accept_answer(org.mia, q.pk, reply_id=r.pk, at=t0 + dt.timedelta(hours=4))
+    actions.create_post(bot, org.launch.pk, kind="update", body="Build 12 passed", at=t0)
+    actions.create_post(org.olivia, org.merger.pk, kind="decision", body="Go", at=t0)
+    since = dt.datetime(2025, 2, 3, 10, tzinfo=dt.UTC)
+    cases = [
+        export._events_qs(None, None, None),
+        export._events_qs(since, None, None),
+        export._events_qs(None, since, None, [org.launch.pk]),
+        export._events_qs(None, None, User.objects.get(username="mia")),
+        export._events_qs(since, since, None),  # nothing
+    ]
+    for qs in cases:
+        # when
+        got = pa.Table.from_batches(list(export._batches(qs)), schema=export.EVENTS_SCHEMA)
+        # then
+        assert got.equals(_plain_events(qs)), str(qs.query)
+    assert got.num_rows == 0
+    whole = pa.Table.from_batches(list(export._batches(cases[0])))
+    assert True in whole["is_bot"].to_pylist()
+    assert t0 in whole["ts"].to_pylist()

@@ -232,3 +232,19 @@ def test_the_stored_key_names_the_stored_result_without_reading_it(busy: Any) ->
     # and the same permission rule as the metrics
     with pytest.raises(NotFound):
         get_stored_key_for(busy.mia, busy.merger.pk)
+
+
+def test_the_reply_chart_draws_the_weekly_p90_beside_the_median(
+    busy: Any, browser_client: Any
+) -> None:
+    # when a member opens the health page
+    html = _get(browser_client, busy.mia, f"/workspaces/{busy.launch.pk}/health")
+    # then the first-reply chart's table has a median and a P90 for each week shown
+    charts = _section(html, "trends-h")
+    assert "Hours to the first reply, median and P90" in charts
+    (table,) = [t for t in _tables(charts) if t and t[0][1:] == ["Median", "P90"]]
+    shown = [row for row in table[1:] if row[1] not in ("no data",) and "fewer" not in row[1]]
+    assert shown, table
+    # and the P90 of a week is never below its median
+    for _, median, p90 in shown:
+        assert float(p90.removesuffix(" h")) >= float(median.removesuffix(" h"))

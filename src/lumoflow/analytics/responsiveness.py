@@ -28,6 +28,9 @@ class WeekResponse:
     median_first_reply_h: float | None
     people: int | None
     suppressed: bool
+    #: the 90th percentile of the week's hours to a first reply (linear interpolation, as
+    #: `first_reply_p90_h`), hidden with the rest of the week
+    p90_first_reply_h: float | None = None
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,9 @@ def responsiveness(frame: Frame) -> Responsiveness:
     Definition
     ----------
     * time to first reply: hours from a post to the first reply by someone other than its author
-      (self-replies excluded); median and 90th percentile over replied posts;
+      (self-replies excluded); median and 90th percentile over replied posts, for the period
+      and for each week of the post (a week about fewer than ``min_group_size`` authors is
+      hidden, its median and P90 with it);
     * unanswered after 48 h: share of questions (posts of kind ``question`` at least 48 h before
       the period's end) with no reply by someone else within 48 h;
     * accepted-answer rate: share of questions with an ``accept_answer``; time to it (median);
@@ -202,7 +207,8 @@ def responsiveness(frame: Frame) -> Responsiveness:
         t=t,
     )
     weekly = sql(
-        """SELECT week, count(*) AS posts, median(first_h) AS m, count(DISTINCT actor) AS people
+        """SELECT week, count(*) AS posts, median(first_h) AS m, count(DISTINCT actor) AS people,
+                  quantile_cont(first_h, 0.9) AS p90
            FROM t GROUP BY 1 ORDER BY 1""",
         t=t,
     )
@@ -234,6 +240,7 @@ def responsiveness(frame: Frame) -> Responsiveness:
                 None if hide else r["m"],
                 None if hide else r["people"],
                 hide,
+                None if hide else r["p90"],
             )
             for r in weekly.to_pylist()
             for hide in (too_small(r["people"], mgs),)

@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import QuerySet
 
 from lumoflow.activity.models import ActivityEvent
@@ -65,32 +66,52 @@ def _events_qs(
 
 
 def _batches(qs: QuerySet[ActivityEvent]) -> Iterator[pa.RecordBatch]:
-    rows = qs.values_list(*_EVENT_FIELDS).iterator(chunk_size=CHUNK)
-    while True:
-        chunk = [r for _, r in zip(range(CHUNK), rows, strict=False)]
-        if not chunk:
-            return
-        cols = list(zip(*chunk, strict=True))
-        text = {i: pa.array(cols[i], pa.string()) for i in (2, 3, 5, 6, 7, 8, 9, 10)}
-        ws = pc.cast(pa.array(cols[4], pa.int64()), pa.string())
-        kind = pc.fill_null(text[9], "")
-        yield pa.RecordBatch.from_arrays(
-            [
-                pc.cast(pa.array(cols[0], pa.int64()), pa.string()),
-                pa.array(cols[1], EVENTS_SCHEMA.field("ts").type),
-                text[2],
-                text[3],
-                pc.fill_null(ws, ""),
-                pc.fill_null(text[5], ""),
-                pc.fill_null(text[6], ""),
-                pc.fill_null(text[7], ""),
-                pc.fill_null(text[8], ""),
-                pc.if_else(pc.is_in(kind, pa.array(KINDS)), kind, ""),
-                pc.fill_null(text[10], ""),
-                pa.array(cols[11], pa.bool_()),
-            ],
-            schema=EVENTS_SCHEMA,
-        )
+    """The events of `qs` as record batches of at most CHUNK rows, built column by column.
+
+    The ORM compiles the query; its rows are read with the database's own cursor, so no model
+    field converts a value in Python: a column goes to Arrow in one call. SQLite hands the
+    times over as text (Django stores them as UTC "YYYY-MM-DD HH:MM:SS[.ffffff]"), which Arrow
+    parses; PostgreSQL hands over datetimes. Equal to `build_log` over the ORM's
+    `values_list` (tests/conversation/test_export.py keeps that version as the oracle).
+    """
+    sql, params = qs.values_list(*_EVENT_FIELDS).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(CHUNK):
+            yield _batch(list(zip(*chunk, strict=True)))
+
+
+def _batch(cols: list[tuple[Any, ...]]) -> pa.RecordBatch:
+    text = {i: pa.array(cols[i], pa.string()) for i in (2, 3, 5, 6, 7, 8, 9, 10)}
+    ws = pc.cast(pa.array(cols[4], pa.int64()), pa.string())
+    kind = pc.fill_null(text[9], "")
+    return pa.RecordBatch.from_arrays(
+        [
+            pc.cast(pa.array(cols[0], pa.int64()), pa.string()),
+            _times(cols[1]),
+            text[2],
+            text[3],
+            pc.fill_null(ws, ""),
+            pc.fill_null(text[5], ""),
+            pc.fill_null(text[6], ""),
+            pc.fill_null(text[7], ""),
+            pc.fill_null(text[8], ""),
+            pc.if_else(pc.is_in(kind, pa.array(KINDS)), kind, ""),
+            pc.fill_null(text[10], ""),
+            pc.cast(pa.array(cols[11]), pa.bool_()),  # SQLite: 0 and 1
+        ],
+        schema=EVENTS_SCHEMA,
+    )
+
+
+def _times(values: tuple[Any, ...]) -> pa.Array:
+    """The events' times as the log's UTC timestamps: parsed from SQLite's text, or converted
+    from PostgreSQL's datetimes."""
+    ts_type = EVENTS_SCHEMA.field("ts").type
+    if values and isinstance(values[0], str):
+        naive = pc.cast(pa.array(values, pa.string()), pa.timestamp(ts_type.unit))
+        return naive.cast(ts_type)  # the text is UTC
+    return pa.array(values, ts_type)
 
 
 def _people() -> pa.Table:

@@ -242,7 +242,7 @@ CHARTS = (
     (
         "responsiveness",
         "median_first_reply_h",
-        "Median hours to the first reply, by week of the post",
+        "Hours to the first reply, median and P90, by week of the post",
         "hours",
         "hours",
         "median_first_reply_h",
@@ -251,6 +251,8 @@ CHARTS = (
 )
 #: The fading trend series behind each chart's trend key.
 TRENDS = {"active": "active_contributors"}
+#: A second line drawn beside a chart's series: (its column, the two lines' names).
+SECOND_LINES = {"median_first_reply_h": ("p90_first_reply_h", ("median", "P90"))}
 FUNNEL_WORDS = {
     "readers": "Read",
     "reactors": "Reacted",
@@ -299,6 +301,12 @@ def _charts(page: Page, data: dict[str, Any], targets: Targets) -> list[str]:
             continue
         trend = trends.get(TRENDS.get(trend_key, trend_key)) or {} if trend_key else {}
         cp = trend.get("changepoint") if trend_key == "active" and step_found else None
+        second, names = SECOND_LINES.get(column, ("", ("", "")))
+        compare = (
+            [p for p in fill_weeks(page, weekly, second) if first <= p["week"] <= last]
+            if second
+            else None
+        )
         spec = weekly_chart(
             points,
             title=title,
@@ -308,6 +316,8 @@ def _charts(page: Page, data: dict[str, Any], targets: Targets) -> list[str]:
             trend=trend_line(trend, points, silent_run=silent_run) if trend else None,
             changepoint=str(cp)[:10] if cp else None,
             target=_target_of(data, column, targets),
+            compare=compare,
+            names=names,
             width="container",
         )
         out.append(chart_html(spec))
