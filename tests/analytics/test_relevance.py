@@ -205,3 +205,19 @@ def test_the_fitted_sample_does_not_depend_on_the_row_order(
     assert results[0] == results[1]
     assert [w.on_topic_share for w in results[0].weekly] == pytest.approx([1.0, 0.5, 0.0])
     assert results[0].drift["cloud"][:2] == ["parking", "lunch"]
+
+
+def test_drift_words_never_include_a_persons_name() -> None:
+    # given a second half that talks about Moss (a person) and parking, and a Parkinson too
+    people = [
+        {"actor": "rita.moss", "name": "Rita Moss"},
+        {"actor": "sam", "name": "Sam Parkinson"},
+        *({"actor": f"p{i}", "name": f"Person {i}"} for i in range(6)),
+    ]
+    chatter = ["ask moss about parking", "moss says lunch near parking"] * 3
+    events = _posts(0, ON, 0) + _posts(2, chatter, 20)
+    # when
+    drift = on_topic_share(frame_of(events, people=people, workspaces=CLOUD)).drift["cloud"]
+    # then the surname is left out; a word that merely shares a name's stem stays
+    assert "moss" not in drift and "rita" not in drift
+    assert "parking" in drift and "lunch" in drift

@@ -44,6 +44,7 @@ from lumoflow.analytics.terms import (
     fit_vocabulary,
     sorted_codes,
     tfidf,
+    words_of,
 )
 
 #: Cosine similarity at or above which a post is on topic (Youden's J on the labelled sample).
@@ -326,8 +327,15 @@ def on_topic_share(frame: Frame, *, threshold: float = DEFAULT_THRESHOLD) -> Rel
     drift = (
         {}
         if late is None or presence is None
-        else _drift(posts, codes * 2 + late, names, presence, vocab, on, mgs, read)
-    )
+        else _drift(
+            posts, codes * 2 + late, names, presence, vocab, on, mgs, read,
+            people_words=words_of(
+                pa.concat_arrays(
+                    [frame.people[c].combine_chunks().cast(pa.string()) for c in ("name", "actor")]
+                )
+            ),
+        )
+    )  # fmt: skip
     return Relevance(
         **base,
         posts_scored=posts.num_rows,
@@ -370,7 +378,7 @@ def _second_half(frame: Frame, posts: pa.Table) -> np.ndarray | None:
 def _drift(
     posts: pa.Table, groups: np.ndarray, names: list[str], presence: sparse.csr_matrix,
     vocab: Vocabulary, on: np.ndarray, mgs: int, read: Callable[[np.ndarray], pa.Array],
-    *, top: int = 10,
+    *, people_words: pa.Array, top: int = 10,
 ) -> dict[str, list[str]]:  # fmt: skip
     """Terms that grew while the on-topic share fell (first vs second half of the period).
 
@@ -379,7 +387,15 @@ def _drift(
     of first-half posts, compared exactly (in whole numbers); equal growth goes to the
     alphabetically first stem. Stems are shown as the most common full word they come from in
     the workspace's first ``WORD_SAMPLE`` second-half posts by (time, event id).
+
+    A word of a person's name (``people_words``) is never shown: a stem that starts such a word
+    is a candidate only until its full word is known, and is dropped when that word is a name
+    ("moss" from Rita Moss goes, "parking" stays beside a Parkinson).
     """
+    named = np.zeros(len(vocab.terms), dtype=bool)
+    cols = vocab.columns(pc.utf8_slice_codeunits(people_words, 0, STEM))
+    named[cols[cols >= 0]] = True
+    name_set = set(people_words.to_pylist())
     n = np.bincount(groups, minlength=2 * len(names))
     n_on = np.bincount(groups, weights=on.astype(float), minlength=2 * len(names))
     out: dict[str, list[str]] = {}
@@ -391,10 +407,15 @@ def _drift(
         had_b = np.asarray(presence[2 * i + 1].toarray(), dtype=np.int64).ravel()
         grow = had_b * na - had_a * nb  # (had_b / nb - had_a / na) × na × nb
         # the vocabulary is sorted, so the stable sort breaks ties by the stem itself
-        best = [j for j in np.argsort(-grow, kind="stable")[:top] if grow[j] > 0]
+        order = np.argsort(-grow, kind="stable")
+        order = order[grow[order] > 0]
+        # enough candidates that `top` remain once the stems of names are dropped
+        enough = int(np.searchsorted(np.cumsum(~named[order]), top)) + 1
+        best = order[:enough]
         picked = _first_posts(posts, np.flatnonzero(groups == 2 * i + 1), WORD_SAMPLE)
         sample = read(np.sort(picked)).to_pylist()
-        out[str(name)] = full_words([vocab.terms[j].as_py() for j in best], sample)
+        words = full_words([vocab.terms[int(j)].as_py() for j in best], sample)
+        out[str(name)] = [w for w in words if w not in name_set][:top]
     return out
 
 

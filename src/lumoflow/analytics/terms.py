@@ -88,6 +88,18 @@ def _spaced(texts: pa.Array) -> pa.Array:
     )
 
 
+def words_of(texts: pa.Array) -> pa.Array:
+    """The distinct words of ``texts`` as terms read them: lower-case runs of ``[a-z0-9]`` of
+    two or more characters (stop words included), sorted.
+
+    >>> words_of(pa.array(["Rita Moss", "Ng, Ann-Li"])).to_pylist()
+    ['ann', 'li', 'moss', 'ng', 'rita']
+    """
+    words = pc.unique(pc.list_flatten(pc.split_pattern(_spaced(texts), " ")))
+    words = words.filter(pc.greater_equal(pc.binary_length(words), 2))
+    return words.take(pc.sort_indices(words))
+
+
 def count_terms(texts: pa.Array) -> tuple[sparse.csr_matrix, pa.Array]:
     """Term counts of ``texts``: (counts, one row per text and one column per term; the terms).
 
