@@ -71,3 +71,26 @@ def test_open_alert_links_to_its_form_and_others_see_no_section(org: Any) -> Non
     assert alerts_section_for(org.ada, org.launch.pk, data) is None  # an administrator
     empty = render_to_string("notifications/_alerts_section.html", {"alerts": []})
     assert "No alerts." in empty
+
+
+def test_before_and_after_split_at_the_day_the_viewer_reads(org: Any) -> None:
+    import time_machine
+
+    # given an alert acted on at 23:30 UTC on a Sunday: already Monday in Oslo
+    sunday_night = dt.datetime(2026, 11, 29, 23, 30, tzinfo=dt.UTC)
+    with time_machine.travel(sunday_night, tick=False):
+        data = data_with_weeks([10, 14, 12, 20])  # the last week began on Monday 23 November
+        alerts.raise_alerts(workspace_id=org.launch.pk, data=data)
+        alert = Alert.objects.get(workspace=org.launch)
+        alerts.mark_alert_acted_on(org.olivia, alert.pk, note="Asked the sponsor.")
+        # when the page is built in UTC and in Oslo
+        with timezone.override("UTC"):
+            (utc,) = alerts_section_for(org.olivia, org.launch.pk, data) or []
+        with timezone.override("Europe/Oslo"):
+            (oslo,) = alerts_section_for(org.olivia, org.launch.pk, data) or []
+            html = render_to_string("notifications/_alerts_section.html", {"alerts": [oslo]})
+    # then each splits at its own date, the one the page shows beside the alert
+    assert utc.after is not None and utc.after.label == "From 29 November 2026 (1 week)"
+    assert oslo.after is not None and oslo.after.label == "From 30 November 2026 (0 weeks)"
+    assert oslo.before is not None and oslo.before.label.endswith("(4 weeks)")
+    assert "Acted on</b> 30 November 2026" in html

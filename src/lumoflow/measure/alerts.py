@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from lumoflow.analytics.alerts import BeforeAfter, Week, before_after
 from lumoflow.charts import numbers
 from lumoflow.charts.weekly import weekly_chart
@@ -80,11 +82,14 @@ def _side(ba: BeforeAfter, label: str, rows: tuple[Week, ...], mean: float | Non
 
 
 def alert_view(alert: Alert, data: Mapping[str, Any]) -> AlertView:
-    """An alert for the page; acted on, with its metric before and after the day."""
+    """An alert for the page; acted on, with its metric before and after the day it was acted
+    on in the current time zone (the viewer's: the page shows that date)."""
     url = alert_queries.alert_url(alert)
     if alert.acted_on_at is None:
         return AlertView(alert, url)
-    day = alert.acted_on_at.date()
+    # the day as the viewer reads it beside the alert ("Acted on 30 November"): their own
+    # time zone's, not UTC's (an evening in Oslo is already the next day there)
+    day = timezone.localtime(alert.acted_on_at).date()
     ba = before_after(data, alert.metric, day)
     if ba is None:
         return AlertView(alert, url)
