@@ -300,9 +300,8 @@ def demo_key(**params: Any) -> str:
     reused when the same code would write the same database. `until` (the last day of the
     history) is a parameter, so a demo generated up to an earlier day is not reused.
     """
-    import hashlib
-
     import fnmatch
+    import hashlib
 
     src = ROOT / "src"
     files = sorted(
@@ -323,9 +322,7 @@ def write_demo(*, people: int, months: int, password: str, until: str) -> dict[s
     """Write the demo company (in a child process: `Site.call`)."""
     from django.core.management import call_command
 
-    call_command(
-        "demo", people=people, months=months, until=until, password=password, verbosity=0
-    )
+    call_command("demo", people=people, months=months, until=until, password=password, verbosity=0)
     return {}
 
 

@@ -2,8 +2,9 @@
 
 The production server (`lumoflow serve`) on SQLite holding the issue's demo organisation
 (10,000 people times LUMOFLOW_BENCH_SCALE, the 12 months up to today; `lumoflow demo`, kept in
-the demo cache shared with bench/measure_refresh: `common.load_demo_cached`). Each planted workspace (fading, growing, steady) has its metrics
-computed and stored before the load, as the background refresh leaves them. The demo's
+the demo cache shared with bench/measure_refresh: `common.load_demo_cached`). Each planted
+workspace (fading, growing, steady) has its metrics computed and stored before the load, as the
+background refresh leaves them. The demo's
 administrator, who sees every workspace that is not secret in full (the whole page: charts,
 funnel, department reach, question queue, alerts), reads the three health pages in turn over 8
 connections; each worker draws a page once per stored result and serves it from then on. Five
@@ -38,6 +39,7 @@ def seed() -> dict[str, Any]:
     from pathlib import Path
 
     from django.contrib.auth import get_user_model
+
     from lumoflow.measure.queries import get_workspace_metrics_for
 
     summary = json.loads((Path(os.environ["LUMOFLOW_DATA_DIR"]) / "demo.json").read_text())

@@ -23,9 +23,17 @@ process with Django set up, nothing stored:
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bench import common
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
+    """(what `fn()` returned, its wall seconds, its CPU seconds in this process)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    return result, time.perf_counter() - started, time.process_time() - cpu
 
 
 def _busiest() -> tuple[int, int, int]:
@@ -58,21 +66,15 @@ def workspace_cold() -> dict[str, Any]:
     busiest, owner_id, quiet = _busiest()
     owner = User.objects.get(pk=owner_id)
     compute.compute_workspace(quiet, *compute.default_period())  # a warm process
-    started, cpu = time.perf_counter(), time.process_time()
-    m = queries.get_workspace_metrics_for(owner, busiest)
-    cold, cold_cpu = time.perf_counter() - started, time.process_time() - cpu
-    start, end = m.start, m.end
-    log = compute.workspace_log(busiest, end)
-    started, cpu = time.perf_counter(), time.process_time()
-    report.report_data(
-        report.analyze(
-            log,
-            period=Period.from_dates(start, end),
-            workspace=str(busiest),
-            options=compute.engine_options(),
+    m, cold, cold_cpu = timed(lambda: queries.get_workspace_metrics_for(owner, busiest))
+    log = compute.workspace_log(busiest, m.end)
+    period = Period.from_dates(m.start, m.end)
+    options = compute.engine_options()
+    _, engine, engine_cpu = timed(
+        lambda: report.report_data(
+            report.analyze(log, period=period, workspace=str(busiest), options=options)
         )
     )
-    engine, engine_cpu = time.perf_counter() - started, time.process_time() - cpu
     return {
         "cold": cold,
         "cold_cpu": cold_cpu,
@@ -97,19 +99,16 @@ def organisation_refresh() -> dict[str, Any]:
     from lumoflow.measure.models import StoredMetrics
 
     start, end = compute.default_period()
-    started, cpu = time.perf_counter(), time.process_time()
-    call_command("refresh_metrics", stdout=io.StringIO())
-    refresh, refresh_cpu = time.perf_counter() - started, time.process_time() - cpu
+    _, refresh, refresh_cpu = timed(lambda: call_command("refresh_metrics", stdout=io.StringIO()))
     stored = StoredMetrics.objects.filter(rolling=True, end=end).count()
     log = compute.only_workspaces(
         build_log(end=dt.datetime.combine(end, dt.time(), dt.UTC) + dt.timedelta(days=1)),
         queries.organisation_workspace_ids(),
     )
-    started, cpu = time.perf_counter(), time.process_time()
-    report.report_data(
-        report.analyze(log, period=Period.from_dates(start, end), options=compute.engine_options())
+    period, options = Period.from_dates(start, end), compute.engine_options()
+    _, engine, engine_cpu = timed(
+        lambda: report.report_data(report.analyze(log, period=period, options=options))
     )
-    engine, engine_cpu = time.perf_counter() - started, time.process_time() - cpu
     return {
         "refresh": refresh,
         "refresh_cpu": refresh_cpu,

@@ -10,6 +10,7 @@ import time_machine
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from lumoflow.analytics.report import FAMILIES
 from lumoflow.conversation import actions as conv
 from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.oncommit import subscribe
@@ -138,14 +139,7 @@ def test_organisation_refresh_stores_what_each_scope_computed_alone_gives(busy, 
     }
     for scope, data in alone.items():
         row = StoredMetrics.objects.get(scope=scope)
-        for family in (
-            "participation",
-            "responsiveness",
-            "fading",
-            "network",
-            "relevance",
-            "value",
-        ):
+        for family in FAMILIES:
             assert row.data[family] == data[family], (scope, family)
 
 

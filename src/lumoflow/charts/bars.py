@@ -9,7 +9,7 @@ import altair as alt
 
 from lumoflow.charts import numbers
 from lumoflow.charts.style import MARK, NEGATIVE, WIDTH, spec_of
-from lumoflow.charts.weekly import hidden_label
+from lumoflow.charts.weekly import hidden_count, hidden_label
 
 
 def group_bars(
@@ -69,7 +69,7 @@ def group_bars(
             f"{shown[-1]['group']} ({shown[-1]['label']})"
         )
     if hidden:
-        sentence += f"; {len(hidden)} hidden ({hidden_label(min_group_size)})"
+        sentence += f"; {hidden_count(str(len(hidden)), min_group_size)}"
     rows = [[g["group"], g["label"]] for g in shown]
     rows += [[h, hidden_label(min_group_size)] for h in sorted(hidden)]
     table = {"columns": [group_title[0].upper() + group_title[1:], x_title], "rows": rows}

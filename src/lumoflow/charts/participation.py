@@ -15,7 +15,7 @@ import altair as alt
 
 from lumoflow.charts import numbers
 from lumoflow.charts.style import ACCENT, MARK, MUTED, WIDTH, spec_of
-from lumoflow.charts.weekly import hidden_label
+from lumoflow.charts.weekly import hidden_count, hidden_label
 
 #: The funnel's steps as the engine names them (``participation.funnel``), in words.
 FUNNEL_STEPS = {
@@ -206,7 +206,7 @@ def department_reach(
     if never:
         sentence += f"; never took part: {', '.join(r['name'] for r in never)}"
     if hidden:
-        sentence += f"; {len(hidden)} hidden ({hidden_label(min_group_size)})"
+        sentence += f"; {hidden_count(str(len(hidden)), min_group_size)}"
     return spec_of(
         chart,
         description=sentence + ".",

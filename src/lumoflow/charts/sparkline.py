@@ -9,7 +9,7 @@ import altair as alt
 
 from lumoflow.charts import numbers
 from lumoflow.charts.style import MARK, TARGET, spec_of
-from lumoflow.charts.weekly import figure_cell, hidden_label, value_runs, weeks
+from lumoflow.charts.weekly import figure_cell, hidden_count, value_runs, weeks
 
 
 def sparkline(
@@ -122,7 +122,7 @@ def _sentence(
         text += ": no week to show"
     hidden = sum(bool(p.get("suppressed")) for p in points)
     if hidden:
-        text += f"; {weeks(hidden)} hidden ({hidden_label(min_group_size)})"
+        text += f"; {hidden_count(weeks(hidden), min_group_size)}"
     if numbers.is_number(target):
         text += f"; target {numbers.figure(target, kind)}"
     return text + "."

@@ -21,6 +21,11 @@ from lumoflow.charts.style import BAND, INK, MARK, SECOND, TARGET, TREND, WIDTH,
 SHOWN, HIDDEN, EMPTY = "shown", "hidden", "no data"
 
 
+def hidden_count(what: str, min_group_size: int) -> str:
+    """How a sentence says what the guard hid: ``3 weeks hidden (fewer than 5 people)``."""
+    return f"{what} hidden ({hidden_label(min_group_size)})"
+
+
 def hidden_label(min_group_size: int) -> str:
     """The words written on a hidden week: ``fewer than 5 people``."""
     return f"fewer than {min_group_size} people"
@@ -138,7 +143,7 @@ def _sentence(
         if zeros:
             text += f"; {weeks(zeros)} at zero"
     if hidden:
-        text += f"; {weeks(hidden)} hidden ({hidden_label(min_group_size)})"
+        text += f"; {hidden_count(weeks(hidden), min_group_size)}"
     if changepoint:
         text += f"; the level changed in {numbers.week(changepoint, origin)}"
     if numbers.is_number(target):
