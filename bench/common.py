@@ -268,12 +268,14 @@ def scratch_site(*, keep: bool = False, database_url: str | None = None) -> Iter
 
 #: What the demo's database depends on besides its parameters: the product's Python source
 #: (the generator, the actions it writes through, the models and migrations), except the parts
-#: that only read: the engine, charts, pages, the API and the measurement's reads.
+#: that only read: the engine, charts, pages and their routes, the API and the measurement's
+#: reads.
 DEMO_SOURCES = "lumoflow/**/*.py"
 DEMO_READ_ONLY = (
     "lumoflow/analytics/*",
     "lumoflow/charts/*",
     "lumoflow/api/*",
+    "lumoflow/*/urls.py",
     "lumoflow/*/views.py",
     "lumoflow/*/views/*",
     "lumoflow/*/templatetags/*",

@@ -18,10 +18,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from lumoflow.analytics.targets import Targets
 from lumoflow.core.errors import Invalid, PermissionDenied
+from lumoflow.core.sql import Frozen
 from lumoflow.people.models import Capability, Viewer
 from lumoflow.people.queries import is_administrator, require_capability
 from lumoflow.workspaces.models import Visibility, Workspace
@@ -210,31 +213,66 @@ class StoredKey:
     refreshing: bool
 
 
-def get_stored_key_for(
-    viewer: Viewer, workspace_id: Any, *, with_refreshing: bool = True
-) -> StoredKey | None:
-    """The key of the workspace's stored result for the default period, or None when nothing
-    is stored yet (`get_workspace_metrics_for` then computes it). Asks for a refresh, as that
-    does, when the result is from an earlier day. NotFound / PermissionDenied as
-    `get_workspace_metrics_for`. Without `with_refreshing`, `refreshing` is False (one query
-    less, for pages that do not say it)."""
-    ws, full = metrics_access(viewer, workspace_id)
-    first, last, _ = check_period(None, None)
-    row = (
-        StoredMetrics.objects.filter(
-            scope=ws.pk, engine=compute.engine_version(), targets=targets_key(ws), rolling=True
+def _stored_key_query(wid: int) -> QuerySet[StoredMetrics, tuple[Any, ...]]:
+    """The newest rolling result of a workspace by the current engine, without its data, and
+    its refresh state, in one query. A scope's stored rows all have one engine and targets
+    (`actions.store_metrics` deletes the others), so the targets are read and compared after."""
+    state = RefreshState.objects.filter(scope=OuterRef("scope"))
+    return (
+        StoredMetrics.objects.filter(scope=wid, engine=compute.engine_version(), rolling=True)
+        .annotate(
+            due=Subquery(state.values("due_at")),
+            started=Subquery(state.values("started_at")),
+            finished=Subquery(state.values("finished_at")),
         )
         .order_by("-computed_at")
-        .values_list("computed_at", "end")
-        .first()
+        .values_list("computed_at", "end", "targets", "due", "started", "finished")[:1]
     )
-    if row is None:
-        return None
-    if row[1] < last:
+
+
+# Every workspace page and health page reads it: compiled once per process (`core.sql`).
+_STORED_KEY = Frozen(_stored_key_query)
+_STORED_KEY_FIELDS = (
+    StoredMetrics._meta.get_field("computed_at"),
+    StoredMetrics._meta.get_field("end"),
+    StoredMetrics._meta.get_field("targets"),
+    RefreshState._meta.get_field("due_at"),
+    RefreshState._meta.get_field("started_at"),
+    RefreshState._meta.get_field("finished_at"),
+)
+
+
+def _from_db(row: tuple[Any, ...], fields: tuple[Any, ...]) -> list[Any]:
+    """A raw row's values as the fields give them (aware datetimes, dates), by the ORM's own
+    converters of the database in use."""
+    out = []
+    for value, field in zip(row, fields, strict=True):
+        col = field.get_col(field.model._meta.db_table)
+        for fn in (*connection.ops.get_db_converters(col), *field.get_db_converters(connection)):
+            value = fn(value, col, connection)
+        out.append(value)
+    return out
+
+
+def get_stored_key_for(viewer: Viewer, workspace_id: Any) -> StoredKey:
+    """The key of the workspace's stored result for the default period, in one precompiled
+    query. When nothing is stored for the current engine and targets, the result is computed
+    and stored in this request first (the one place a page computes); when it is from an
+    earlier day, a refresh is asked for, as `get_workspace_metrics_for` does. NotFound /
+    PermissionDenied as `get_workspace_metrics_for`."""
+    ws, full = metrics_access(viewer, workspace_id)
+    first, last, _ = check_period(None, None)
+    rows = _STORED_KEY.rows(wid=ws.pk)
+    if not rows or rows[0][2] != targets_key(ws):
+        m = _metrics(ws.pk, first, last, targets=targets_key(ws), rolling=True, full=full)
+        return StoredKey(m.computed_at, m.end, full, m.refreshing)
+    computed_at, end, _, due, started, finished = _from_db(rows[0], _STORED_KEY_FIELDS)
+    if end < last:
         from . import actions
 
         actions.request_refresh([ws.pk])
-    return StoredKey(row[0], row[1], full, with_refreshing and _refreshing(ws.pk))
+    running = started is not None and (finished is None or finished < started)
+    return StoredKey(computed_at, end, full, due is not None or running)
 
 
 def get_org_metrics_for(

@@ -14,6 +14,11 @@ urlpatterns: list[URLPattern] = [
     path("alerts/<int:alert_id>", alerts.alert, name="alert"),
     path("workspaces/<int:workspace_id>/health", health.page, name="workspace_health"),
     path(
+        "workspaces/<int:workspace_id>/health/charts/<slug:name>.svg",
+        health.chart_svg,
+        name="workspace_health_chart",
+    ),
+    path(
         "workspaces/<int:workspace_id>/health/refresh",
         health.refresh,
         name="workspace_health_refresh",

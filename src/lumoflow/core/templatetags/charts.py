@@ -13,6 +13,7 @@ Usage::
     {% load charts %}
     {% chart spec %}
     {% chart spec title="Active people" sentence=sentence table=rows static=False %}
+    {% chart spec svg_url=url %}
 
 `title`, `sentence` and `table` default to what the spec carries (`lumoflow.charts` functions put
 them there). `table` is `{"columns": [...], "rows": [[...], ...]}`, a list of dicts (their keys
@@ -27,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils.html import json_script
 from django.utils.safestring import SafeString, mark_safe
@@ -35,6 +37,13 @@ from lumoflow.charts import inline_svg, text_alternative
 from lumoflow.core.charts import page_spec, spec_key, static_svg
 
 register = template.Library()
+
+
+class CompactJSON(DjangoJSONEncoder):
+    """JSON without the spaces after separators: a page's specs are a large part of it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{**kwargs, "separators": (",", ":")})
 
 _COUNT = "lumoflow.charts.ids"
 
@@ -83,14 +92,19 @@ def chart(
     sentence: str | None = None,
     table: Any = None,
     static: bool = True,
+    svg_url: str = "",
 ) -> SafeString:
-    """Render one chart: its interactive container, its static SVG and its text alternative."""
+    """Render one chart: its interactive container, its static SVG and its text alternative.
+
+    With `svg_url`, the static SVG is not drawn into the page: an image from that address
+    inside `<noscript>` stands for it, so only browsers without JavaScript fetch it (pages with
+    many charts stay light; the address serves `static_svg` of the same spec)."""
     if not isinstance(spec, Mapping) or not spec:
         raise template.TemplateSyntaxError("{% chart %} needs a Vega-Lite spec (a dict).")
     own_sentence, columns, rows = text_alternative(dict(spec))
     cid = _chart_id(context, spec_key(spec))
     head, body = table_of(table, columns, rows)
-    svg = inline_svg(static_svg(spec), f"{cid}-caption") if static else ""
+    svg = inline_svg(static_svg(spec), f"{cid}-caption") if static and not svg_url else ""
     html = render_to_string(
         "core/chart.html",
         {
@@ -100,7 +114,8 @@ def chart(
             "columns": head,
             "rows": body,
             "svg": mark_safe(svg),  # drawn by vl-convert from our own spec: text is escaped
-            "spec": json_script(page_spec(spec), f"{cid}-spec"),
+            "svg_url": svg_url if static else "",
+            "spec": json_script(page_spec(spec), f"{cid}-spec", encoder=CompactJSON),
         },
     )
     return mark_safe(html)

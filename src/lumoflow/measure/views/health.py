@@ -11,7 +11,8 @@ this one is registered.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -45,12 +47,10 @@ from lumoflow.core import fragments
 from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.marks import Marks
 from lumoflow.measure.queries import (
-    StoredKey,
     get_stored_key_for,
     get_workspace_metrics_for,
     workspace_targets,
 )
-from lumoflow.people.models import Viewer
 
 STATUS_WORDS = {"met": "Met", "near": "Near", "missed": "Missed", "unknown": "Not shown"}
 
@@ -160,23 +160,12 @@ class Card:
         return timezone.now().timestamp() < self.expires
 
 
-def stored_key(viewer: Viewer, workspace: Any, *, with_refreshing: bool = True) -> StoredKey:
-    """The key of the workspace's stored result; computed in this request when nothing is
-    stored yet (the first computation). NotFound / PermissionDenied as
-    `get_workspace_metrics_for`."""
-    key = get_stored_key_for(viewer, workspace, with_refreshing=with_refreshing)
-    if key is None:
-        m = get_workspace_metrics_for(viewer, workspace)
-        key = StoredKey(m.computed_at, m.end, m.full, m.refreshing)
-    return key
-
-
 def engagement_card(request: Any, *, workspace: Any, role: str | None, marks: Marks) -> str | None:
     """The workspace page's "Engagement targets" card from the stored metrics; ``None`` (the
     page's own card) when the viewer may not read them. Per request it reads the stored
-    result's key only; the data is read when the card is built."""
+    result's key only (one query); the data is read when the card is built."""
     try:
-        key = stored_key(request.user, workspace, with_refreshing=False)
+        key = get_stored_key_for(request.user, workspace)
     except (NotFound, PermissionDenied):
         return None
     targets = workspace_targets(workspace)
@@ -261,10 +250,13 @@ FUNNEL_WORDS = {
 }
 
 
-def chart_html(spec: dict[str, Any], *, static: bool = True) -> str:
+def chart_html(spec: dict[str, Any], svg_url: str = "", *, static: bool = True) -> str:
     """One chart as pages show it (`{% chart %}`: interactive, static SVG unless `static` is
-    False, text alternative)."""
-    return render_to_string("measure/health_chart.html", {"spec": spec, "static": static})
+    False, text alternative); with `svg_url`, the static SVG is an image fetched from there by
+    browsers without JavaScript only, instead of drawn into the page."""
+    return render_to_string(
+        "measure/health_chart.html", {"spec": spec, "static": static, "svg_url": svg_url}
+    )
 
 
 def _target_of(data: dict[str, Any], column: str, targets: Targets) -> float | None:
@@ -279,7 +271,7 @@ def _target_of(data: dict[str, Any], column: str, targets: Targets) -> float | N
     }.get(column)
 
 
-def _charts(page: Page, data: dict[str, Any], targets: Targets) -> list[str]:
+def _charts(page: Page, data: dict[str, Any], targets: Targets) -> list[dict[str, Any]]:
     """The weekly charts, each with its target line, the engine's trend line where it fitted one
     and, on the people contributing, the changepoint when the step test found it significant."""
     fading = data.get("fading") or {}
@@ -320,7 +312,7 @@ def _charts(page: Page, data: dict[str, Any], targets: Targets) -> list[str]:
             names=names,
             width="container",
         )
-        out.append(chart_html(spec))
+        out.append(spec)
     return out
 
 
@@ -333,17 +325,19 @@ def _first_week(data: dict[str, Any]) -> str:
     return ""
 
 
-def _funnel(page: Page, data: dict[str, Any]) -> tuple[str, list[tuple[str, str]]]:
+def _funnel(
+    page: Page, data: dict[str, Any]
+) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
     """The participation funnel as a chart and as rows of words; hidden steps say so."""
     funnel = (data.get("participation") or {}).get("funnel") or {}
     rows = [(FUNNEL_WORDS.get(k, k), page.guarded(g, "count")) for k, g in funnel.items()]
     if not any(g.get("value") for g in funnel.values() if not g.get("suppressed")):
-        return "", rows
+        return None, rows
     spec = participation_funnel(funnel, min_group_size=page.min_group_size, width="container")
-    return chart_html(spec), rows
+    return spec, rows
 
 
-def _reach(page: Page, data: dict[str, Any]) -> tuple[str, list[str], int]:
+def _reach(page: Page, data: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str], int]:
     """Department reach: the chart of each department's share of contributions, the
     departments whose members never contributed, and how many departments are hidden."""
     by_dept = (data.get("participation") or {}).get("by_department") or {}
@@ -354,16 +348,15 @@ def _reach(page: Page, data: dict[str, Any]) -> tuple[str, list[str], int]:
         {"department": d, "value": g.get("value"), "suppressed": g.get("suppressed")}
         for d, g in by_dept.items()
     ]
-    chart = ""
+    chart = None
     if shown:
-        spec = department_reach(
+        chart = department_reach(
             departments,
             title="Departments taking part",
             x_title="share of the workspace's contributions",
             min_group_size=page.min_group_size,
             width="container",
         )
-        chart = chart_html(spec)
     return chart, never, hidden
 
 
@@ -376,8 +369,8 @@ def page(request: HttpRequest, workspace_id: int) -> HttpResponse:
     from lumoflow.workspaces.queries import get_workspace_for, may_manage, role_of
 
     marks = change_marks_of([workspace_id])  # before the data it stands for
-    key = stored_key(request.user, workspace_id)
     ws = get_workspace_for(request.user, workspace_id)
+    key = get_stored_key_for(request.user, ws)
     role = role_of(request.user, ws)
     targets = workspace_targets(ws)
     parts = (
@@ -481,6 +474,8 @@ class Figures:
     reach_chart: str = ""
     never: tuple[str, ...] = ()
     hidden_departments: int = 0
+    #: each chart's spec by its name in its SVG's address (`chart_svg`)
+    specs: Mapping[str, dict[str, Any]] = field(default_factory=dict)
 
     def context(self) -> dict[str, Any]:
         return {
@@ -504,17 +499,56 @@ def figures_of(workspace_id: int, m: Any, targets: Targets, marks: Marks) -> Fig
         m.full,
         tuple(vars(targets).values()),
     )
-    return fragments.cached(parts, lambda: _draw(m, targets), marks=marks)
+    return fragments.cached(parts, lambda: _draw(workspace_id, m, targets), marks=marks)
 
 
-def _draw(m: Any, targets: Targets) -> Figures:
+def _draw(workspace_id: int, m: Any, targets: Targets) -> Figures:
     pg = Page(m.data)
-    charts = tuple(_charts(pg, m.data, targets))
-    if not m.full:
-        return Figures(charts)
-    funnel_chart, funnel_rows = _funnel(pg, m.data)
-    reach_chart, never, hidden = _reach(pg, m.data)
-    return Figures(charts, funnel_chart, tuple(funnel_rows), reach_chart, tuple(never), hidden)
+    specs = {f"week-{i}": spec for i, spec in enumerate(_charts(pg, m.data, targets))}
+    funnel_rows: list[tuple[str, str]] = []
+    never: list[str] = []
+    hidden = 0
+    if m.full:
+        funnel, funnel_rows = _funnel(pg, m.data)
+        reach, never, hidden = _reach(pg, m.data)
+        specs |= {k: v for k, v in (("funnel", funnel), ("reach", reach)) if v is not None}
+    version = int(m.computed_at.timestamp())
+
+    def html(name: str) -> str:
+        if name not in specs:
+            return ""
+        url = reverse("workspace_health_chart", args=[workspace_id, name]) + f"?v={version}"
+        return chart_html(specs[name], url)
+
+    return Figures(
+        tuple(html(k) for k in specs if k.startswith("week-")),
+        html("funnel"),
+        tuple(funnel_rows),
+        html("reach"),
+        tuple(never),
+        hidden,
+        specs,
+    )
+
+
+@login_required
+def chart_svg(request: HttpRequest, workspace_id: int, name: str) -> HttpResponse:
+    """One chart of the health page as a static SVG image, for browsers without JavaScript
+    (the page draws the others itself): the figures of the stored result the viewer may see,
+    as the page's. 404 for a chart the viewer's page does not have; NotFound /
+    PermissionDenied as the page."""
+    from lumoflow.core.charts import static_svg
+    from lumoflow.workspaces.queries import get_workspace_for
+
+    marks = change_marks_of([workspace_id])
+    ws = get_workspace_for(request.user, workspace_id)
+    m = get_workspace_metrics_for(request.user, ws)
+    spec = figures_of(ws.pk, m, workspace_targets(ws), marks).specs.get(name)
+    if spec is None:
+        raise NotFound(f"No chart {name!r} on this health page.")
+    response = HttpResponse(static_svg(spec), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
