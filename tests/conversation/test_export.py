@@ -173,3 +173,33 @@ def test_column_wise_read_equals_the_orm_read(org: Any) -> None:
     whole = pa.Table.from_batches(list(export._batches(cases[0])))
     assert True in whole["is_bot"].to_pylist()
     assert t0 in whole["ts"].to_pylist()
+
+
+def test_people_read_column_wise_equals_the_orm_read(org: Any) -> None:
+    # given people with and without a display name, department, manager; a bot
+    import pyarrow as pa
+
+    from lumoflow.analytics.log import PEOPLE_SCHEMA
+    from lumoflow.conversation import export
+    from lumoflow.people.models import User
+    from tests.conftest import make_person
+
+    make_person("buildbot", is_bot=True)
+    # when
+    got = export._people()
+    # then it equals the plain read through the ORM (the version it replaced)
+    rows = User.objects.order_by("id").values_list(
+        "username", "display_name", "first_name", "last_name", "department__path",
+        "manager__username", "location", "date_joined", "is_bot", "time_zone",
+    )  # fmt: skip
+    plain = [
+        (u, d or f"{f} {la}".strip() or u, dept or "", m or "", loc, joined, bot, tz)
+        for u, d, f, la, dept, m, loc, joined, bot, tz in rows
+    ]
+    cols = list(zip(*plain, strict=True))
+    expected = pa.table(
+        [pa.array(c, f.type) for c, f in zip(cols, PEOPLE_SCHEMA, strict=True)],
+        schema=PEOPLE_SCHEMA,
+    )
+    assert got.equals(expected)
+    assert got.num_rows == 6 and True in got["is_bot"].to_pylist()

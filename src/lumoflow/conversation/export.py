@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 
 from lumoflow.activity.models import ActivityEvent
 from lumoflow.analytics.log import (
@@ -68,17 +69,31 @@ def _events_qs(
 def _batches(qs: QuerySet[ActivityEvent]) -> Iterator[pa.RecordBatch]:
     """The events of `qs` as record batches of at most CHUNK rows, built column by column.
 
-    The ORM compiles the query; its rows are read with the database's own cursor, so no model
-    field converts a value in Python: a column goes to Arrow in one call. SQLite hands the
-    times over as text (Django stores them as UTC "YYYY-MM-DD HH:MM:SS[.ffffff]"), which Arrow
-    parses; PostgreSQL hands over datetimes. Equal to `build_log` over the ORM's
-    `values_list` (tests/conversation/test_export.py keeps that version as the oracle).
+    The ORM compiles the query; its rows are read with the database's own cursor
+    (`_raw_columns`), so no model field converts a value in Python: a column goes to Arrow in
+    one call. Equal to `build_log` over the ORM's `values_list` (tests/conversation/
+    test_export.py keeps that version as the oracle).
     """
-    sql, params = qs.values_list(*_EVENT_FIELDS).query.sql_with_params()
+    yield from (_batch(cols) for cols in _raw_columns(qs, _EVENT_FIELDS, "ts"))
+
+
+def _raw_columns(
+    qs: QuerySet[Any], fields: Sequence[str], time_field: str
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The values of `fields` of `qs`, CHUNK rows at a time, as columns, read with the
+    database's cursor. `time_field` (a datetime) comes as SQLite's text ("YYYY-MM-DD
+    HH:MM:SS[.ffffff]", UTC) or PostgreSQL's datetimes: `_times` reads both."""
+    names: list[Any] = list(fields)
+    if connection.vendor == "sqlite":
+        # as text: the sqlite3 module would otherwise parse every row's time in Python (the
+        # column is declared "datetime"); Arrow parses the column at once instead
+        qs = qs.annotate(_time_text=Cast(time_field, TextField()))
+        names[names.index(time_field)] = "_time_text"
+    sql, params = qs.values_list(*names).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(CHUNK):
-            yield _batch(list(zip(*chunk, strict=True)))
+            yield list(zip(*chunk, strict=True))
 
 
 def _batch(cols: list[tuple[Any, ...]]) -> pa.RecordBatch:
@@ -116,7 +131,7 @@ def _times(values: tuple[Any, ...]) -> pa.Array:
 
 def _people() -> pa.Table:
     User = get_user_model()
-    rows = User.objects.values_list(
+    fields = (
         "username",
         "display_name",
         "first_name",
@@ -127,16 +142,27 @@ def _people() -> pa.Table:
         "date_joined",
         "is_bot",
         "time_zone",
-    ).order_by("id")
-    people = []
-    for u, display, first, last, dept, manager, loc, joined, bot, tz in rows:
-        name = display or f"{first} {last}".strip() or u
-        people.append((u, name, dept or "", manager or "", loc, joined, bot, tz))
-    cols: list[Sequence[Any]] = (
-        list(zip(*people, strict=True)) if people else [[] for _ in PEOPLE_SCHEMA]
     )
+    chunks = list(_raw_columns(User.objects.order_by("id"), fields, "date_joined"))
+    if not chunks:
+        return PEOPLE_SCHEMA.empty_table()
+    u, display, first, last, dept, manager, loc, joined, bot, tz = (
+        [v for chunk in chunks for v in chunk[i]] for i in range(len(fields))
+    )
+    name = [
+        d or f"{f} {la}".strip() or n for n, d, f, la in zip(u, display, first, last, strict=True)
+    ]
     return pa.table(
-        [pa.array(c, f.type) for c, f in zip(cols, PEOPLE_SCHEMA, strict=True)],
+        [
+            pa.array(u, pa.string()),
+            pa.array(name, pa.string()),
+            pc.fill_null(pa.array(dept, pa.string()), ""),
+            pc.fill_null(pa.array(manager, pa.string()), ""),
+            pa.array(loc, pa.string()),
+            _times(tuple(joined)),
+            pc.cast(pa.array(bot), pa.bool_()),
+            pa.array(tz, pa.string()),
+        ],
         schema=PEOPLE_SCHEMA,
     )
 
