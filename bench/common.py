@@ -276,6 +276,8 @@ DEMO_READ_ONLY = (
     "lumoflow/charts/*",
     "lumoflow/api/*",
     "lumoflow/*/urls.py",
+    "lumoflow/config/gunicorn.py",
+    "lumoflow/*/management/commands/worker.py",
     "lumoflow/*/views.py",
     "lumoflow/*/views/*",
     "lumoflow/*/templatetags/*",

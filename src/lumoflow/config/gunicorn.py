@@ -11,7 +11,12 @@ CHECKPOINT_SECONDS = 300
 
 
 def post_worker_init(worker: Any) -> None:
-    """Keep the WAL file small: TRUNCATE-checkpoint every five minutes (idempotent, cheap)."""
+    """Keep the WAL file small: TRUNCATE-checkpoint every five minutes (idempotent, cheap);
+    start the chart renderer's runtime in the background (`charts.render.warm_up`): the worker
+    takes requests at once, and its first chart does not pay for the start."""
+    from lumoflow.charts.render import warm_up
+
+    warm_up()
 
     def loop() -> None:
         from django.db import connection

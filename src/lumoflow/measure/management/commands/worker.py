@@ -29,6 +29,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         if not 0 < opts["interval"] <= 3600:
             raise CommandError(f"--interval {opts['interval']} is not 0 to 3600 seconds.")
+        from lumoflow.charts.render import warm_up
+
+        warm_up()  # alerts and digests draw charts: the runtime starts while the queue is read
         call_command(
             "db_worker",
             interval=opts["interval"],
