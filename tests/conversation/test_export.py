@@ -141,9 +141,9 @@ def test_column_wise_read_equals_the_orm_read(org: Any) -> None:
     # given: events with and without a workspace, a bot, fractional seconds, every verb
     import pyarrow as pa
 
-    from tests.conftest import make_person
     from lumoflow.conversation import export
     from lumoflow.people.models import User
+    from tests.conftest import make_person
 
     bot = make_person("buildbot", is_bot=True)
     from lumoflow.workspaces import actions as ws

@@ -45,6 +45,7 @@ class CompactJSON(DjangoJSONEncoder):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**{**kwargs, "separators": (",", ":")})
 
+
 _COUNT = "lumoflow.charts.ids"
 
 
