@@ -302,3 +302,19 @@ def test_the_reply_chart_draws_the_weekly_p90_beside_the_median(
     # and the P90 of a week is never below its median
     for _, median, p90 in shown:
         assert float(p90.removesuffix(" h")) >= float(median.removesuffix(" h"))
+
+
+def test_the_drawn_figures_can_be_kept_in_the_page_cache(busy: Any) -> None:
+    # given the figures drawn from a stored result, as the page and the chart images use them
+    from django.core.cache import caches
+
+    from lumoflow.measure.queries import get_workspace_metrics_for
+    from lumoflow.measure.views.health import _draw, workspace_targets
+
+    m = get_workspace_metrics_for(busy.olivia, busy.launch.pk)
+    figures = _draw(busy.launch.pk, m, workspace_targets(busy.launch))
+    # when they are cached (the object cache refuses anything that could change)
+    caches["fragments"].set("test-figures", figures)
+    # then they come back whole, each chart's spec by its name
+    kept = caches["fragments"].get("test-figures")
+    assert kept == figures and kept.spec("funnel") is not None and kept.spec("nothing") is None

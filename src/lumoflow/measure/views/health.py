@@ -11,8 +11,8 @@ this one is registered.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -474,8 +474,14 @@ class Figures:
     reach_chart: str = ""
     never: tuple[str, ...] = ()
     hidden_departments: int = 0
-    #: each chart's spec by its name in its SVG's address (`chart_svg`)
-    specs: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    #: (name in its SVG's address, spec as JSON) of each chart (`chart_svg`): text, as the
+    #: cache keeps values that cannot change
+    specs: tuple[tuple[str, str], ...] = ()
+
+    def spec(self, name: str) -> dict[str, Any] | None:
+        """The spec of the chart called `name`, or None when the page has no such chart."""
+        found = dict(self.specs).get(name)
+        return None if found is None else dict(json.loads(found))
 
     def context(self) -> dict[str, Any]:
         return {
@@ -527,7 +533,7 @@ def _draw(workspace_id: int, m: Any, targets: Targets) -> Figures:
         html("reach"),
         tuple(never),
         hidden,
-        specs,
+        tuple((k, json.dumps(v, sort_keys=True)) for k, v in specs.items()),
     )
 
 
@@ -543,7 +549,7 @@ def chart_svg(request: HttpRequest, workspace_id: int, name: str) -> HttpRespons
     marks = change_marks_of([workspace_id])
     ws = get_workspace_for(request.user, workspace_id)
     m = get_workspace_metrics_for(request.user, ws)
-    spec = figures_of(ws.pk, m, workspace_targets(ws), marks).specs.get(name)
+    spec = figures_of(ws.pk, m, workspace_targets(ws), marks).spec(name)
     if spec is None:
         raise NotFound(f"No chart {name!r} on this health page.")
     response = HttpResponse(static_svg(spec), content_type="image/svg+xml")
