@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import http.server
+import shutil
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -199,3 +201,27 @@ def test_benchmark_runs_at_a_tiny_scale(name: str, tiny_scale: None) -> None:
     for f in figures:
         assert set(f) == FIGURE_KEYS
     assert all(f["met"] for f in figures if f["unit"] == "errors")
+
+
+def test_the_demo_cache_key_follows_the_code_that_writes_the_demo_and_its_parameters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import common
+
+    # given a copy of the source tree
+    src = tmp_path / "src"
+    shutil.copytree(common.ROOT / "src" / "lumoflow", src / "lumoflow")
+    monkeypatch.setattr(common, "ROOT", tmp_path)
+    params = {"people": 60, "months": 12, "password": "p", "until": "2026-12-07"}
+    key = common.demo_key(**params)
+    # then the same code and parameters give the same key, another day another one
+    assert common.demo_key(**params) == key
+    assert common.demo_key(**{**params, "until": "2026-12-08"}) != key
+    # a change to a file that only reads leaves it; one to an action or a migration changes it
+    (src / "lumoflow" / "analytics" / "report.py").write_text("# read side\n", "utf-8")
+    assert common.demo_key(**params) == key
+    actions = src / "lumoflow" / "conversation" / "actions.py"
+    if not actions.exists():
+        actions = next((src / "lumoflow" / "conversation" / "actions").glob("*.py"))
+    actions.write_text(actions.read_text("utf-8") + "\n# changed\n", "utf-8")
+    assert common.demo_key(**params) != key
