@@ -78,6 +78,7 @@ def site_map(org: Any, on_commit: Any) -> list[str]:
         "token_id": token.pk,
         "username": "mia",
         "key_result_id": org.key_result.pk,
+        "name": "week-0",  # a health page chart's image
     }
     pages = []
     for route in _routes(get_resolver().url_patterns):
