@@ -6,7 +6,8 @@ Static files are served from the finders by the live server (pytest-django's `li
 Django's StaticFilesHandler), so no collectstatic is needed.
 
 Helpers: `login(page, live_server, username, password)` signs in through the form;
-`screenshot(page, name)` writes var/screenshots/<name>.png (the whole page).
+`screenshot(page, name)` writes var/screenshots/<name>.png (the whole page). The `demo` fixture
+writes a small demo company (its logins' password is `DEMO_PASSWORD`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TIMEOUT_MS = 15_000
+DEMO_PASSWORD = "demo-e2e-pass"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -98,3 +101,19 @@ def screenshot(page: Any, name: str, *, keep_focus: bool = False) -> Path:
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def demo(transactional_db: Any) -> dict[str, Any]:
+    """A small demo company up to today, its fading workspace's metrics computed and stored (as
+    the background refresh does), which raises the alert. Returns the demo's summary."""
+    from lumoflow.demo.generate import DemoOptions, generate
+    from lumoflow.measure import queries
+    from lumoflow.people.models import User
+
+    options = DemoOptions(people=120, months=7, seed=11, password=DEMO_PASSWORD)
+    summary: dict[str, Any] = generate(options, until=date.today()).summary
+    owner = User.objects.get(username=summary["logins"]["workspace_owner"]["username"])
+    fading = summary["planted"]["fading_workspace"]["id"]
+    assert queries.get_workspace_metrics_for(owner, fading).data["fading"]["verdict"] == "fading"
+    return summary

@@ -6,33 +6,15 @@ alert views at 1366 and 390 px wide in var/screenshots/."""
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import DEMO_PASSWORD as PASSWORD
 from tests.e2e.conftest import login, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
-
-PASSWORD = "demo-e2e-pass"
-
-
-@pytest.fixture
-def demo(transactional_db: Any) -> dict[str, Any]:
-    """A small demo company up to today, its fading workspace's metrics computed and stored (as
-    the background refresh does), which raises the alert."""
-    from lumoflow.demo.generate import DemoOptions, generate
-    from lumoflow.measure import queries
-    from lumoflow.people.models import User
-
-    options = DemoOptions(people=120, months=7, seed=11, password=PASSWORD)
-    summary = generate(options, until=date.today()).summary
-    owner = User.objects.get(username=summary["logins"]["workspace_owner"]["username"])
-    fading = summary["planted"]["fading_workspace"]["id"]
-    assert queries.get_workspace_metrics_for(owner, fading).data["fading"]["verdict"] == "fading"
-    return summary
 
 
 def _shoot(page: Any, name: str) -> None:
