@@ -64,11 +64,14 @@ def sparkline(
         line.mark_line(color=MARK, strokeWidth=1.5, interpolate="monotone").encode(
             x=x, y=y, detail="run:N"
         ),
-        line.mark_circle(color=MARK, size=14, opacity=0).encode(x=x, y=y, tooltip=tooltip),
+        line.mark_circle(color=MARK, size=14, opacity=0, aria=False).encode(
+            x=x, y=y, tooltip=tooltip
+        ),
     ]
     if shown:
         last = alt.Chart(alt.InlineData(values=shown[-1:]))
-        layers.append(last.mark_circle(color=MARK, size=16, opacity=1).encode(x=x, y=y))
+        # the dots have no words of their own: hidden from screen readers (the sentence says it)
+        layers.append(last.mark_circle(color=MARK, size=16, opacity=1, aria=False).encode(x=x, y=y))
     chart = alt.layer(*layers).properties(width=width, height=height)
     spec = spec_of(
         chart,
