@@ -25,6 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from lumoflow.core import limits
 from lumoflow.core.context import csrf_token
 from lumoflow.core.marks import Marks
+from lumoflow.core.times import age_unchanged_for, exact, time_tag
 
 from .models import EMOJIS
 from .queries import PostCard
@@ -68,29 +69,6 @@ def options_for(request: Any, **kw: Any) -> CardOptions:
         back=request.get_full_path(),
         **kw,
     )
-
-
-def ago(when: Any, now: Any) -> str:
-    """A short age: "just now", "5 min ago", "3 h ago", "2 d ago", then the date."""
-    seconds = int((now - when).total_seconds())
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{seconds // 60} min ago"
-    if seconds < 86400:
-        return f"{seconds // 3600} h ago"
-    if seconds < 30 * 86400:
-        return f"{seconds // 86400} d ago"
-    return timezone.localtime(when).strftime("%-d %b %Y")
-
-
-def age_unchanged_for(when: Any, now: Any) -> float:
-    """Seconds until `ago(when, now)` reads differently (a date never does: a day is given)."""
-    seconds: float = (now - when).total_seconds()
-    for span, step in ((60, 60), (3600, 60), (86400, 3600), (30 * 86400, 86400)):
-        if seconds < span:
-            return step - seconds % step
-    return 86400.0
 
 
 @functools.cache
@@ -148,23 +126,9 @@ def _meta(p: Any, o: CardOptions, now: Any) -> str:
         )
     if p.thread_id and p.parent_id != p.thread_id:
         parts.append(format_escaped("in reply to {}", p.parent.author.name))
-    local = timezone.localtime(p.created_at)
-    parts.append(
-        format_escaped(
-            '<a href="{}"><time datetime="{}" title="{}">{}</time></a>',
-            post_url(p),
-            p.created_at.isoformat(),
-            local.strftime("%-d %b %Y %H:%M"),
-            ago(p.created_at, now),
-        )
-    )
+    parts.append(f'<a href="{escape(post_url(p))}">{time_tag(p.created_at, now)}</a>')
     if p.edited_at:
-        parts.append(
-            format_escaped(
-                '<span title="edited {}">edited</span>',
-                timezone.localtime(p.edited_at).strftime("%-d %b %Y %H:%M"),
-            )
-        )
+        parts.append(format_escaped('<span title="edited {}">edited</span>', exact(p.edited_at)))
     if p.objective_id and not p.thread_id:
         parts.append(format_escaped('<span class="objective-link">◎ {}</span>', p.objective.title))
     return " · ".join(parts)

@@ -31,6 +31,7 @@ class PostForm(forms.Form):
     kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.UPDATE)
     body = text_field(
         limits.post_body(),
+        empty="Write something before posting.",
         label="Message",
         widget=forms.Textarea(
             attrs={
@@ -55,6 +56,7 @@ class PostForm(forms.Form):
 class ReplyForm(forms.Form):
     body = text_field(
         limits.post_body(),
+        empty="Write something before replying.",
         label="Reply",
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Reply…", "data-mentions": "1"}),
     )
@@ -65,6 +67,7 @@ class ReplyForm(forms.Form):
 class EditForm(forms.Form):
     body = text_field(
         limits.post_body(),
+        empty="Write something before saving, or delete the post.",
         widget=forms.Textarea(attrs={"rows": 6, "data-mentions": "1"}),
     )
     objective_id = forms.TypedChoiceField(

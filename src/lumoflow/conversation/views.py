@@ -142,7 +142,8 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     ctx = {
         "card": cards[0],
         "root": cards[:1],
-        "replies": cards[1:],
+        # the accepted answer shows once, on top
+        "replies": [c for c in cards[1:] if c is not accepted],
         "accepted": accepted,
         "accepted_list": [accepted] if accepted else [],
         "ws": post.workspace,
@@ -175,9 +176,9 @@ def create_post(request: SignedInRequest, workspace_id: int) -> HttpResponse:
         if post is not None:
             messages.success(request, "Posted.")
             return redirect(back)
-    for field, errs in form.errors.items():
+    for errs in form.errors.values():
         for e in errs:
-            messages.error(request, f"Not posted: {e}" if field == "__all__" else f"{field}: {e}")
+            messages.error(request, f"Not posted: {e}")
     return redirect(back)
 
 

@@ -38,10 +38,12 @@ def run_action(form: forms.Form, fn: Callable[[], T]) -> T | None:
         return None
 
 
-def text_field(limit: int, **kwargs: Any) -> forms.CharField:
-    """A text field of at most `limit` characters, refused with the actions' own message."""
+def text_field(limit: int, *, empty: str | None = None, **kwargs: Any) -> forms.CharField:
+    """A text field of at most `limit` characters, refused with the actions' own message; `empty`
+    says in people's words what to do when it is left blank ("Write something before posting.")."""
     message = TOO_LONG.format(limit="%(limit_value)d", length="%(show_value)d")
-    return forms.CharField(max_length=limit, error_messages={"max_length": message}, **kwargs)
+    errors = {"max_length": message} | ({"required": empty} if empty else {})
+    return forms.CharField(max_length=limit, error_messages=errors, **kwargs)
 
 
 def page_number(value: Any) -> int:

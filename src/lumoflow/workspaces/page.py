@@ -184,17 +184,16 @@ def _build(
 
 def _expires(shown: list[Any], asked: list[Any]) -> float:
     """When the body would first read differently with no change to the data: a card's age
-    ("5 min ago"), a question's age ("asked 3 hours, 5 minutes ago": to the minute in its first
-    day, else to the hour), or the local date (progress against the period, due dates); at most
-    an hour from now."""
-    from lumoflow.conversation.cards import age_unchanged_for
+    ("5 min ago") or a question's ("asked 3 h ago"), or the local date (progress against the
+    period, due dates); at most an hour from now."""
+    from lumoflow.core.times import age_unchanged_for
 
     now = timezone.now()
     local = timezone.localtime(now)
     midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     unchanged_for = [3600.0, (midnight - local).total_seconds()]
     unchanged_for += [age_unchanged_for(when, now) for when in shown]
-    unchanged_for += [60.0 if (now - when).total_seconds() < 86400 else 3600.0 for when in asked]
+    unchanged_for += [age_unchanged_for(when, now) for when in asked]
     return now.timestamp() + max(1.0, min(unchanged_for))
 
 

@@ -187,7 +187,7 @@ def engagement_card(request: Any, *, workspace: Any, role: str | None, marks: Ma
 
 
 def _card(workspace_id: int, m: Any, targets: Targets) -> Card:
-    from lumoflow.conversation.cards import age_unchanged_for, ago
+    from lumoflow.core.times import age_unchanged_for, ago
 
     now = timezone.now()
     key, label, meaning = verdict_of(m.data)
@@ -405,7 +405,8 @@ def _body(
     request: Any, ws: Any, m: Any, targets: Targets, marks: Marks, *, role: str | None, owner: bool
 ) -> Card:
     from lumoflow.conversation import queries as cq
-    from lumoflow.conversation.cards import age_unchanged_for, ago, url_template
+    from lumoflow.conversation.cards import url_template
+    from lumoflow.core.times import age_unchanged_for, ago
     from lumoflow.measure.alerts import alerts_section_for
     from lumoflow.workspaces import queries as wq
 
