@@ -36,6 +36,10 @@ _ASSETS = {
     "vega": "vendor/vega/vega.min.js",
     "vega_lite": "vendor/vega-lite/vega-lite.min.js",
     "vega_embed": "vendor/vega-embed/vega-embed.min.js",
+    "icon": "lumoflow/icon.svg",
+    "icon_png": "lumoflow/icon-32.png",
+    "touch_icon": "lumoflow/icon-180.png",
+    "manifest": "lumoflow/manifest.webmanifest",
 }
 
 
