@@ -13,6 +13,7 @@ from lumoflow.conversation import actions, queries
 from lumoflow.conversation.models import Post
 from lumoflow.conversation.queries import feed_sql
 from lumoflow.core.errors import LumoFlowError
+from lumoflow.workspaces import actions as ws_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,8 @@ def talk(org: Any) -> Any:
     """Posts of every kind in the public, private and secret workspaces, some at the same
     instant, a reply, a deleted and a hidden post; follows of people and workspaces."""
     ws = {"launch": org.launch, "finance": org.finance, "merger": org.merger}
+    # Mia, a member, announces in Launch: its owner opens announcements to every member
+    ws_actions.update_workspace(org.olivia, org.launch.pk, announcements_by_members=True)
     plan = [
         ("olivia", "launch", "update", 0),
         ("mia", "launch", "announcement", 1),

@@ -40,6 +40,7 @@ class WorkspaceOut(Schema):
     needs_objective: bool
     objective_due: dt.date
     targets: TargetsOut
+    announcements_by_members: bool
 
 
 class WorkspacePage(Schema):
@@ -64,6 +65,9 @@ class WorkspacePatch(BodyIn):
     target_weekly_active_share: float | None = Field(None, ge=0, le=1)
     target_first_reply_hours: float | None = Field(None, ge=0)
     target_on_topic_share: float | None = Field(None, ge=0, le=1)
+    announcements_by_members: bool | None = Field(
+        None, description="Every member may post announcements (else owners and facilitators)."
+    )
 
 
 def workspace_out(viewer: Viewer, ws: Any) -> WorkspaceOut:
@@ -86,6 +90,7 @@ def workspace_out(viewer: Viewer, ws: Any) -> WorkspaceOut:
             first_reply_hours=float(ws.target_first_reply_hours),
             on_topic_share=float(ws.target_on_topic_share),
         ),
+        announcements_by_members=ws.announcements_by_members,
     )
 
 

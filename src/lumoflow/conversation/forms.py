@@ -47,10 +47,19 @@ class PostForm(forms.Form):
     # The form's metaclass moves declared fields to base_fields: BaseForm.files stays the upload.
     files = MultipleFileField(label="Attach files", required=False)  # type: ignore[assignment]
 
-    def __init__(self, *args: object, objectives: Iterable[tuple[int, str]] = (), **kw: object):
+    def __init__(
+        self,
+        *args: object,
+        objectives: Iterable[tuple[int, str]] = (),
+        announce: bool = True,
+        **kw: object,
+    ):
         super().__init__(*args, **kw)  # type: ignore[arg-type]
         objective = cast(forms.TypedChoiceField, self.fields["objective_id"])
         objective.choices = [("", "No objective")] + list(objectives)
+        if not announce:  # offered only to those who may post one (the action decides)
+            kind = cast(forms.ChoiceField, self.fields["kind"])
+            kind.choices = [c for c in Kind.choices if c[0] != Kind.ANNOUNCEMENT]
 
 
 class ReplyForm(forms.Form):

@@ -27,6 +27,12 @@ class WorkspaceSettingsForm(WorkspaceForm):
         help_text="The organisation's portfolio then lists this workspace as excluded, with "
         "none of its figures.",
     )
+    announcements_by_members = forms.BooleanField(
+        label="Every member may post announcements",
+        required=False,
+        help_text="Announcements reach every member's home feed; otherwise only owners and "
+        "facilitators post them.",
+    )
 
 
 class TargetsForm(forms.Form):

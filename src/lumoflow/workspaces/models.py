@@ -64,6 +64,9 @@ class Workspace(models.Model):
     #: Owners may keep the workspace out of the organisation's portfolio figures: it is listed
     #: there as excluded, with none of its figures.
     excluded_from_org_analytics = models.BooleanField(default=False)
+    # Announcements reach every member's home feed: owners and facilitators post them, and
+    # every member too when the owners open them to all.
+    announcements_by_members = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name", "id"]

@@ -170,7 +170,10 @@ def _build(
         "objective_filter": int(objective) if objective else None,
         "filter_query": filter_query,
         "first_page": not cursor and not filter_query,
-        "post_form": PostForm(objectives=[(o.pk, o.title) for o in objectives]),
+        "post_form": PostForm(
+            objectives=[(o.pk, o.title) for o in objectives],
+            announce=queries.may_announce(ws, role),
+        ),
         "can_post": role is not None and not ws.is_archived,
         "unanswered": list(cq.list_unanswered_questions_for(viewer, ws.pk)[:10]),
     }

@@ -205,6 +205,11 @@ def may_manage(role: str | None) -> bool:
     return role in MANAGE_ROLES
 
 
+def may_announce(ws: Workspace, role: str | None) -> bool:
+    """Whether a member of `ws` in `role` may post announcements (they reach every member)."""
+    return role in FACILITATE_ROLES or (role is not None and ws.announcements_by_members)
+
+
 def may_facilitate(role: str | None) -> bool:
     """Whether a workspace role sets objectives and moderates (owners and facilitators)."""
     return role in FACILITATE_ROLES

@@ -97,6 +97,7 @@ def settings_page(request: SignedInRequest, workspace_id: int) -> HttpResponse:
         "purpose": ws.purpose,
         "visibility": ws.visibility,
         "excluded_from_org_analytics": ws.excluded_from_org_analytics,
+        "announcements_by_members": ws.announcements_by_members,
     }
     targets_initial = {
         "target_weekly_active_share": ws.target_weekly_active_share * 100,

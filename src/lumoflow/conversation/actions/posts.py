@@ -76,9 +76,14 @@ def create_post(
     at: datetime | None = None,
     files: Sequence[Any] = (),
 ) -> Post:
-    """Post in a workspace. Active members only (403 for a reader, 404 for what one can't see)."""
+    """Post in a workspace. Active members only (403 for a reader, 404 for what one can't see);
+    announcements owners and facilitators only, unless the workspace opens them to all (403)."""
     ws = ws_queries.get_workspace_for(actor, workspace_id)
     _writable_workspace(actor, ws, "post")
+    if kind == Kind.ANNOUNCEMENT and not ws_queries.may_announce(ws, ws_queries.role_of(actor, ws)):
+        raise PermissionDenied(
+            "Only owners and facilitators may post announcements in this workspace."
+        )
     with FieldErrors() as errs:
         body = _check_body(errs, body)
         if kind not in Kind.values:

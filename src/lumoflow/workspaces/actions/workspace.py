@@ -61,8 +61,8 @@ def create_workspace(
 
 @transaction.atomic
 def update_workspace(actor: User, workspace_id: Any, **changes: Any) -> Workspace:
-    """Change name, purpose, visibility, engagement targets or whether the workspace is excluded
-    from organisation analytics. Owners only."""
+    """Change name, purpose, visibility, engagement targets, whether the workspace is excluded
+    from organisation analytics, or who may post announcements. Owners only."""
     ws = queries.get_workspace_for(actor, workspace_id)
     queries.require_role(actor, ws, queries.MANAGE_ROLES, "change the workspace")
     allowed = {
@@ -73,6 +73,7 @@ def update_workspace(actor: User, workspace_id: Any, **changes: Any) -> Workspac
         "target_first_reply_hours",
         "target_on_topic_share",
         "excluded_from_org_analytics",
+        "announcements_by_members",
     }
     unknown = set(changes) - allowed
     if unknown:
@@ -106,6 +107,10 @@ def update_workspace(actor: User, workspace_id: Any, **changes: Any) -> Workspac
                 0,
                 limits.FIRST_REPLY_HOURS_MAX,
             )
+        if "announcements_by_members" in changes and not isinstance(
+            changes["announcements_by_members"], bool
+        ):
+            errs.add("announcements_by_members", "Must be true or false.")
     if "purpose" in changes and changes["purpose"] != ws.purpose:
         changes["purpose_pending"] = False  # a purpose stated by an owner replaces a placeholder
     for key, value in changes.items():
