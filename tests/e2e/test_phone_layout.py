@@ -58,6 +58,23 @@ NOT_PAGES: dict[str, str] = {
     "workspace_health_refresh": "a form's target (POST)",
 }
 
+#: Pages the demo company does not lead to yet: it writes no wiki page nor article, so no link
+#: reaches them. Each leaves this list when the demo writes what it shows.
+NOT_IN_THE_DEMO: dict[str, str] = {
+    name: "the demo company has no wiki pages or articles yet"
+    for name in (
+        "knowledge:page",
+        "knowledge:article",
+        "knowledge:edit_page",
+        "knowledge:edit_article",
+        "knowledge:history",
+        "knowledge:diff",
+        "knowledge:restore",
+        "knowledge:comment",
+        "knowledge:save_answer",
+    )
+}
+
 # Measures the page: its layout width against the viewport, and every visible control smaller
 # than the minimum. Not rendered (size 0, a closed menu), off screen to the left (the skip link
 # until focused) or clipped to a pixel for screen readers: not visible. A link inside a sentence
@@ -221,9 +238,9 @@ def test_every_page_fits_a_phone_for_every_role(
     # then no page scrolls sideways and no control is too small
     assert problems == [], "\n".join(problems)
     # and every page of the URL conf was reached
-    stale = set(NOT_PAGES) - _page_names()
+    stale = (set(NOT_PAGES) | set(NOT_IN_THE_DEMO)) - _page_names()
     assert stale == set(), f"named as not pages but gone from the URL conf: {sorted(stale)}"
-    missed = _page_names() - set(NOT_PAGES) - reached
+    missed = _page_names() - set(NOT_PAGES) - set(NOT_IN_THE_DEMO) - reached
     assert missed == set(), (
         f"pages no crawl reached (link them, or name them in NOT_PAGES): {missed}"
     )
