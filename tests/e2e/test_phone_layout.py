@@ -58,6 +58,11 @@ NOT_PAGES: dict[str, str] = {
     "workspace_health_refresh": "a form's target (POST)",
 }
 
+#: Pages no link or form leads to yet, and why; each leaves this list when one does.
+NOT_LINKED_YET: dict[str, str] = {
+    "search:search": "the search box in the header that leads to it is not built yet",
+}
+
 #: Pages the demo company does not lead to yet: it writes no wiki page nor article, so no link
 #: reaches them. Each leaves this list when the demo writes what it shows.
 NOT_IN_THE_DEMO: dict[str, str] = {
@@ -238,9 +243,9 @@ def test_every_page_fits_a_phone_for_every_role(
     # then no page scrolls sideways and no control is too small
     assert problems == [], "\n".join(problems)
     # and every page of the URL conf was reached
-    stale = (set(NOT_PAGES) | set(NOT_IN_THE_DEMO)) - _page_names()
+    stale = (set(NOT_PAGES) | set(NOT_IN_THE_DEMO) | set(NOT_LINKED_YET)) - _page_names()
     assert stale == set(), f"named as not pages but gone from the URL conf: {sorted(stale)}"
-    missed = _page_names() - set(NOT_PAGES) - set(NOT_IN_THE_DEMO) - reached
+    missed = _page_names() - set(NOT_PAGES) - set(NOT_IN_THE_DEMO) - set(NOT_LINKED_YET) - reached
     assert missed == set(), (
         f"pages no crawl reached (link them, or name them in NOT_PAGES): {missed}"
     )
