@@ -56,6 +56,7 @@ NOT_PAGES: dict[str, str] = {
     "conversation:notifications:mutes": "a form's target (POST)",
     "conversation:notifications:open": "marks read and redirects to what it is about",
     "workspace_health_refresh": "a form's target (POST)",
+    "workspace_health_chart": "a chart's static image",
 }
 
 #: Pages no link or form leads to yet, and why; each leaves this list when one does.
