@@ -60,12 +60,7 @@ NOT_PAGES: dict[str, str] = {
 }
 
 #: Pages no link or form leads to yet, and why; each leaves this list when one does.
-NOT_LINKED_YET: dict[str, str] = {
-    "search:search": "the search box in the header that leads to it is not built yet",
-}
-
-#: Pages for the executive capability, which no role of the demo company holds yet.
-EXECUTIVE_ONLY = ("org_portfolio", "org_network", "org_value_assumptions")
+NOT_LINKED_YET: dict[str, str] = {}
 
 #: Pages the demo company does not lead to yet: it writes no wiki page nor article, so no link
 #: reaches them. Each leaves this list when the demo writes what it shows.
@@ -82,9 +77,6 @@ NOT_IN_THE_DEMO: dict[str, str] = {
         "knowledge:comment",
         "knowledge:save_answer",
     )
-} | {
-    name: "no role of the demo company holds the executive capability yet"
-    for name in EXECUTIVE_ONLY
 }
 
 # Measures the page: its layout width against the viewport, and every visible control smaller
@@ -139,7 +131,11 @@ LINKS = """() => {
   for (const f of document.querySelectorAll('form')) {
     if ((f.getAttribute('method') || 'get').toLowerCase() !== 'get') continue;
     const url = new URL(f.action || location.href);
-    url.search = new URLSearchParams(new FormData(f)).toString();
+    const data = new FormData(f);
+    // a search box is sent with a word a person would type (empty, it is refused)
+    for (const box of f.querySelectorAll('input[type=search]'))
+      if (!box.value && box.name) data.set(box.name, 'launch');
+    url.search = new URLSearchParams(data).toString();
     out.push(url.href);
   }
   return out;

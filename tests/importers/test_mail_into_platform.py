@@ -28,6 +28,7 @@ def test_a_list_archive_loads_into_the_platform_once(
     assert code == 0, err
     team = Workspace.objects.get(name="Team list")
     assert team.purpose_pending  # a list states no purpose: its owners are asked for one
+    assert team.purpose == "Imported from the mailing list Team list — purpose not yet stated"
     assert Post.objects.count() == 4  # m1, m2, m3, m5; the second copy of m2 and the stub not
     assert set(User.objects.values_list("email", flat=True)) >= {
         "ann@example.com", "bob@example.com", "carol@example.com", "dan@example.com",

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from lumoflow.conversation import actions
+from lumoflow.people import actions as people
 from tests.conftest import Org
 
 KILN = "How hot should the kiln run for glazed porcelain?"
@@ -90,6 +91,19 @@ def test_the_page_shows_my_insights(org: Org, talk: dict[str, Any], browser_clie
     assert KILN[:40] in html
     assert "You replied to 1 question of others, and were the first to reply to 1." in html
     assert 'aria-current="page">Insights' in html
+    assert 'href="/org"' not in html  # the portfolio's way in is for executives only
+
+
+def test_an_executive_finds_the_portfolio_from_insights(
+    org: Org, talk: dict[str, Any], browser_client: Any
+) -> None:
+    # given Mia holds the executive capability
+    people.grant_capability(org.ada, "mia", "executive")
+    # when she opens her insights
+    html = browser_client(org.mia).get("/me/insights").content.decode()
+    # then they lead to the organisation's portfolio, which opens for her
+    assert '<a href="/org">Organisation portfolio</a>' in html
+    assert browser_client(org.mia).get("/org").status_code == 200
 
 
 def test_nobody_signed_in_gets_no_insights(api: Any, client: Any, db: Any) -> None:

@@ -64,7 +64,14 @@ from lumoflow.workspaces.actions import (
 )
 from lumoflow.workspaces.models import Membership, Workspace
 
-LABELS = {"slack": "Slack", "mattermost": "Mattermost", "yammer": "Viva Engage"}
+#: How a placeholder purpose names where a workspace came from ("Imported from Slack #general").
+ORIGINS = {
+    "slack": "Slack #{name}",
+    "mattermost": "Mattermost #{name}",
+    "yammer": "Viva Engage group {name}",
+    "mbox": "the mailing list {name}",
+    "maildir": "the mail folder {name}",
+}
 EMOJI = {
     "+1": "👍", "thumbsup": "👍", "like": "👍", "heart": "❤️", "tada": "🎉", "bulb": "💡",
     "white_check_mark": "✅", "heavy_check_mark": "✅", "tick": "✅", "eyes": "👀",
@@ -149,7 +156,7 @@ class _Loader:
     def workspaces(self, used: list[str], first_ts: dict[str, datetime]) -> dict[str, int]:
         known = known_origins(self.source, "workspace", used)
         info = {r["workspace"]: r for r in self.log.workspaces.to_pylist()}
-        label = LABELS.get(self.source, self.source.title())
+        origin = ORIGINS.get(self.source, self.source + " {name}")
         new: list[tuple[str, WorkspaceRow]] = []
         mapped: list[tuple[str, int]] = []
         for wid in used:
@@ -168,7 +175,7 @@ class _Loader:
             purpose = (meta.get("purpose") or "").strip()[: limits.WORKSPACE_PURPOSE]
             pending = not purpose
             if pending:
-                purpose = f"Imported from {label} #{name} — purpose not yet stated"
+                purpose = f"Imported from {origin.format(name=name)} — purpose not yet stated"
                 self.result.pending_purpose.append(name)
             created = meta.get("created_at") or first_ts.get(wid)
             visibility = "private" if wid in self.private else "public"

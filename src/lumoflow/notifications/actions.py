@@ -244,7 +244,8 @@ def mark_alert_acted_on(actor: User, alert_id: Any, *, note: str) -> Alert:
     locked = Alert.objects.select_for_update().get(pk=alert.pk)
     if locked.acted_on_at is not None:
         raise Conflict(
-            f"This alert was already marked acted on, on {locked.acted_on_at:%-d %B %Y}."
+            "This alert was already marked acted on, on "
+            f"{timezone.localtime(locked.acted_on_at):%-d %B %Y}."
         )
     now = timezone.now()
     Alert.objects.filter(pk=alert.pk).update(acted_on_at=now, acted_on_by=actor, note=text)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from lumoflow.charts import weekly_chart
 from lumoflow.core.forms import run_action
 from lumoflow.people.auth import SignedInRequest
+from lumoflow.people.queries import has_capability
 
 from ..forms import PeriodForm
 from ..insights import Insights, get_insights_for
@@ -49,5 +50,12 @@ def insights(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "measure/insights.html",
-        {"form": shown, "nav": "insights", "i": found, "chart": activity_chart(found)},
+        {
+            "form": shown,
+            "nav": "insights",
+            "i": found,
+            "chart": activity_chart(found),
+            # the way in to the organisation's pages, for the people who may read them
+            "executive": has_capability(request.user, "executive"),
+        },
     )
