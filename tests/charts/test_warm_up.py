@@ -21,8 +21,10 @@ def test_warm_up_starts_the_renderer_in_a_daemon_thread() -> None:
 
 @pytest.mark.parametrize("where", ["gunicorn", "worker"])
 def test_web_and_task_workers_warm_up_at_start(
-    where: str, monkeypatch: pytest.MonkeyPatch, db: Any
+    where: str, monkeypatch: pytest.MonkeyPatch, transactional_db: Any
 ) -> None:
+    # (a transactional test: the task worker closes its database connection, which on
+    # PostgreSQL would end the transaction an ordinary test runs in)
     started: list[str] = []
     monkeypatch.setattr(render, "warm_up", lambda: started.append(where))
     if where == "gunicorn":
