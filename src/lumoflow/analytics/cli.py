@@ -222,22 +222,28 @@ def main(
     ``input_formats`` and ``loader`` let a layer above (the importers) accept more inputs: the
     analytics know only logs, edge lists and events CSVs.
     """
+    return answer(PROG, lambda: run(parser(input_formats).parse_args(argv), loader))
+
+
+def answer(prog: str, command: Callable[[], str]) -> int:
+    """Run a command that returns its output, and map what it raised to the exit codes every
+    `lumoflow` command keeps: 0 with the output on stdout; 2 and one line for bad input
+    (`LogError`); 1 and one line for a failure (the trace with ``LUMOFLOW_DEBUG`` set)."""
     try:
-        args = parser(input_formats).parse_args(argv)
-        text = run(args, loader)
+        text = command()
     except LogError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        print(f"{prog}: {exc}", file=sys.stderr)
         return 2
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
     except (MemoryError, OSError) as exc:
-        print(f"{PROG}: failed: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
+        print(f"{prog}: failed: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - one line for people, the trace when debugging
         if os.environ.get("LUMOFLOW_DEBUG"):
             traceback.print_exc()
         first = (str(exc).strip().splitlines() or [""])[0]
-        print(f"{PROG}: failed: {type(exc).__name__}: {first}", file=sys.stderr)
+        print(f"{prog}: failed: {type(exc).__name__}: {first}", file=sys.stderr)
         return 1
     if text:
         sys.stdout.write(text)

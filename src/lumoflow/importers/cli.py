@@ -9,12 +9,11 @@ to stdout; progress and the list of skipped records to stderr. Converting needs 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import traceback
 from pathlib import Path
 from typing import NoReturn
 
+from lumoflow.analytics.cli import answer
 from lumoflow.analytics.log import LogError, write_log
 from lumoflow.analytics.readers import read_people
 
@@ -109,22 +108,7 @@ def run(args: argparse.Namespace) -> str:
 
 def main(argv: list[str]) -> int:
     """Entry point: ``lumoflow import ARGS`` (``argv`` without the word "import")."""
-    try:
-        args = parser().parse_args(argv)
-        text = run(args)
-    except LogError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return 2
-    except SystemExit as exc:  # --help
-        return int(exc.code or 0)
-    except Exception as exc:  # noqa: BLE001 - one line for people, the trace when debugging
-        if os.environ.get("LUMOFLOW_DEBUG"):
-            traceback.print_exc()
-        first = (str(exc).strip().splitlines() or [""])[0]
-        print(f"{PROG}: failed: {type(exc).__name__}: {first}", file=sys.stderr)
-        return 1
-    sys.stdout.write(text)
-    return 0
+    return answer(PROG, lambda: run(parser().parse_args(argv)))
 
 
 if __name__ == "__main__":
