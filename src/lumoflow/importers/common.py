@@ -259,6 +259,15 @@ class ExportFiles:
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise ExportError(f"cannot read ({exc})", file=self.label(name)) from None
 
+    def size(self, name: str) -> int:
+        """The size of a member in bytes (uncompressed)."""
+        try:
+            if self.zip is not None:
+                return self.zip.getinfo(self.prefix + name).file_size
+            return (self.path / name).stat().st_size
+        except (KeyError, OSError) as exc:
+            raise ExportError(f"cannot read ({exc})", file=self.label(name)) from None
+
     def read(self, name: str) -> bytes:
         with self.open(name) as fh:
             try:
@@ -451,21 +460,15 @@ def with_people(log: InteractionLog, people: pa.Table) -> InteractionLog:
 
 def fill_parent_authors(events: pa.Table) -> pa.Table:
     """``target_actor`` of replies, reactions and mentions-free rows left empty: the author of
-    the post or reply named by their ``parent_id`` (a vectorised join; the parent may come
-    later in the export, or not at all, in which case it stays empty)."""
-    authors = events.filter(pc.is_in(events["verb"], pa.array(["post", "reply"]))).select(
-        ["object_id", "actor"]
-    )
+    the post or reply named by their ``parent_id`` (a vectorised hash lookup; the parent may
+    come later in the export, or not at all, in which case it stays empty; when an object id
+    repeats, its first post or reply is the parent)."""
+    said = pc.is_in(events["verb"], pa.array(["post", "reply"]))
+    authors = events.filter(said).select(["object_id", "actor"])
     if authors.num_rows == 0:
         return events
-    codes = pc.dictionary_encode(authors["object_id"].combine_chunks()).indices.to_numpy()
-    _, first = np.unique(codes, return_index=True)
-    authors = authors.take(pa.array(np.sort(first))).rename_columns(["parent_id", "_author"])
-    indexed = events.append_column("_row", pa.array(np.arange(events.num_rows)))
-    joined = indexed.join(authors, "parent_id", join_type="left outer").sort_by("_row")
-    empty = pc.equal(joined["target_actor"], "")
-    filled = pc.if_else(
-        pc.and_(empty, pc.is_valid(joined["_author"])), joined["_author"], joined["target_actor"]
-    )
-    out = joined.set_column(joined.schema.get_field_index("target_actor"), "target_actor", filled)
-    return out.select(events.column_names)
+    where = pc.index_in(events["parent_id"], value_set=authors["object_id"].combine_chunks())
+    author = pc.take(authors["actor"].combine_chunks(), where)
+    empty = pc.equal(events["target_actor"], "")
+    filled = pc.if_else(pc.and_(empty, pc.is_valid(where)), author, events["target_actor"])
+    return events.set_column(events.schema.get_field_index("target_actor"), "target_actor", filled)

@@ -3,8 +3,12 @@
 Layout: ``users.json``, ``channels.json`` (public channels), and in exports that include them
 ``groups.json`` (private channels), ``dms.json`` (direct messages) and ``mpims.json`` (group
 direct messages); one folder per conversation (named after the channel, or the DM's id) holding
-one ``YYYY-MM-DD.json`` per day, each a JSON list of messages. Each day file is parsed on its
-own, so memory follows the largest day, not the export.
+one ``YYYY-MM-DD.json`` per day, each a JSON list of messages.
+
+The user and conversation lists are read in Python (one record per person or conversation);
+the day files, where the messages are, are converted in DuckDB (``read_json``) in batches of
+files (``BATCH_BYTES``), with no Python loop per message: memory follows one batch and the
+Arrow tables of the log, not the export's JSON.
 
 Rules and quirks, each handled below:
 
@@ -30,25 +34,39 @@ Rules and quirks, each handled below:
 * A channel's purpose (else its topic) becomes the workspace purpose.
 * Unusable records (a message that is not an object, without ``ts``, or without an author) are
   skipped and listed; a file that is not JSON is an error naming the file and line.
+* Text that is not a string (a number, a list) is kept as its JSON text; lone UTF-16
+  surrogates (``"\\ud800"``, from a broken encoding) become U+FFFD.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lumoflow.analytics.log import InteractionLog
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from lumoflow.analytics.log import SCHEMAS, TS_TYPE, InteractionLog
 
 from .common import (
     ExportError,
     ExportFiles,
     Problems,
     TableBuilder,
+    clean_text,
     fill_parent_authors,
     finish,
     is_zip,
+    load_json,
     obj,
     text,
     tick,
@@ -56,8 +74,13 @@ from .common import (
 )
 
 CONVERSATION_FILES = ("channels.json", "groups.json", "mpims.json", "dms.json")
+#: Day files converted together by one DuckDB query (bytes of JSON, and files at most).
+BATCH_BYTES = 64 * 1024 * 1024
+BATCH_FILES = 2000
+#: Day files smaller than this are parsed in Python first: DuckDB reads an empty or blank file
+#: as an empty list, where it is not JSON at all.
+_TINY = 64
 _DAY = re.compile(r"^(?P<folder>.+)/(?P<day>\d{4}-\d{2}-\d{2})\.json$")
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _JOIN = {
     "channel_join": "join",
     "group_join": "join",
@@ -121,18 +144,34 @@ def _list(value: Any, label: str) -> list[Any]:
     return value
 
 
-class _Reader:
-    def __init__(self, path: Path, progress: Any) -> None:
+@dataclass(frozen=True)
+class DayFile:
+    """One day file to read: its member name, its conversation (workspace id, and the people
+    of a direct conversation, who each get a ``message`` row), and its place in the export."""
+
+    member: str
+    workspace: str
+    conversation: int
+    direct: bool
+
+
+class Export:
+    """The lists of a Slack export (people, conversations) and the day files to read, in the
+    order they are read: each listed conversation's days by date, then folders no list names.
+
+    ``finish(events)`` turns the events of the day files into the checked log.
+    """
+
+    def __init__(self, path: Path) -> None:
         self.files = ExportFiles(path, marker="users.json")
-        self.progress = progress
         self.problems = Problems()
-        self.events = TableBuilder("events")
         self.people = TableBuilder("people")
         self.workspaces = TableBuilder("workspaces")
         self.names: dict[str, str] = {}
-        self.bots: set[str] = set()
         self.notes: list[str] = []
         self.private: list[str] = []
+        #: The members of each direct conversation (by its number), as actors.
+        self.members: dict[int, list[str]] = {}
 
     def actor(self, user_id: str) -> str:
         return self.names.get(user_id, user_id)
@@ -173,7 +212,8 @@ class _Reader:
                 found.append((list_name, folder, conv, direct or list_name == "mpims.json"))
         return found
 
-    def read(self) -> InteractionLog:
+    def plan(self) -> list[DayFile]:
+        """Read the lists (people, workspaces) and return the day files in reading order."""
         self.read_users()
         days: dict[str, list[str]] = defaultdict(list)
         for member in self.files.members:
@@ -181,7 +221,8 @@ class _Reader:
             if m:
                 days[m["folder"]].append(member)
         listed = set()
-        for list_name, folder, conv, direct in self.conversations():
+        plan: list[DayFile] = []
+        for number, (list_name, folder, conv, direct) in enumerate(self.conversations()):
             listed.add(folder)
             wid = conv["id"]
             if list_name != "channels.json":
@@ -195,20 +236,24 @@ class _Reader:
                 purpose=text(purpose.get("value")) or text(topic.get("value")),
                 created_at=created if created else None,
             )
-            for day in sorted(days.get(folder, [])):
-                self.read_day(day, wid, members if direct else None)
-        for folder in sorted(set(days) - listed):
+            if direct:
+                self.members[number] = [self.actor(m) for m in members]
+            plan += [DayFile(d, wid, number, direct) for d in sorted(days.get(folder, []))]
+        for number, folder in enumerate(sorted(set(days) - listed), len(listed) + len(plan)):
             self.notes.append(f"folder {folder!r} is in no conversation list: read as a channel")
             self.workspaces.add(workspace=folder, name=folder)
-            for day in sorted(days[folder]):
-                self.read_day(day, folder, None)
-        for bot in sorted(self.bots):
+            plan += [DayFile(d, folder, -1 - number, False) for d in sorted(days[folder])]
+        return plan
+
+    def finish(self, events: pa.Table, bots: list[str]) -> InteractionLog:
+        """The checked log: ``events`` with the parents' authors filled in, and the people
+        (``bots``, the integrations that posted without a user, added as bot people)."""
+        for bot in sorted(set(bots)):
             self.people.add(actor=bot, name=bot, is_bot=True)
-        events = fill_parent_authors(self.events.table())
         self.files.close()
         return finish(
             "slack",
-            events,
+            fill_parent_authors(events),
             self.people.table(),
             self.workspaces.table(),
             self.problems,
@@ -217,90 +262,320 @@ class _Reader:
             meta={"private_workspaces": self.private},
         )
 
-    def author(self, msg: dict[str, Any], subtype: Any, is_bot: bool) -> str | None:
-        """The actor of a message: its user (a file comment's commenter), else its bot."""
-        user = msg.get("user")
-        if subtype == "file_comment":
-            user = obj(msg.get("comment")).get("user", user)
-        if isinstance(user, str) and user:
-            return self.actor(user)
-        for key in ("bot_id", "username"):
-            value = msg.get(key)
-            if is_bot and isinstance(value, str) and value:
-                self.bots.add(f"bot:{value}")
-                return f"bot:{value}"
-        return None
 
-    def read_day(self, member: str, wid: str, members: list[str] | None) -> None:
-        label = self.files.label(member)
-        messages = _list(self.files.json(member), label)
-        add = self.events.append
-        for i, msg in enumerate(messages, 1):
-            if not isinstance(msg, dict):
-                self.problems.skip(label, None, f"message {i}: not an object")
-                continue
-            subtype = msg.get("subtype")
-            subtype = subtype if isinstance(subtype, str) else ""
-            if subtype in _NOTICES:
-                continue
-            ts_text = msg.get("ts")
-            ts = _micros(ts_text)
-            if ts is None:
-                self.problems.skip(label, None, f"message {i}: no readable ts")
-                continue
-            is_bot = subtype == "bot_message" or bool(msg.get("bot_id"))
-            actor = self.author(msg, subtype, is_bot)
-            if actor is None:
-                self.problems.skip(label, None, f"message {i} (ts {ts_text}): no author")
-                continue
-            oid = f"{wid}:{ts_text}"
-            verb = _JOIN.get(subtype)
-            if verb is not None:
-                add((f"{oid}:{verb}", ts, actor, verb, wid, "", "", "", "", "", "", is_bot))
-                continue
-            body = text(msg.get("text"))
-            thread = msg.get("thread_ts")
-            if isinstance(thread, str) and thread and thread != ts_text:
-                root = f"{wid}:{thread}"
-                add((oid, ts, actor, "reply", wid, oid, root, root, "", "", body, is_bot))
-            else:
-                add((oid, ts, actor, "post", wid, oid, "", oid, "", "", body, is_bot))
-            tick(self.progress, messages=1)
-            self.around(msg, oid, ts, actor, wid, body, is_bot, members)
-        tick(self.progress, files=1)
+# The fields of a message the log uses, as JSON values (NULL when absent).
+_FIELDS = ("ts", "user", "text", "subtype", "thread_ts", "bot_id", "username", "reactions")
+_PATHS = "[" + ", ".join(f"'$.{f}'" for f in _FIELDS) + ", '$.comment.user']"
+_NUMBER = "('BIGINT', 'UBIGINT', 'DOUBLE')"
 
-    def around(
-        self,
-        msg: dict[str, Any],
-        oid: str,
-        ts: int,
-        actor: str,
-        wid: str,
-        body: str,
-        is_bot: bool,
-        members: list[str] | None,
-    ) -> None:
-        """The rows a message brings beside itself: direct-message recipients, mentions,
-        reactions."""
-        add = self.events.append
-        for to in [self.actor(m) for m in members or ()]:
-            if to != actor:
-                add((f"{oid}:to:{to}", ts, actor, "message", wid, oid, "", oid, to, "", "", is_bot))
-        if "<@" in body:
-            for target in dict.fromkeys(_MENTION.findall(body)):
-                to = self.actor(target)
-                add((f"{oid}:@{to}", ts, actor, "mention", wid, oid, oid, oid, to, "", "", is_bot))
-        reactions = msg.get("reactions")
-        for r in reactions if isinstance(reactions, list) else ():
-            users = obj(r).get("users")
-            name = text(obj(r).get("name"))
-            for who in users if isinstance(users, list) else ():
-                if isinstance(who, str) and who:
-                    by = self.actor(who)
-                    rid = f"{oid}:{name}:{by}"
-                    add((rid, ts, by, "reaction", wid, rid, oid, oid, actor, "", name, False))
+
+def _str(j: str) -> str:
+    """SQL: a JSON value that is a non-empty string, as text; else NULL."""
+    return (
+        f"CASE WHEN json_type({j}) = 'VARCHAR' THEN NULLIF(json_extract_string({j}, '$'), '') END"
+    )
+
+
+def _text(j: str) -> str:
+    """SQL: a JSON value as text, the way ``common.text`` writes it (NULL is empty)."""
+    return (
+        f"CASE WHEN {j} IS NULL OR json_type({j}) = 'NULL' THEN '' "
+        f"WHEN json_type({j}) = 'VARCHAR' THEN json_extract_string({j}, '$') "
+        f"ELSE {j}::VARCHAR END"
+    )
+
+
+def _truthy(j: str) -> str:
+    """SQL: Python's ``bool()`` of a JSON value."""
+    return (
+        f"COALESCE(CASE json_type({j}) WHEN 'VARCHAR' THEN json_extract_string({j}, '$') <> '' "
+        f"WHEN 'BOOLEAN' THEN {j}::VARCHAR = 'true' "
+        f"WHEN 'ARRAY' THEN json_array_length({j}) > 0 "
+        f"WHEN 'OBJECT' THEN len(json_keys({j})) > 0 "
+        f"WHEN 'NULL' THEN false ELSE {j}::DOUBLE <> 0 END, false)"
+    )
+
+
+# Stage 1, one row per array element of the day files, in file order: each message's own
+# fields. Kept a plain projection of the scan, so that DuckDB keeps the files' order (the
+# element's place in its file is counted from that order afterwards).
+_MESSAGES_SQL = f"""
+WITH r AS (
+  SELECT filename, json_type(json) AS jt, json_extract(json, {_PATHS}) AS v
+  FROM read_json($files, format = 'array', records = false, columns = {{json: 'JSON'}},
+                 filename = true, maximum_object_size = 1073741824)
+), s AS (
+  SELECT filename, jt, v[1] AS ts_j, json_type(v[1]) AS ts_t,
+    CASE WHEN json_type(v[1]) = 'VARCHAR' THEN json_extract_string(v[1], '$') END AS ts_s,
+    COALESCE({_str("v[4]")}, '') AS subtype, v[2] AS user_j, v[9] AS comment_user_j,
+    {_text("v[3]")} AS body, {_str("v[5]")} AS thread_s, v[6] AS bot_j, v[7] AS username_j,
+    CASE WHEN json_type(v[8]) = 'ARRAY' THEN v[8] END AS reactions_j
+  FROM r
+), t AS (
+  SELECT *, subtype = 'bot_message' OR {_truthy("bot_j")} AS is_bot,
+    {
+    _str(
+        "CASE WHEN subtype = 'file_comment' AND comment_user_j IS NOT NULL "
+        "THEN comment_user_j ELSE user_j END"
+    )
+} AS user_s
+  FROM s
+)
+SELECT filename, COALESCE(jt, 'NULL') AS jt, subtype, user_s, body, thread_s, reactions_j,
+  ts_t = 'VARCHAR' AS ts_is_text, is_bot,
+  CASE WHEN ts_t = 'VARCHAR' THEN ts_s WHEN ts_t IN {_NUMBER} THEN ts_j::VARCHAR END
+    AS ts_text,
+  CASE WHEN regexp_full_match(ts_s, '[0-9]+(\\.[0-9]*)?') THEN
+         TRY_CAST(TRY_CAST(split_part(ts_s, '.', 1) AS HUGEINT) * 1000000
+                  + CAST(left(split_part(ts_s, '.', 2) || '000000', 6) AS BIGINT) AS BIGINT)
+       WHEN ts_t IN {_NUMBER} THEN TRY_CAST(round(ts_j::DOUBLE * 1000000) AS BIGINT) END
+    AS ts_us,
+  CASE WHEN is_bot THEN COALESCE({_str("bot_j")}, {_str("username_j")}) END AS bot_s
+FROM t
+"""
+
+_NOTICE_LIST = "(" + ", ".join(f"'{n}'" for n in sorted(_NOTICES)) + ")"
+_JOIN_CASE = "CASE subtype " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in _JOIN.items()) + " END"
+
+# Stage 2: the rows of the log. ``msgs`` holds stage 1 with ``seq`` (the file's place in the
+# reading order) and ``i`` (the message's place in its file, from 1); ``files`` each file's
+# workspace and conversation; ``users`` user id -> actor; ``members`` the people of each
+# direct conversation. Rows come out in the order a reader of the files one message at a time
+# writes them: per message its own row, then its recipients, mentions and reactions.
+_CHECKED_SQL = f"""
+CREATE OR REPLACE TEMP TABLE m AS
+SELECT msgs.*, files.workspace AS wid, files.conversation AS conv,
+  files.workspace || ':' || ts_text AS oid,
+  CASE WHEN user_s IS NOT NULL THEN COALESCE(u.actor, user_s)
+       WHEN bot_s IS NOT NULL THEN 'bot:' || bot_s END AS actor,
+  CASE WHEN jt <> 'OBJECT' THEN 'not an object'
+       WHEN subtype IN {_NOTICE_LIST} THEN NULL
+       WHEN ts_us IS NULL THEN 'no readable ts'
+       WHEN user_s IS NULL AND bot_s IS NULL THEN 'no author' END AS problem,
+  jt = 'OBJECT' AND subtype NOT IN {_NOTICE_LIST} AND ts_us IS NOT NULL
+    AND (user_s IS NOT NULL OR bot_s IS NOT NULL) AS ok,
+  {_JOIN_CASE} AS join_verb
+FROM msgs JOIN files USING (seq) LEFT JOIN users u ON u.id = msgs.user_s
+"""
+
+_EVENTS_SQL = """
+WITH said AS (SELECT * FROM m WHERE ok AND join_verb IS NULL),
+reactions AS (
+  SELECT said.*, r.k AS rk, w.k AS wk, json_extract_string(w.j, '$') AS who,
+    CASE WHEN json_type(json_extract(r.j, '$.name')) = 'VARCHAR'
+         THEN json_extract_string(r.j, '$.name')
+         WHEN json_extract(r.j, '$.name') IS NULL
+           OR json_type(json_extract(r.j, '$.name')) = 'NULL' THEN ''
+         ELSE json_extract(r.j, '$.name')::VARCHAR END AS name
+  FROM said,
+    unnest(json_extract(said.reactions_j, '$[*]')) WITH ORDINALITY AS r(j, k),
+    unnest(CASE WHEN json_type(json_extract(r.j, '$.users')) = 'ARRAY'
+                THEN json_extract(r.j, '$.users[*]') END) WITH ORDINALITY AS w(j, k)
+  WHERE said.reactions_j IS NOT NULL AND json_type(w.j) = 'VARCHAR'
+    AND json_extract_string(w.j, '$') <> ''
+),
+mentions AS (
+  SELECT said.*, x.id AS who, x.k
+  FROM said,
+    unnest(regexp_extract_all(said.body, '<@([UW][A-Z0-9]+)(?:\\|[^>]*)?>', 1))
+      WITH ORDINALITY AS x(id, k)
+  WHERE contains(said.body, '<@')
+),
+rows AS (
+  SELECT seq, i, 0 AS part, 0 AS k1, 0 AS k2, oid || ':' || join_verb AS event_id, ts_us,
+    actor, join_verb AS verb, wid AS workspace, '' AS object_id, '' AS parent_id,
+    '' AS thread_id, '' AS target_actor, '' AS text, is_bot
+  FROM m WHERE ok AND join_verb IS NOT NULL
+  UNION ALL
+  SELECT seq, i, 0, 0, 0, oid, ts_us, actor, CASE WHEN reply THEN 'reply' ELSE 'post' END,
+    wid, oid, CASE WHEN reply THEN wid || ':' || thread_s ELSE '' END,
+    CASE WHEN reply THEN wid || ':' || thread_s ELSE oid END, '', body, is_bot
+  FROM (SELECT *, thread_s IS NOT NULL AND NOT (ts_is_text AND thread_s = ts_text) AS reply
+        FROM said)
+  UNION ALL
+  SELECT seq, i, 1, d.pos, 0, oid || ':to:' || d.actor, ts_us, said.actor, 'message', wid,
+    oid, '', oid, d.actor, '', is_bot
+  FROM said JOIN members d ON d.conv = said.conv
+  WHERE d.actor <> said.actor
+  UNION ALL
+  SELECT seq, i, 2, k, 0, oid || ':@' || COALESCE(u.actor, who), ts_us, x.actor, 'mention',
+    wid, oid, oid, oid, COALESCE(u.actor, who), '', is_bot
+  FROM mentions x LEFT JOIN users u ON u.id = x.who
+  UNION ALL
+  SELECT seq, i, 3, rk, wk, rid, ts_us, reactor, 'reaction', wid, rid, oid, oid, y.actor, name,
+    false
+  FROM (SELECT y.*, COALESCE(u.actor, y.who) AS reactor,
+          y.oid || ':' || y.name || ':' || COALESCE(u.actor, y.who) AS rid
+        FROM reactions y LEFT JOIN users u ON u.id = y.who) y
+)
+SELECT event_id, ts_us, actor, verb, workspace, object_id, parent_id, thread_id,
+  target_actor, '' AS kind, text, is_bot
+FROM rows ORDER BY seq, i, part, k1, k2
+"""
+
+#: The people of the log: the integrations that posted without a user, by their bot id.
+_BOTS_SQL = "SELECT DISTINCT actor FROM m WHERE ok AND user_s IS NULL"
+_PROBLEMS_SQL = "SELECT seq, i, problem, ts_text FROM m WHERE problem IS NOT NULL ORDER BY seq, i"
+
+
+def _batches(plan: list[DayFile], files: ExportFiles) -> Iterator[tuple[int, list[DayFile]]]:
+    """(first place, day files) in reading order, each batch at most ``BATCH_BYTES`` of JSON
+    (one bigger file is a batch of its own) and ``BATCH_FILES`` files, no member twice."""
+    start, batch, size = 0, list[DayFile](), 0
+    seen: set[str] = set()
+    for k, day in enumerate(plan):
+        n = files.size(day.member)
+        if batch and (size + n > BATCH_BYTES or len(batch) >= BATCH_FILES or day.member in seen):
+            yield start, batch
+            start, batch, size, seen = k, [], 0, set()
+        batch.append(day)
+        seen.add(day.member)
+        size += n
+    if batch:
+        yield start, batch
+
+
+class _Columnar:
+    """The day files of an export converted by DuckDB, one batch of files per query."""
+
+    def __init__(self, export: Export, progress: Any) -> None:
+        self.export = export
+        self.files = export.files
+        self.progress = progress
+        self.con = duckdb.connect(config={"threads": 2})
+        self.con.execute("SET enable_progress_bar = false")
+        users = pa.table(
+            {
+                "id": pa.array(list(export.names), pa.string()),
+                "actor": pa.array(list(export.names.values()), pa.string()),
+            }
+        )
+        members = [(c, k, a) for c, people in export.members.items() for k, a in enumerate(people)]
+        self.con.register("users", users)
+        self.con.register(
+            "members",
+            pa.table(
+                {
+                    "conv": pa.array([c for c, _, _ in members], pa.int64()),
+                    "pos": pa.array([k for _, k, _ in members], pa.int64()),
+                    "actor": pa.array([a for _, _, a in members], pa.string()),
+                }
+            ),
+        )
+        self.scratch = Path(tempfile.mkdtemp(prefix="lumoflow-slack-"))
+
+    def read(self, plan: list[DayFile]) -> tuple[list[pa.Table], list[str]]:
+        """The events of every day file, one table per batch, and the bots that posted."""
+        parts: list[pa.Table] = []
+        bots: list[str] = []
+        try:
+            for start, batch in _batches(plan, self.files):
+                parts.append(self.read_batch(start, batch))
+                bots += [b for (b,) in self.con.sql(_BOTS_SQL).fetchall()]
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.con.close()
+        return parts, bots
+
+    def read_batch(self, start: int, batch: list[DayFile]) -> pa.Table:
+        paths = self.paths(batch)
+        for day, path in zip(batch, paths, strict=True):
+            if self.files.size(day.member) < _TINY:
+                self.checked(day, Path(path).read_bytes())
+        try:
+            msgs = self.con.sql(_MESSAGES_SQL, params={"files": paths}).to_arrow_table()
+        except duckdb.Error as exc:
+            paths = self.rewritten(batch, exc)
+            msgs = self.con.sql(_MESSAGES_SQL, params={"files": paths}).to_arrow_table()
+        where = pc.index_in(msgs["filename"], value_set=pa.array(paths, pa.string()))
+        place = np.asarray(where.to_numpy(zero_copy_only=False), dtype=np.int64)
+        if place.size and np.any(place[1:] < place[:-1]):  # files' order not kept: regroup
+            order = np.argsort(place, kind="stable")
+            place = place[order]
+            msgs = msgs.take(pa.array(order))
+        first = np.searchsorted(place, place, side="left")
+        msgs = msgs.drop_columns(["filename"])
+        msgs = msgs.append_column("seq", pa.array(place + start))
+        msgs = msgs.append_column("i", pa.array(np.arange(len(place)) - first + 1))
+        self.con.register("msgs", msgs)
+        self.con.register(
+            "files",
+            pa.table(
+                {
+                    "seq": pa.array(range(start, start + len(batch)), pa.int64()),
+                    "workspace": pa.array([d.workspace for d in batch], pa.string()),
+                    "conversation": pa.array(
+                        [d.conversation if d.direct else None for d in batch], pa.int64()
+                    ),
+                }
+            ),
+        )
+        self.con.execute(_CHECKED_SQL)
+        self.con.unregister("msgs")
+        for seq, i, problem, ts_text in self.con.sql(_PROBLEMS_SQL).fetchall():
+            label = self.files.label(batch[seq - start].member)
+            where_ = f"message {i}" + (f" (ts {ts_text})" if problem == "no author" else "")
+            self.export.problems.skip(label, None, f"{where_}: {problem}")
+        events = self.con.sql(_EVENTS_SQL).to_arrow_table()
+        said = pc.sum(pc.is_in(events["verb"], pa.array(["post", "reply"]))).as_py() or 0
+        tick(self.progress, messages=said, files=len(batch))
+        return _events(events)
+
+    def paths(self, batch: list[DayFile]) -> list[str]:
+        """Files DuckDB can open: the export's own, or copies of a zip's members."""
+        if self.files.zip is None:
+            return [str(self.files.path / d.member) for d in batch]
+        for old in self.scratch.iterdir():
+            old.unlink()
+        out = []
+        for k, day in enumerate(batch):
+            target = self.scratch / f"{k}.json"
+            with self.files.open(day.member) as src, target.open("wb") as dst:
+                try:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+                except (OSError, ValueError, EOFError) as exc:
+                    label = self.files.label(day.member)
+                    raise ExportError(f"cannot read ({exc})", file=label) from None
+            out.append(str(target))
+        return out
+
+    def checked(self, day: DayFile, data: bytes) -> Any:
+        """A day file parsed in Python: an ``ExportError`` naming its line when it is not a
+        JSON list."""
+        label = self.files.label(day.member)
+        return _list(load_json(data, label), label)
+
+    def rewritten(self, batch: list[DayFile], exc: duckdb.Error) -> list[str]:
+        """A batch DuckDB could not read: the file at fault named (line where possible), or,
+        when Python's parser reads every file (JSON DuckDB refuses: lone surrogates, NaN),
+        copies of them as plain JSON."""
+        out = []
+        for k, day in enumerate(batch):
+            label = self.files.label(day.member)
+            value = self.checked(day, self.files.read(day.member))
+            try:
+                plain = json.dumps(value, ensure_ascii=False, allow_nan=False)
+            except ValueError:
+                raise ExportError("not JSON: NaN or Infinity is not a JSON value", file=label)
+            target = self.scratch / f"plain-{k}.json"
+            target.write_text(clean_text(plain), encoding="utf-8")
+            out.append(str(target))
+        del exc
+        return out
+
+
+def _events(table: pa.Table) -> pa.Table:
+    """Rows of ``_EVENTS_SQL`` as the canonical events table (time from microseconds)."""
+    schema = SCHEMAS["events"]
+    ts = table["ts_us"].cast(pa.int64()).cast(TS_TYPE)
+    table = table.set_column(table.schema.get_field_index("ts_us"), "ts", ts)
+    return table.select(schema.names).cast(schema)
 
 
 def read(path: Path, *, progress: Any = None) -> InteractionLog:
     """Read a Slack export (zip or folder) into a checked log."""
-    return _Reader(path, progress).read()
+    export = Export(path)
+    plan = export.plan()
+    parts, bots = _Columnar(export, progress).read(plan)
+    events = pa.concat_tables(parts) if parts else SCHEMAS["events"].empty_table()
+    return export.finish(events, bots)
