@@ -371,6 +371,32 @@ def load_demo_cached(site: Site, *, people: int, months: int, password: str) -> 
     return False
 
 
+def cached_input(name: str, write: Callable[..., Any], **params: Any) -> Path:
+    """A generated benchmark input (a file or folder), written once by ``write(path,
+    **params)`` and kept in var/bench/<name>-<code key>/<parameters key>/: the code key is a
+    digest of the source of ``write``'s module, so a change to the generator gives new inputs
+    (and the inputs of older generators are removed); each set of ``params`` has its own."""
+    import hashlib
+    import inspect
+
+    code = hashlib.sha256(Path(inspect.getfile(write)).read_bytes()).hexdigest()[:16]
+    key = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
+    home = demo_cache_dir() / f"{name}-{code}"
+    cache = home / key[:16]
+    if (cache / "complete").exists():
+        return cache / "input"
+    for old in demo_cache_dir().glob(f"{name}-*"):
+        if old != home:
+            shutil.rmtree(old, ignore_errors=True)
+    partial = cache.with_name(cache.name + f".partial-{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    write(partial / "input", **params)
+    (partial / "complete").write_text(json.dumps(params, indent=1))
+    partial.rename(cache)
+    return cache / "input"
+
+
 # --------------------------------------------------------------------------------------------
 # The production server
 

@@ -67,12 +67,13 @@ class _Oracle:
                 add((f"{oid}:{verb}", ts, actor, verb, wid, "", "", "", "", "", "", is_bot))
                 continue
             body = text(msg.get("text"))
+            shown = _MENTION.sub(lambda m: "@" + self.export.actor(m[1]), body)
             thread = msg.get("thread_ts")
             if isinstance(thread, str) and thread and thread != ts_text:
                 root = f"{wid}:{thread}"
-                add((oid, ts, actor, "reply", wid, oid, root, root, "", "", body, is_bot))
+                add((oid, ts, actor, "reply", wid, oid, root, root, "", "", shown, is_bot))
             else:
-                add((oid, ts, actor, "post", wid, oid, "", oid, "", "", body, is_bot))
+                add((oid, ts, actor, "post", wid, oid, "", oid, "", "", shown, is_bot))
             self.around(msg, oid, ts, actor, wid, body, is_bot, members)
 
     def around(self, msg: dict[str, Any], oid: str, ts: int, actor: str, wid: str, body: str,

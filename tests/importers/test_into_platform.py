@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from lumoflow.activity.models import ActivityEvent
-from lumoflow.conversation.models import Post, Reaction
+from lumoflow.conversation.models import Mention, Post, Reaction
 from lumoflow.core.models import ImportOrigin
 from lumoflow.people.models import User
 from lumoflow.workspaces.models import Membership, Workspace
@@ -59,7 +59,12 @@ def test_slack_export_loads_once_then_only_what_is_new(
     assert dm.purpose_pending and dm.visibility == "private"
     # 7 people posts (root, 2 replies, file share, leads, DM, group DM); the bot's is left out
     assert Post.objects.count() == 7 and "1 bot messages left out" in out
-    root = Post.objects.get(body="Plan for Q2? <@U2|bob> <@U3>")
+    root = Post.objects.get(body="Plan for Q2? @bob @cat")
+    # Slack's <@U…> mentions are the platform's mentions of the people loaded
+    assert sorted(Mention.objects.filter(post=root).values_list("user__username", flat=True)) == [
+        "bob",
+        "cat",
+    ]
     assert root.author.username == "ann" and root.created_at.isoformat().startswith("2024-03-04")
     replies = Post.objects.filter(parent=root).order_by("created_at")
     assert [p.author.username for p in replies] == ["bob", "cat"]
@@ -81,6 +86,28 @@ def test_slack_export_loads_once_then_only_what_is_new(
     code, out, err = run(capsys, "import", "slack", str(src2), "--into-platform")
     assert code == 0, err
     assert Post.objects.count() == 8 and Workspace.objects.count() == before[0]
+
+
+def test_a_mention_names_the_loaded_person_when_the_username_had_to_change(
+    admin: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given a Slack person whose name is no platform username, mentioned before ever posting
+    users = [{"id": "U1", "name": "ann"}, {"id": "U7", "name": "mary ann"}]
+    days = {"general/2024-03-04.json": [
+        {"type": "message", "user": "U1", "text": "over to <@U7>, thanks", "ts": "1709542900.1"},
+    ]}  # fmt: skip
+    src = write_export(tmp_path / "s", days)
+    (src / "users.json").write_text(json.dumps(users))
+    # when the export is loaded, twice
+    for _ in range(2):
+        code, out, err = run(capsys, "import", "slack", str(src), "--into-platform")
+        assert code == 0, err
+    # then the mention is written with the username the person was given, and recorded once
+    post = Post.objects.get()
+    assert post.body == "over to @mary-ann, thanks"
+    assert list(Mention.objects.values_list("user__username", flat=True)) == ["mary-ann"]
+    assert ActivityEvent.objects.filter(verb="mention").count() == 1
+    assert "1 already imported" in out
 
 
 def test_workspace_map_sends_a_channel_to_an_existing_workspace(

@@ -116,6 +116,7 @@ def test_threads_reactions_mentions_bots_joins_and_private_channels(export: Path
     ]
     mentions = sorted(r["target_actor"] for r in rows.values() if r["verb"] == "mention")
     assert mentions == ["bob", "cat"]
+    assert rows[root]["text"] == "Plan for Q2? @bob @cat"  # as Slack shows the mentions
     bot = rows["C1:1709543100.000400"]
     assert (bot["actor"], bot["verb"], bot["is_bot"]) == ("bot:B0X", "post", True)
     # bot_add and topic changes are never posts

@@ -21,8 +21,11 @@ What is loaded, and how:
 * Reactions: Slack and Mattermost emoji names are mapped to the platform's six reactions
   (``+1``/``thumbsup`` 👍, ``heart`` ❤️, ``tada`` 🎉, ``bulb`` 💡, ``white_check_mark`` ✅,
   ``eyes`` 👀; any other 👍).
-* Not loaded: bot messages (the platform has no bot accounts), mentions and direct-message
-  recipients (the platform derives mentions from the text), leaves and deletions.
+* Mentions: the platform derives mentions from the text (``@username``), so a mentioned
+  person is loaded like the others, and ``@name`` in the text (Slack's ``<@U123>`` is written
+  so by its reader) is rewritten to the username of the person loaded when the two differ.
+* Not loaded: bot messages (the platform has no bot accounts), direct-message recipients,
+  leaves and deletions.
 
 Django is imported here only: the parsers stay pure.
 """
@@ -151,6 +154,7 @@ class _Loader:
         self.admin = admin
         self.result = LoadResult()
         self.private = set(log.meta.get("private_workspaces") or [])
+        self.renamed: tuple[re.Pattern[str], dict[str, str]] | None = None
 
     # ------------------------------------------------------------------ workspaces
     def workspaces(self, used: list[str], first_ts: dict[str, datetime]) -> dict[str, int]:
@@ -255,6 +259,9 @@ class _Loader:
     # ------------------------------------------------------------------ the whole load
     def run(self) -> LoadResult:
         ev = self.log.events
+        mentioned = ev.filter(
+            pc.and_(pc.equal(ev["verb"], "mention"), pc.invert(ev["is_bot"]))
+        ).column("target_actor")
         bots = pc.and_(ev["is_bot"], pc.is_in(ev["verb"], pa.array(["post", "reply"])))
         self.result.bots = int(pc.sum(pc.cast(bots, pa.int64())).as_py() or 0)
         keep = pc.and_(
@@ -281,13 +288,23 @@ class _Loader:
                 used.append("imported")
                 firsts_ws.setdefault("imported", cols["ts"][0])
         ws = self.workspaces(used, firsts_ws)
-        people = self.people(list(dict.fromkeys(cols["actor"])))
+        targets = [t for t in dict.fromkeys(mentioned.to_pylist()) if t]
+        people = self.people(list(dict.fromkeys(cols["actor"] + targets)))
+        self.renamed = _renamed({t: people[t] for t in targets})
         firsts: dict[tuple[int, int], datetime] = {}
         for a, w, t in zip(cols["actor"], cols["workspace"], cols["ts"], strict=True):
             firsts.setdefault((people[a], ws[w]), t)
         self.members((u, w, t) for (u, w), t in firsts.items())
         self.posts(cols, people, ws)
         return self.result
+
+    def mentions(self, text: str) -> str:
+        """``text`` with each ``@person`` of the export written with the platform username of
+        the person loaded for them, where the two differ (a taken or unusable username)."""
+        if self.renamed is None or "@" not in text:
+            return text
+        pattern, names = self.renamed
+        return pattern.sub(lambda m: "@" + names[m[1]], text)
 
     def posts(self, cols: dict[str, list[Any]], people: dict[str, int], ws: dict[str, int]) -> None:
         n = len(cols["verb"])
@@ -318,7 +335,7 @@ class _Loader:
                 PostRow(
                     author_id=people[cols["actor"][i]],
                     workspace_id=ws[cols["workspace"][i]],
-                    body=_body(cols["text"][i], limit),
+                    body=_body(self.mentions(cols["text"][i]), limit),
                     at=cols["ts"][i],
                     parent_id=parent,
                 )
@@ -341,6 +358,17 @@ class _Loader:
             if cols["verb"][i] == "reaction" and cols["parent_id"][i] in placed
         ]
         self.result.reactions = bulk_add_reactions(reactions) if reactions else 0
+
+
+def _renamed(mentioned: dict[str, int]) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """The mentioned people of the export whose platform username is not their name in the
+    export: a pattern finding ``@name`` the way the platform reads a mention, and the names."""
+    usernames = dict(User.objects.filter(pk__in=mentioned.values()).values_list("pk", "username"))
+    names = {a: usernames[pk] for a, pk in mentioned.items() if usernames.get(pk, a) != a}
+    if not names:
+        return None
+    words = "|".join(re.escape(a) for a in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w@/.])@({words})(?=[.,;:!?)]*(?:\s|$))"), names
 
 
 def _existing_workspace(target: str) -> int | None:

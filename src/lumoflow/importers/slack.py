@@ -21,7 +21,9 @@ Rules and quirks, each handled below:
   ``reply`` whose parent and thread are the root; the root is a ``post``.
 * Reactions (``[{"name", "users", "count"}]``): one ``reaction`` per user, at the message's time
   (the export does not say when people reacted).
-* Mentions ``<@U123>`` or ``<@U123|name>``: one ``mention`` per person mentioned.
+* Mentions ``<@U123>`` or ``<@U123|name>``: one ``mention`` per person mentioned; in the text
+  each is written ``@username`` (the person's actor), as Slack shows it and as the platform
+  writes a mention.
 * Bots: ``bot_message`` and any message with ``bot_id`` get ``is_bot`` true (excluded from
   people metrics); the actor is the posting user when given, else ``bot:<bot_id>``;
   ``bot_add``/``bot_remove`` notices are never posts.
@@ -358,8 +360,23 @@ SELECT msgs.*, files.workspace AS wid, files.conversation AS conv,
 FROM msgs JOIN files USING (seq) LEFT JOIN users u ON u.id = msgs.user_s
 """
 
-_EVENTS_SQL = """
-WITH said AS (SELECT * FROM m WHERE ok AND join_verb IS NULL),
+_MENTION = "'<@([UW][A-Z0-9]+)(?:\\|[^>]*)?>'"
+_EVENTS_SQL = f"""
+WITH said0 AS (SELECT * FROM m WHERE ok AND join_verb IS NULL),
+named AS (
+  SELECT s.seq, s.i,
+    string_agg(CASE WHEN x.k = 1 THEN x.piece
+                    ELSE '@' || COALESCE(u.actor, s.ids[x.k - 1]) || x.piece END,
+               '' ORDER BY x.k) AS shown
+  FROM (SELECT seq, i, regexp_split_to_array(body, {_MENTION}) AS pieces,
+          regexp_extract_all(body, {_MENTION}, 1) AS ids
+        FROM said0 WHERE contains(body, '<@')) s,
+    unnest(s.pieces) WITH ORDINALITY AS x(piece, k)
+    LEFT JOIN users u ON u.id = s.ids[x.k - 1]
+  GROUP BY s.seq, s.i
+),
+said AS (SELECT said0.*, COALESCE(named.shown, said0.body) AS shown
+         FROM said0 LEFT JOIN named USING (seq, i)),
 reactions AS (
   SELECT said.*, r.k AS rk, w.k AS wk, json_extract_string(w.j, '$') AS who,
     CASE WHEN json_type(json_extract(r.j, '$.name')) = 'VARCHAR'
@@ -377,7 +394,7 @@ reactions AS (
 mentions AS (
   SELECT said.*, x.id AS who, x.k
   FROM said,
-    unnest(regexp_extract_all(said.body, '<@([UW][A-Z0-9]+)(?:\\|[^>]*)?>', 1))
+    unnest(regexp_extract_all(said.body, {_MENTION}, 1))
       WITH ORDINALITY AS x(id, k)
   WHERE contains(said.body, '<@')
 ),
@@ -389,7 +406,7 @@ rows AS (
   UNION ALL
   SELECT seq, i, 0, 0, 0, oid, ts_us, actor, CASE WHEN reply THEN 'reply' ELSE 'post' END,
     wid, oid, CASE WHEN reply THEN wid || ':' || thread_s ELSE '' END,
-    CASE WHEN reply THEN wid || ':' || thread_s ELSE oid END, '', body, is_bot
+    CASE WHEN reply THEN wid || ':' || thread_s ELSE oid END, '', shown, is_bot
   FROM (SELECT *, thread_s IS NOT NULL AND NOT (ts_is_text AND thread_s = ts_text) AS reply
         FROM said)
   UNION ALL
