@@ -225,3 +225,25 @@ def test_the_demo_cache_key_follows_the_code_that_writes_the_demo_and_its_parame
         actions = next((src / "lumoflow" / "conversation" / "actions").glob("*.py"))
     actions.write_text(actions.read_text("utf-8") + "\n# changed\n", "utf-8")
     assert common.demo_key(**params) != key
+
+
+def test_cached_input_is_written_once_per_generator_and_parameters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a data directory and a generator that counts its calls
+    monkeypatch.setenv("LUMOFLOW_DATA_DIR", str(tmp_path))
+    calls: list[int] = []
+
+    def write(path: Path, *, size: int) -> None:
+        calls.append(size)
+        path.write_text("x" * size)
+
+    # when the same input is asked for twice, and another size once
+    first = common.cached_input("thing", write, size=3)
+    again = common.cached_input("thing", write, size=3)
+    other = common.cached_input("thing", write, size=4)
+
+    # then each is written once, kept under var/bench/, and the sizes are apart
+    assert calls == [3, 4]
+    assert first == again and first.read_text() == "xxx" and other.read_text() == "xxxx"
+    assert first.is_relative_to(tmp_path / "bench")

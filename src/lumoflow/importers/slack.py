@@ -501,9 +501,14 @@ class _Columnar:
                 self.checked(day, Path(path).read_bytes())
         try:
             msgs = self.con.sql(_MESSAGES_SQL, params={"files": paths}).to_arrow_table()
-        except duckdb.Error as exc:
-            paths = self.rewritten(batch, exc)
-            msgs = self.con.sql(_MESSAGES_SQL, params={"files": paths}).to_arrow_table()
+        except duckdb.Error:
+            paths = self.rewritten(batch)
+            try:
+                msgs = self.con.sql(_MESSAGES_SQL, params={"files": paths}).to_arrow_table()
+            except duckdb.Error as exc:
+                reason = str(exc).splitlines()[0]
+                label = self.files.label(batch[0].member)
+                raise ExportError(f"cannot read ({reason})", file=label) from None
         where = pc.index_in(msgs["filename"], value_set=pa.array(paths, pa.string()))
         place = np.asarray(where.to_numpy(zero_copy_only=False), dtype=np.int64)
         if place.size and np.any(place[1:] < place[:-1]):  # files' order not kept: regroup
@@ -562,10 +567,11 @@ class _Columnar:
         label = self.files.label(day.member)
         return _list(load_json(data, label), label)
 
-    def rewritten(self, batch: list[DayFile], exc: duckdb.Error) -> list[str]:
+    def rewritten(self, batch: list[DayFile]) -> list[str]:
         """A batch DuckDB could not read: the file at fault named (line where possible), or,
-        when Python's parser reads every file (JSON DuckDB refuses: lone surrogates, NaN),
-        copies of them as plain JSON."""
+        when Python's parser reads every file (JSON DuckDB refuses, such as lone surrogates),
+        copies of them as plain JSON. NaN and Infinity, which Python's parser allows, are not
+        JSON: an error naming the file."""
         out = []
         for k, day in enumerate(batch):
             label = self.files.label(day.member)
@@ -573,11 +579,12 @@ class _Columnar:
             try:
                 plain = json.dumps(value, ensure_ascii=False, allow_nan=False)
             except ValueError:
-                raise ExportError("not JSON: NaN or Infinity is not a JSON value", file=label)
+                raise ExportError(
+                    "not JSON: NaN or Infinity is not a JSON value", file=label
+                ) from None
             target = self.scratch / f"plain-{k}.json"
             target.write_text(clean_text(plain), encoding="utf-8")
             out.append(str(target))
-        del exc
         return out
 
 
