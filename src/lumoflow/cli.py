@@ -21,7 +21,9 @@ commands:
                              load the demo company into an empty database
   serve [--port N]           serve the app with gunicorn (PORT overrides the default 8000) and
                              one background task worker beside it (--no-worker: none)
-  worker [--batch]           run one background task worker (metric refresh)
+  worker [--batch]           run one background task worker (metric refresh, digests on schedule)
+  send-digests [--weekly|--monthly] [--dry-run] [--to USERNAME]
+                             send the current week's / month's e-mail digests now
   refresh-metrics [--queue]  compute and store every workspace's metrics now (or queue it)
   demo [--people N] ...      generate the demo company
   people import FILE.csv     create or update people from a CSV file

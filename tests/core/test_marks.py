@@ -160,6 +160,9 @@ ACTIONS: dict[str, tuple[Act, str | int | None]] = {
     # notifications: the chrome's key holds the unread count itself
     "notifications.mark_read": (lambda o, p: notes.mark_read(o.mia), None),
     "notifications.set_mutes": (lambda o, p: notes.set_mutes(o.mia, muted=[]), None),
+    # a digest subscription is recorded as an event outside any workspace
+    "notifications.set_digest": (lambda o, p: notes.set_digest(o.mia, "weekly", on=False), OUTSIDE),
+    "notifications.set_digests": (lambda o, p: notes.set_digests(o.mia, on=[]), OUTSIDE),
     "notifications.notify_conversation": (
         lambda o, p: notes.notify_conversation(event="post", post_id=p.idea.pk),
         None,

@@ -31,6 +31,8 @@ def _env(data_dir: Path) -> dict[str, str]:
         LUMOFLOW_DATA_DIR=str(data_dir),
         LUMOFLOW_SECRET_KEY="worker-test",
         DJANGO_SETTINGS_MODULE="lumoflow.config.settings",
+        # these tests count the refresh tasks: the digests' schedule would add its own
+        LUMOFLOW_DIGESTS="off",
     )
     env.pop("LUMOFLOW_DEBUG", None)
     return env

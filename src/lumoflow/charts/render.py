@@ -1,4 +1,4 @@
-"""Render a chart spec to SVG with vl-convert, and read its text alternative."""
+"""Render a chart spec to SVG (or PNG) with vl-convert, and read its text alternative."""
 
 from __future__ import annotations
 
@@ -22,6 +22,16 @@ def to_svg(spec: dict[str, Any]) -> str:
     with _LOCK:  # one Vega runtime per process; calls are serialised
         svg: str = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE, allowed_base_urls=[])
     return svg
+
+
+def to_png(spec: dict[str, Any], *, scale: float = 2.0) -> bytes:
+    """The chart as a PNG image (vl-convert, no network), drawn at `scale` times its size so it
+    stays sharp on high-density screens (e-mail clients show no SVG)."""
+    with _LOCK:
+        png: bytes = vl_convert.vegalite_to_png(
+            spec, vl_version=VEGA_LITE, scale=scale, allowed_base_urls=[]
+        )
+    return png
 
 
 #: The smallest spec that starts the runtime: a chart with one point.

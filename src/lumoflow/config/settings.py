@@ -197,6 +197,60 @@ EMAIL_FILE_PATH = DATA_DIR / "mail"
 EMAIL_HOST = os.environ.get("LUMOFLOW_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("LUMOFLOW_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("LUMOFLOW_FROM_EMAIL", "lumoflow@localhost")
+EMAIL_TIMEOUT = float(os.environ.get("LUMOFLOW_EMAIL_TIMEOUT", "30"))
+
+
+def _base_url() -> str:
+    """The site's address as people reach it (every link in an e-mail starts with it): an
+    http(s) address with a host and nothing after the path, checked here so that a typo stops
+    the start instead of mailing broken links."""
+    from urllib.parse import urlsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    raw = os.environ.get("LUMOFLOW_BASE_URL", "http://localhost:8000").strip()
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"LUMOFLOW_BASE_URL={raw!r} is not a site address such as https://lumoflow.example.com"
+        )
+    return raw.rstrip("/")
+
+
+def _digest_times() -> tuple[str, str, str]:
+    """The organisation's time zone and when the digests go out in it, checked at start-up:
+    LUMOFLOW_TIME_ZONE (an IANA name, default UTC), LUMOFLOW_DIGEST_WEEKLY ("mon 07:00": a
+    weekday and a time) and LUMOFLOW_DIGEST_MONTHLY ("1 07:00": a day of the month, 1 to 28,
+    and a time)."""
+    import re
+    import zoneinfo
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    zone = os.environ.get("LUMOFLOW_TIME_ZONE", "UTC").strip()
+    weekly = os.environ.get("LUMOFLOW_DIGEST_WEEKLY", "mon 07:00").strip().lower()
+    monthly = os.environ.get("LUMOFLOW_DIGEST_MONTHLY", "1 07:00").strip()
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ImproperlyConfigured(f"LUMOFLOW_TIME_ZONE={zone!r} is not a time zone") from exc
+    clock = r"([01]\d|2[0-3]):[0-5]\d"
+    if not re.fullmatch(rf"(mon|tue|wed|thu|fri|sat|sun) {clock}", weekly):
+        raise ImproperlyConfigured(f"LUMOFLOW_DIGEST_WEEKLY={weekly!r} is not like 'mon 07:00'")
+    if not re.fullmatch(rf"([1-9]|1\d|2[0-8]) {clock}", monthly):
+        raise ImproperlyConfigured(
+            f"LUMOFLOW_DIGEST_MONTHLY={monthly!r} is not like '1 07:00' (a day from 1 to 28)"
+        )
+    return zone, weekly, monthly
+
+
+# E-mailed digests (measure.digests): links start with LUMOFLOW_BASE_URL; the worker sends them
+# at these times of the organisation's time zone. An unsubscribe link works this many days.
+LUMOFLOW_BASE_URL = _base_url()
+LUMOFLOW_TIME_ZONE, LUMOFLOW_DIGEST_WEEKLY, LUMOFLOW_DIGEST_MONTHLY = _digest_times()
+LUMOFLOW_UNSUBSCRIBE_DAYS = int(os.environ.get("LUMOFLOW_UNSUBSCRIBE_DAYS", "90"))
+# "off": the worker leaves the digests' schedule alone (`lumoflow send-digests` still sends).
+LUMOFLOW_DIGESTS = os.environ.get("LUMOFLOW_DIGESTS", "on").strip().lower() != "off"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -317,6 +317,13 @@ def _figures(
     return fragments.cached_many(parts, build, marks=marks)
 
 
+def stored_figures(workspaces: Iterable[Workspace]) -> dict[int, Figures]:
+    """The figures of each workspace's latest stored result (none for those without one);
+    no permission check: the caller chose the workspaces."""
+    by_id = {ws.pk: ws for ws in workspaces}
+    return _figures(by_id, _stored_of(by_id.values()))
+
+
 def portfolio_for(
     viewer: Viewer,
     *,

@@ -3,6 +3,7 @@ which `lumoflow serve` starts beside the web server."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django_tasks import task
 
 from . import actions, compute
@@ -28,3 +29,20 @@ def refresh_organisation_task() -> None:
     """Compute and store every workspace's and the organisation's metrics from one build of the
     log (`lumoflow refresh-metrics --queue`)."""
     actions.refresh_organisation()
+
+
+@task()
+def send_digest_task(digest: str, period: str) -> None:
+    """Plan and send a digest's period (queued by the worker's schedule,
+    `digests.actions.claim_due`); while deliveries are left after a failure of the mail
+    server, queue itself again for when the earliest may be retried (the backoff)."""
+    from .digests import actions as digests
+    from .models import DigestRun
+
+    run = DigestRun.objects.get(digest=digest, period=period)
+    if run.planned_at is None:
+        digests.plan_run(run)
+    outcome = digests.send_pending(run)
+    if outcome.pending:
+        when = outcome.retry_at or timezone.now() + digests.RETRY_FIRST
+        send_digest_task.using(run_after=when).enqueue(digest, period)

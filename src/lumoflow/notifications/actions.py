@@ -31,7 +31,7 @@ from lumoflow.people.models import User
 from lumoflow.workspaces.models import Workspace
 
 from . import queries
-from .models import Alert, Mute, Notification, Type
+from .models import Alert, Digest, DigestOptOut, Mute, Notification, Type
 
 
 def _recipients(post: Post, event: str, actor_id: int, mentioned: Iterable[int]) -> dict[int, str]:
@@ -131,6 +131,54 @@ def set_mutes(actor: User, *, muted: Iterable[str]) -> set[str]:
     Mute.objects.filter(user_id=actor.pk).exclude(type__in=wanted).delete()
     have = set(Mute.objects.filter(user_id=actor.pk).values_list("type", flat=True))
     Mute.objects.bulk_create([Mute(user_id=actor.pk, type=t) for t in wanted - have])
+    return wanted
+
+
+def _check_digest(digest: str) -> None:
+    if digest not in Digest.values:
+        raise Invalid(
+            f"Unknown digest '{digest}'.",
+            errors={"digest": [f"Must be one of: {', '.join(Digest.values)}."]},
+        )
+
+
+def _set_digest(actor: User, digest: str, on: bool) -> bool:
+    mine = DigestOptOut.objects.filter(user_id=actor.pk, digest=digest)
+    if on:
+        changed = mine.delete()[0] > 0
+    else:
+        changed = not mine.exists()
+        if changed:
+            DigestOptOut.objects.create(user=actor, digest=digest, created_at=timezone.now())
+    if changed:
+        record(
+            actor,
+            Verb.PROFILE,
+            object_type="digest",
+            object_id=digest,
+            text="subscribed" if on else "unsubscribed",
+        )
+    return changed
+
+
+@transaction.atomic
+def set_digest(actor: User, digest: str, *, on: bool) -> bool:
+    """Subscribe the actor to a digest or unsubscribe them (the e-mailed link names the person:
+    it signs them in for this alone). Recorded when it changes something; returns whether it
+    did. Invalid for an unknown digest."""
+    _check_digest(digest)
+    return _set_digest(actor, digest, on)
+
+
+@transaction.atomic
+def set_digests(actor: User, *, on: Iterable[str]) -> set[str]:
+    """Replace the set of digests the actor takes (the profile's setting); each change
+    recorded. Invalid for an unknown digest, nothing changed."""
+    wanted = set(on)
+    for digest in sorted(wanted):
+        _check_digest(digest)
+    for digest in Digest.values:
+        _set_digest(actor, digest, digest in wanted)
     return wanted
 
 

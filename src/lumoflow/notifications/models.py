@@ -124,3 +124,27 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+
+class Digest(models.TextChoices):
+    """The e-mailed digests (composed and sent by `measure.digests`)."""
+
+    WEEKLY = "weekly", "Weekly digest of the workspaces I own"
+    MONTHLY = "monthly", "Monthly digest of the organisation (executives)"
+
+
+class DigestOptOut(models.Model):
+    """A person does not want a digest (unsubscribed by its e-mailed link or in their profile).
+    Written only by `actions.set_digest`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=10, choices=Digest.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="digest_opt_out_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} takes no {self.digest} digest"

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
 from django.db.models import Q, QuerySet
 
-from lumoflow.core.errors import NotFound, PermissionDenied
+from lumoflow.core.errors import Invalid, NotFound, PermissionDenied
 from lumoflow.core.sql import Frozen
 from lumoflow.core.validation import id_or_not_found
-from lumoflow.people.models import Viewer
+from lumoflow.people.models import User, Viewer
 from lumoflow.workspaces.models import Membership, MembershipStatus, Role, Workspace
 from lumoflow.workspaces.queries import (
     FACILITATE_ROLES,
@@ -29,7 +31,7 @@ from lumoflow.workspaces.queries import (
     role_of,
 )
 
-from .models import Alert, Mute, Notification, Type
+from .models import Alert, Digest, DigestOptOut, Mute, Notification, Type
 
 
 def _uid(viewer: Viewer) -> int | None:
@@ -152,3 +154,55 @@ def alert_url(alert: Alert) -> str:
     from django.urls import reverse
 
     return reverse("alert", args=[alert.pk])
+
+
+#: The salt of unsubscribe links: a signature made for anything else does not open them.
+UNSUBSCRIBE_SALT = "lumoflow.notifications.unsubscribe"
+
+
+def digest_choices() -> list[tuple[str, str]]:
+    return list(Digest.choices)
+
+
+def digests_taken_by(viewer: Viewer) -> set[str]:
+    """The digests the viewer has not unsubscribed from (whether they qualify for them or not)."""
+    uid = _uid(viewer)
+    if uid is None:
+        return set()
+    out = set(DigestOptOut.objects.filter(user_id=uid).values_list("digest", flat=True))
+    return set(Digest.values) - out
+
+
+def opted_out_of(digest: str) -> set[int]:
+    """The ids of the people who unsubscribed from a digest."""
+    return set(DigestOptOut.objects.filter(digest=digest).values_list("user_id", flat=True))
+
+
+def unsubscribe_token(user_id: int, digest: str) -> str:
+    """A signed, dated token naming one person and one digest (`django.core.signing`)."""
+    return signing.dumps({"u": user_id, "d": digest}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[User, str]:
+    """The person and digest an unsubscribe token names. Invalid when it was altered, is older
+    than LUMOFLOW_UNSUBSCRIBE_DAYS, or names no active person or digest."""
+    max_age = settings.LUMOFLOW_UNSUBSCRIBE_DAYS * 86400
+    try:
+        value = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise Invalid(
+            "This unsubscribe link has expired. Sign in and change your e-mail digests in your "
+            "profile."
+        ) from exc
+    except signing.BadSignature as exc:
+        raise Invalid(
+            "This unsubscribe link is not valid (it may have been cut or changed). Sign in and "
+            "change your e-mail digests in your profile."
+        ) from exc
+    uid, digest = value.get("u") if isinstance(value, dict) else None, None
+    if isinstance(value, dict):
+        digest = value.get("d")
+    person = User.objects.filter(pk=uid, is_active=True).first() if isinstance(uid, int) else None
+    if person is None or digest not in Digest.values:
+        raise Invalid("This unsubscribe link names nobody who still has an account here.")
+    return person, str(digest)

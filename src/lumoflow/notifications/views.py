@@ -1,4 +1,5 @@
-"""The notifications page: list, mark read, mute per type (an alert's page is measure's: it
+"""The notifications page: list, mark read, mute per type; e-mail digests: the profile's
+setting and the one-click unsubscribe link (an alert's page is measure's: it
 shows the alert's metric before and after it was acted on)."""
 
 from __future__ import annotations
@@ -7,8 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
+from lumoflow.core.errors import Invalid
 from lumoflow.core.pagination import paginate
 from lumoflow.people.auth import SignedInRequest
 
@@ -62,3 +65,35 @@ def open_one(request: SignedInRequest, notification_id: int) -> HttpResponse:
         return redirect("conversation:notifications:list")
     actions.mark_read(request.user, ids=[n.pk])
     return redirect(queries.url_of(n))
+
+
+@login_required
+@require_POST
+def digests(request: SignedInRequest) -> HttpResponse:
+    """The profile's e-mail digests setting: the ticked digests are taken, the others not."""
+    actions.set_digests(request.user, on=request.POST.getlist("digest"))
+    messages.success(request, "E-mail digest settings saved.")
+    return redirect("people:profile")
+
+
+# The link is the credential (signed for one person and one digest), and a mail client's
+# one-click POST (RFC 8058: List-Unsubscribe-Post) carries no CSRF token.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: a page with one button (a link scanner that opens the link unsubscribes nobody);
+    POST (the button, or the mail client's one-click header): unsubscribed. No sign-in; a
+    tampered or expired link gets a page that says so (400)."""
+    try:
+        person, digest = queries.read_unsubscribe_token(token)
+    except Invalid as exc:
+        return render(request, "notifications/unsubscribe.html", {"error": exc.detail}, status=400)
+    label = dict(queries.digest_choices())[digest]
+    done = request.method == "POST"
+    if done:
+        actions.set_digest(person, digest, on=False)
+    return render(
+        request,
+        "notifications/unsubscribe.html",
+        {"digest": label, "done": done, "email": person.email},
+    )

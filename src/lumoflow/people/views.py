@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from lumoflow.core import limits
 from lumoflow.core.errors import NotFound
 from lumoflow.core.forms import errors_text, page_number, run_action
+from lumoflow.notifications import queries as notification_queries
 
 from . import actions, queries
 from .auth import SignedInRequest
@@ -63,6 +64,8 @@ def profile(request: SignedInRequest) -> HttpResponse:
             "nav": "profile",
             "tokens": queries.list_tokens_for(request.user),
             "new_token": request.session.pop("new_token", None),
+            "digests": notification_queries.digest_choices(),
+            "digests_taken": notification_queries.digests_taken_by(request.user),
         },
     )
 
