@@ -133,6 +133,13 @@ class Digest(models.TextChoices):
     MONTHLY = "monthly", "Monthly digest of the organisation (executives)"
 
 
+#: A digest named in a sentence ("Stop sending the … to …").
+DIGEST_NAMES: dict[str, str] = {
+    Digest.WEEKLY: "weekly digest of your workspaces",
+    Digest.MONTHLY: "monthly digest of the organisation",
+}
+
+
 class DigestOptOut(models.Model):
     """A person does not want a digest (unsubscribed by its e-mailed link or in their profile).
     Written only by `actions.set_digest`."""

@@ -31,7 +31,7 @@ from lumoflow.workspaces.queries import (
     role_of,
 )
 
-from .models import Alert, Digest, DigestOptOut, Mute, Notification, Type
+from .models import DIGEST_NAMES, Alert, Digest, DigestOptOut, Mute, Notification, Type
 
 
 def _uid(viewer: Viewer) -> int | None:
@@ -164,6 +164,11 @@ def digest_choices() -> list[tuple[str, str]]:
     return list(Digest.choices)
 
 
+def digest_name(digest: str) -> str:
+    """A digest named in a sentence: "weekly digest of your workspaces"."""
+    return DIGEST_NAMES[digest]
+
+
 def digests_taken_by(viewer: Viewer) -> set[str]:
     """The digests the viewer has not unsubscribed from (whether they qualify for them or not)."""
     uid = _uid(viewer)
@@ -199,9 +204,7 @@ def read_unsubscribe_token(token: str) -> tuple[User, str]:
             "This unsubscribe link is not valid (it may have been cut or changed). Sign in and "
             "change your e-mail digests in your profile."
         ) from exc
-    uid, digest = value.get("u") if isinstance(value, dict) else None, None
-    if isinstance(value, dict):
-        digest = value.get("d")
+    uid, digest = (value.get("u"), value.get("d")) if isinstance(value, dict) else (None, None)
     person = User.objects.filter(pk=uid, is_active=True).first() if isinstance(uid, int) else None
     if person is None or digest not in Digest.values:
         raise Invalid("This unsubscribe link names nobody who still has an account here.")

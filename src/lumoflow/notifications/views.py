@@ -88,7 +88,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         person, digest = queries.read_unsubscribe_token(token)
     except Invalid as exc:
         return render(request, "notifications/unsubscribe.html", {"error": exc.detail}, status=400)
-    label = dict(queries.digest_choices())[digest]
+    label = queries.digest_name(digest)
     done = request.method == "POST"
     if done:
         actions.set_digest(person, digest, on=False)
