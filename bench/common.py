@@ -286,6 +286,7 @@ DEMO_READ_ONLY = (
     "lumoflow/conversation/cards.py",
     "lumoflow/conversation/export.py",
     "lumoflow/measure/alerts.py",
+    "lumoflow/measure/digests/*",
     "lumoflow/measure/compute.py",
     "lumoflow/measure/insights.py",
     "lumoflow/measure/queries.py",
