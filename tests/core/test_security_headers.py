@@ -53,6 +53,7 @@ def site_map(org: Any, on_commit: Any) -> list[str]:
     from lumoflow.conversation import actions as conv
     from lumoflow.notifications import actions as alerts
     from lumoflow.notifications.models import Alert, Notification
+    from lumoflow.notifications.queries import unsubscribe_token
     from lumoflow.people import actions as people
 
     with on_commit(execute=True):  # notifications are sent once the post is saved
@@ -79,6 +80,7 @@ def site_map(org: Any, on_commit: Any) -> list[str]:
         "username": "mia",
         "key_result_id": org.key_result.pk,
         "name": "week-0",  # a health page chart's image
+        "token": unsubscribe_token(org.olivia.pk, "weekly"),  # a digest's unsubscribe link
     }
     pages = []
     for route in _routes(get_resolver().url_patterns):

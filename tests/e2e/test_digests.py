@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, make_person
 from tests.e2e.conftest import login
+from tests.e2e.test_phone_layout import PHONE, _check
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
@@ -31,15 +32,21 @@ def test_owner_unsubscribes_from_the_mail_and_subscribes_again_in_the_profile(
     [message] = mail.outbox
     link = message.extra_headers["List-Unsubscribe"].strip("<>")
     assert link.startswith(live_server.url) and link in message.body
-    # when they open the link and press the button
+    # when they open the link on their phone and press the button
+    page.set_viewport_size(PHONE)
     page.goto(link)
     expect(page.get_by_role("heading", name="Unsubscribe")).to_be_visible()
+    problems: list[str] = []
+    _check(page, "the unsubscribe page", problems)
+    assert problems == [], problems
     page.get_by_role("button", name="Unsubscribe").click()
     # then
     expect(page.get_by_role("heading", name="You are unsubscribed")).to_be_visible()
     expect(
         page.get_by_text("will no longer get the weekly digest of your workspaces")
     ).to_be_visible()
+    _check(page, "the unsubscribed page", problems)
+    assert problems == [], problems
     # and their profile shows it unticked; they tick it again
     login(page, live_server, "olivia", PASSWORD)
     page.goto(f"{live_server.url}/profile")
