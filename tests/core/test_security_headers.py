@@ -81,6 +81,7 @@ def site_map(org: Any, on_commit: Any) -> list[str]:
         "key_result_id": org.key_result.pk,
         "name": "week-0",  # a health page chart's image
         "token": unsubscribe_token(org.olivia.pk, "weekly"),  # a digest's unsubscribe link
+        "measurement_id": 1,  # a measured export: administrators only (403 here, headers alike)
     }
     pages = []
     for route in _routes(get_resolver().url_patterns):

@@ -58,6 +58,8 @@ NOT_PAGES: dict[str, str] = {
     "conversation:notifications:digests": "a form's target (POST)",
     "workspace_health_refresh": "a form's target (POST)",
     "workspace_health_chart": "a chart's static image",
+    "org_measurement_delete": "a form's target (POST)",
+    "org_measurement_report": "a file download (the report of lumoflow analyze)",
 }
 
 #: Pages no link or form leads to yet, and why; each leaves this list when one does.
@@ -85,6 +87,10 @@ NOT_IN_THE_DEMO: dict[str, str] = {
         "knowledge:comment",
         "knowledge:save_answer",
     )
+} | {
+    name: "the demo company has measured no export (tests/e2e/test_measure_export.py opens "
+    "it at a phone's width)"
+    for name in ("org_measurement", "org_measurement_load")
 }
 
 # Measures the page: its layout width against the viewport, and every visible control smaller

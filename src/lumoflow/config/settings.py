@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "lumoflow.notifications",
     "lumoflow.search",
     "lumoflow.measure",
+    "lumoflow.importers",
     "lumoflow.api",
     "lumoflow.demo",
 ]
@@ -318,6 +319,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = LUMOFLOW_MAX_REQUEST_BYTES
 LUMOFLOW_MAX_POST_ATTACHMENTS_BYTES = int(
     os.environ.get("LUMOFLOW_MAX_POST_ATTACHMENTS_BYTES", str(25 << 20))
 )
+# An export uploaded to "Measure an export" (/org/measure): streamed to disk, never held in memory.
+LUMOFLOW_MEASURE_UPLOAD_MAX = int(os.environ.get("LUMOFLOW_MEASURE_UPLOAD_MAX", str(2 << 30)))
 LUMOFLOW_MAX_DAILY_UPLOAD_BYTES = int(
     os.environ.get("LUMOFLOW_MAX_DAILY_UPLOAD_BYTES", str(100 << 20))
 )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("lumoflow.conversation.urls")),
     path("", include("lumoflow.knowledge.urls")),
     path("", include("lumoflow.measure.urls")),
+    path("", include("lumoflow.importers.urls")),
     path("", include("lumoflow.search.urls")),
     path("", conversation_views.home, name="home"),
 ]

@@ -91,6 +91,15 @@ def daily_upload_bytes() -> int:
     return int(settings.LUMOFLOW_MAX_DAILY_UPLOAD_BYTES)
 
 
+#: Where an export is uploaded to be measured: a body may carry up to `export_upload_bytes()`.
+EXPORT_UPLOAD_PATHS = ("/org/measure", "/api/v1/org/measurements")
+
+
+def export_upload_bytes() -> int:
+    """The largest export "Measure an export" takes (`LUMOFLOW_MEASURE_UPLOAD_MAX`)."""
+    return int(settings.LUMOFLOW_MEASURE_UPLOAD_MAX)
+
+
 def too_large(length: int, limit: int) -> str:
     """The one message for a request body past its limit.
 

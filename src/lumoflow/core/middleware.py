@@ -72,7 +72,8 @@ class ErrorPagesMiddleware:
 class BodyLimitMiddleware:
     """Answer 413 to a request whose Content-Length is past its limit, before reading its body:
     the API with a problem document, pages with a page saying so. A body without files is held
-    to `limits.request_bytes()`; a form with files may add `limits.post_files_bytes()`."""
+    to `limits.request_bytes()`; a form with files may add `limits.post_files_bytes()`, an export
+    uploaded to be measured `limits.export_upload_bytes()`."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -85,7 +86,9 @@ class BodyLimitMiddleware:
         except ValueError:
             length = 0
         limit = limits.request_bytes()
-        if request.content_type == "multipart/form-data":
+        if request.path in limits.EXPORT_UPLOAD_PATHS and request.method == "POST":
+            limit += limits.export_upload_bytes()
+        elif request.content_type == "multipart/form-data":
             limit += limits.post_files_bytes()
         if length > limit:
             return too_large(request, limits.too_large(length, limit))
