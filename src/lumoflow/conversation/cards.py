@@ -90,8 +90,9 @@ def post_url(p: Any) -> str:
 
 
 def _form(action: str, o: CardOptions, inner: str, *, extra: str = "") -> str:
+    # hx-post: sent in place; the card (its <article>) names what is swapped (core.inplace)
     return (
-        f'<form method="post" action="{action}"{extra}>'
+        f'<form method="post" action="{action}" hx-post="{action}"{extra}>'
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(o.csrf)}">'
         f"{inner}</form>"
     )
@@ -193,6 +194,7 @@ def _links(p: Any, o: CardOptions) -> str:
                 o,
                 f'<input type="hidden" name="reply_id" value="{p.pk}">'
                 '<button class="link">Accept as answer</button>',
+                extra=_WHOLE_THREAD,
             )
         )
     if p.author_id == o.user_id:
@@ -218,6 +220,10 @@ def _links(p: Any, o: CardOptions) -> str:
             + "</details>"
         )
     return "".join(out)
+
+
+# An accepted answer moves to the top of its thread: the whole thread is what changes.
+_WHOLE_THREAD = ' hx-target="#thread" hx-select="#thread"'
 
 
 def render_card(card: PostCard, o: CardOptions, now: Any = None) -> str:
@@ -250,10 +256,12 @@ def render_card(card: PostCard, o: CardOptions, now: Any = None) -> str:
         note = format_escaped('<p class="idea-note muted">Status note: {}</p>', p.idea_note)
     return (
         format_escaped(
-            '<article class="{}" id="post-{}"><header class="post-head">'
+            '<article class="{}" id="post-{}" hx-target="this" hx-select="#post-{}" '
+            'hx-swap="outerHTML" hx-select-oob="#messages"><header class="post-head">'
             '<span class="avatar" aria-hidden="true">{}</span><div>'
             '<a class="post-author" href="{}">{}</a>',
             classes,
+            p.pk,
             p.pk,
             author.name[:1].upper(),
             person_url(author.username),

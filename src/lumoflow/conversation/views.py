@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from lumoflow.activity.queries import change_marks_of
-from lumoflow.core import fragments
+from lumoflow.core import fragments, inplace
 from lumoflow.core.context import urls
 from lumoflow.core.errors import LumoFlowError
 from lumoflow.core.forms import errors_text, run_action
@@ -33,6 +33,7 @@ from lumoflow.people.models import Viewer
 from lumoflow.workspaces import queries as ws_queries
 
 from . import actions, cards, queries
+from .attachments import attachment_name
 from .cards import format_escaped, person_url, url_template
 from .forms import EditForm, IdeaStatusForm, PostForm, ReplyForm
 from .models import EMOJIS, Kind
@@ -176,10 +177,7 @@ def create_post(request: SignedInRequest, workspace_id: int) -> HttpResponse:
         if post is not None:
             messages.success(request, "Posted.")
             return redirect(back)
-    for errs in form.errors.values():
-        for e in errs:
-            messages.error(request, f"Not posted: {e}")
-    return redirect(back)
+    return _refused(request, form, "Not posted", back)
 
 
 @login_required
@@ -192,10 +190,19 @@ def reply(request: SignedInRequest, post_id: int) -> HttpResponse:
         r = run_action(form, lambda: actions.create_reply(request.user, parent.pk, **data))
         if r is not None:
             return redirect(post_url(r))
-    for errs in form.errors.values():
-        for e in errs:
-            messages.error(request, f"Reply not sent: {e}")
-    return redirect(post_url(parent))
+    return _refused(request, form, "Reply not sent", post_url(parent))
+
+
+def _refused(request: HttpRequest, form: Any, what: str, back: str) -> HttpResponse:
+    """A refused post or reply: each error as a line, and the files it names (in place, they
+    are taken off the form; the others and everything typed stay)."""
+    lines = [f"{what}: {e}" for errs in form.errors.values() for e in errs]
+    named = [
+        f.name or ""
+        for f in request.FILES.getlist("files")
+        if any(f"'{attachment_name(f)}'" in line for line in lines)
+    ]
+    return inplace.refused(request, lines, back, files=named)
 
 
 def _attempt(request: HttpRequest, fn: Any, ok: str = "") -> None:
@@ -245,9 +252,9 @@ def idea_status(request: SignedInRequest, post_id: int) -> HttpResponse:
             lambda: actions.set_idea_status(request.user, post_id, **form.cleaned_data),
             "Idea status saved.",
         )
-    else:
-        messages.error(request, f"Idea status not saved. {errors_text(form)}")
-    return redirect("conversation:post", post_id=post_id)
+        return redirect("conversation:post", post_id=post_id)
+    back = reverse("conversation:post", args=[post_id])
+    return inplace.refused(request, [f"Idea status not saved. {errors_text(form)}"], back)
 
 
 @login_required

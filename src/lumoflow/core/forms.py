@@ -14,11 +14,20 @@ T = TypeVar("T")
 
 
 def errors_text(form: forms.Form) -> str:
-    """A refused form's errors in one line, for a form whose page is left by a redirect."""
+    """A refused form's errors in one line, for a form whose page is left by a redirect.
+
+    Each message says what to do in people's words (a field's own `error_messages`, e.g. "Enter
+    the value you measured."); a message Django wrote for no particular field ("This field is
+    required.") is preceded by the field's label, never by its name in the code."""
     by_field: dict[str, list[str]] = form.errors  # type: ignore[assignment]
-    return "; ".join(
-        f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v) for k, v in by_field.items()
-    )
+    lines = []
+    for name, msgs in by_field.items():
+        field = form.fields.get(name)
+        own = set(field.error_messages.values()) if field is not None else set()
+        label = str(field.label or name.replace("_", " ").capitalize()) if field else ""
+        for m in msgs:
+            lines.append(m if name == "__all__" or m in own else f"{label}: {m}")
+    return " ".join(lines)
 
 
 def run_action(form: forms.Form, fn: Callable[[], T]) -> T | None:

@@ -106,7 +106,7 @@ def finish(html: str, request: Any) -> str:
     return html.replace(back_mark(), escape(request.get_full_path()))
 
 
-_TITLE, _CONTENT = "<!--title-->", "<!--content-->"
+_TITLE, _CONTENT, _MESSAGES = "<!--title-->", "<!--content-->", "<!--messages-->"
 
 
 def page(
@@ -133,12 +133,13 @@ def page(
         "csrf_token": csrf_mark(),
         "title_mark": mark_safe(_TITLE),  # noqa: S308 (constants)
         "content_mark": mark_safe(_CONTENT),  # noqa: S308
+        "messages_mark": mark_safe(_MESSAGES),  # noqa: S308
     }
     chrome = cached(
         parts, lambda: render_to_string("_shell.html", context, request=request), marks=marks
     )
     shown = list(get_messages(request))
-    notes = render_to_string("_messages.html", {"messages": shown}) if shown else ""
+    notes = render_to_string("_messages.html", {"messages": shown})
     head, tail = chrome.split(_CONTENT, 1)
-    html = head.replace(_TITLE, escape(title), 1) + notes + content + tail
+    html = head.replace(_TITLE, escape(title), 1).replace(_MESSAGES, notes, 1) + content + tail
     return HttpResponse(finish(html, request))

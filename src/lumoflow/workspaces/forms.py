@@ -79,11 +79,22 @@ KeyResultFormSet = forms.formset_factory(
 
 
 class CheckInForm(forms.Form):
-    value = forms.FloatField()
+    value = forms.FloatField(
+        error_messages={
+            "required": "Enter the value you measured.",
+            "invalid": "The value must be a number, such as 12 or 12.5.",
+        }
+    )
     confidence = forms.IntegerField(
         min_value=0,
         max_value=limits.CONFIDENCE_MAX,
         initial=7,
+        error_messages={
+            "required": f"Say how confident you are, from 0 to {limits.CONFIDENCE_MAX}.",
+            "invalid": f"Confidence is a whole number from 0 to {limits.CONFIDENCE_MAX}.",
+            "min_value": f"Confidence is a whole number from 0 to {limits.CONFIDENCE_MAX}.",
+            "max_value": f"Confidence is a whole number from 0 to {limits.CONFIDENCE_MAX}.",
+        },
         help_text=f"0 = no chance, {limits.CONFIDENCE_MAX} = certain",
     )
     note = text_field(

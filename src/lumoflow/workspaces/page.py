@@ -211,8 +211,10 @@ def _follow_form(request: Any, workspace_id: int) -> str:
 
     following = follow_state(request.user, workspace_id=workspace_id)
     undo = '<input type="hidden" name="undo" value="1">' if following else ""
-    return (
-        f'<form method="post" action="{urls()["follow"]}">'
+    action = urls()["follow"]
+    return (  # sent in place (core.inplace): only this form is swapped
+        f'<form method="post" action="{action}" hx-post="{action}" id="follow-workspace" '
+        'hx-target="this" hx-select="#follow-workspace" hx-swap="outerHTML">'
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{csrf_token(request)}">'
         f'<input type="hidden" name="workspace_id" value="{int(workspace_id)}">'
         f'<input type="hidden" name="next" value="{escape(request.path)}">'

@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from lumoflow.core import fragments
+from lumoflow.core import fragments, inplace
 from lumoflow.core.errors import Invalid, LumoFlowError, NotFound, PermissionDenied
 from lumoflow.core.forms import errors_text, run_action
 from lumoflow.notifications.queries import unread_count_for
@@ -261,6 +262,6 @@ def check_in(request: SignedInRequest, key_result_id: int) -> HttpResponse:
         is not None
     ):
         messages.success(request, f"Checked in on “{kr.metric_name}”.")
-    else:
-        messages.error(request, f"Check-in not saved. {errors_text(form)}")
-    return redirect("workspaces:detail", workspace_id=ws_id)
+        return redirect("workspaces:detail", workspace_id=ws_id)
+    back = reverse("workspaces:detail", args=[ws_id])
+    return inplace.refused(request, [f"Check-in not saved. {errors_text(form)}"], back)
