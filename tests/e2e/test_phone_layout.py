@@ -57,6 +57,9 @@ NOT_PAGES: dict[str, str] = {
     "conversation:notifications:open": "marks read and redirects to what it is about",
     "conversation:notifications:digests": "a form's target (POST)",
     "workspace_health_refresh": "a form's target (POST)",
+    "knowledge:restore": "a form's target (POST)",
+    "knowledge:comment": "a form's target (POST)",
+    "knowledge:save_answer": "a form's target (POST)",
     "workspace_health_chart": "a chart's static image",
     "org_measurement_delete": "a form's target (POST)",
     "org_measurement_report": "a file download (the report of lumoflow analyze)",
@@ -72,22 +75,9 @@ ONLY_FROM_MAIL: dict[str, str] = {
     "(tests/e2e/test_digests.py)",
 }
 
-#: Pages the demo company does not lead to yet: it writes no wiki page nor article, so no link
-#: reaches them. Each leaves this list when the demo writes what it shows.
+#: Pages the demo company does not lead to yet, and why; each leaves this list when the demo
+#: writes what it shows.
 NOT_IN_THE_DEMO: dict[str, str] = {
-    name: "the demo company has no wiki pages or articles yet"
-    for name in (
-        "knowledge:page",
-        "knowledge:article",
-        "knowledge:edit_page",
-        "knowledge:edit_article",
-        "knowledge:history",
-        "knowledge:diff",
-        "knowledge:restore",
-        "knowledge:comment",
-        "knowledge:save_answer",
-    )
-} | {
     name: "the demo company has measured no export (tests/e2e/test_measure_export.py opens "
     "it at a phone's width)"
     for name in ("org_measurement", "org_measurement_load")

@@ -17,20 +17,23 @@ from lumoflow.activity.models import Verb
 from lumoflow.core.errors import Invalid
 from lumoflow.workspaces.models import Membership, MembershipStatus, Visibility, Workspace
 
-VIEWABLE = ("post", "workspace")
+#: What a view may be of: posts and workspaces by their ids, wiki pages and articles by their
+#: ids in the activity log (`knowledge.queries.object_id`: `wiki:3`, `article:3`).
+VIEWABLE = ("post", "workspace", "wikipage", "article")
 
 
 class ViewRow(NamedTuple):
     actor_id: int
     workspace_id: int
     object_type: str
-    object_id: int
+    object_id: int | str
     at: datetime
 
 
 @transaction.atomic
 def bulk_record_views(rows: Sequence[ViewRow], *, batch_size: int = 5000) -> int:
-    """Record that people read posts or workspaces they may read. All or nothing.
+    """Record that people read posts, workspaces, wiki pages or articles they may read. All or
+    nothing.
 
     Each reader must be an active member of the workspace, or the workspace public. Returns the
     number of rows given (repeats on the same day are dropped by the unique key).

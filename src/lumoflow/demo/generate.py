@@ -22,6 +22,7 @@ from . import actions as demo_actions
 from .activity import Activity, CheckInPlan, Planner, plan_check_ins
 from .clock import DAY, HOUR, Clock
 from .company import DEPT_NAMES, LOCATIONS, SILO_DEPARTMENT, People, email, make_people
+from .knowledge import KnowledgeWriter
 from .questions import plant_questions
 from .vocab import COMPANY, IDEA_NOTES
 from .workspaces import FADE_WEEKS, FADING_SHAPE, WorkspacePlan, plan_workspaces
@@ -364,6 +365,8 @@ def generate(
         step("reactions")
         loader.load_outcomes(check_ins)
         step("outcomes")
+        knowledge = KnowledgeWriter(loader, options.seed).write(wss)
+        step("knowledge")
         loader.load_views()
         step("views")
         loader.follow_for(sorted(set(logins.values())))
@@ -372,6 +375,7 @@ def generate(
     from .summary import summarise
 
     summary = summarise(options, clock, people, wss, act, loader.ids, logins)
+    summary["knowledge"] = knowledge.as_dict()
     seconds = time.perf_counter() - started
     summary["seconds"] = round(seconds, 2)
     summary["timings"] = timings

@@ -279,7 +279,12 @@ def edit_wiki_page(
 
 @transaction.atomic
 def restore_wiki_revision(
-    actor: User, page_id: Any, *, revision_id: Any, summary: str = ""
+    actor: User,
+    page_id: Any,
+    *,
+    revision_id: Any,
+    summary: str = "",
+    at: datetime | None = None,
 ) -> WikiPage:
     """Make an old revision's title and body current again, as a new revision that says which
     one it restores. Active members only (someone who left the workspace is refused)."""
@@ -294,7 +299,7 @@ def restore_wiki_revision(
         page,
         body=old.body,
         summary=summary or f"Restored revision {old.number}",
-        now=timezone.now(),
+        now=at or timezone.now(),
         restored_from=old.number,
     )
     return page
@@ -316,7 +321,9 @@ def _knowledge_title(question: Any) -> str:
 
 
 @transaction.atomic
-def save_as_knowledge(actor: User, question_id: Any, *, title: str = "") -> WikiPage:
+def save_as_knowledge(
+    actor: User, question_id: Any, *, title: str = "", at: datetime | None = None
+) -> WikiPage:
     """Turn a question's accepted answer into a page of its workspace's wiki, linking back to
     the thread; recorded as `knowledge_saved` (and the page's first `wiki_edit`). Active members
     only; Conflict when the question has no accepted answer or the answer is saved already."""
@@ -334,7 +341,7 @@ def save_as_knowledge(actor: User, question_id: Any, *, title: str = "") -> Wiki
     title = title.strip() or _knowledge_title(question)
     if WikiPage.objects.filter(workspace=ws, slug=slugify(title, allow_unicode=True)).exists():
         title = f"{title[: limits.WIKI_TITLE - 12]} ({question.pk})"
-    now = timezone.now()
+    now = at or timezone.now()
     body = _knowledge_body(question, answer)
     page = _insert_page(
         actor, ws, title, body, "", None, "Saved from an accepted answer", now, answer
@@ -420,6 +427,7 @@ def create_article(
     body: str,
     summary: str = "",
     publish: bool = False,
+    at: datetime | None = None,
 ) -> Article:
     """Write an article in a workspace, as a draft (its author's alone) or published at once.
     Active members only."""
@@ -429,7 +437,7 @@ def create_article(
     body_html = markdown.render(body)
     with transaction.atomic():
         _member(actor, ws, "write articles")
-        now = timezone.now()
+        now = at or timezone.now()
         article = Article.objects.create(
             workspace=ws,
             author=actor,

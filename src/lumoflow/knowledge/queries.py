@@ -173,10 +173,17 @@ def revision_diff(old: WikiRevision, new: WikiRevision) -> RevisionDiff:
 
 
 def wiki_diff_for(viewer: Viewer, page_id: Any, from_id: Any, to_id: Any) -> RevisionDiff:
-    """The diff between two revisions of a page the viewer may read."""
+    """The diff between two revisions of a page the viewer may read. Without `to`, the current
+    revision; without `from`, the one before `to` (or `to` itself, the first: no change)."""
     page = get_wiki_page_for(viewer, page_id)
-    old = get_wiki_revision_for(viewer, page, from_id)
+    if to_id in (None, ""):
+        to_id = page.current_id
     new = get_wiki_revision_for(viewer, page, to_id)
+    if from_id in (None, ""):
+        before = page.revisions.filter(number__lt=new.number).order_by("-number")
+        old = before.select_related("author").first() or new
+    else:
+        old = get_wiki_revision_for(viewer, page, from_id)
     return revision_diff(old, new)
 
 
