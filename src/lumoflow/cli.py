@@ -24,6 +24,8 @@ commands:
   worker [--batch]           run one background task worker (metric refresh, digests on schedule)
   send-digests [--weekly|--monthly] [--dry-run] [--to USERNAME]
                              send the current week's / month's e-mail digests now
+  report [--period 2026-Q3] [--format pdf|html] --out FILE [--workspace ID]
+                             write the executive report of a period (atomically)
   refresh-metrics [--queue]  compute and store every workspace's metrics now (or queue it)
   demo [--people N] ...      generate the demo company
   people import FILE.csv     create or update people from a CSV file

@@ -63,6 +63,7 @@ NOT_PAGES: dict[str, str] = {
     "workspace_health_chart": "a chart's static image",
     "org_measurement_delete": "a form's target (POST)",
     "org_measurement_report": "a file download (the report of lumoflow analyze)",
+    "org_report": "a file download (the portfolio's report form)",
 }
 
 #: Pages no link or form leads to yet, and why; each leaves this list when one does.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -13,6 +13,7 @@ from lumoflow.measure import actions
 from lumoflow.measure.assumptions import CURRENCIES, value_assumptions
 from lumoflow.measure.portfolio import SORTS, VERDICT_CHOICES, Portfolio, portfolio_for
 from lumoflow.measure.queries import get_org_network_for
+from lumoflow.measure.report.render import report_file
 from lumoflow.people.auth import SignedInRequest
 from lumoflow.people.models import Capability
 from lumoflow.people.queries import require_capability
@@ -241,3 +242,28 @@ def network(request: HttpRequest) -> dict[str, Any]:
         "edges": found["edges"],
         "silos": found["silos"],
     }
+
+
+@router.get(
+    "/org/report",
+    response={200: None},
+    summary="The executive report of a period, as a file",
+    description="The report an executive reads in five minutes (the organisation's verdict, "
+    "the portfolio, the fading workspaces with their reasons and suggested actions, value with "
+    "its assumptions, the department map and its silos, the alerts acted on and what changed "
+    "after) as a PDF or one self-contained HTML file. `period`: a year (2026), a quarter "
+    "(2026-Q3), a month (2026-09) or a range (2026-07..2026-09); default the last complete "
+    "quarter; 422 for an unknown form, a reversed range or a period in the future. Executives "
+    "only (403 otherwise). Secret workspaces appear nowhere; groups under the privacy threshold "
+    "are suppressed.",
+)
+def report(
+    request: HttpRequest,
+    period: Annotated[str, Query("", max_length=40)] = "",
+    format: Annotated[Literal["pdf", "html"], Query("pdf")] = "pdf",  # noqa: A002
+    workspace: int | None = None,
+) -> HttpResponse:
+    content, name, kind = report_file(request.user, period, format, workspace_id=workspace)
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

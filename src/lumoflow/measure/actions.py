@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from lumoflow.activity.actions import record
 from lumoflow.activity.models import Verb
+from lumoflow.conversation.export import build_log
 from lumoflow.core.errors import Invalid, PermissionDenied
 from lumoflow.core.oncommit import publish
 from lumoflow.people.models import User, Viewer
@@ -115,6 +116,34 @@ def refresh_organisation(*, today: dt.date | None = None) -> int:
         store_metrics(scope, start, end, data, targets=key, rolling=True, computed_at=computed_at)
         stored += 1
     return stored
+
+
+def store_period(start: dt.date, end: dt.date, workspace_ids: Iterable[int]) -> int:
+    """Compute and store the metrics of `workspace_ids` and of the organisation over [start,
+    end] (an explicit period, e.g. a report's quarter) from one build of the log, as
+    `refresh_organisation` does for the default period; return how many results were stored.
+
+    The organisation's result is computed from the events of the workspaces it covers
+    (`queries.organisation_workspace_ids`) and is stored with them.
+    """
+    wanted = {int(w) for w in workspace_ids}
+    organisation = queries.organisation_workspace_ids()
+    computed_at = timezone.now()
+    targets = {w.pk: queries.targets_key(w) for w in Workspace.objects.filter(pk__in=wanted)}
+    log = build_log(end=compute.end_instant(end), workspaces=wanted | set(organisation))
+    stored = 0
+    for wid, part in compute.split_by_workspace(compute.only_workspaces(log, wanted)):
+        if wid in targets:
+            data = compute.measure(part, start, end, workspace=wid)
+            store_metrics(
+                wid, start, end, data, targets=targets[wid], rolling=False, computed_at=computed_at
+            )
+            stored += 1
+    data = compute.measure_organisation(compute.only_workspaces(log, organisation), start, end)
+    store_metrics(
+        ORGANISATION, start, end, data, targets="", rolling=False, computed_at=computed_at
+    )
+    return stored + 1
 
 
 def request_refresh(scopes: Iterable[int], *, now: dt.datetime | None = None) -> int:

@@ -63,7 +63,8 @@ def engine_options() -> Options:
     return Options(min_group_size=settings.LUMOFLOW_MIN_GROUP_SIZE, individuals=False)
 
 
-def _end_instant(end: dt.date) -> dt.datetime:
+def end_instant(end: dt.date) -> dt.datetime:
+    """The instant a period ending on `end` (included) ends: the next day's midnight, UTC."""
     return dt.datetime.combine(end, dt.time(), dt.UTC) + dt.timedelta(days=1)
 
 
@@ -121,7 +122,7 @@ def _nothing_measured(
         input={
             "format": "log",
             "source": str(log.meta.get("source", "")),
-            "period": {"from": _start_instant(start), "to": _end_instant(end)},
+            "period": {"from": _start_instant(start), "to": end_instant(end)},
             "workspace": workspace,
             "skipped": {},
         },
@@ -136,7 +137,7 @@ def _start_instant(start: dt.date) -> dt.datetime:
 def workspace_log(workspace_id: int, end: dt.date) -> InteractionLog:
     """The log of one workspace's events up to the end of `end` (its whole history before the
     period too: the engine reads first activity and returns from it)."""
-    return build_log(end=_end_instant(end), workspaces=[workspace_id])
+    return build_log(end=end_instant(end), workspaces=[workspace_id])
 
 
 def compute_workspace(workspace_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
@@ -158,7 +159,7 @@ def compute_organisation(
 ) -> dict[str, Any]:
     """The organisation's metrics over [start, end]: the events of `workspace_ids` together
     (the caller passes every workspace that is not secret)."""
-    log = build_log(end=_end_instant(end), workspaces=workspace_ids)
+    log = build_log(end=end_instant(end), workspaces=workspace_ids)
     return measure_organisation(log, start, end)
 
 
@@ -211,7 +212,7 @@ def compute_everything(
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Every workspace's metrics over [start, end], then the organisation's (the workspaces in
     `organisation`: those that are not secret), as (scope, data), from one build of the log."""
-    log = build_log(end=_end_instant(end))
+    log = build_log(end=end_instant(end))
     for wid, part in split_by_workspace(log):
         yield wid, measure(part, start, end, workspace=wid)
     yield ORGANISATION, measure_organisation(only_workspaces(log, organisation), start, end)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from lumoflow.activity.queries import change_marks_of
 from lumoflow.analytics.fading_verdict import VERDICTS
@@ -43,7 +44,7 @@ from lumoflow.workspaces.progress import progress
 from . import compute
 from .assumptions import value_assumptions
 from .models import StoredMetrics
-from .queries import targets_key, workspace_targets
+from .queries import targets_key, valid_for, workspace_targets
 
 #: Weeks of weekly actives a row's sparkline shows, up to the last complete week.
 SPARK_WEEKS = 12
@@ -281,21 +282,30 @@ def _objectives_of(
     return sponsors, {wid: sum(v) / len(v) for wid, v in shares.items()}
 
 
-def _stored_of(workspaces: Iterable[Workspace]) -> dict[int, tuple[int, dt.datetime]]:
+def _stored_of(
+    workspaces: Iterable[Workspace], period: tuple[dt.date, dt.date] | None = None
+) -> dict[int, tuple[int, dt.datetime]]:
     """Each workspace's latest stored default-period result of the current engine and its
-    targets: (row id, computed at). Read without the data."""
+    targets: (row id, computed at). Read without the data.
+
+    With `period` (start, end): the results of exactly that period instead, those that are
+    still valid (`queries.stored`'s rule: computed after the period ended, or recently)."""
     wanted = {ws.pk: targets_key(ws) for ws in workspaces}
-    rows = (
-        StoredMetrics.objects.filter(
-            scope__in=list(wanted), engine=compute.engine_version(), rolling=True
-        )
-        .order_by("scope", "-computed_at")
-        .values_list("scope", "targets", "pk", "computed_at")
-    )
+    rows = StoredMetrics.objects.filter(scope__in=list(wanted), engine=compute.engine_version())
+    if period is None:
+        rows = rows.filter(rolling=True)
+    else:
+        rows = rows.filter(start=period[0], end=period[1])
     out: dict[int, tuple[int, dt.datetime]] = {}
-    for scope, targets, pk, at in rows:
-        if scope not in out and wanted.get(scope) == targets:
-            out[scope] = (pk, at)
+    now = timezone.now()
+    for scope, targets, pk, at in rows.order_by("scope", "-computed_at").values_list(
+        "scope", "targets", "pk", "computed_at"
+    ):
+        if scope in out or wanted.get(scope) != targets:
+            continue
+        if period is not None and not valid_for(period[1], at, now):
+            continue
+        out[scope] = (pk, at)
     return out
 
 
@@ -324,6 +334,17 @@ def stored_figures(workspaces: Iterable[Workspace]) -> dict[int, Figures]:
     return _figures(by_id, _stored_of(by_id.values()))
 
 
+def stored_data(
+    workspaces: Iterable[Workspace], period: tuple[dt.date, dt.date] | None = None
+) -> dict[int, dict[str, Any]]:
+    """The stored result's data of each workspace (default period, or `period`), as the
+    portfolio reads them; none for those without one. No permission check: the caller chose
+    the workspaces."""
+    ids = {pk: wid for wid, (pk, _) in _stored_of(workspaces, period).items()}
+    rows = StoredMetrics.objects.filter(pk__in=list(ids)).values_list("pk", "data")
+    return {ids[pk]: data for pk, data in rows}
+
+
 def portfolio_for(
     viewer: Viewer,
     *,
@@ -333,6 +354,7 @@ def portfolio_for(
     sort: str = "health",
     descending: bool = False,
     assumptions: ValueAssumptions | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> Portfolio:
     """Every workspace that is not secret (nor archived), with its figures from the store,
     ranked, filtered (top-level department of its owner, verdict, sponsor's username) and
@@ -342,6 +364,10 @@ def portfolio_for(
     for; excluded ones are listed with no figures. The value estimate (hours and cost, low /
     base / high) is computed from each stored result's counts under `assumptions` (default:
     the organisation's), so editing them changes every figure at once.
+
+    With `period` (start, end; checked by the caller) the figures are those of that period:
+    its stored results, and those not stored yet computed now from one read of the log
+    (`actions.store_period`) and stored for the next time.
     """
     from . import actions
 
@@ -355,10 +381,13 @@ def portfolio_for(
     }
     ids = sorted(workspaces)
     measured = [w for w in ids if not workspaces[w].excluded_from_org_analytics]
-    stored = _stored_of(workspaces[w] for w in measured)
+    stored = _stored_of((workspaces[w] for w in measured), period)
     missing = [w for w in measured if w not in stored]
-    if missing:
+    if missing and period is None:
         actions.request_refresh(missing)
+    elif missing and period is not None:
+        actions.store_period(period[0], period[1], missing)
+        stored = _stored_of((workspaces[w] for w in measured), period)
     figures = _figures(workspaces, stored)
     owners = _people_of(ids)
     sponsors, progress_of = _objectives_of(ids)

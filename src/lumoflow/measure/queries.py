@@ -153,10 +153,13 @@ def stored(
     row = qs.filter(start=start, end=end).first()
     if row is None:
         return None
-    ended = row.computed_at.astimezone(dt.UTC).date() > end
-    if ended or timezone.now() - row.computed_at < OPEN_PERIOD_FRESH:
-        return row
-    return None
+    return row if valid_for(end, row.computed_at, timezone.now()) else None
+
+
+def valid_for(end: dt.date, computed_at: dt.datetime, now: dt.datetime) -> bool:
+    """Whether a stored result of an explicit period ending on `end` may still be shown: the
+    period had ended when it was computed, or it is recent (OPEN_PERIOD_FRESH)."""
+    return computed_at.astimezone(dt.UTC).date() > end or now - computed_at < OPEN_PERIOD_FRESH
 
 
 def _metrics(

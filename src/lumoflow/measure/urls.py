@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("me/insights", insights.insights, name="insights"),
     path("org", org.portfolio, name="org_portfolio"),
     path("org/network", org.network, name="org_network"),
+    path("org/report", org.report, name="org_report"),
     path("org/value-assumptions", org.value_settings, name="org_value_assumptions"),
     path("alerts/<int:alert_id>", alerts.alert, name="alert"),
     path("workspaces/<int:workspace_id>/health", health.page, name="workspace_health"),

@@ -7,6 +7,7 @@ only); each row's sparkline is built once per stored result and kept in the frag
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,11 +15,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from lumoflow.activity.queries import change_marks_of
 from lumoflow.charts import department_network, sparkline
 from lumoflow.core import fragments
-from lumoflow.core.errors import PermissionDenied
+from lumoflow.core.errors import Invalid, PermissionDenied
 from lumoflow.core.forms import run_action
 from lumoflow.people.auth import SignedInRequest
 from lumoflow.people.models import Capability
@@ -29,6 +31,8 @@ from ..assumptions import value_assumptions
 from ..forms import PortfolioForm, ValueAssumptionsForm
 from ..portfolio import SORTS, VERDICT_CHOICES, Portfolio, Row, portfolio_for
 from ..queries import get_org_network_for
+from ..report.period import last_complete_quarter, recent_periods
+from ..report.render import report_file
 from .health import chart_html
 
 
@@ -149,6 +153,9 @@ def portfolio(request: SignedInRequest) -> HttpResponse:
     ctx = _context(p, query, sort, descending)
     ctx["form"] = form
     ctx["is_admin"] = is_administrator(request.user)
+    today = timezone.now().astimezone(dt.UTC).date()
+    ctx["report_periods"] = recent_periods(today)
+    ctx["report_default"] = last_complete_quarter(today)
     return render(request, "measure/org.html", ctx)
 
 
@@ -225,3 +232,20 @@ def network(request: SignedInRequest) -> HttpResponse:
     m, found = get_org_network_for(request.user)
     ctx = network_context(found)
     return render(request, "measure/org_network.html", {**ctx, "m": m, "nav": "org"})
+
+
+@login_required
+def report(request: SignedInRequest) -> HttpResponse:
+    """Download the executive report of a period (`?period=2026-Q3&format=pdf`); executives
+    only (403). A bad period goes back to the portfolio with the reason."""
+    fmt = request.GET.get("format", "pdf")
+    if fmt not in ("pdf", "html"):
+        fmt = "pdf"
+    try:
+        content, name, kind = report_file(request.user, request.GET.get("period", "")[:40], fmt)
+    except Invalid as exc:
+        messages.error(request, exc.detail)
+        return redirect("org_portfolio")
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

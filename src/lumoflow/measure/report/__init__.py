@@ -1,0 +1,1 @@
+"""The executive report: a period of the organisation's portfolio as one HTML file or a PDF."""
