@@ -68,6 +68,8 @@ def test_every_api_text_field_one_past_its_limit_is_refused(org: Any, api: Any) 
             body = operation.get("requestBody")
             if method not in UNSAFE or body is None:
                 continue
+            if "application/json" not in body["content"]:
+                continue  # an export uploaded as the raw body: no text fields
             schema = body["content"]["application/json"]["schema"]
             for field, limit in _text_fields(schema, components):
                 value = "x" * ((limit or limits.post_body()) + 1)

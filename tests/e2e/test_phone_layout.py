@@ -40,6 +40,7 @@ NOT_PAGES: dict[str, str] = {
     "workspaces:join": "a form's target (POST)",
     "workspaces:leave": "a form's target (POST)",
     "workspaces:archive": "a form's target (POST)",
+    "workspaces:purpose": "a form's target (POST)",
     "workspaces:check_in": "a form's target (POST)",
     "conversation:reply": "a form's target (POST)",
     "conversation:react": "a form's target (POST)",

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 
 from lumoflow.core import actions as core_actions
+from lumoflow.core import limits
 from lumoflow.core import queries as core_queries
 from lumoflow.core.errors import Invalid, problem_for
 from lumoflow.core.models import IdempotencyKey
@@ -74,6 +75,8 @@ class IdempotencyMiddleware:
         key = request.headers.get(HEADER)
         if key is None or request.method != "POST" or not request.path.startswith("/api/"):
             return self.get_response(request)
+        if request.path in limits.EXPORT_UPLOAD_PATHS:
+            return self.get_response(request)  # an export of gigabytes is not hashed in memory
         problem = text_problem(key) if key.strip() else "It is empty."
         if problem is None and not has_visible(key):
             problem = INVISIBLE_MESSAGE

@@ -8,6 +8,7 @@ from . import (
     insights,
     knowledge,
     measure,
+    measurements,
     org,
     people,
     search,
@@ -26,5 +27,6 @@ api.add_router("", measure.router)
 api.add_router("", insights.router)
 api.add_router("", search.router)
 api.add_router("", org.router)
+api.add_router("", measurements.router)
 
 urlpatterns = api.urls

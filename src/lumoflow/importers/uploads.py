@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -159,7 +159,11 @@ def kept(upload: Any) -> Received | None:
     return upload.received if isinstance(upload, _Kept) else None
 
 
-def receive_stream(stream: IO[bytes], name: str, length: int | None) -> Received:
+class Readable(Protocol):
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+def receive_stream(stream: Readable, name: str, length: int | None) -> Received:
     """Copy a request body (the API's raw upload) to a new folder in chunks; `TooLarge` past
     the limit, with nothing kept."""
     limit = limits.export_upload_bytes()
@@ -180,7 +184,7 @@ def receive_stream(stream: IO[bytes], name: str, length: int | None) -> Received
     return received
 
 
-def _chunks(stream: IO[bytes], length: int | None) -> Iterator[bytes]:
+def _chunks(stream: Readable, length: int | None) -> Iterator[bytes]:
     left = length
     while left is None or left > 0:
         chunk = stream.read(CHUNK if left is None else min(CHUNK, left))

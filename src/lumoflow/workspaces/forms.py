@@ -105,3 +105,11 @@ class CheckInForm(forms.Form):
 class MemberForm(forms.Form):
     username = text_field(limits.USERNAME)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+
+
+class PurposeForm(forms.Form):
+    """The purpose alone: stated on the workspace page when an import left a placeholder."""
+
+    purpose = text_field(
+        limits.WORKSPACE_PURPOSE, empty="Write what the workspace is for before saving."
+    )

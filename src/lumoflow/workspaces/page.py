@@ -79,7 +79,7 @@ def head_context(request: Any, ws: Any) -> dict[str, Any]:
 
     role = queries.role_of(request.user, ws)
     lacks, due = queries.objective_deadline(ws)
-    names = ("join", "members", "settings", "leave", "new_objective")
+    names = ("join", "members", "settings", "leave", "new_objective", "purpose")
     links = {n: url_template(f"workspaces:{n}").format(ws.pk) for n in names}
     links |= {n: url_template(f"knowledge:{n}").format(ws.pk) for n in ("wiki", "articles")}
     return {

@@ -9,6 +9,7 @@ urlpatterns = [
     path("workspaces/<int:workspace_id>", views.detail, name="detail"),
     path("workspaces/<int:workspace_id>/settings", views.settings_page, name="settings"),
     path("workspaces/<int:workspace_id>/join", views.join, name="join"),
+    path("workspaces/<int:workspace_id>/purpose", views.set_purpose, name="purpose"),
     path("workspaces/<int:workspace_id>/leave", views.leave, name="leave"),
     path("workspaces/<int:workspace_id>/members", views.members, name="members"),
     path("workspaces/<int:workspace_id>/archive", views.archive, name="archive"),

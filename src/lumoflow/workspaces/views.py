@@ -159,6 +159,26 @@ def leave(request: SignedInRequest, workspace_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def set_purpose(request: SignedInRequest, workspace_id: int) -> HttpResponse:
+    """State the purpose from the workspace page (owners), where an imported workspace asks
+    for one; stating it clears the placeholder's flag (`actions.update_workspace`)."""
+    from .forms import PurposeForm
+
+    ws = _workspace(request, workspace_id)
+    form = PurposeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+    elif run_action(
+        form, lambda: actions.update_workspace(request.user, ws.pk, **form.cleaned_data)
+    ):
+        messages.success(request, "Saved: the workspace's purpose is stated.")
+    else:
+        messages.error(request, errors_text(form))
+    return redirect("workspaces:detail", workspace_id=ws.pk)
+
+
+@login_required
 def members(request: SignedInRequest, workspace_id: int) -> HttpResponse:
     ws = _workspace(request, workspace_id)
     queries.require_role(request.user, ws, queries.MANAGE_ROLES, "manage members")
