@@ -109,16 +109,32 @@ def _paragraph(p: Portfolio, counts: dict[str, int], period: ReportPeriod, silos
         )
     fading, growing = counts.get("fading", 0), counts.get("growing", 0)
     stable, unsure = counts.get("stable", 0), counts.get("inconclusive", 0)
-    parts = [
-        f"Of the {measured} workspace{'s' * (measured != 1)} with a verdict for {period.label} "
-        f"({period.days}), {growing} {'is' if growing == 1 else 'are'} growing, {stable} stable "
-        f"and {fading} fading"
-        + (f"; for {unsure} the evidence is inconclusive." if unsure else ".")
-    ]
-    if fading:
-        worst = [r.name for r in p.rows if r.verdict == "fading"][:3]
+    little = counts.get("too_little_data", 0)
+    decided = fading + growing + stable + unsure
+    if decided:
+        parts = [
+            f"Of the {measured} workspace{'s' * (measured != 1)} measured for {period.label} "
+            f"({period.days}), {growing} {'is' if growing == 1 else 'are'} growing, {stable} "
+            f"stable and {fading} fading"
+            + (f"; for {unsure} the evidence is inconclusive" if unsure else "")
+            + (f"; {little} had too little data to judge" if little else "")
+            + "."
+        ]
+    else:
+        parts = [
+            f"The {measured} workspace{'s' * (measured != 1)} measured for {period.label} "
+            f"({period.days}) had too few weeks of activity for a trend: choose a longer period "
+            "for the verdicts."
+        ]
+    attention = [r.name for r in p.rows if r.verdict == "fading"]
+    if not attention:
+        attention = [r.name for r in p.rows if r.figures is not None and r.figures.missed]
+    if attention:
         parts.append(
-            "Needing attention first: " + ", ".join(worst) + (", …" if fading > 3 else "") + "."
+            "Needing attention first: "
+            + ", ".join(attention[:3])
+            + (", …" if len(attention) > 3 else "")
+            + "."
         )
     missed = sum(1 for r in p.rows if r.figures is not None and r.figures.missed)
     if missed:
@@ -134,13 +150,10 @@ def _paragraph(p: Portfolio, counts: dict[str, int], period: ReportPeriod, silos
             f"{_money(p.total_cost['high'], a.currency)}), an estimate that rests on the "
             "assumptions stated below."
         )
-    if silos:
-        parts.append(
-            ("The department " + silos[0] + " works as a silo")
-            if len(silos) == 1
-            else ("The departments " + ", ".join(silos) + " work as silos")
-        )
-        parts[-1] += " (most of its ties stay inside it)." if len(silos) == 1 else "."
+    if len(silos) == 1:
+        parts.append(f"The department {silos[0]} works as a silo (most of its ties stay inside).")
+    elif silos:
+        parts.append(f"The departments {', '.join(silos)} work as silos.")
     return " ".join(parts)
 
 
