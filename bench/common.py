@@ -287,6 +287,8 @@ DEMO_READ_ONLY = (
     "lumoflow/conversation/export.py",
     "lumoflow/measure/alerts.py",
     "lumoflow/measure/digests/*",
+    "lumoflow/measure/report/*",
+    "lumoflow/*/management/commands/report.py",
     "lumoflow/measure/compute.py",
     "lumoflow/measure/insights.py",
     "lumoflow/measure/queries.py",
