@@ -22,10 +22,15 @@ Each is measured three ways, 60 times, interleaved, the same connection:
   the query above and the page's template).
 Figures: the p95 of search and page in ms (target ≤ 100 ms) and their ratio to raw's p95
 (target: no more than 5× raw, a ratio ≥ 0.2 as `common.figure` reports lower-is-better ratios).
+
+With LUMOFLOW_BENCH_DATABASE_URL naming an empty PostgreSQL database, the same runs there instead
+(figures named "(PostgreSQL)"): the index is the generated `tsvector` column with its GIN index,
+and raw is a bare `tsv @@ to_tsquery(...)` of the same words ranked by `ts_rank`, 20 rows.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -137,11 +142,30 @@ def seed(people: int, workspaces: int, posts: int, wiki: int) -> dict[str, Any]:
 
     docs("post", posts, 40, 0)
     docs("wiki", wiki, 150, 0)
+    from lumoflow.core.sql import refresh_statistics
+
+    refresh_statistics()
     return {
         "readers": readers,
         "seed_people_seconds": people_seconds,
         "seed_documents_seconds": time.perf_counter() - started,
     }
+
+
+def _raw(vendor: str, parsed: Any) -> tuple[str, str]:
+    """The engine alone: the match of the same words, ranked, 20 rows, no filter, no text."""
+    from lumoflow.search import engine
+
+    if vendor == "sqlite":
+        return engine.fts5_match(parsed), (
+            f"SELECT rowid, bm25({engine.FTS}, 4.0, 1.0) AS r FROM {engine.FTS} "
+            f"WHERE {engine.FTS} MATCH %s ORDER BY r LIMIT 20"
+        )
+    return engine.pg_tsquery(parsed), (
+        "SELECT d.id, ts_rank(d.tsv, query, 1) AS r FROM search_document d, "
+        f"to_tsquery('{engine.PG_CONFIG}', %s) query WHERE d.tsv @@ query "
+        "ORDER BY r DESC LIMIT 20"
+    )
 
 
 def measure(readers: list[str], runs: int) -> dict[str, Any]:
@@ -150,7 +174,7 @@ def measure(readers: list[str], runs: int) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
 
-    from lumoflow.search import engine, queries, terms
+    from lumoflow.search import queries, terms
 
     users = get_user_model().objects
     viewers = [users.get(username=r) for r in readers]
@@ -161,11 +185,7 @@ def measure(readers: list[str], runs: int) -> dict[str, Any]:
         clients.append(c)
     out: dict[str, Any] = {}
     for label, q in (("common rare", f"{COMMON[0]} {RARE}"), ("common common", " ".join(COMMON))):
-        match = engine.fts5_match(terms.parse(q))
-        raw_sql = (
-            f"SELECT rowid, bm25({engine.FTS}, 4.0, 1.0) AS r FROM {engine.FTS} "
-            f"WHERE {engine.FTS} MATCH %s ORDER BY r LIMIT 20"
-        )
+        match, raw_sql = _raw(connection.vendor, terms.parse(q))
         times: dict[str, list[float]] = {"raw": [], "search": [], "page": []}
         found = {"raw": 0, "search": 0, "total": 0}
         for i in range(runs):
@@ -198,7 +218,10 @@ def measure(readers: list[str], runs: int) -> dict[str, Any]:
 
 def run() -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
-    with common.scratch_site() as site:
+    # LUMOFLOW_BENCH_DATABASE_URL: an empty PostgreSQL database to run on instead of SQLite
+    url = os.environ.get("LUMOFLOW_BENCH_DATABASE_URL")
+    on = " (PostgreSQL)" if url else ""
+    with common.scratch_site(database_url=url) as site:
         seeded = site.call(
             seed,
             people=common.scaled(PEOPLE, minimum=40),
@@ -209,16 +232,16 @@ def run() -> list[dict[str, Any]]:
         m = site.call(measure, readers=seeded["readers"], runs=RUNS)
     docs = m.pop("documents")
     print(
-        f"search: {docs:,} documents; seeded people in {seeded['seed_people_seconds']:.0f} s, "
+        f"search{on}: {docs:,} documents; seeded people in {seeded['seed_people_seconds']:.0f} s, "
         f"documents in {seeded['seed_documents_seconds']:.0f} s",
         flush=True,
     )
     for label, r in m.items():
-        print(f"search {label} ({r['q']!r}): {r}", flush=True)
+        print(f"search{on} {label} ({r['q']!r}): {r}", flush=True)
         for kind in ("search", "page"):
             results.append(
                 common.figure(
-                    f"search {label}: {kind} p95",
+                    f"search{on} {label}: {kind} p95",
                     r[f"p95_{kind}"],
                     "ms",
                     baseline=r["p95_raw"],
@@ -228,7 +251,7 @@ def run() -> list[dict[str, Any]]:
             )
             results.append(
                 common.figure(
-                    f"search {label}: {kind} p95 (absolute)",
+                    f"search{on} {label}: {kind} p95 (absolute)",
                     r[f"p95_{kind}"],
                     "ms",
                     target=100,
