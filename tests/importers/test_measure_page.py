@@ -14,6 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks_db.models import DBTaskResult
 
+from lumoflow.importers import read_export
 from lumoflow.importers.models import Measurement
 from lumoflow.importers.tasks import load_export_task, measure_export_task
 from lumoflow.workspaces.models import Workspace
@@ -233,3 +234,45 @@ def test_the_history_loads_after_the_mapping_is_confirmed(
     # loading again adds nothing new; the mapping page says so
     page = ada.get(f"/org/measure/{m.pk}/load").content.decode()
     assert "already imported" in page
+
+
+def _zip_folder(folder: Path, out: Path) -> bytes:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(folder.rglob("*.json")):
+            z.write(f, f.relative_to(folder).as_posix())
+    return out.read_bytes()
+
+
+def test_the_real_slack_sample_export_is_measured_with_the_privacy_guard(
+    org: Any, browser_client: Any, kept: Path, tmp_path: Path, settings: Any
+) -> None:
+    """Reads ../shared/datasets/slack-export-sample (skipped when absent, mandatory with CI=true):
+    4 people, 2 channels (its SOURCE.md), so the default guard of 5 withholds every figure."""
+    from .conftest import dataset
+
+    # given the sample export as Slack gives it, a zip
+    data = _zip_folder(dataset("slack-export-sample"), tmp_path / "sample.zip")
+    ada = browser_client(org.ada)
+    # when it is uploaded and measured
+    _upload(ada, data, "sample.zip")
+    m = Measurement.objects.get()
+    measure_export_task.call(m.pk)
+    # then: its counts as SOURCE.md gives them, and nothing shown about 4 people
+    m.refresh_from_db()
+    assert m.status == "done" and m.source == "slack", m.error
+    log = read_export("slack", dataset("slack-export-sample"))
+    humans = [p for p in log.people.to_pylist() if not p["is_bot"]]
+    assert len(humans) == 4 and m.summary["people"] == log.people.num_rows  # bots listed too
+    assert m.summary["workspaces"] == 2
+    assert {c["name"] for c in m.summary["channels"]} == {"enrique", "traveling-sailor"}
+    assert m.data["privacy"]["selection"]["suppressed"] is True
+    page = ada.get(f"/org/measure/{m.pk}").content.decode()
+    assert "Not measured" in page and "People contributing each week" not in page
+    # and with a threshold of 3 the same export is measured in full
+    settings.LUMOFLOW_MIN_GROUP_SIZE = 3
+    measure_export_task.call(m.pk)
+    m.refresh_from_db()
+    assert m.data["privacy"]["min_group_size"] == 3 and m.data["fading"]["verdict"]
+    assert m.data["input"]["events_by_verb"]["post"] > 0
+    page = ada.get(f"/org/measure/{m.pk}").content.decode()
+    assert "Is it fading?" in page and "enrique" in page

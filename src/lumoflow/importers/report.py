@@ -118,7 +118,6 @@ def _activity(page: Page, data: dict[str, Any]) -> dict[str, Any] | None:
         origin=page.origin,
         trend=trend_line(trend, points, silent_run=silent) if trend else None,
         changepoint=str(cp)[:10] if cp else None,
-        width="container",
     )
 
 
@@ -146,7 +145,6 @@ def _weekly(
         origin=page.origin,
         compare=compare,
         names=second[1] if second else ("", ""),
-        width="container",
     )
 
 
@@ -154,7 +152,7 @@ def _funnel(page: Page, data: dict[str, Any]) -> dict[str, Any] | None:
     funnel = (data.get("participation") or {}).get("funnel") or {}
     if not any(g.get("value") for g in funnel.values() if not g.get("suppressed")):
         return None
-    return participation_funnel(funnel, min_group_size=page.min_group_size, width="container")
+    return participation_funnel(funnel, min_group_size=page.min_group_size)
 
 
 def _reach(page: Page, data: dict[str, Any]) -> dict[str, Any] | None:
@@ -167,7 +165,6 @@ def _reach(page: Page, data: dict[str, Any]) -> dict[str, Any] | None:
             for d, g in by_dept.items()
         ],
         min_group_size=page.min_group_size,
-        width="container",
     )
 
 
@@ -187,7 +184,6 @@ def _ei(page: Page, data: dict[str, Any]) -> dict[str, Any] | None:
         group_title="department",
         min_group_size=page.min_group_size,
         domain=(-1.0, 1.0),
-        width="container",
     )
 
 

@@ -101,7 +101,16 @@ def measurement(request: HttpRequest, measurement_id: int) -> HttpResponse:
     ctx: dict[str, Any] = {"m": m, "size": _size(m.size), "source": SOURCES[m.source].help}
     if m.status == Measurement.Status.DONE and m.data is not None:
         ctx["r"] = report.build(m.data)
-        ctx["summary"] = m.summary or {}
+        summary = m.summary or {}
+        ctx["summary"] = summary
+        ctx["counts"] = [
+            (label, f"{int(summary.get(key) or 0):,}")
+            for label, key in (
+                ("Events", "events"),
+                ("People", "people"),
+                ("Channels and groups", "workspaces"),
+            )
+        ]
     return render(request, "importers/measurement.html", ctx)
 
 
