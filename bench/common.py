@@ -292,6 +292,7 @@ DEMO_READ_ONLY = (
     "lumoflow/measure/compute.py",
     "lumoflow/measure/insights.py",
     "lumoflow/measure/queries.py",
+    "lumoflow/measure/trends.py",
 )
 
 

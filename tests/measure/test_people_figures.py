@@ -109,3 +109,47 @@ def test_administrators_read_and_export_the_audit_in_the_admin(busy, api, browse
         ]
     ]
     assert browser_client(busy.mia).get("/admin/people/auditentry/").status_code == 302
+
+
+def test_the_page_names_the_brokers_to_a_holder_and_the_view_is_audited(busy, browser_client):
+    # given
+    actions.grant_capability(busy.ada, "mia", "people-analytics")
+    health = browser_client(busy.mia).get(f"/workspaces/{busy.launch.pk}/health")
+    page = f"/workspaces/{busy.launch.pk}/people-analytics"
+    assert page in health.content.decode()  # the health page links to it
+    # when
+    r = browser_client(busy.mia).get(page)
+    # then
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "Brokers" in html and "Peripheral people" in html and "Isolated people" in html
+    entry = AuditEntry.objects.get()
+    assert entry.viewer == busy.mia and entry.via == "page" and "brokers" in entry.what
+
+
+@pytest.mark.parametrize("who", ["olivia", "fred", "mia", "otto"])
+def test_the_page_is_403_without_the_capability_and_the_health_page_has_no_link(
+    busy, browser_client, who
+):
+    actions.grant_capability(busy.ada, "mia", "executive")
+    person = getattr(busy, who)
+    page = f"/workspaces/{busy.launch.pk}/people-analytics"
+    assert browser_client(person).get(page).status_code == 403
+    health = browser_client(person).get(f"/workspaces/{busy.launch.pk}/health")
+    assert page not in health.content.decode()
+    assert not AuditEntry.objects.exists()
+
+
+def test_the_page_refuses_a_bad_period_and_audits_nothing(busy, browser_client):
+    actions.grant_capability(busy.ada, "mia", "people-analytics")
+    page = f"/workspaces/{busy.launch.pk}/people-analytics"
+    assert (
+        browser_client(busy.mia).get(page, {"from": "2026-05-01", "to": "2026-04-01"}).status_code
+        == 400
+    )
+    assert browser_client(busy.mia).get(page, {"from": "someday"}).status_code == 400
+    assert (
+        browser_client(busy.mia).get(f"/workspaces/{busy.merger.pk}/people-analytics").status_code
+        == 404
+    )
+    assert not AuditEntry.objects.exists()

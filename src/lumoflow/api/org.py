@@ -1,4 +1,5 @@
-"""The executive view: the organisation's portfolio and the value assumptions."""
+"""The executive view: the organisation's portfolio, trends, network map and the value
+assumptions."""
 
 from __future__ import annotations
 
@@ -14,6 +15,15 @@ from lumoflow.measure.assumptions import CURRENCIES, value_assumptions
 from lumoflow.measure.portfolio import SORTS, VERDICT_CHOICES, Portfolio, portfolio_for
 from lumoflow.measure.queries import get_org_network_for
 from lumoflow.measure.report.render import report_file
+from lumoflow.measure.trends import (
+    MAX_WEEKS,
+    MAX_WINDOW,
+    MIN_WEEKS,
+    MIN_WINDOW,
+    WEEKS,
+    WINDOW,
+    trends_for,
+)
 from lumoflow.people.auth import SignedInRequest
 from lumoflow.people.models import Capability
 from lumoflow.people.queries import require_capability
@@ -267,3 +277,70 @@ def report(
     response = HttpResponse(content, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+class TrendWeekOut(Schema):
+    week: dt.date
+    value: float | None = Field(description="null when hidden or nothing to measure that week")
+    suppressed: bool = Field(description="hidden: fewer people than the privacy threshold")
+
+
+class MoverOut(Schema):
+    workspace_id: int
+    name: str
+    before: float = Field(description="People active per week, the `window` weeks before.")
+    after: float = Field(description="People active per week, the last `window` weeks.")
+    change: float = Field(description="after − before")
+    relative: float | None = Field(description="change ÷ before; null when before is 0")
+
+
+class TrendsOut(Schema):
+    start: dt.date
+    end: dt.date
+    computed_at: dt.datetime
+    min_group_size: int
+    weeks: int
+    window: int
+    participation: list[TrendWeekOut] = Field(description="Share of people active each week.")
+    responsiveness: list[TrendWeekOut] = Field(
+        description="Median hours to a post's first reply, by week of the post."
+    )
+    relevance: list[TrendWeekOut] = Field(description="Share of posts on topic each week.")
+    rising: list[MoverOut]
+    falling: list[MoverOut]
+    compared: int = Field(description="Workspaces with every week of both stretches shown.")
+    not_compared: int = Field(
+        description="Workspaces not measured yet, or with a week under the privacy threshold."
+    )
+
+
+@router.get(
+    "/org/trends",
+    response=TrendsOut,
+    summary="Company trends",
+    description="The organisation's participation, responsiveness and on-topic share over the "
+    "last `weeks` complete weeks (4 to 52, default 26), and the workspaces whose people active "
+    "per week moved most over the last `window` weeks against the `window` before (1 to 6, "
+    "default 4), five each way. From the stored metrics (every workspace that is not secret nor "
+    "excluded): executives only. Weeks under the privacy threshold are hidden.",
+)
+def trends(
+    request: HttpRequest,
+    weeks: Annotated[int, Query(WEEKS, ge=MIN_WEEKS, le=MAX_WEEKS)] = WEEKS,
+    window: Annotated[int, Query(WINDOW, ge=MIN_WINDOW, le=MAX_WINDOW)] = WINDOW,
+) -> dict[str, Any]:
+    t = trends_for(request.user, weeks=weeks, window=window)
+    m = t.metrics
+    return {
+        "start": m.start,
+        "end": m.end,
+        "computed_at": m.computed_at,
+        "min_group_size": t.min_group_size,
+        "weeks": t.weeks,
+        "window": t.window,
+        **t.series,
+        "rising": [vars(x) for x in t.rising],
+        "falling": [vars(x) for x in t.falling],
+        "compared": t.compared,
+        "not_compared": t.not_compared,
+    }

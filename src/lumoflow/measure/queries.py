@@ -359,11 +359,17 @@ def get_people_figures_for(
     )
 
 
-def get_org_network_for(viewer: Viewer) -> tuple[Metrics, dict[str, Any] | None]:
-    """The organisation's stored metrics for the default period and their department network
-    map (None when nothing was measured): executives only (PermissionDenied for others). Read
-    from the store; only the organisation's very first computation runs in the request."""
+def get_org_stored_for(viewer: Viewer) -> Metrics:
+    """The organisation's stored metrics for the default period: executives only
+    (PermissionDenied for others). Read from the store; only the organisation's very first
+    computation runs in the request."""
     require_capability(viewer, Capability.EXECUTIVE)
     first, last, rolling = check_period(None, None)
-    m = _metrics(ORGANISATION, first, last, targets="", rolling=rolling, full=True)
+    return _metrics(ORGANISATION, first, last, targets="", rolling=rolling, full=True)
+
+
+def get_org_network_for(viewer: Viewer) -> tuple[Metrics, dict[str, Any] | None]:
+    """The organisation's stored metrics for the default period and their department network
+    map (None when nothing was measured): executives only, as `get_org_stored_for`."""
+    m = get_org_stored_for(viewer)
     return m, m.data.get("department_map")

@@ -51,6 +51,8 @@ from lumoflow.measure.queries import (
     get_workspace_metrics_for,
     workspace_targets,
 )
+from lumoflow.people.models import Capability
+from lumoflow.people.queries import has_capability
 
 STATUS_WORDS = {"met": "Met", "near": "Near", "missed": "Missed", "unknown": "Not shown"}
 
@@ -259,9 +261,12 @@ def chart_html(spec: dict[str, Any], svg_url: str = "", *, static: bool = True) 
     )
 
 
-def _target_of(data: dict[str, Any], column: str, targets: Targets) -> float | None:
+def _target_of(data: dict[str, Any], column: str, targets: Targets | None) -> float | None:
     """The target line of a weekly chart: weekly active share as people (of the period's
-    members), the reply time in hours, the on-topic share; none for the other series."""
+    members), the reply time in hours, the on-topic share; none for the other series, nor
+    without targets (the organisation has none)."""
+    if targets is None:
+        return None
     if column == "active":
         members = (data.get("participation") or {}).get("members")
         return targets.weekly_active_share * members if members else None
@@ -271,9 +276,17 @@ def _target_of(data: dict[str, Any], column: str, targets: Targets) -> float | N
     }.get(column)
 
 
-def _charts(page: Page, data: dict[str, Any], targets: Targets) -> list[dict[str, Any]]:
-    """The weekly charts, each with its target line, the engine's trend line where it fitted one
-    and, on the people contributing, the changepoint when the step test found it significant."""
+def weekly_charts(
+    page: Page,
+    data: dict[str, Any],
+    targets: Targets | None,
+    *,
+    charts: tuple[tuple[str, str, str, str, str, str], ...] = CHARTS,
+    weeks: int | None = None,
+) -> list[dict[str, Any]]:
+    """The weekly charts (`charts`: rows as CHARTS), each with its target line, the engine's
+    trend line where it fitted one and, on the people contributing, the changepoint when the
+    step test found it significant; with `weeks`, only the last that many complete weeks."""
     fading = data.get("fading") or {}
     trends = fading.get("trends") or {}
     silent_run = int((fading.get("rule") or {}).get("min_silent_weeks") or 4)
@@ -285,8 +298,10 @@ def _charts(page: Page, data: dict[str, Any], targets: Targets) -> list[dict[str
     end = period_end(data)
     # the week under way is left out, as the targets leave it: its part-week would read as a fall
     last = complete_weeks(end, 1)[0].isoformat() if end else "9999"
+    if weeks is not None and end:
+        first = max(first, complete_weeks(end, weeks)[0].isoformat())
     out = []
-    for family, column, title, y_title, kind, trend_key in CHARTS:
+    for family, column, title, y_title, kind, trend_key in charts:
         weekly = (data.get(family) or {}).get("weekly") or []
         points = [p for p in fill_weeks(page, weekly, column) if first <= p["week"] <= last]
         if len(points) < 2:
@@ -373,6 +388,8 @@ def page(request: HttpRequest, workspace_id: int) -> HttpResponse:
     key = get_stored_key_for(request.user, ws)
     role = role_of(request.user, ws)
     targets = workspace_targets(ws)
+    # the way in to the individual-level figures, for their holders only
+    analyst = has_capability(request.user, Capability.PEOPLE_ANALYTICS)
     parts = (
         "health-page",
         ws.pk,
@@ -382,13 +399,16 @@ def page(request: HttpRequest, workspace_id: int) -> HttpResponse:
         key.full,
         key.refreshing,
         role,
+        analyst,
         tuple(vars(targets).values()),
         timezone.get_current_timezone_name(),
     )
 
     def build() -> Card:
         m = get_workspace_metrics_for(request.user, ws)
-        return _body(request, ws, m, targets, marks, role=role, owner=may_manage(role))
+        return _body(
+            request, ws, m, targets, marks, role=role, owner=may_manage(role), analyst=analyst
+        )
 
     body = fragments.cached(parts, build, Card.fresh, marks=marks)
     return fragments.page(
@@ -402,7 +422,15 @@ def page(request: HttpRequest, workspace_id: int) -> HttpResponse:
 
 
 def _body(
-    request: Any, ws: Any, m: Any, targets: Targets, marks: Marks, *, role: str | None, owner: bool
+    request: Any,
+    ws: Any,
+    m: Any,
+    targets: Targets,
+    marks: Marks,
+    *,
+    role: str | None,
+    owner: bool,
+    analyst: bool,
 ) -> Card:
     from lumoflow.conversation import queries as cq
     from lumoflow.conversation.cards import url_template
@@ -436,6 +464,7 @@ def _body(
         "watch": [r for r in rows if r.status.watch],
         "min_group_size": pg.min_group_size,
         "alerts": alerts_section_for(request.user, ws.pk, data),
+        "analyst": analyst,
     }
     if m.full:
         since = dt.datetime.combine(m.start, dt.time(), dt.UTC)
@@ -511,7 +540,7 @@ def figures_of(workspace_id: int, m: Any, targets: Targets, marks: Marks) -> Fig
 
 def _draw(workspace_id: int, m: Any, targets: Targets) -> Figures:
     pg = Page(m.data)
-    specs = {f"week-{i}": spec for i, spec in enumerate(_charts(pg, m.data, targets))}
+    specs = {f"week-{i}": spec for i, spec in enumerate(weekly_charts(pg, m.data, targets))}
     funnel_rows: list[tuple[str, str]] = []
     never: list[str] = []
     hidden = 0

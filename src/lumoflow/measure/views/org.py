@@ -1,5 +1,5 @@
-"""The executive view: the organisation's portfolio (`/org`) and the value assumptions
-(`/org/value-assumptions`).
+"""The executive view: the organisation's portfolio (`/org`), its trends (`/org/trends`) and
+the value assumptions (`/org/value-assumptions`).
 
 The portfolio reads the stored metrics through `measure.portfolio.portfolio_for` (executives
 only); each row's sparkline is built once per stored result and kept in the fragments cache.
@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -18,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from lumoflow.activity.queries import change_marks_of
+from lumoflow.analytics.html_page import Page
 from lumoflow.charts import department_network, sparkline
 from lumoflow.core import fragments
 from lumoflow.core.errors import Invalid, PermissionDenied
@@ -33,7 +35,19 @@ from ..portfolio import SORTS, VERDICT_CHOICES, Portfolio, Row, portfolio_for
 from ..queries import get_org_network_for
 from ..report.period import last_complete_quarter, recent_periods
 from ..report.render import report_file
-from .health import chart_html
+from ..trends import (
+    MAX_WEEKS,
+    MAX_WINDOW,
+    MIN_WEEKS,
+    MIN_WINDOW,
+    SERIES,
+    WEEKS,
+    WINDOW,
+    Trends,
+    stretch,
+    trends_for,
+)
+from .health import chart_html, weekly_charts
 
 
 def money(value: float, currency: str) -> str:
@@ -249,3 +263,55 @@ def report(request: SignedInRequest) -> HttpResponse:
     response = HttpResponse(content, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+class TrendsForm(forms.Form):
+    """The trends' weeks shown and the movers' window, from the address (kept beside its one
+    view: the measure forms module keys the bench's demo cache, this one does not)."""
+
+    weeks = forms.IntegerField(required=False, min_value=MIN_WEEKS, max_value=MAX_WEEKS)
+    window = forms.IntegerField(required=False, min_value=MIN_WINDOW, max_value=MAX_WINDOW)
+
+
+def _trend_charts(t: Trends) -> tuple[str, ...]:
+    """The organisation's weekly charts (the health page's chart function on the
+    organisation's result), drawn once per stored result and number of weeks."""
+    m = t.metrics
+    parts = ("org-trends", m.computed_at.isoformat(), m.end.isoformat(), t.weeks)
+
+    def build() -> tuple[str, ...]:
+        specs = weekly_charts(Page(m.data), m.data, None, charts=SERIES, weeks=t.weeks)
+        return tuple(chart_html(spec) for spec in specs)
+
+    return fragments.cached(parts, build, marks=change_marks_of([]))
+
+
+@login_required
+def trends(request: SignedInRequest) -> HttpResponse:
+    """The organisation's participation, responsiveness and on-topic share week by week, and
+    the workspaces that moved most; executives only (403), 400 for weeks out of range."""
+    require_capability(request.user, Capability.EXECUTIVE)
+    form = TrendsForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "measure/org_trends.html",
+            {"form": form, "nav": "org", "bad": True},
+            status=400,
+        )
+    weeks = form.cleaned_data["weeks"] or WEEKS
+    window = form.cleaned_data["window"] or WINDOW
+    t = trends_for(request.user, weeks=weeks, window=window)
+    end = t.metrics.end
+    ctx = {
+        "t": t,
+        "m": t.metrics,
+        "charts": _trend_charts(t),
+        "recent": stretch(end, window),
+        "before": stretch(end - dt.timedelta(weeks=window), window),
+        "week_choices": (12, 26, 52),
+        "window_choices": range(MIN_WINDOW, MAX_WINDOW + 1),
+        "form": form,
+        "nav": "org",
+    }
+    return render(request, "measure/org_trends.html", ctx)
