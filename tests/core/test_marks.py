@@ -71,6 +71,18 @@ def _renamed(person: Any) -> Any:
 # "new" (the workspace it created), or None for what no cached page shows (then nothing need
 # move). Keyed by module and name: a new action fails `test_every_action_is_walked` until here.
 Act = Callable[[Any, Posts], Any]
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(out, "PNG")
+    return out.getvalue()
+
+
 ACTIONS: dict[str, tuple[Act, str | int | None]] = {
     # activity: the primitives every action calls
     "activity.record": (
@@ -291,6 +303,12 @@ ACTIONS: dict[str, tuple[Act, str | int | None]] = {
         OUTSIDE,
     ),
     "people.create_token": (lambda o, p: people.create_token(o.mia, name="ci"), None),
+    # a face shows on cards of every workspace: the mark outside any workspace moves
+    "people.set_photo": (
+        lambda o, p: people.set_photo(o.mia, "mia", name="me.png", data=_png()),
+        OUTSIDE,
+    ),
+    "people.remove_photo": (lambda o, p: people.remove_photo(o.mia, "mia"), OUTSIDE),
     "people.export_person": (lambda o, p: people.export_person(o.ada, "mia"), None),
     "people.erase_person": (lambda o, p: _erase_mentioned(o), LAUNCH),
     "people.revoke_token": (lambda o, p: people.revoke_token(o.mia, p.token_id), None),

@@ -24,8 +24,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from lumoflow.core import limits
 from lumoflow.core.context import csrf_token
+from lumoflow.core.images import THUMB_BOX
 from lumoflow.core.marks import Marks
 from lumoflow.core.times import age_unchanged_for, exact, time_tag
+from lumoflow.people.faces import face_html
 
 from .models import EMOJIS
 from .queries import PostCard
@@ -222,6 +224,59 @@ def _links(p: Any, o: CardOptions) -> str:
     return "".join(out)
 
 
+#: What a file that is not shown inline is, in people's words (by its sniffed type).
+FILE_TYPES = {
+    "application/pdf": "PDF",
+    "application/zip": "ZIP archive",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel workbook",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
+}
+
+
+def _files(attachments: Sequence[Any]) -> str:
+    """Images as thumbnails opening the full image; other files as links with type and size."""
+    shown = [a for a in attachments if a.thumbnail]
+    listed = [a for a in attachments if not a.thumbnail]
+    out = ""
+    if shown:
+        out += '<div class="post-images">' + "".join(_thumb(a) for a in shown) + "</div>"
+    if listed:
+        out += (
+            '<ul class="attachments">'
+            + "".join(
+                format_escaped(
+                    '<li><a href="{}" download>📎 {}</a> '
+                    '<span class="muted small">{} · {}</span></li>',
+                    url_template("conversation:attachment").format(a.pk),
+                    a.name,
+                    FILE_TYPES.get(a.content_type, a.content_type.split("/")[-1].upper()),
+                    filesizeformat(a.size),
+                )
+                for a in listed
+            )
+            + "</ul>"
+        )
+    return out
+
+
+def _thumb(a: Any) -> str:
+    w, h = a.width or THUMB_BOX, a.height or THUMB_BOX
+    scale = min(1.0, THUMB_BOX / max(w, h))
+    return format_escaped(
+        '<a class="post-image" href="{}" title="{} · open full size ({} × {})">'
+        '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy"></a>',
+        url_template("conversation:attachment").format(a.pk),
+        a.name,
+        w,
+        h,
+        url_template("conversation:thumbnail").format(a.pk),
+        a.name,
+        max(1, round(w * scale)),
+        max(1, round(h * scale)),
+    )
+
+
 # An accepted answer moves to the top of its thread: the whole thread is what changes.
 _WHOLE_THREAD = ' hx-target="#thread" hx-select="#thread"'
 
@@ -233,21 +288,7 @@ def render_card(card: PostCard, o: CardOptions, now: Any = None) -> str:
     if o.accepted_id and o.accepted_id == p.pk:
         classes += " accepted"
     author = p.author
-    files = ""
-    if card.attachments:
-        files = (
-            '<ul class="attachments">'
-            + "".join(
-                format_escaped(
-                    '<li><a href="{}">📎 {}</a> <span class="muted small">{}</span></li>',
-                    url_template("conversation:attachment").format(a.pk),
-                    a.name,
-                    filesizeformat(a.size),
-                )
-                for a in card.attachments
-            )
-            + "</ul>"
-        )
+    files = _files(card.attachments)
     reactions, links = _reactions(p.pk, card.reactions, o), _links(p, o)
     if o.shared:
         reactions, links = _marked(f"r{p.pk}", reactions), _marked(f"l{p.pk}", links)
@@ -257,15 +298,14 @@ def render_card(card: PostCard, o: CardOptions, now: Any = None) -> str:
     return (
         format_escaped(
             '<article class="{}" id="post-{}" hx-target="this" hx-select="#post-{}" '
-            'hx-swap="outerHTML" hx-select-oob="#messages"><header class="post-head">'
-            '<span class="avatar" aria-hidden="true">{}</span><div>'
-            '<a class="post-author" href="{}">{}</a>',
+            'hx-swap="outerHTML" hx-select-oob="#messages"><header class="post-head">',
             classes,
             p.pk,
             p.pk,
-            author.name[:1].upper(),
-            person_url(author.username),
-            author.name,
+        )
+        + face_html(author)
+        + format_escaped(
+            '<div><a class="post-author" href="{}">{}</a>', person_url(author.username), author.name
         )
         + _pills(p)
         + f'<div class="muted small">{_meta(p, o, now)}</div></div></header>'

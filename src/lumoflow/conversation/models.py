@@ -187,6 +187,10 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     created_at = models.DateTimeField()
+    # Images only (core.images): their size upright, and a thumbnail shown in the post.
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    thumbnail = models.FileField(upload_to="attachments/thumbs/%Y/%m/", blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("hashtags/<str:tag>", views.hashtag, name="hashtag"),
     path("follow", views.follow, name="follow"),
     path("attachments/<int:attachment_id>", views.attachment, name="attachment"),
+    path("attachments/<int:attachment_id>/thumb", views.thumbnail, name="thumbnail"),
     path("mentions/suggest", views.suggest_people, name="suggest"),
     path("feed/new", views.new_posts, name="new_posts"),
     path("", include("lumoflow.notifications.urls")),

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -341,6 +341,19 @@ def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def thumbnail(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """An image's thumbnail (made when it was attached), to someone who may read its post."""
+    att = queries.get_attachment_for(request.user, attachment_id)
+    if not att.thumbnail:
+        raise Http404
+    response = FileResponse(att.thumbnail.open("rb"), content_type="image/webp")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=86400"  # an attachment never changes
     return response
 
 

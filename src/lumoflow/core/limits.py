@@ -47,6 +47,9 @@ ATTACHMENT_NAME = 100
 """An attachment's name, in characters; longer names are shortened (keeping the extension),
 as is any name over ATTACHMENT_NAME_BYTES in UTF-8 (file systems hold 255 bytes a name)."""
 ATTACHMENT_NAME_BYTES = 200
+IMAGE_PIXELS = 40_000_000
+"""The most pixels an attached image or a photo may have (width × height), read from its
+header before it is decoded: a small file that would unpack to gigabytes is refused unread."""
 """The longest `#tag` the Markdown linkifier finds."""
 
 # knowledge

@@ -66,6 +66,9 @@ class User(AbstractUser):
     location = models.CharField(max_length=limits.PERSON_NAME, blank=True)
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
     is_bot = models.BooleanField(default=False)
+    # A photo, square, at core.images.PHOTO_SIZES (64 and 256 px); none: initials (people.faces).
+    photo = models.FileField(upload_to="photos/%Y/", blank=True)
+    photo_small = models.FileField(upload_to="photos/%Y/", blank=True)
 
     class Meta:
         ordering = ["username"]

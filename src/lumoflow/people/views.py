@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from lumoflow.core import limits
-from lumoflow.core.errors import NotFound
+from lumoflow.core import inplace, limits
+from lumoflow.core.errors import Invalid, NotFound
 from lumoflow.core.forms import errors_text, page_number, run_action
 from lumoflow.notifications import queries as notification_queries
 
@@ -119,3 +120,40 @@ def person(request: HttpRequest, username: str) -> HttpResponse:
     except NotFound:
         raise Http404
     return render(request, "people/person.html", {"person": p, "nav": "people"})
+
+
+@login_required
+@require_POST
+def change_photo(request: SignedInRequest) -> HttpResponse:
+    """Upload a photo (`photo`), or take it away (`remove`)."""
+    me = request.user.username
+    if request.POST.get("remove"):
+        actions.remove_photo(request.user, me)
+        messages.success(request, "Photo removed: your initials show instead.")
+        return redirect("people:profile")
+    upload = request.FILES.get("photo")
+    if upload is None:
+        return inplace.refused(request, ["Choose a photo to upload."], reverse("people:profile"))
+    try:
+        actions.set_photo(request.user, me, name=upload.name or "", data=upload.read())
+    except Invalid as exc:
+        return inplace.refused(request, [exc.detail], reverse("people:profile"))
+    messages.success(request, "Photo saved.")
+    return redirect("people:profile")
+
+
+@login_required
+def photo(request: HttpRequest, username: str, size: int) -> FileResponse:
+    """A person's photo, to anyone signed in who may see the person."""
+    try:
+        p = queries.get_person_for(request.user, username)
+    except NotFound:
+        raise Http404
+    field = p.photo_small if size == 64 else p.photo if size == 256 else None
+    if not field:
+        raise Http404
+    response = FileResponse(field.open("rb"), content_type="image/webp")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=86400"  # its address changes with the photo
+    return response

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
 from lumoflow.activity.actions import record
 from lumoflow.activity.models import Verb
-from lumoflow.core import limits
+from lumoflow.core import images, limits
 from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.core.oncommit import publish
 from lumoflow.core.validation import FieldErrors, id_or_not_found
@@ -34,11 +36,30 @@ from .common import (
     _writable_workspace,
 )
 
+Checked = tuple[Any, str, images.Prepared | None]
+"""An upload checked: the file, its sniffed type ("" when refused), an image made ready."""
 
-def _check_files(errs: FieldErrors, actor: User, files: Sequence[Any]) -> list[tuple[Any, str]]:
+
+def _checked(errs: FieldErrors, upload: Any) -> Checked:
+    """Check one file; an image is read whole, turned upright, stripped of its metadata and
+    given a thumbnail (core.images), and refused with the reason when it cannot be."""
+    mime = check_file(errs, upload)
+    if not mime.startswith("image/"):
+        return upload, mime, None
+    upload.seek(0)
+    try:
+        return upload, mime, images.prepare(upload.read(), mime)
+    except images.BadImage as exc:
+        errs.add("files", f"'{attachment_name(upload)}': {exc}")
+        return upload, "", None
+    finally:
+        upload.seek(0)
+
+
+def _check_files(errs: FieldErrors, actor: User, files: Sequence[Any]) -> list[Checked]:
     """Check every file first, so that a refused one leaves nothing stored: each file, their
     total on one post, and what the person attached in the last 24 hours with them."""
-    checked = [(f, check_file(errs, f)) for f in files]
+    checked = [_checked(errs, f) for f in files]
     total = sum(int(getattr(f, "size", 0) or 0) for f in files)
     if not total:
         return checked
@@ -58,9 +79,9 @@ def _check_files(errs: FieldErrors, actor: User, files: Sequence[Any]) -> list[t
     return checked
 
 
-def _store_files(post: Post, checked: list[tuple[Any, str]], now: datetime) -> None:
-    for f, mime in checked:
-        store_attachment(post, f, mime, now)
+def _store_files(post: Post, checked: list[Checked], now: datetime) -> None:
+    for f, mime, image in checked:
+        store_attachment(post, f, mime, now, image=image)
 
 
 # ------------------------------------------------------------------ posts, replies
@@ -105,7 +126,7 @@ def _insert_post(
     body_html: str,
     oid: int | None,
     at: datetime | None,
-    checked: list[tuple[Any, str]],
+    checked: list[Checked],
     people: dict[str, int],
     tags: list[str],
 ) -> Post:
@@ -156,7 +177,7 @@ def _insert_reply(
     body: str,
     body_html: str,
     at: datetime | None,
-    checked: list[tuple[Any, str]],
+    checked: list[Checked],
     people: dict[str, int],
     tags: list[str],
 ) -> Post:
@@ -319,10 +340,20 @@ def hide_post(actor: User, post_id: Any, *, reason: str) -> None:
 # ------------------------------------------------------------------------ reactions
 
 
-def store_attachment(post: Post, upload: Any, mime: str, now: datetime) -> Attachment:
-    """Save one checked file on `post` (called by the post actions)."""
+def store_attachment(
+    post: Post, upload: Any, mime: str, now: datetime, *, image: images.Prepared | None = None
+) -> Attachment:
+    """Save one checked file on `post` (called by the post actions); an image as `image` made
+    it (upright, no metadata), with its thumbnail."""
     name = attachment_name(upload)
     att = Attachment(post=post, name=name, content_type=mime, size=int(upload.size), created_at=now)
-    att.file.save(name, upload, save=False)
+    if image is None:
+        att.file.save(name, upload, save=False)
+    else:
+        # `size` stays what was sent: it is what the daily upload limit counts
+        att.width, att.height = image.width, image.height
+        att.file.save(name, ContentFile(image.data), save=False)
+        stem = os.path.splitext(name)[0]
+        att.thumbnail.save(f"{stem}.webp", ContentFile(image.thumb), save=False)
     att.save()
     return att

@@ -328,7 +328,7 @@ def posts_by_ids(ids: list[int]) -> list[Post]:
     return posts
 
 
-_AUTHOR_FIELDS = ["id", "username", "display_name", "first_name", "last_name"]
+_AUTHOR_FIELDS = ["id", "username", "display_name", "first_name", "last_name", "photo_small"]
 
 
 def _attach_card_relations(posts: list[Post], workspace: Workspace | None) -> None:
@@ -347,7 +347,7 @@ def _attach_card_relations(posts: list[Post], workspace: Workspace | None) -> No
                 db,
                 _AUTHOR_FIELDS,
                 [a.author_id, a.author_username, a.author_display_name]
-                + [a.author_first_name, a.author_last_name],
+                + [a.author_first_name, a.author_last_name, a.author_photo_small],
             )
         if a.workspace_id not in spaces:
             spaces[a.workspace_id] = Workspace.from_db(

@@ -41,6 +41,7 @@ _CARD_RELATED = (
     "author__display_name",
     "author__first_name",
     "author__last_name",
+    "author__photo_small",  # the face on the card (people.faces)
     "workspace__name",
     "workspace__visibility",
     "objective__title",

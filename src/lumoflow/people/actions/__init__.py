@@ -16,6 +16,7 @@ from .capabilities import grant_capability, record_individual_view, revoke_capab
 from .checks import USERNAME_RE, PersonRow, ensure_department, parse_department_path
 from .csv_import import CSV_HEADER, ImportReport, import_people
 from .personal import erase_person, export_person
+from .photo import remove_photo, set_photo
 from .profile import PROFILE_FIELDS, update_profile
 from .signin import record_sign_in
 from .tokens import create_token, revoke_token
@@ -26,6 +27,8 @@ __all__ = [
     "USERNAME_RE",
     "ImportReport",
     "PersonRow",
+    "remove_photo",
+    "set_photo",
     "admin_delete",
     "admin_save",
     "bulk_create_people",

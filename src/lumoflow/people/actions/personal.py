@@ -29,6 +29,7 @@ from lumoflow.core.errors import NotFound, PermissionDenied
 from lumoflow.search.documents import index_people, index_posts
 
 from ..models import User
+from .photo import forget_photo
 
 FORMAT = 1
 # Never exported: what would let someone sign in as the person.
@@ -199,6 +200,7 @@ def erase_person(actor: User | None, username: str) -> User:
     person.display_name = f"Former employee {number}"
     person.first_name = person.last_name = person.email = ""
     person.title = person.location = person.time_zone = ""
+    forget_photo(person)
     person.manager = None
     person.is_active = person.is_staff = person.is_superuser = False
     person.set_unusable_password()
