@@ -223,3 +223,30 @@ def test_check_in_swaps_the_key_result(org: Any, browser_client: Any) -> None:
     )
     assert r["HX-Retarget"] == "#messages"
     assert "Check-in not saved. Enter the value you measured." in r.content.decode()
+
+
+def test_without_javascript_a_refused_post_keeps_what_was_typed(
+    org: Any, browser_client: Any
+) -> None:
+    # given: a question with a file whose name lies
+    c = browser_client(org.mia)
+    bad = SimpleUploadedFile("notes.pdf", PNG, content_type="application/pdf")
+    data = {"kind": "question", "body": "Which chart is right?", "files": [bad]}
+    data["objective_id"] = org.objective.pk
+    # when
+    r = c.post(f"/workspaces/{org.launch.pk}/posts", data, follow=True)
+    # then: the composer holds the text, the kind and the objective (once)
+    page = r.content.decode()
+    assert "Not posted: &#x27;notes.pdf&#x27;" in page
+    assert (
+        ">\nWhich chart is right?</textarea>" in page or ">Which chart is right?</textarea>" in page
+    )
+    assert re.search(r'value="question"\s+checked', page)
+    assert f'<option value="{org.objective.pk}" selected>' in page
+    again = c.get(f"/workspaces/{org.launch.pk}").content.decode()
+    assert "Which chart is right?</textarea>" not in again and not Post.objects.exists()
+    # and a reply
+    q = actions.create_post(org.fred, org.launch.pk, kind="question", body="Who?")
+    bad = SimpleUploadedFile("x.png", b"not a png", content_type="image/png")
+    r = c.post(f"/posts/{q.pk}/reply", {"body": "Me, see file", "files": [bad]}, follow=True)
+    assert "Me, see file</textarea>" in r.content.decode()

@@ -10,6 +10,10 @@ from lumoflow.core.forms import text_field
 
 from .models import IdeaStatus, Kind
 
+#: Session keys of what was typed in a refused post or reply, for the page shown next without
+#: JavaScript (in place, the form itself stays as it was). Taken once, by that page.
+DRAFT, REPLY_DRAFT = "draft:workspace:{}", "draft:thread:{}"
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True

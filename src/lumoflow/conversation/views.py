@@ -35,7 +35,7 @@ from lumoflow.workspaces import queries as ws_queries
 from . import actions, cards, queries
 from .attachments import attachment_name
 from .cards import format_escaped, person_url, url_template
-from .forms import EditForm, IdeaStatusForm, PostForm, ReplyForm
+from .forms import DRAFT, REPLY_DRAFT, EditForm, IdeaStatusForm, PostForm, ReplyForm
 from .models import EMOJIS, Kind
 
 PAGE = 20
@@ -153,7 +153,7 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
         "can_react": role is not None,
         "can_accept": post.kind == Kind.QUESTION
         and queries.may_accept_answer(request.user, post, role),
-        "reply_form": ReplyForm(),
+        "reply_form": ReplyForm(initial=request.session.pop(REPLY_DRAFT.format(post.pk), None)),
         "idea_form": IdeaStatusForm(initial={"status": post.idea_status}),
         "following_author": queries.follow_state(request.user, person_id=post.author_id),
         "revisions": queries.list_revisions_for(request.user, post) if post.edited_at else [],
@@ -177,7 +177,8 @@ def create_post(request: SignedInRequest, workspace_id: int) -> HttpResponse:
         if post is not None:
             messages.success(request, "Posted.")
             return redirect(back)
-    return _refused(request, form, "Not posted", back)
+    draft = {k: request.POST.get(k, "") for k in ("kind", "body", "objective_id")}
+    return _refused(request, form, "Not posted", back, draft=(DRAFT.format(ws.pk), draft))
 
 
 @login_required
@@ -190,12 +191,22 @@ def reply(request: SignedInRequest, post_id: int) -> HttpResponse:
         r = run_action(form, lambda: actions.create_reply(request.user, parent.pk, **data))
         if r is not None:
             return redirect(post_url(r))
-    return _refused(request, form, "Reply not sent", post_url(parent))
+    draft = (
+        REPLY_DRAFT.format(parent.thread_id or parent.pk),
+        {"body": request.POST.get("body", "")},
+    )
+    return _refused(request, form, "Reply not sent", post_url(parent), draft=draft)
 
 
-def _refused(request: HttpRequest, form: Any, what: str, back: str) -> HttpResponse:
+def _refused(
+    request: HttpRequest, form: Any, what: str, back: str, *, draft: tuple[str, dict[str, str]]
+) -> HttpResponse:
     """A refused post or reply: each error as a line, and the files it names (in place, they
-    are taken off the form; the others and everything typed stay)."""
+    are taken off the form; the others and everything typed stay). Without JavaScript what was
+    typed waits in the session for the page the redirect shows (files cannot: a browser never
+    fills a file field)."""
+    if not inplace.is_htmx(request):
+        request.session[draft[0]] = draft[1]
     lines = [f"{what}: {e}" for errs in form.errors.values() for e in errs]
     named = [
         f.name or ""

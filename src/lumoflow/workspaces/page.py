@@ -222,6 +222,26 @@ def _follow_form(request: Any, workspace_id: int) -> str:
     )
 
 
+def _with_draft(request: Any, ws: Any, head: dict[str, Any], html: str) -> str:
+    """The composer holding what this person typed in a post refused a moment ago (a page
+    without JavaScript: the refusal redirected here), else the shared one."""
+    from lumoflow.conversation.forms import DRAFT, PostForm
+
+    session = getattr(request, "session", None)
+    draft = session.pop(DRAFT.format(ws.pk), None) if session is not None else None
+    start, end = "<!--composer-->", "<!--/composer-->"
+    if not draft or start not in html:
+        return html
+    objectives = [(o.pk, o.title) for o in queries.list_objectives_for(request.user, ws)]
+    form = PostForm(
+        initial=draft, objectives=objectives, announce=queries.may_announce(ws, head["role"])
+    )
+    ctx = {"ws": ws, "post_form": form, "csrf_token": fragments.csrf_mark()}
+    composer = render_to_string("conversation/_composer.html", ctx)
+    i, j = html.index(start) + len(start), html.index(end)
+    return html[:i] + composer + html[j:]
+
+
 def context(request: Any, ws: Any, marks: Marks) -> dict[str, Any]:
     """The page for this viewer: `body` (finished HTML), `can_read`, `shown` (the posts).
     `marks` are the workspace's, read before `ws` (`marks`)."""
@@ -244,6 +264,7 @@ def context(request: Any, ws: Any, marks: Marks) -> dict[str, Any]:
     mine = cq.my_reactions(request.user, [p.pk for p in shared.posts])
     html = card_html.personalise(shared.html, shared.cards, options, mine)
     html = html.replace(_FOLLOW_MARK, _follow_form(request, ws.pk), 1)
+    html = _with_draft(request, ws, ctx, html)
     html = panels.fill(html, ENGAGEMENT, request, workspace=ws, role=ctx["role"], marks=marks)
     ctx["body"] = mark_safe(fragments.finish(html, request))  # noqa: S308 (built escaped)
     ctx["shown"] = shared.posts
