@@ -65,6 +65,16 @@ def test_edit_a_page_twice_view_the_diff_and_restore(org: Any, live_server: Any,
     expect(page.get_by_text("Revision 4")).to_be_visible()
     expect(page.locator(".wiki-body")).to_contain_text("Tag the release")
     expect(page.locator(".wiki-body a.wiki-missing", has_text="Rollback")).to_be_visible()
+    # and anyone in the workspace finds the page through the search box in the header
+    page.locator("#site-q").fill("tag release runbook")
+    page.locator("#site-q").press("Enter")
+    expect(page.get_by_role("heading", name="Search", exact=True)).to_be_visible()
+    hit = page.locator("main").get_by_role("link", name="Release runbook")
+    expect(hit).to_be_visible()
+    expect(page.locator("main mark").first).to_be_visible()
+    hit.click()
+    expect(page.get_by_role("heading", name="Release runbook")).to_be_visible()
+    expect(page.get_by_text("Revision 4")).to_be_visible()
 
 
 def _content(org: Any) -> tuple[Any, Any, Any]:
@@ -130,6 +140,7 @@ def test_knowledge_screenshots(
         "wiki-diff-inline": diff + "&mode=inline",
         "article": f"/articles/{article.pk}",
         "article-list": f"/workspaces/{org.launch.pk}/articles",
+        "search": "/search?q=release+runbook",
     }
     for name, url in shots.items():
         tab.goto(live_server.url + url)

@@ -32,6 +32,7 @@ def _axe() -> str:
 
 def _pages(demo: dict[str, Any]) -> dict[str, str]:
     from lumoflow.conversation.models import Post
+    from lumoflow.knowledge.models import Article, WikiPage
     from lumoflow.people.models import User
 
     employee = User.objects.get(username=demo["logins"]["employee"]["username"])
@@ -43,6 +44,9 @@ def _pages(demo: dict[str, Any]) -> dict[str, str]:
         .first()
     )
     assert thread is not None and employee.manager is not None
+    handbook = WikiPage.objects.get(workspace_id=fading, parent__isnull=True)
+    article = Article.objects.filter(workspace_id=fading).order_by("pk").first()
+    assert article is not None
     return {
         "home": "/",
         "workspace": f"/workspaces/{fading}",
@@ -52,6 +56,10 @@ def _pages(demo: dict[str, Any]) -> dict[str, str]:
         "people": "/people",
         "notifications": "/notifications",
         "insights": "/me/insights",
+        "wiki-page": f"/wiki/{handbook.pk}",
+        "wiki-diff": f"/wiki/{handbook.pk}/diff",
+        "article": f"/articles/{article.pk}",
+        "search": "/search?q=handbook",
     }
 
 

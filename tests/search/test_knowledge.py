@@ -143,3 +143,10 @@ def test_an_edit_and_a_restore_show_in_search_at_once(org: Any, api: Any, docs: 
 def test_syntax_characters_find_pages_as_plain_words(org: Any, api: Any, docs: Any, q: str):
     r = api(org.mia).get("/search", q=q, type="wiki")
     assert r.status_code == 200, r.content
+
+
+def test_a_pages_links_are_searched_as_words_and_snippets_show_no_brackets(org: Any, api: Any):
+    know.create_wiki_page(org.mia, org.launch.pk, title="Index", body="Read [[Wombat care]] first.")
+    r = api(org.fred).get("/search", q="wombat care", type="wiki")
+    [hit] = r.json()["items"]
+    assert "[[" not in hit["snippet_html"] and "<mark>Wombat</mark>" in hit["snippet_html"]

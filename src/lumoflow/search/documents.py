@@ -8,6 +8,7 @@ hidden, a person deactivated). `lumoflow reindex` builds the same documents thro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -59,10 +60,16 @@ def workspace_doc(ws: Workspace) -> Doc:
     return Doc(Kind.WORKSPACE, ws.pk, ws.pk, None, ws.name, ws.purpose, ws.created_at)
 
 
+_WIKI_LINK = re.compile(r"\[\[([^\[\]\n]+)\]\]")
+
+
 def wiki_doc(page: WikiPage, body: str) -> Doc:
-    """A wiki page: its title and current text (`body`), found by readers of its workspace."""
+    """A wiki page: its title and current text (`body`), found by readers of its workspace. A
+    `[[Page title]]` link is indexed as its words, as the page shows it (snippets show no
+    brackets)."""
+    text = _WIKI_LINK.sub(r"\1", body)
     return Doc(
-        Kind.WIKI, page.pk, page.workspace_id, page.created_by_id, page.title, body, page.created_at
+        Kind.WIKI, page.pk, page.workspace_id, page.created_by_id, page.title, text, page.created_at
     )
 
 
