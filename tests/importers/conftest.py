@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,3 +34,23 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+@pytest.fixture
+def kept(tmp_path: Path, settings: Any) -> Path:
+    """ "Measure an export": the test's data folder, under which uploads are kept."""
+    settings.DATA_DIR = tmp_path / "data"
+    return tmp_path / "data" / "measurements"
+
+
+@pytest.fixture
+def export_zip(tmp_path: Path) -> bytes:
+    """A Slack export zip of 8 people over 12 weeks (`measure_fixture`)."""
+    from .measure_fixture import slack_zip
+
+    return slack_zip(tmp_path / "acme-slack.zip").read_bytes()
+
+
+def kept_files(root: Path) -> list[Path]:
+    """The files kept under an uploads folder."""
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []

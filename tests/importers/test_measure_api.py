@@ -13,20 +13,9 @@ from lumoflow.importers.models import Measurement
 from lumoflow.importers.tasks import load_export_task, measure_export_task
 from lumoflow.workspaces.models import Workspace
 
-from .measure_fixture import slack_zip
+from .conftest import kept_files as _files
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def kept(tmp_path: Path, settings: Any) -> Path:
-    settings.DATA_DIR = tmp_path / "data"
-    return tmp_path / "data" / "measurements"
-
-
-@pytest.fixture
-def export(tmp_path: Path) -> bytes:
-    return slack_zip(tmp_path / "acme.zip").read_bytes()
 
 
 def _post(client: Any, data: bytes, query: str = "?name=acme.zip") -> Any:
@@ -38,17 +27,13 @@ def _post(client: Any, data: bytes, query: str = "?name=acme.zip") -> Any:
     )
 
 
-def _files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
-
-
 def test_upload_measure_read_list_load_and_delete(
-    org: Any, api: Any, kept: Path, export: bytes
+    org: Any, api: Any, kept: Path, export_zip: bytes
 ) -> None:
     # given
     ada = api(org.ada)
     # when
-    r = _post(ada, export)
+    r = _post(ada, export_zip)
     # then
     assert r.status_code == 201, r.content
     body = r.json()
@@ -56,7 +41,7 @@ def test_upload_measure_read_list_load_and_delete(
         "acme.zip",
         "slack",
         "queued",
-        len(export),
+        len(export_zip),
     )
     assert body["report"] is None and body["created_by"] == "ada"
     mid = body["id"]
@@ -82,14 +67,14 @@ def test_upload_measure_read_list_load_and_delete(
 
 
 def test_non_administrators_are_refused_before_the_body_is_kept(
-    org: Any, api: Any, kept: Path, export: bytes
+    org: Any, api: Any, kept: Path, export_zip: bytes
 ) -> None:
     mia = api(org.mia)
-    r = _post(mia, export)
+    r = _post(mia, export_zip)
     assert r.status_code == 403 and r["Content-Type"] == "application/problem+json"
     assert _files(kept) == [] and Measurement.objects.count() == 0
     assert mia.get("/org/measurements").status_code == 403
-    mid = _post(api(org.ada), export).json()["id"]
+    mid = _post(api(org.ada), export_zip).json()["id"]
     assert mia.get(f"/org/measurements/{mid}").status_code == 403
     assert mia.delete(f"/org/measurements/{mid}").status_code == 403
     assert api(None).get("/org/measurements").status_code == 401

@@ -19,50 +19,34 @@ from lumoflow.importers.models import Measurement
 from lumoflow.importers.tasks import load_export_task, measure_export_task
 from lumoflow.workspaces.models import Workspace
 
-from .measure_fixture import slack_zip
+from .conftest import kept_files as _files
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def kept(tmp_path: Path, settings: Any) -> Path:
-    """The data folder of the test: uploads are kept under it."""
-    settings.DATA_DIR = tmp_path / "data"
-    return tmp_path / "data" / "measurements"
-
-
-@pytest.fixture
-def export(tmp_path: Path) -> bytes:
-    return slack_zip(tmp_path / "acme-slack.zip").read_bytes()
 
 
 def _upload(client: Any, data: bytes, name: str = "acme-slack.zip", **fields: str) -> Any:
     return client.post("/org/measure", {"export": SimpleUploadedFile(name, data), **fields})
 
 
-def _files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
-
-
 def test_an_administrator_uploads_an_export_and_reads_its_report(
     org: Any,
     browser_client: Any,
     kept: Path,
-    export: bytes,
+    export_zip: bytes,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     # given
     ada = browser_client(org.ada)
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        r = _upload(ada, export)
+        r = _upload(ada, export_zip)
     # then: kept on disk under its name, queued for the worker
     m = Measurement.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/org/measure/{m.pk}"
     assert (m.source, m.status, m.size, m.name) == (
         "slack",
         "queued",
-        len(export),
+        len(export_zip),
         "acme-slack.zip",
     )
     assert [p.name for p in _files(kept)] == ["acme-slack.zip"]
@@ -90,10 +74,10 @@ def test_an_administrator_uploads_an_export_and_reads_its_report(
 
 
 def test_others_are_refused_and_nothing_is_kept(
-    org: Any, browser_client: Any, kept: Path, export: bytes
+    org: Any, browser_client: Any, kept: Path, export_zip: bytes
 ) -> None:
     # given
-    _upload(browser_client(org.ada), export)
+    _upload(browser_client(org.ada), export_zip)
     m = Measurement.objects.get()
     mia = browser_client(org.mia)
     # when / then
@@ -102,7 +86,7 @@ def test_others_are_refused_and_nothing_is_kept(
     assert mia.get(f"/org/measure/{m.pk}/report.html").status_code == 403
     assert mia.post(f"/org/measure/{m.pk}/delete").status_code == 403
     assert mia.post(f"/org/measure/{m.pk}/load", {"confirm": "1"}).status_code == 403
-    assert _upload(mia, export).status_code == 403
+    assert _upload(mia, export_zip).status_code == 403
     assert Measurement.objects.count() == 1 and len(_files(kept)) == 1
     assert browser_client(org.ada).get("/org/measure/999999").status_code == 404
     assert ada_anonymous_redirects(m.pk)
@@ -154,11 +138,11 @@ def test_bad_input_says_why_and_keeps_nothing(
 
 
 def test_a_measurement_that_fails_says_why_and_keeps_no_report(
-    org: Any, browser_client: Any, kept: Path, export: bytes
+    org: Any, browser_client: Any, kept: Path, export_zip: bytes
 ) -> None:
     # given: a Slack export declared as a Viva Engage one
     ada = browser_client(org.ada)
-    _upload(ada, export, "broken.zip", source="yammer")
+    _upload(ada, export_zip, "broken.zip", source="yammer")
     m = Measurement.objects.get()
     # when
     measure_export_task.call(m.pk)
@@ -186,11 +170,11 @@ def test_delete_removes_the_report_and_the_file(
     org: Any,
     browser_client: Any,
     kept: Path,
-    export: bytes,
+    export_zip: bytes,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     ada = browser_client(org.ada)
-    _upload(ada, export)
+    _upload(ada, export_zip)
     m = Measurement.objects.get()
     # when
     with django_capture_on_commit_callbacks(execute=True):
@@ -204,11 +188,11 @@ def test_delete_removes_the_report_and_the_file(
 
 
 def test_the_history_loads_after_the_mapping_is_confirmed(
-    org: Any, browser_client: Any, kept: Path, export: bytes
+    org: Any, browser_client: Any, kept: Path, export_zip: bytes
 ) -> None:
     # given a measured export
     ada = browser_client(org.ada)
-    _upload(ada, export)
+    _upload(ada, export_zip)
     m = Measurement.objects.get()
     measure_export_task.call(m.pk)
     # when: the mapping is shown, "random" sent to the existing workspace Launch
