@@ -109,7 +109,7 @@ def test_too_large_is_413_and_nothing_is_kept(
     r = _upload(ada, b"x" * 5000, "big.mbox")
     # then
     assert r.status_code == 413
-    assert "Too large" in r.content.decode()
+    assert "Too large" in r.content.decode() and "lumoflow analyze" in r.content.decode()
     assert Measurement.objects.count() == 0 and _files(kept) == []
     # and a Content-Length past the limit is refused before the body is read
     settings.LUMOFLOW_MAX_REQUEST_BYTES = 100
