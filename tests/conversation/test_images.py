@@ -137,3 +137,17 @@ def test_bomb_is_refused_before_its_pixels_are_decoded() -> None:
     assert len(data) < 100_000
     with pytest.raises(images.BadImage, match="40 million pixels"):
         images.prepare(data, "image/png")
+
+
+def test_the_api_gives_an_images_thumbnail_and_size(org: Any, api: Any) -> None:
+    post = actions.create_post(
+        org.mia,
+        org.launch.pk,
+        kind="update",
+        body="Chart",
+        files=[SimpleUploadedFile("chart.png", png(900, 300))],
+    )
+    got = api(org.fred).get(f"/posts/{post.pk}").json()["attachments"][0]
+    att = post.attachments.get()
+    assert got["thumbnail_url"] == f"/attachments/{att.pk}/thumb"
+    assert (got["width"], got["height"]) == (900, 300)

@@ -39,6 +39,10 @@ class AttachmentOut(Schema):
     content_type: str
     size: int
     url: str
+    # images only: the thumbnail shown in the pages, and the image's size upright
+    thumbnail_url: str | None = None
+    width: int | None = None
+    height: int | None = None
 
 
 class PostOut(Schema):
@@ -108,6 +112,7 @@ class IdeaStatusIn(BodyIn):
 def cards_out(viewer: Viewer, posts: list[Any]) -> list[dict[str, Any]]:
     """Posts as PostOut dicts (validated once, by the response schema)."""
     attachment_url = url_template("conversation:attachment")
+    thumbnail_url = url_template("conversation:thumbnail")
     out = []
     for c in queries.decorate(viewer, posts):
         p = c.post
@@ -138,6 +143,9 @@ def cards_out(viewer: Viewer, posts: list[Any]) -> list[dict[str, Any]]:
                         "content_type": a.content_type,
                         "size": a.size,
                         "url": attachment_url.format(a.pk),
+                        "thumbnail_url": thumbnail_url.format(a.pk) if a.thumbnail else None,
+                        "width": a.width,
+                        "height": a.height,
                     }
                     for a in c.attachments
                 ],
