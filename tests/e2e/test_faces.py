@@ -61,6 +61,7 @@ def test_photo_and_image_upload_and_display(browser: Any, live_server: Any, org:
     preview = page.locator(".face-preview img.avatar")
     expect(preview).to_be_visible()
     assert preview.evaluate("img => img.naturalWidth") == 256
+    screenshot(page, "faces-profile-1366-light")
 
     # ... posts an image in place, with a PDF beside it
     page.goto(f"{live_server.url}/workspaces/{org.launch.pk}")

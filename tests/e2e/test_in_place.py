@@ -101,7 +101,28 @@ def test_in_place_with_javascript(browser: Any, live_server: Any, org: Any) -> N
     expect(page.get_by_label("Your reply")).to_have_value("")
     assert _not_reloaded(page)
 
+    # deleting asks first: dismissed, nothing is sent; accepted, the card goes in place
+    page.goto(f"{live_server.url}/workspaces/{org.launch.pk}")
+    page.wait_for_function("window.htmx !== undefined")
+    _mark(page)
+    mine = page.locator("#feed article.post", has_text="Demo day in every office.")
+    page.once("dialog", lambda d: d.dismiss())
+    mine.get_by_role("button", name="Delete").click()
+    page.wait_for_timeout(500)
+    expect(mine).to_be_visible()
+    page.once("dialog", lambda d: d.accept())
+    mine.get_by_role("button", name="Delete").click()
+    expect(mine).to_have_count(0)
+    expect(page.locator("#messages")).to_contain_text("Deleted.")
+    assert _not_reloaded(page)
+    from lumoflow.conversation.models import Post
+
+    assert Post.objects.filter(body="Demo day in every office.", deleted_at__isnull=False).exists()
+
     # follow the author from the thread
+    page.goto(f"{live_server.url}/posts/{q.pk}")
+    page.wait_for_function("window.htmx !== undefined")
+    _mark(page)
     page.locator("#thread").get_by_role("button", name="Follow").click()
     expect(page.locator("#thread").get_by_role("button", name="Unfollow")).to_be_visible()
     assert _not_reloaded(page)

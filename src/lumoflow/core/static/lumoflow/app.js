@@ -46,7 +46,8 @@
 
   document.addEventListener("htmx:beforeSwap", function (e) {
     var target = e.detail.target;
-    focused = { key: keyOf(document.activeElement), target: target && target.id };
+    var next = target && target.nextElementSibling;
+    focused = { key: keyOf(document.activeElement), target: target && target.id, next: next && next.id };
   });
 
   document.addEventListener("htmx:afterSettle", function () {
@@ -57,7 +58,8 @@
         document.activeElement.isConnected) return;
     var el = was.key && find(was.key);
     if (!el && was.target) {
-      var swapped = document.getElementById(was.target);
+      // the fragment itself, or what followed it when it is gone (a deleted post: the next one)
+      var swapped = document.getElementById(was.target) || (was.next && document.getElementById(was.next));
       var controls = swapped ? swapped.querySelectorAll("summary, button, a[href], input, textarea, select") : [];
       for (var i = 0; i < controls.length && !el; i++) if (visible(controls[i])) el = controls[i];
     }
