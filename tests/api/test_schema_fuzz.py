@@ -15,6 +15,7 @@ signed-in member of a small organisation with posts, as on a demo site.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -27,6 +28,8 @@ from lumoflow.config.wsgi import application
 from lumoflow.core.errors import Invalid
 from lumoflow.core.validation import has_visible
 from lumoflow.measure.queries import check_period
+from lumoflow.measure.report.period import PATTERN as PERIOD_PATTERN
+from lumoflow.measure.report.period import parse_period
 from lumoflow.search.terms import parse
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
@@ -36,7 +39,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 def filter_case(ctx: Any, case: Any) -> bool:
     """Keep requests whose body keeps the rules across fields, as the actions check them (every
     phase, the coverage phase's boundary values included, runs this hook)."""
-    if not _measurable(case.query) or not _searchable(case):
+    if not _measurable(case.query) or not _searchable(case) or not _reportable(case.query):
         return False
     body = case.body
     if not isinstance(body, dict):
@@ -74,6 +77,20 @@ def _measurable(query: Any) -> bool:
     try:
         check_period(*(dt.date.fromisoformat(v) if v else None for v in values))
     except (ValueError, Invalid):
+        return False
+    return True
+
+
+def _reportable(query: Any) -> bool:
+    """Whether a report's `period` of a form the schema admits names a period one can report on:
+    not reversed, not in the future, at most three years (each refusal is tested on its own in
+    tests/measure/test_report.py). Values of another form stay, for the refusals to be tried."""
+    period = query.get("period") if isinstance(query, dict) else None
+    if not isinstance(period, str) or not re.fullmatch(PERIOD_PATTERN, period):
+        return True
+    try:
+        parse_period(period, today=dt.datetime.now(dt.UTC).date())
+    except Invalid:
         return False
     return True
 

@@ -14,6 +14,7 @@ from lumoflow.measure import actions
 from lumoflow.measure.assumptions import CURRENCIES, value_assumptions
 from lumoflow.measure.portfolio import SORTS, VERDICT_CHOICES, Portfolio, portfolio_for
 from lumoflow.measure.queries import get_org_network_for
+from lumoflow.measure.report.period import PATTERN as PERIOD_PATTERN
 from lumoflow.measure.report.render import report_file
 from lumoflow.measure.trends import (
     MAX_WEEKS,
@@ -28,7 +29,7 @@ from lumoflow.people.auth import SignedInRequest
 from lumoflow.people.models import Capability
 from lumoflow.people.queries import require_capability
 
-from .base import BodyIn, Text
+from .base import BodyIn, Id, Text
 
 router = Router(tags=["organisation"])
 
@@ -269,9 +270,9 @@ def network(request: HttpRequest) -> dict[str, Any]:
 )
 def report(
     request: HttpRequest,
-    period: Annotated[str, Query("", max_length=40)] = "",
+    period: Annotated[str, Query("", pattern=PERIOD_PATTERN, max_length=40)] = "",
     format: Annotated[Literal["pdf", "html"], Query("pdf")] = "pdf",  # noqa: A002
-    workspace: int | None = None,
+    workspace: Id | None = None,
 ) -> HttpResponse:
     content, name, kind = report_file(request.user, period, format, workspace_id=workspace)
     response = HttpResponse(content, content_type=kind)

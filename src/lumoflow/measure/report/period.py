@@ -20,6 +20,9 @@ MAX_DAYS = 3 * 366
 _FORM = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{2})))?$", re.IGNORECASE)
 FORMS = "a year (2026), a quarter (2026-Q3), a month (2026-09) or a range (2026-07..2026-09)"
 MONTHS = [calendar.month_name[m] for m in range(13)]
+_ONE = r"(?:19[7-9][0-9]|[2-9][0-9]{3})(?:-(?:[Qq][1-4]|0[1-9]|1[0-2]))?"
+#: The forms as a pattern (the API states it; the calendar's checks come after).
+PATTERN = f"^(?:{_ONE}(?:\\.\\.{_ONE})?)?$"
 
 
 @dataclass(frozen=True)
