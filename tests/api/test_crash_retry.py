@@ -77,8 +77,10 @@ class Writer(threading.Thread):
             conn.request("POST", f"/api/v1/workspaces/{self.workspace}/posts", body, headers)
             r = conn.getresponse()
             data = r.read()
-        except OSError:
-            return None  # refused, reset or cut off: the server is down; try again
+        except (OSError, http.client.HTTPException):
+            # refused, reset, or cut off mid-answer (killed between the headers and the body):
+            # no answer was read, so the post counts as unacknowledged; try again with its key
+            return None
         if r.status >= 500:
             return None
         return r.status, json.loads(data), r.getheader("Idempotent-Replayed") == "true"
