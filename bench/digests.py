@@ -11,7 +11,9 @@ refresh-metrics`, as the background refresh leaves them). Measured, each in a fr
 - the digests: the command itself (the outbox listed, each message composed with its PNG
   charts, sent and marked one by one).
 
-The ratio (baseline / digests) says what the charts and the outbox cost on top.
+The ratio (baseline / digests) says what the charts and the outbox cost on top. The sending
+process's CPU time is reported beside the wall-clock time: on a shared machine the other work
+stretches the second, not the first.
 Target: every owner's weekly digest within 60 s.
 """
 
@@ -45,7 +47,7 @@ def baseline() -> dict[str, Any]:
     from lumoflow.measure.digests.schedule import current_period
 
     period = current_period("weekly", timezone.now())
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     owners = content.weekly_recipients()
     messages = 0
     for owner in owners:
@@ -54,7 +56,11 @@ def baseline() -> dict[str, Any]:
         message.connection = get_connection()
         message.send()
         messages += 1
-    return {"seconds": time.perf_counter() - started, "messages": messages}
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu": time.process_time() - cpu,
+        "messages": messages,
+    }
 
 
 def digests() -> dict[str, Any]:
@@ -67,12 +73,13 @@ def digests() -> dict[str, Any]:
     from lumoflow.measure.models import DeliveryStatus, DigestDelivery
     from lumoflow.workspaces.models import Workspace
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     call_command("send_digests", "--weekly", stdout=io.StringIO())
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     sent = DigestDelivery.objects.filter(status=DeliveryStatus.SENT).count()
     return {
         "seconds": seconds,
+        "cpu": cpu,
         "sent": sent,
         "pending": DigestDelivery.objects.exclude(status=DeliveryStatus.SENT).count(),
         "workspaces": Workspace.objects.exclude(visibility="secret").count(),
@@ -90,7 +97,8 @@ def run() -> list[dict[str, Any]]:
         raise RuntimeError(f"digests: sent {full['sent']} of {base['messages']}: {full}")
     print(
         f"    {full['sent']} weekly digests ({full['workspaces']} workspaces, {people} people): "
-        f"{full['seconds']:.1f} s; without charts and outbox {base['seconds']:.1f} s",
+        f"{full['seconds']:.1f} s ({full['cpu']:.1f} s of CPU); without charts and outbox "
+        f"{base['seconds']:.1f} s ({base['cpu']:.1f} s of CPU)",
         flush=True,
     )
     return [
@@ -99,6 +107,14 @@ def run() -> list[dict[str, Any]]:
             full["seconds"],
             "s",
             baseline=base["seconds"],
+            higher_is_better=False,
+        ),
+        # the machine's other work stretches the wall-clock time, not the sending process's CPU
+        common.figure(
+            "weekly digests, every owner: CPU time of the sender",
+            full["cpu"],
+            "s",
+            baseline=base["cpu"],
             higher_is_better=False,
         ),
         common.figure(

@@ -34,6 +34,12 @@ def test_the_ceo_sees_the_fading_workspace_ranked_low_and_the_silo(
     row = next(i for i in items if i["workspace_id"] == fading_id)
     assert row["verdict"] == "fading"
     assert row["rank"] <= sum(1 for i in items if i["verdict"] == "fading")
+    # with its reasons: the targets it misses, and the engine's evidence in sentences
+    assert row["targets_missed"], row
+    with time_machine.travel(day_after, tick=False):
+        admin = User.objects.get(username=small_demo["logins"]["administrator"]["username"])
+        fading = api(admin).get(f"/workspaces/{fading_id}/metrics", families="fading").json()
+    assert [e["sentence"] for e in fading["fading"]["evidence"] if e.get("sentence")]
     # and the silo department is a silo on the map
     silo = small_demo["planted"]["silo"]["department"]
     assert silo in network["silos"]
