@@ -46,3 +46,25 @@ def test_every_operation_documents_the_problems_it_can_answer(db):
                 response = operation["responses"].get(str(status))
                 assert response is not None, (method, path, status)
                 assert PROBLEM in response["content"], (method, path, status)
+
+
+def test_every_schema_of_the_api_has_its_own_name():
+    # given every schema class the API's modules define
+    import importlib
+    import inspect
+    import pkgutil
+    from collections import Counter
+
+    from ninja import Schema
+
+    import lumoflow.api
+
+    names: Counter[str] = Counter()
+    for info in pkgutil.iter_modules(lumoflow.api.__path__):
+        module = importlib.import_module(f"lumoflow.api.{info.name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Schema) and cls.__module__ == module.__name__:
+                names[cls.__name__] += 1
+    # then no two share a name: the OpenAPI document keeps one schema per name, so a clash
+    # documents one endpoint's answer with another's fields
+    assert [name for name, n in names.items() if n > 1] == []

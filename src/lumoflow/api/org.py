@@ -36,7 +36,7 @@ router = Router(tags=["organisation"])
 Levels = dict[str, float]
 
 
-class WeekOut(Schema):
+class ActiveWeekOut(Schema):
     week: dt.date
     value: int | None = Field(description="People active; null when hidden (too few people).")
     suppressed: bool
@@ -58,7 +58,7 @@ class PortfolioRowOut(Schema):
     )
     objective_progress: float | None = Field(description="0..1, the latest objective's mean.")
     weekly_active: int | None = Field(description="People active in the last complete week.")
-    weekly: list[WeekOut] = Field(description="The last 12 complete weeks.")
+    weekly: list[ActiveWeekOut] = Field(description="The last 12 complete weeks.")
     value_hours: Levels | None = Field(description="Hours saved: low, base, high.")
     value_cost: Levels | None = Field(description="Cost saved: low, base, high.")
     owner: str | None = Field(description="Username of the first owner.")
