@@ -38,6 +38,29 @@ def test_member_may_not_announce_until_the_owner_opens_announcements(org: Any) -
     assert actions.create_post(org.mia, org.finance.pk, kind="update", body="Numbers").pk
 
 
+def test_bulk_writes_follow_the_same_rule(org: Any) -> None:
+    """The demo and the importers write through `bulk_create_posts`: a member's announcement
+    refuses the whole batch, naming its row, until the workspace opens announcements."""
+    from datetime import UTC, datetime
+
+    from lumoflow.conversation.actions.bulk import PostRow, bulk_create_posts
+    from lumoflow.core.errors import Invalid
+
+    at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    ws = org.launch.pk
+    rows = [
+        PostRow(org.olivia.pk, ws, "From the owner", at, kind="announcement"),
+        PostRow(org.fred.pk, ws, "From the facilitator", at, kind="announcement"),
+        PostRow(org.mia.pk, ws, "From a member", at, kind="announcement"),
+    ]
+    with pytest.raises(Invalid, match="only owners and facilitators"):
+        bulk_create_posts(rows)
+    assert not Post.objects.filter(body__startswith="From the").exists()
+    assert len(bulk_create_posts(rows[:2] + [PostRow(org.mia.pk, ws, "An update", at)])) == 3
+    ws_actions.update_workspace(org.olivia, ws, announcements_by_members=True)
+    assert len(bulk_create_posts(rows[2:])) == 1
+
+
 def test_the_setting_is_the_owners_and_a_boolean(org: Any) -> None:
     from lumoflow.core.errors import Invalid
 

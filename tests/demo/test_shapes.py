@@ -87,6 +87,20 @@ def test_posts_follow_working_hours_and_weekdays_of_their_authors(small_demo: di
     assert weekday > 0.97 and office > 0.97
 
 
+def test_announcements_come_from_owners_and_facilitators(small_demo: dict) -> None:
+    """Announcements reach every member's home feed: the demo posts them as the rules allow."""
+    from lumoflow.conversation.models import Post
+    from lumoflow.workspaces.models import Membership
+
+    announcers = set(
+        Membership.objects.filter(role__in=("owner", "facilitator")).values_list(
+            "user_id", "workspace_id"
+        )
+    )
+    posted = set(Post.objects.filter(kind="announcement").values_list("author_id", "workspace_id"))
+    assert posted and posted <= announcers
+
+
 def test_participation_is_heavy_tailed(small_demo: dict) -> None:
     # given how many posts and replies each person wrote
     from lumoflow.people.models import User

@@ -110,7 +110,33 @@ class Planner:
                 continue
             pool = Pool(ws.members[ok], ws.write[ok], self.people.dept[ws.members[ok]])
             self._roots(ws, pool, wk, t, int(count), member_at)
+        marks = len(self.act.reactions), len(self.act.views)
         self._reactions_and_views(ws, start)
+        self._announcers(ws, start, *marks)
+
+    def _announcers(self, ws: WorkspacePlan, start: int, reactions: int, views: int) -> None:
+        """Announcements reach every member's home feed, so only owners and facilitators post
+        them (`create_post`'s rule): each of this workspace's announcements is put in the name of
+        one of them, in the drawn author's time zone where one is, without drawing again (the
+        rest of the plan stays as the seed made it); their own reactions and reads are dropped."""
+        act, ploc = self.act, self.ploc
+        announcers = [ws.owner, *ws.facilitators]
+        moved = False
+        for p in range(start, len(act.ws)):
+            a = act.author[p]
+            if act.parent[p] >= 0 or act.kind[p] != "announcement" or a in announcers:
+                continue
+            near = [x for x in announcers if ploc[x] == ploc[a]] or announcers
+            act.author[p] = near[a % len(near)]
+            moved = True
+        if not moved:
+            return
+        author = np.array(act.author, dtype=np.int64)
+        for blocks, first in ((act.reactions, reactions), (act.views, views)):
+            for i in range(first, len(blocks)):
+                b = blocks[i]
+                own = author[b[0].astype(np.int64)] == b[1].astype(np.int64)
+                blocks[i] = b[:, ~own]
 
     def _roots(
         self, ws: WorkspacePlan, pool: Pool, wk: Week, t: int, count: int, member_at: dict[int, int]

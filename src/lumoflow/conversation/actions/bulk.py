@@ -119,6 +119,34 @@ def _insert(
     return ids
 
 
+def _is_announcement(r: PostRow) -> bool:
+    return r.parent_id is None and r.kind == Kind.ANNOUNCEMENT
+
+
+def _announcers(rows: Sequence[PostRow], ws_ids: set[int]) -> set[tuple[int, int]]:
+    """(author, workspace) pairs of the announcement rows whose author may announce there: an
+    owner or facilitator, or any member where the workspace opens announcements to all (the rule
+    of `create_post`, `ws_queries.may_announce`)."""
+    wanted = {(r.author_id, r.workspace_id) for r in rows if _is_announcement(r)}
+    if not wanted:
+        return set()
+    open_ws = set(
+        Workspace.objects.filter(pk__in=ws_ids, announcements_by_members=True).values_list(
+            "pk", flat=True
+        )
+    )
+    roles = Membership.objects.filter(
+        user_id__in={u for u, _ in wanted},
+        workspace_id__in={w for _, w in wanted},
+        status=MembershipStatus.ACTIVE,
+    ).values_list("user_id", "workspace_id", "role")
+    return {
+        (u, w)
+        for u, w, role in roles
+        if (u, w) in wanted and (w in open_ws or role in ws_queries.FACILITATE_ROLES)
+    }
+
+
 def _validate_rows(rows: Sequence[PostRow]) -> dict[int, tuple[int, int | None, int]]:
     ws_ids = {r.workspace_id for r in rows}
     known_ws = set(Workspace.objects.filter(pk__in=ws_ids).values_list("pk", flat=True))
@@ -128,6 +156,7 @@ def _validate_rows(rows: Sequence[PostRow]) -> dict[int, tuple[int, int | None, 
         Objective.objects.filter(workspace_id__in=ws_ids).values_list("pk", "workspace_id")
     )
     limit, kinds = limits.post_body(), set(Kind.values)
+    announcers = _announcers(rows, ws_ids)
     for i, r in enumerate(rows):
         if r.workspace_id not in known_ws:
             raise _bad(i, f"no workspace {r.workspace_id}")
@@ -141,6 +170,8 @@ def _validate_rows(rows: Sequence[PostRow]) -> dict[int, tuple[int, int | None, 
             raise _bad(i, "timestamp without time zone")
         if r.parent_id is None and r.kind not in kinds:
             raise _bad(i, f"unknown kind {r.kind!r}")
+        if _is_announcement(r) and (r.author_id, r.workspace_id) not in announcers:
+            raise _bad(i, "only owners and facilitators may post announcements in this workspace")
         if r.parent_id is not None:
             p = parents.get(r.parent_id)
             if p is None or p[0] != r.workspace_id:
