@@ -64,6 +64,15 @@ def page_workspace_id(page_id: Any) -> int | None:
     return WikiPage.objects.filter(pk=pid).values_list("workspace_id", flat=True).first()
 
 
+def article_workspace_id(article_id: Any) -> int | None:
+    """The workspace an article id belongs to (it never changes), read before the article's
+    change marks and the article itself; None for an id that names none. Tells nothing of it."""
+    aid = as_id(article_id)
+    if aid is None:
+        return None
+    return Article.objects.filter(pk=aid).values_list("workspace_id", flat=True).first()
+
+
 def get_wiki_page_for(viewer: Viewer, page_id: Any) -> WikiPage:
     """A page the viewer may read, with its workspace and current revision; else NotFound."""
     pid = id_or_not_found(page_id, "wiki page")

@@ -249,6 +249,7 @@ def new_article(request: SignedInRequest, workspace_id: int) -> HttpResponse:
 def article(request: HttpRequest, article_id: int) -> HttpResponse:
     """An article with its comments and reactions: the replies to and reactions on the post
     that published it, shown as the conversation shows them."""
+    _, marks = wiki_page.marks_of_article(article_id)
     found = queries.get_article_for(request.user, article_id)
     role = ws_queries.role_of(request.user, found.workspace)
     post = found.post
@@ -263,12 +264,14 @@ def article(request: HttpRequest, article_id: int) -> HttpResponse:
     ctx = {
         "article": found,
         "ws": found.workspace,
-        "body_html": mark_safe(found.body_html),  # noqa: S308 (sanitised at write time)
+        # shared under the change marks; sanitised at write time
+        "article_html": mark_safe(  # noqa: S308
+            wiki_page.article_body(found, marks, is_author=queries.is_author(request.user, found))
+        ),
         "root": cards[:1],
         "comments": cards[1:],
         "can_react": queries.may_write(role),
         "can_comment": queries.may_write(role) and bool(cards) and not found.workspace.is_archived,
-        "is_author": queries.is_author(request.user, found),
         "comment_form": CommentForm(),
         "nav": NAV,
     }
