@@ -264,6 +264,26 @@ def list_members_for(
     return qs.annotate(role_rank=ROLE_ORDER).order_by("-status", "role_rank", "user__username")
 
 
+def find_members_for(
+    viewer: Viewer, workspace_id: Any, *, search: str = "", role: str = ""
+) -> QuerySet[Membership]:
+    """`list_members_for`, narrowed to those whose names contain every word of `search` (any case)
+    and, when `role` is one of the roles, to that role ("requested" narrows to requests to join)."""
+    qs = list_members_for(viewer, workspace_id)
+    for word in search.split()[:5]:  # every word in one of the names
+        qs = qs.filter(
+            Q(user__username__icontains=word)
+            | Q(user__display_name__icontains=word)
+            | Q(user__first_name__icontains=word)
+            | Q(user__last_name__icontains=word)
+        )
+    if role == MembershipStatus.REQUESTED:
+        qs = qs.filter(status=MembershipStatus.REQUESTED)
+    elif role in Role.values:
+        qs = qs.filter(role=role, status=MembershipStatus.ACTIVE)
+    return qs
+
+
 def list_objectives_for(viewer: Viewer, workspace_id: Any) -> QuerySet[Objective]:
     """Objectives with key results and check-ins, for a workspace the viewer may read."""
     ws = get_readable_workspace_for(viewer, workspace_id)

@@ -7,14 +7,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from lumoflow.core import fragments, inplace
 from lumoflow.core.errors import Invalid, LumoFlowError, NotFound, PermissionDenied
-from lumoflow.core.forms import errors_text, run_action
+from lumoflow.core.forms import errors_text, page_number, run_action
 from lumoflow.notifications.queries import unread_count_for
 from lumoflow.people.auth import SignedInRequest
 
@@ -28,6 +30,10 @@ from .forms import (
     WorkspaceForm,
     WorkspaceSettingsForm,
 )
+from .models import Role
+
+#: Members shown on one page of a workspace's members list.
+MEMBERS_PER_PAGE = 50
 
 
 def _workspace(request: HttpRequest, workspace_id: int) -> Any:
@@ -190,7 +196,7 @@ def members(request: SignedInRequest, workspace_id: int) -> HttpResponse:
                 messages.success(request, f"Removed {request.POST['remove']}.")
             except LumoFlowError as exc:
                 _fail(request, exc)
-            return redirect("workspaces:members", workspace_id=ws.pk)
+            return redirect(request.get_full_path())
         if form.is_valid() and (
             run_action(form, lambda: actions.add_member(request.user, ws.pk, **form.cleaned_data))
             is not None
@@ -198,14 +204,22 @@ def members(request: SignedInRequest, workspace_id: int) -> HttpResponse:
             messages.success(
                 request, f"{form.cleaned_data['username']} is now {form.cleaned_data['role']}."
             )
-            return redirect("workspaces:members", workspace_id=ws.pk)
+            return redirect(request.get_full_path())
+    search, role = request.GET.get("q", "")[:100], request.GET.get("role", "")
+    found = queries.find_members_for(request.user, ws.pk, search=search, role=role)
+    shown = Paginator(found, MEMBERS_PER_PAGE).get_page(page_number(request.GET.get("page")))
+    kept = urlencode({k: v for k, v in (("q", search), ("role", role)) if v})
     return render(
         request,
         "workspaces/members.html",
         {
             "ws": ws,
             "form": form,
-            "members": queries.list_members_for(request.user, ws.pk),
+            "members": shown,
+            "search": search,
+            "role": role,
+            "roles": Role.choices,
+            "filter_query": kept,
             "nav": "workspaces",
         },
     )
