@@ -61,6 +61,15 @@ def test_bulk_writes_follow_the_same_rule(org: Any) -> None:
     assert len(bulk_create_posts(rows[2:])) == 1
 
 
+def test_opening_announcements_is_recorded_like_other_settings(org: Any) -> None:
+    from lumoflow.activity.models import ActivityEvent, Verb
+
+    ws_actions.update_workspace(org.olivia, org.launch.pk, announcements_by_members=True)
+    event = ActivityEvent.objects.filter(verb=Verb.WORKSPACE, workspace=org.launch).latest("pk")
+    assert event.actor_id == org.olivia.pk
+    assert event.data == {"change": "updated", "fields": ["announcements_by_members"]}
+
+
 def test_the_setting_is_the_owners_and_a_boolean(org: Any) -> None:
     from lumoflow.core.errors import Invalid
 
