@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from lumoflow.activity.queries import change_marks_of
 from lumoflow.core import fragments, inplace
-from lumoflow.core.context import urls
+from lumoflow.core.context import csrf_token, urls
 from lumoflow.core.errors import LumoFlowError
 from lumoflow.core.forms import errors_text, run_action
 from lumoflow.core.pagination import newest_first_page, paginate
@@ -66,6 +66,38 @@ def feed_page(request: HttpRequest, qs: Any) -> dict[str, Any]:
 
 def objective_choices(viewer: Viewer, ws: Any) -> list[tuple[int, str]]:
     return [(o.pk, o.title) for o in ws_queries.list_objectives_for(viewer, ws.pk)]
+
+
+def _suggestions(request: HttpRequest) -> str:
+    """Follow suggestions for someone who follows nothing, each a one-click Follow form (sent
+    in place: the side bar is swapped, so what was followed moves to "You follow")."""
+    action = urls()["follow"]
+    token = csrf_token(request)
+    rows = []
+    for s in queries.list_follow_suggestions_for(request.user):
+        field, value = ("username", s.username) if s.username else ("workspace_id", s.workspace_id)
+        link = person_url(s.username) if s.username else reverse("workspaces:detail", args=[value])
+        rows.append(
+            format_escaped(
+                '<li><span><a href="{}">{}</a> <span class="muted">{}</span></span>'
+                '<form method="post" action="{}" hx-post="{}" hx-target="#follows" '
+                'hx-select="#follows" hx-swap="outerHTML">'
+                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                '<input type="hidden" name="{}" value="{}">'
+                '<input type="hidden" name="next" value="/">'
+                '<button aria-label="Follow {}">Follow</button></form></li>',
+                link,
+                s.name,
+                s.reason,
+                action,
+                action,
+                token,
+                field,
+                value,
+                s.name,
+            )
+        )
+    return "".join(rows)
 
 
 @login_required
@@ -113,6 +145,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "next_cursor": nxt,
         "newest_id": items[0].pk if items else queries.newest_post_id(),
         "follows": mark_safe(follows),  # noqa: S308 (every value escaped by format_escaped)
+        "suggestions": mark_safe(_suggestions(request) if not follows else ""),  # noqa: S308
         "first_page": not request.GET.get("cursor"),
         "urls": urls(),
     }

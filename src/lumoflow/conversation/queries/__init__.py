@@ -32,7 +32,15 @@ from .feeds import (
     list_top_threads_for,
     list_workspace_posts_for,
 )
-from .follows import FOLLOWS_SHOWN, Followed, follow_state, list_followed_for, list_follows_for
+from .follows import (
+    FOLLOWS_SHOWN,
+    Followed,
+    Suggestion,
+    follow_state,
+    list_follow_suggestions_for,
+    list_followed_for,
+    list_follows_for,
+)
 from .posts import (
     active_member_ids,
     can_facilitate,
@@ -85,6 +93,8 @@ __all__ = [
     "FOLLOWS_SHOWN",
     "Feed",
     "Followed",
+    "Suggestion",
+    "list_follow_suggestions_for",
     "HOME_WINDOW",
     "HomeFeed",
     "PostCard",
