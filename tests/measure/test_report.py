@@ -14,8 +14,11 @@ import pytest
 
 from lumoflow.cli import main
 from lumoflow.conversation import actions as conv
+from lumoflow.measure import actions as measure_actions
+from lumoflow.measure.models import ORGANISATION, StoredMetrics
 from lumoflow.measure.report import render
 from lumoflow.measure.report.period import last_complete_quarter, parse_period
+from lumoflow.measure.tasks import store_ended_periods_task
 from lumoflow.people import actions as people
 from lumoflow.workspaces import actions as ws
 from tests.conftest import make_person
@@ -89,6 +92,37 @@ def test_the_cli_writes_a_self_contained_html_report(site, tmp_path, capsys):
     assert "<svg" in html  # charts drawn inline
     assert not re.search(r'<(script|link|img)\b|src="http', html)  # loads nothing
     assert list(tmp_path.iterdir()) == [out]  # no temporary file left
+
+
+def test_after_the_scheduled_task_the_report_of_an_ended_period_computes_nothing(
+    site, tmp_path, capsys, monkeypatch
+):
+    # given the worker's scheduled task has stored the last complete quarter and month
+    today = dt.datetime.now(dt.UTC).date()
+    quarter = parse_period(last_complete_quarter(today), today=today)
+    month = parse_period(last_month(), today=today)
+    store_ended_periods_task.call()
+    for p in (quarter, month):
+        of_period = StoredMetrics.objects.filter(start=p.start, end=p.end)
+        assert of_period.filter(scope=site.launch.pk).exists()
+        assert of_period.filter(scope=ORGANISATION).exists()
+        assert not of_period.filter(scope=site.merger.pk).exists()  # secret: not listed
+    stored = StoredMetrics.objects.count()
+    # when it runs again (idempotent), then the reports of both periods are written
+    store_ended_periods_task.call()
+    assert StoredMetrics.objects.count() == stored
+
+    def computed(*args: object) -> int:
+        raise AssertionError("the report computed a period in the request")
+
+    monkeypatch.setattr(measure_actions, "store_period", computed)
+    for p in (quarter, month):
+        out = tmp_path / f"{p.slug}.html"
+        code, _, err = run(capsys, "--period", p.key, "--format", "html", "--out", str(out))
+        assert code == 0, err
+    assert "Launch" in (tmp_path / f"{month.slug}.html").read_text()  # six weeks reach into it
+    # then nothing was computed nor written
+    assert StoredMetrics.objects.count() == stored
 
 
 def test_the_cli_writes_a_pdf_whose_text_says_the_verdict(site, tmp_path, capsys):

@@ -250,7 +250,8 @@ def _digest_times() -> tuple[str, str, str]:
 LUMOFLOW_BASE_URL = _base_url()
 LUMOFLOW_TIME_ZONE, LUMOFLOW_DIGEST_WEEKLY, LUMOFLOW_DIGEST_MONTHLY = _digest_times()
 LUMOFLOW_UNSUBSCRIBE_DAYS = int(os.environ.get("LUMOFLOW_UNSUBSCRIBE_DAYS", "90"))
-# "off": the worker leaves the digests' schedule alone (`lumoflow send-digests` still sends).
+# "off": the worker leaves its schedule alone: the digests (`lumoflow send-digests` still sends)
+# and the storing of the ended quarter's and month's results.
 LUMOFLOW_DIGESTS = os.environ.get("LUMOFLOW_DIGESTS", "on").strip().lower() != "off"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -146,6 +146,28 @@ def store_period(start: dt.date, end: dt.date, workspace_ids: Iterable[int]) -> 
     return stored + 1
 
 
+def store_ended_periods(*, today: dt.date | None = None) -> int:
+    """Store the results of the last complete quarter and the last complete month (UTC, as
+    the report reads them) for every workspace of the portfolio that has none valid yet, and
+    the organisation's with them (`store_period`); return how many results were stored.
+
+    Idempotent: a period already stored is only read (one query per period), nothing is
+    recomputed. Run by the worker's schedule (`tasks.store_ended_periods_task`) so the first
+    report of an ended period reads the store instead of computing in the request.
+    """
+    from .portfolio import missing_of_period
+    from .report.period import last_complete_month, last_complete_quarter, parse_period
+
+    today = today or timezone.now().date()
+    stored = 0
+    for key in (last_complete_quarter(today), last_complete_month(today)):
+        period = parse_period(key, today=today)
+        missing = missing_of_period((period.start, period.end))
+        if missing:
+            stored += store_period(period.start, period.end, missing)
+    return stored
+
+
 def request_refresh(scopes: Iterable[int], *, now: dt.datetime | None = None) -> int:
     """Queue a background refresh of each scope that has none queued, to run no sooner than
     DEBOUNCE after its last run started; return how many were queued.

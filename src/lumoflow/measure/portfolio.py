@@ -345,6 +345,26 @@ def stored_data(
     return {ids[pk]: data for pk, data in rows}
 
 
+def _listed() -> dict[int, Workspace]:
+    """The workspaces the portfolio lists: not secret, not archived."""
+    return {
+        ws.pk: ws
+        for ws in Workspace.objects.exclude(visibility=Visibility.SECRET).filter(
+            archived_at__isnull=True
+        )
+    }
+
+
+def missing_of_period(period: tuple[dt.date, dt.date]) -> list[int]:
+    """The measured workspaces of the portfolio with no valid stored result of `period`: those
+    `portfolio_for(viewer, period=period)` would compute (`actions.store_ended_periods`
+    stores them ahead). No permission check: read by the worker."""
+    listed = _listed()
+    measured = [w for w in sorted(listed) if not listed[w].excluded_from_org_analytics]
+    stored = _stored_of((listed[w] for w in measured), period)
+    return [w for w in measured if w not in stored]
+
+
 def portfolio_for(
     viewer: Viewer,
     *,
@@ -373,16 +393,11 @@ def portfolio_for(
 
     require_capability(viewer, Capability.EXECUTIVE)
     a = assumptions or value_assumptions()
-    workspaces = {
-        ws.pk: ws
-        for ws in Workspace.objects.exclude(visibility=Visibility.SECRET).filter(
-            archived_at__isnull=True
-        )
-    }
+    workspaces = _listed()
     ids = sorted(workspaces)
     measured = [w for w in ids if not workspaces[w].excluded_from_org_analytics]
     stored = _stored_of((workspaces[w] for w in measured), period)
-    missing = [w for w in measured if w not in stored]
+    missing = [w for w in measured if w not in stored]  # as `missing_of_period`
     if missing and period is None:
         actions.request_refresh(missing)
     elif missing and period is not None:

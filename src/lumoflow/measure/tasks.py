@@ -32,6 +32,13 @@ def refresh_organisation_task() -> None:
 
 
 @task()
+def store_ended_periods_task() -> None:
+    """Store the last complete quarter's and month's results of every workspace and of the
+    organisation, those not stored yet (queued by the worker's schedule when a period ends)."""
+    actions.store_ended_periods()
+
+
+@task()
 def send_digest_task(digest: str, period: str) -> None:
     """Plan and send a digest's period (queued by the worker's schedule,
     `digests.actions.claim_due`); while deliveries are left after a failure of the mail

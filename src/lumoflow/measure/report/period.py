@@ -126,6 +126,15 @@ def last_complete_quarter(today: dt.date) -> str:
     return f"{today.year}-Q{q}" if q else f"{today.year - 1}-Q4"
 
 
+def last_complete_month(today: dt.date) -> str:
+    """The key of the last month that ended before `today`.
+
+    >>> last_complete_month(dt.date(2026, 12, 7)), last_complete_month(dt.date(2026, 1, 1))
+    ('2026-11', '2025-12')
+    """
+    return f"{today.year}-{today.month - 1:02d}" if today.month > 1 else f"{today.year - 1}-12"
+
+
 def recent_periods(today: dt.date, *, quarters: int = 4, months: int = 3) -> list[str]:
     """The periods a page offers: the last complete quarters, the last complete months, and
     this year and last year (to date).

@@ -22,12 +22,14 @@ SCHEDULE_EVERY = 30.0
 
 class ScheduledWorker(Worker):
     """django-tasks' database worker that, between passes over the queue, queues the digests
-    whose time has come (`digests.actions.claim_due`: one worker wins each)."""
+    whose time has come (`digests.actions.claim_due`: one worker wins each) and the storing of
+    the ended quarter's and month's results (`actions.store_ended_periods`)."""
 
     def __init__(self, **kwargs: Any) -> None:
         self.keep_going = not kwargs["batch"]
         super().__init__(**{**kwargs, "batch": True})
         self.looked_at = 0.0
+        self.periods_queued: tuple[str, str] | None = None
 
     def look_at_schedule(self) -> None:
         from lumoflow.measure.digests.actions import claim_due
@@ -44,10 +46,33 @@ class ScheduledWorker(Worker):
         except Exception:  # the database busy: the next look claims it
             log.exception("Could not look at the digests' schedule")
 
+    def look_at_periods(self) -> None:
+        """Queue the storing of the last complete quarter's and month's results once per
+        process and per pair of periods (at start, then when a month ends); the task itself
+        stores only what is missing, so a second worker's queueing costs one read."""
+        from django.utils import timezone
+
+        from lumoflow.measure.report.period import last_complete_month, last_complete_quarter
+        from lumoflow.measure.tasks import store_ended_periods_task
+
+        if not settings.LUMOFLOW_DIGESTS:
+            return
+        today = timezone.now().date()
+        periods = (last_complete_quarter(today), last_complete_month(today))
+        if periods == self.periods_queued:
+            return
+        try:
+            store_ended_periods_task.enqueue()
+            self.periods_queued = periods
+            log.info("Queued the storing of %s and %s", *periods)
+        except Exception:  # the database busy: the next look queues it
+            log.exception("Could not queue the storing of the ended periods")
+
     def run(self) -> None:
         while self.running:
             close_old_connections()
             self.look_at_schedule()
+            self.look_at_periods()
             super().run()  # the tasks queued now (batch mode), then back here
             if not self.keep_going:
                 return
