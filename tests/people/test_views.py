@@ -131,3 +131,33 @@ def test_list_limits_and_cursor(org, api):
 def test_health_answers_when_the_database_does(db):
     r = Client().get("/healthz")
     assert r.status_code == 200 and r.json()["status"] == "ok"
+
+
+def test_person_page_shows_reports_local_time_readable_workspaces_posts_and_follow(
+    org, browser_client
+):
+    # given: Olivia posts in public Launch and in the private Finance, which Otto is not in
+    from lumoflow.conversation import actions as conversation
+
+    conversation.create_post(org.olivia, org.launch.pk, kind="update", body="Pilot signed today")
+    conversation.create_post(org.olivia, org.finance.pk, kind="update", body="Budget is tight")
+    client = browser_client(org.otto)
+    # when: Otto opens Olivia's page
+    page = client.get("/people/olivia").content.decode()
+    # then: her report, her local time, what Otto may read, and a Follow button
+    assert 'href="/people/fred"' in page and "Reports" in page
+    assert "Local time" in page and "Europe/Oslo" in page
+    assert f'href="/workspaces/{org.launch.pk}"' in page
+    assert "Finance" not in page and "Merger" not in page
+    assert "Pilot signed today" in page and "Budget is tight" not in page
+    assert 'id="follow-person"' in page and ">Follow</button>" in page
+    # when: he follows her without JavaScript
+    response = client.post("/follow", {"username": "olivia", "next": "/people/olivia"})
+    # then: he is back on her page, which now offers Unfollow
+    assert response["Location"] == "/people/olivia"
+    assert ">Unfollow</button>" in client.get("/people/olivia").content.decode()
+
+
+def test_own_person_page_has_no_follow_button(org, browser_client):
+    page = browser_client(org.olivia).get("/people/olivia").content.decode()
+    assert 'id="follow-person"' not in page

@@ -171,3 +171,11 @@ def list_audit_for(viewer: Viewer) -> QuerySet[AuditEntry]:
     if not is_administrator(viewer):
         raise PermissionDenied("Only administrators can read the audit log.")
     return AuditEntry.objects.select_related("viewer").order_by("-at", "-pk")
+
+
+def list_reports_for(viewer: Viewer, person: User) -> QuerySet[User]:
+    """The active people who report to `person`, by name."""
+    _require_signed_in(viewer)
+    return (
+        get_user_model().objects.filter(manager_id=person.pk, is_active=True).order_by("username")
+    )

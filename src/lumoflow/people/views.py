@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lumoflow.core import inplace, limits
@@ -119,7 +120,29 @@ def person(request: HttpRequest, username: str) -> HttpResponse:
         p = queries.get_person_for(request.user, username)
     except NotFound:
         raise Http404
-    return render(request, "people/person.html", {"person": p, "nav": "people"})
+    from lumoflow.conversation import queries as conversation_queries
+    from lumoflow.workspaces import queries as ws_queries
+
+    ctx = {
+        "person": p,
+        "nav": "people",
+        "reports": queries.list_reports_for(request.user, p),
+        "local_time": _local_time(p.time_zone),
+        "workspaces": ws_queries.list_workspaces_of_for(request.user, p.pk),
+        "posts": conversation_queries.list_recent_posts_by_for(request.user, p.pk),
+        "is_me": p.pk == request.user.pk,
+        "following": conversation_queries.follow_state(request.user, person_id=p.pk),
+    }
+    return render(request, "people/person.html", ctx)
+
+
+def _local_time(time_zone: str) -> str:
+    """The time now where the person is ("14:05, Mon"), or "" without a time zone."""
+    from zoneinfo import ZoneInfo
+
+    if not time_zone:
+        return ""
+    return timezone.now().astimezone(ZoneInfo(time_zone)).strftime("%H:%M, %a")
 
 
 @login_required

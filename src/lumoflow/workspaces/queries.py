@@ -364,3 +364,14 @@ def objective_deadline(workspace: Workspace) -> tuple[bool, date]:
     if has is None:
         has = workspace.objectives.exists()
     return (not has, due)
+
+
+def list_workspaces_of_for(viewer: Viewer, person_id: int) -> QuerySet[Workspace]:
+    """Open workspaces a person is an active member of, among those whose content the viewer
+    may read (public ones and the viewer's own): a private or secret membership stays hidden."""
+    return Workspace.objects.filter(
+        id__in=readable_workspace_ids(viewer),
+        archived_at__isnull=True,
+        memberships__user_id=person_id,
+        memberships__status=MembershipStatus.ACTIVE,
+    ).order_by("name", "id")

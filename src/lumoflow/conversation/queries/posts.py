@@ -160,3 +160,9 @@ def active_member_ids(workspace_id: int) -> set[int]:
             workspace_id=workspace_id, status=MembershipStatus.ACTIVE
         ).values_list("user_id", flat=True)
     )
+
+
+def list_recent_posts_by_for(viewer: Viewer, person_id: int, *, limit: int = 5) -> list[Post]:
+    """A person's newest root posts that the viewer may read (their person page)."""
+    qs = readable_posts_for(viewer).filter(author_id=person_id, thread__isnull=True)
+    return list(qs.select_related("workspace").order_by("-created_at", "-id")[:limit])
