@@ -375,3 +375,38 @@ def list_workspaces_of_for(viewer: Viewer, person_id: int) -> QuerySet[Workspace
         memberships__user_id=person_id,
         memberships__status=MembershipStatus.ACTIVE,
     ).order_by("name", "id")
+
+
+DIRECTORY_SHOWS = ("all", "mine", "public", "private", "archived")
+DIRECTORY_SORTS = {
+    "activity": (F("last_activity").desc(nulls_last=True), "name", "id"),
+    "name": ("name", "id"),
+    "members": ("-member_count", "name", "id"),
+    "newest": ("-created_at", "-id"),
+}
+
+
+def find_workspaces_for(
+    viewer: Viewer, *, search: str = "", show: str = "all", sort: str = "activity"
+) -> QuerySet[Workspace]:
+    """The workspaces directory: `list_workspaces_for` searched by words of the name or purpose
+    (every word must appear in one or the other), filtered (`DIRECTORY_SHOWS`; unknown: all) and
+    sorted (`DIRECTORY_SORTS`; unknown: activity). Each row carries `last_activity`, the time of
+    its newest visible post (none for a workspace without posts)."""
+    from lumoflow.conversation.models import Post
+
+    qs = list_workspaces_for(viewer)
+    for word in search.split()[:10]:
+        qs = qs.filter(Q(name__icontains=word) | Q(purpose__icontains=word))
+    if show == "mine":
+        qs = qs.filter(id__in=member_workspace_ids(viewer))
+    elif show in ("public", "private"):
+        qs = qs.filter(visibility=show)
+    elif show == "archived":
+        qs = qs.filter(archived_at__isnull=False)
+    newest = Post.objects.filter(
+        workspace=OuterRef("pk"), deleted_at__isnull=True, hidden_at__isnull=True
+    ).order_by("-created_at")
+    qs = qs.annotate(last_activity=Subquery(newest.values("created_at")[:1]))
+    order = DIRECTORY_SORTS.get(sort, DIRECTORY_SORTS["activity"])
+    return qs.order_by(F("archived_at").asc(nulls_first=True), *order)

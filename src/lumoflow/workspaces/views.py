@@ -49,13 +49,21 @@ def _fail(request: HttpRequest, exc: LumoFlowError) -> None:
 
 @login_required
 def directory(request: HttpRequest) -> HttpResponse:
-    workspaces = queries.list_workspaces_for(request.user)
+    search = request.GET.get("q", "")[:100]
+    show, sort = request.GET.get("show", "all"), request.GET.get("sort", "activity")
+    workspaces = queries.find_workspaces_for(request.user, search=search, show=show, sort=sort)
     mine = queries.my_workspace_ids(request.user)
-    return render(
-        request,
-        "workspaces/directory.html",
-        {"workspaces": workspaces, "mine": mine, "nav": "workspaces"},
-    )
+    ctx = {
+        "workspaces": workspaces,
+        "mine": mine,
+        "nav": "workspaces",
+        "search": search,
+        "show": show,
+        "sort": sort,
+        "shows": queries.DIRECTORY_SHOWS,
+        "sorts": list(queries.DIRECTORY_SORTS),
+    }
+    return render(request, "workspaces/directory.html", ctx)
 
 
 @login_required
