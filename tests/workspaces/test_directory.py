@@ -52,3 +52,15 @@ def test_sorts_by_activity_name_members_and_newest(org: Any, browser_client: Any
     assert _names(client)[0] == "Finance"
     page = client.get("/workspaces").content.decode()
     assert "last post" in page and quiet.name in page
+
+
+def test_filter_by_the_owners_department_counts_teams_below_it(
+    org: Any, browser_client: Any
+) -> None:
+    # given: Otto (Finance) owns Audit; Olivia (Product/Platform) owns the fixture's workspaces
+    actions.create_workspace(org.otto, name="Audit", purpose="Check the books.")
+    client = browser_client(org.mia)
+    # then
+    assert _names(client, "?department=Finance") == ["Audit"]
+    assert _names(client, "?department=Product&sort=name") == ["Finance", "Launch"]
+    assert _names(client, "?department=Sales") == []

@@ -387,12 +387,18 @@ DIRECTORY_SORTS = {
 
 
 def find_workspaces_for(
-    viewer: Viewer, *, search: str = "", show: str = "all", sort: str = "activity"
+    viewer: Viewer,
+    *,
+    search: str = "",
+    show: str = "all",
+    sort: str = "activity",
+    department: str = "",
 ) -> QuerySet[Workspace]:
     """The workspaces directory: `list_workspaces_for` searched by words of the name or purpose
     (every word must appear in one or the other), filtered (`DIRECTORY_SHOWS`; unknown: all) and
-    sorted (`DIRECTORY_SORTS`; unknown: activity). Each row carries `last_activity`, the time of
-    its newest visible post (none for a workspace without posts)."""
+    sorted (`DIRECTORY_SORTS`; unknown: activity), and kept to those with an owner in
+    `department` (a path; its teams below count) when given. Each row carries `last_activity`,
+    the time of its newest visible post (none for a workspace without posts)."""
     from lumoflow.conversation.models import Post
 
     qs = list_workspaces_for(viewer)
@@ -404,6 +410,12 @@ def find_workspaces_for(
         qs = qs.filter(visibility=show)
     elif show == "archived":
         qs = qs.filter(archived_at__isnull=False)
+    if department:  # an owner in that department or in a team below it
+        owners = Membership.objects.filter(role=Role.OWNER, status=MembershipStatus.ACTIVE).filter(
+            Q(user__department__path=department)
+            | Q(user__department__path__startswith=department + "/")
+        )
+        qs = qs.filter(id__in=owners.values("workspace_id"))
     newest = Post.objects.filter(
         workspace=OuterRef("pk"), deleted_at__isnull=True, hidden_at__isnull=True
     ).order_by("-created_at")

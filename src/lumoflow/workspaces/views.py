@@ -18,6 +18,7 @@ from lumoflow.core import fragments, inplace
 from lumoflow.core.errors import Invalid, LumoFlowError, NotFound, PermissionDenied
 from lumoflow.core.forms import errors_text, page_number, run_action
 from lumoflow.notifications.queries import unread_count_for
+from lumoflow.people import queries as people_queries
 from lumoflow.people.auth import SignedInRequest
 
 from . import actions, page, queries
@@ -51,7 +52,10 @@ def _fail(request: HttpRequest, exc: LumoFlowError) -> None:
 def directory(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "")[:100]
     show, sort = request.GET.get("show", "all"), request.GET.get("sort", "activity")
-    workspaces = queries.find_workspaces_for(request.user, search=search, show=show, sort=sort)
+    department = request.GET.get("department", "")[:500]
+    workspaces = queries.find_workspaces_for(
+        request.user, search=search, show=show, sort=sort, department=department
+    )
     mine = queries.my_workspace_ids(request.user)
     ctx = {
         "workspaces": workspaces,
@@ -62,6 +66,8 @@ def directory(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "shows": queries.DIRECTORY_SHOWS,
         "sorts": list(queries.DIRECTORY_SORTS),
+        "department": department,
+        "departments": people_queries.department_paths(),
     }
     return render(request, "workspaces/directory.html", ctx)
 
