@@ -54,13 +54,25 @@ def figures(runs: dict[str, list[common.LoadResult]], data: dict[str, Any]) -> l
         flush=True,
     )
     print(f"    hello next to it: {hello.summary()}", flush=True)
+    print(f"    the page: {data['page_bytes'] / 1000:.1f} kB of HTML", flush=True)
     return [
+        common.figure(
+            "portfolio page size", data["page_bytes"] / 1000, "kB", higher_is_better=False
+        ),
         common.figure("portfolio throughput", r.throughput, "req/s", baseline=hello.throughput),
         common.figure("portfolio p95", r.p95, "ms", baseline=hello.p95, higher_is_better=False),
         common.figure(
             "portfolio p95 (at most 300 ms)", r.p95, "ms", target=P95_MS, higher_is_better=False
         ),
     ]
+
+
+def _page_bytes(url: str, cookie: str) -> int:
+    """The size of the portfolio page's HTML as served (no compression asked for)."""
+    import urllib.request
+
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie})) as r:
+        return len(r.read())
 
 
 def run() -> list[dict[str, Any]]:
@@ -71,6 +83,7 @@ def run() -> list[dict[str, Any]]:
         with site.serve() as server:
             base = server.url("")
             cookie = common.login_session(base, data["username"], PASSWORD)
+            data["page_bytes"] = _page_bytes(base + "/org", cookie)
             runs = rounds(
                 {
                     "hello": {"url": base + "/hello"},

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lumoflow.activity.models import ActivityEvent
@@ -181,6 +183,19 @@ def test_the_portfolio_page_ranks_links_sorts_and_filters_without_javascript(
     only = c.get("/org", {"verdict": "not_measured"}).content.decode()
     assert "Quiet" in only and f"/workspaces/{stored.launch.pk}/health" not in only
     assert c.get("/org", {"sort": "gossip"}).status_code == 400
+
+
+def test_each_row_draws_its_sparkline_as_a_small_named_svg_without_a_chart_spec(
+    stored, browser_client
+):
+    # when
+    html = browser_client(stored.mia).get("/org").content.decode()
+    # then the measured rows carry a static line named by its sentence, and no interactive chart
+    sparks = re.findall(r'<svg class="sparkline" role="img" aria-label="([^"]*)".*?</svg>', html)
+    assert sparks and all("people active per week over" in name for name in sparks)
+    assert any(name.startswith("Launch: people active per week") for name in sparks)
+    assert all(len(s) < 1500 for s in re.findall(r'<svg class="sparkline".*?</svg>', html))
+    assert 'data-chart="' not in html.split("<tbody", 1)[1].split("</tbody>", 1)[0]
 
 
 def test_administrators_edit_the_assumptions_on_the_settings_page(stored, browser_client):

@@ -10,7 +10,7 @@ from lumoflow.charts.bars import group_bars
 from lumoflow.charts.network import department_network
 from lumoflow.charts.participation import FUNNEL_STEPS, department_reach, participation_funnel
 from lumoflow.charts.render import inline_svg, text_alternative, to_svg
-from lumoflow.charts.sparkline import sparkline
+from lumoflow.charts.sparkline import sparkline, sparkline_svg
 from lumoflow.charts.weekly import hidden_label, trend_line, weekly_chart
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "inline_svg",
     "participation_funnel",
     "sparkline",
+    "sparkline_svg",
     "text_alternative",
     "to_svg",
     "trend_line",

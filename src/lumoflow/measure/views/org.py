@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 
 from lumoflow.activity.queries import change_marks_of
 from lumoflow.analytics.html_page import Page
-from lumoflow.charts import department_network, sparkline
+from lumoflow.charts import department_network, sparkline_svg
 from lumoflow.core import fragments
 from lumoflow.core.errors import Invalid, PermissionDenied
 from lumoflow.core.forms import run_action
@@ -63,10 +63,12 @@ def hours(value: float) -> str:
 
 
 def _sparks(rows: list[Row]) -> dict[int, str]:
-    """Each measured row's sparkline of weekly actives (HTML), once per stored result."""
+    """Each measured row's sparkline of weekly actives, once per stored result: a small static
+    SVG named by its sentence (`charts.sparkline_svg`), not an interactive chart, so a page of
+    200 rows stays light."""
     measured = {r.workspace_id: r for r in rows if r.figures is not None and r.figures.weekly}
     parts = {
-        wid: ("portfolio-spark", r.figures.computed_at.isoformat(), r.figures.weekly)  # type: ignore[union-attr]
+        wid: ("portfolio-spark-svg", r.figures.computed_at.isoformat(), r.figures.weekly)  # type: ignore[union-attr]
         for wid, r in measured.items()
     }
 
@@ -75,13 +77,12 @@ def _sparks(rows: list[Row]) -> dict[int, str]:
         for wid in wids:
             f = measured[wid].figures
             assert f is not None
-            spec = sparkline(
+            out[wid] = sparkline_svg(
                 f.points(),
                 title=f"{measured[wid].name}: people active per week",
                 kind="count",
                 min_group_size=f.min_group_size,
             )
-            out[wid] = chart_html(spec, static=False)
         return out
 
     return fragments.cached_many(parts, build, marks=change_marks_of([]))
