@@ -95,9 +95,11 @@ def seed_org(people: int, workspaces: int) -> dict[str, Any]:
                 conv.follow(reader, username=usernames[(r * 37 + k * 13) % len(usernames)])
     ids = dict(users.filter(username__in=usernames).values_list("username", "pk"))
     authors = {wid: [ids[u] for u in _members(i, usernames)] for i, wid in enumerate(ws_ids)}
+    owners = {wid: ids[usernames[i % len(usernames)]] for i, wid in enumerate(ws_ids)}
     return {
         "workspaces": ws_ids,
         "authors": authors,
+        "owners": owners,  # announcements are the owners' (and facilitators') to post
         "readers": readers,
         "newcomers": newcomers,
         "tokens": tokens,
@@ -130,8 +132,11 @@ WORDS = [
 ]
 
 
-def seed_posts(total: int, authors: dict[str, list[int]], start: int = 0) -> dict[str, Any]:
-    """`total` posts and replies (40% replies) in batches through bulk_create_posts."""
+def seed_posts(
+    total: int, authors: dict[str, list[int]], owners: dict[str, int], start: int = 0
+) -> dict[str, Any]:
+    """`total` posts and replies (40% replies) in batches through bulk_create_posts; the
+    announcements among them by the workspace's owner."""
     import datetime as dt
 
     from lumoflow.conversation.actions import (
@@ -143,6 +148,7 @@ def seed_posts(total: int, authors: dict[str, list[int]], start: int = 0) -> dic
 
     rng = random.Random(start)
     authors = {int(w): a for w, a in authors.items()}  # JSON turned the keys into text
+    owner_of = {int(w): o for w, o in owners.items()}
     ws_ids = list(authors)
     kinds = ["update"] * 6 + ["question"] * 2 + ["idea", "decision", "announcement"]
     t0 = dt.datetime.now(dt.UTC) - dt.timedelta(days=720)
@@ -163,7 +169,9 @@ def seed_posts(total: int, authors: dict[str, list[int]], start: int = 0) -> dic
             else:
                 if rng.random() < 0.02:
                     body += " #" + rng.choice(WORDS)
-                rows.append(PostRow(author, w, body, at, kind=rng.choice(kinds)))
+                kind = rng.choice(kinds)
+                by = owner_of[w] if kind == "announcement" else author
+                rows.append(PostRow(by, w, body, at, kind=kind))
         new = bulk_create_posts(rows)
         for row, pid in zip(rows, new, strict=True):
             if row.parent_id is None:
@@ -301,7 +309,11 @@ def run() -> list[dict[str, Any]]:
         chunk = 200_000
         for start in range(0, total, chunk):
             site.call(
-                seed_posts, total=min(chunk, total - start), authors=data["authors"], start=start
+                seed_posts,
+                total=min(chunk, total - start),
+                authors=data["authors"],
+                owners=data["owners"],
+                start=start,
             )
         site.call(refresh_statistics)  # as `lumoflow demo` does after its load
         print(f"    seeded: {site.call(counts)}", flush=True)

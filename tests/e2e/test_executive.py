@@ -43,7 +43,7 @@ def test_an_executive_walks_the_portfolio_to_a_workspace(
             assert table.get_by_role("link", name="Launch").is_visible()
             assert table.get_by_role("link", name="Finance").is_visible()
             assert "Merger" not in page.content()
-            page.locator(".org-table figure.chart svg").first.wait_for()
+            page.locator(".org-table svg.sparkline").first.wait_for()
             screenshot(page, f"org-portfolio-{name}")
             # she sorts by name with the column's link
             table.get_by_role("link", name="Workspace", exact=True).click()
